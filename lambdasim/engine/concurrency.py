@@ -1,0 +1,101 @@
+"""Concurrency: the account pool, reserved pools, execution environments and the scaling rate.
+
+Lambda counts concurrency as requests in flight (spec §9). A function with reserved concurrency
+has a pool of exactly that size (floor and ceiling); every other function shares the unreserved
+pool, ``ConcurrentExecutions`` minus all reservations. Execution environments are tracked per
+function: an idle one stays warm for ``keep_alive_s`` after its last request and is reused
+most-recently-used first; a new one pays a cold start and needs scaling allowance — 1,000 new
+environments per 10 s per function, a token bucket of 1,000 refilled at 100 per second.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+__all__ = ["Pool", "Environments", "SCALE_BURST", "SCALE_REFILL_PER_S", "THROTTLE_REASONS"]
+
+#: New execution environments a function may add at once, and how fast that allowance refills.
+SCALE_BURST = 1000.0
+SCALE_REFILL_PER_S = 100.0
+
+#: ``TooManyRequestsException.Reason`` for each way a dispatch is refused (botocore ThrottleReason).
+THROTTLE_REASONS = {
+    "account": "ConcurrentInvocationLimitExceeded",
+    "reserved": "ReservedFunctionConcurrentInvocationLimitExceeded",
+    "scaling": "FunctionInvocationRateLimitExceeded",
+}
+
+
+class Pool:
+    """A block of concurrency: the unreserved pool, or one function's reservation.
+
+    ``waiting`` is the FIFO of the ``ideal`` dispatch policy (events waiting for a free slot).
+    """
+
+    __slots__ = ("name", "limit", "in_use", "peak", "waiting", "full_reason")
+
+    def __init__(self, name: str, limit: int, reserved: bool) -> None:
+        self.name = name
+        self.limit = limit
+        self.in_use = 0
+        self.peak = 0
+        self.waiting: deque = deque()
+        self.full_reason = THROTTLE_REASONS["reserved" if reserved else "account"]
+
+    def __repr__(self) -> str:
+        return f"Pool({self.name!r}, limit={self.limit}, in_use={self.in_use})"
+
+
+class Environments:
+    """One function's execution environments: warm idle ones and the scaling allowance.
+
+    Idle environments are kept as the times they became idle, oldest on the left; releases are
+    appended in time order, so the deque stays sorted and expired environments are trimmed from
+    the left in amortised O(1), never by a scan.
+    """
+
+    __slots__ = ("keep_alive_s", "idle", "tokens", "tokens_at", "created", "limit_scaling")
+
+    def __init__(self, keep_alive_s: float, limit_scaling: bool = True) -> None:
+        self.keep_alive_s = keep_alive_s
+        self.idle: deque[float] = deque()
+        self.tokens = SCALE_BURST
+        self.tokens_at = 0.0
+        self.created = 0
+        self.limit_scaling = limit_scaling
+
+    def take_warm(self, now: float) -> bool:
+        """Reuse the most recently used idle environment if one is still warm."""
+        idle = self.idle
+        if not idle:
+            return False
+        horizon = now - self.keep_alive_s
+        while idle and idle[0] < horizon:
+            idle.popleft()
+        if idle:
+            idle.pop()
+            return True
+        return False
+
+    def can_create(self, now: float) -> bool:
+        """Take one unit of scaling allowance for a new environment, if any is left."""
+        if self.limit_scaling:
+            tokens = self.tokens + (now - self.tokens_at) * SCALE_REFILL_PER_S
+            self.tokens_at = now
+            if tokens > SCALE_BURST:
+                tokens = SCALE_BURST
+            if tokens < 1.0:
+                self.tokens = tokens
+                return False
+            self.tokens = tokens - 1.0
+        self.created += 1
+        return True
+
+    def release(self, now: float) -> None:
+        """An environment finished a request and is idle (warm) from ``now``."""
+        self.idle.append(now)
+
+    def warm_count(self, now: float) -> int:
+        """Idle environments still warm at ``now``."""
+        horizon = now - self.keep_alive_s
+        return sum(1 for t in self.idle if t >= horizon)

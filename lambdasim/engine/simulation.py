@@ -1,0 +1,233 @@
+"""Build a run from a Scenario, drive it, and hand back a Result.
+
+``run(scenario)`` is the one entry point for declarative use; :class:`Simulation` is the
+imperative face (invoke, run until a time, look at the result, go on).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import simpy
+
+from ..dists import Uniform
+from ..errors import RequestTooLargeException, ResourceNotFoundException
+from ..records import FATES, Recorder
+from ..result import Result
+from .concurrency import Pool
+from .core import Engine, Router, no_destinations
+from .runtime import FunctionRuntime
+
+__all__ = ["Simulation", "run", "request_id_maker", "stream"]
+
+LATEST = "$LATEST"
+PENDING = FATES.index("pending")
+
+
+def stream(seed: int, purpose: str) -> np.random.Generator:
+    """An independent random stream for one input, keyed by its name rather than by order.
+
+    Keying by name (``"durations:orders"``, ``"arrivals:0"``) means that adding a function or
+    changing the retry setting never reshuffles the arrivals of another input.
+    """
+    key = zlib.crc32(purpose.encode())
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+
+
+def request_id_maker(seed: int) -> Callable[[int], str]:
+    """Request ids (UUID-4 shaped) that depend only on the seed and the event's index."""
+    key = seed.to_bytes(16, "little", signed=False)
+
+    def request_id(index: int) -> str:
+        digest = hashlib.blake2b(index.to_bytes(8, "little"), digest_size=16, key=key).digest()
+        return str(uuid.UUID(bytes=digest, version=4))
+
+    return request_id
+
+
+def payload_size(payload: Any) -> int:
+    """Bytes of the JSON document Lambda would receive (``{}`` when there is no payload)."""
+    if payload is None:
+        return 2
+    if isinstance(payload, (bytes, bytearray)):
+        return len(payload)
+    return len(json.dumps(payload, separators=(",", ":")).encode())
+
+
+class Simulation:
+    """A live simulation of one scenario: invoke events, advance the clock, read the result.
+
+    Parameters
+    ----------
+    scenario
+        The :class:`~lambdasim.scenario.Scenario` to simulate. Its workloads start on the first
+        :meth:`run`.
+    router
+        The function every resolved event is handed to (destinations and DLQs plug in here).
+    """
+
+    def __init__(self, scenario: Any, router: Router = no_destinations) -> None:
+        self.scenario = scenario
+        seed = int(scenario.seed)
+        self.env = simpy.Environment()
+        self._request_id = request_id_maker(seed)
+        names = list(scenario.functions)
+        self.recorder = Recorder(names, self._request_id)
+        ideal = scenario.dispatch == "ideal"
+        account = scenario.account
+        reserved_total = sum(
+            f.reserved_concurrency for f in scenario.functions.values() if f.reserved_concurrency is not None
+        )
+        unreserved = Pool("unreserved", account.concurrent_executions - reserved_total, reserved=False)
+        self.functions: dict[str, FunctionRuntime] = {}
+        for code, name in enumerate(names):
+            config = scenario.functions[name]
+            pool = unreserved
+            if config.reserved_concurrency is not None:
+                pool = Pool(name, config.reserved_concurrency, reserved=True)
+            streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
+            self.functions[name] = FunctionRuntime(
+                code, name, config, pool, streams, scenario.function_arn(name), limit_scaling=not ideal
+            )
+        uniform = Uniform(0.0, 1.0)
+        self.engine = Engine(
+            self.env, scenario.queue, self.recorder, ideal,
+            jitter=uniform.sampler(stream(seed, "jitter")),
+            duplicates=uniform.sampler(stream(seed, "duplicates")),
+            request_id=self._request_id, router=router,
+        )
+        self._limit = int(scenario.queue.payload_limit_bytes)
+        self._started = False
+        self._wall_s = 0.0
+        self._stopped_by = "not run"
+
+    @property
+    def now(self) -> float:
+        """The virtual clock, in seconds."""
+        return self.env.now
+
+    def request_id(self, index: int) -> str:
+        """The request id of the event with this index (0 for the first accepted event)."""
+        return self._request_id(index)
+
+    # -- invoking --------------------------------------------------------------------------------
+
+    def invoke(self, function: str, payload: Any = None, qualifier: str | None = None,
+               payload_size_bytes: int | None = None) -> str:
+        """Invoke ``function`` asynchronously now (the 202 path); return the request id.
+
+        Raises
+        ------
+        ResourceNotFoundException
+            No such function or qualifier (HTTP 404); nothing is queued.
+        RequestTooLargeException
+            The payload is over the async limit (1 MB, or 256 KB in legacy mode; HTTP 413).
+        """
+        fn, qualifier = self._resolve_target(function, qualifier)
+        size = payload_size(payload) if payload_size_bytes is None else int(payload_size_bytes)
+        if size > self._limit:
+            raise RequestTooLargeException(
+                f"Request must be smaller than {self._limit} bytes for the InvokeAsync operation "
+                f"(payload is {size} bytes)", size=size, limit=self._limit,
+            )
+        return self._request_id(self.engine.accept(fn, payload, qualifier, size).index)
+
+    def _resolve_target(self, function: str, qualifier: str | None) -> tuple[FunctionRuntime, str]:
+        name = function.split(":function:", 1)[1] if ":function:" in function else function
+        name, _, suffix = name.partition(":")
+        qualifier = qualifier or suffix or LATEST
+        fn = self.functions.get(name)
+        if fn is None or qualifier != LATEST:
+            arn = self.scenario.function_arn(name, None if qualifier == LATEST else qualifier)
+            raise ResourceNotFoundException(f"Function not found: {arn}", function=name, qualifier=qualifier)
+        return fn, qualifier
+
+    def _accept_arrival(self, function: str, qualifier: str | None, fixed_size: int | None) -> Callable:
+        """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""
+
+        def accept(arrival: Any) -> None:
+            try:
+                size = arrival[2] if arrival[2] is not None else fixed_size
+                self.invoke(function, arrival[1], qualifier, size)
+            except (RequestTooLargeException, ResourceNotFoundException) as error:
+                self.recorder.reject(self.env.now, function, qualifier or LATEST, error.code,
+                                     error.http_status, error.message)
+
+        return accept
+
+    def _start_workloads(self) -> None:
+        seed = int(self.scenario.seed)
+        for i, workload in enumerate(self.scenario.workloads):
+            fixed = getattr(workload, "payload_size_bytes", None)
+            payload = getattr(workload, "payload", None)
+            if fixed is None and payload is not None and not hasattr(workload, "events"):
+                fixed = payload_size(payload)  # one payload for every arrival: measure it once
+            accept = self._accept_arrival(workload.function, workload.qualifier, fixed)
+            arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
+            self.engine.sources += 1
+            self.env.process(self.engine.drive(arrivals, accept))
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run(self, until: float | None = None) -> Simulation:
+        """Advance the clock.
+
+        With ``until``, run to that virtual time. Without it, run until every accepted event is
+        resolved and every workload has finished, or until the scenario's ``horizon_s``.
+        """
+        started = time.perf_counter()
+        if not self._started:
+            self._started = True
+            self._start_workloads()
+        env = self.env
+        if until is not None:
+            env.run(until=until)
+            self._stopped_by = "until"
+        else:
+            stop = self.engine.stop = env.event()
+            horizon = self.scenario.horizon_s
+            if horizon is not None and env.now < horizon:
+                env.timeout(horizon - env.now).callbacks.append(
+                    lambda _: stop.triggered or stop.succeed("horizon"))
+            self.engine._check_done()
+            if not stop.triggered:
+                env.run(until=stop)
+            self._stopped_by = "horizon" if stop.value == "horizon" else "resolved"
+            self.engine.stop = None
+        self._wall_s += time.perf_counter() - started
+        return self
+
+    def result(self, copy: bool = True) -> Result:
+        """The records so far as a :class:`~lambdasim.result.Result`.
+
+        Events still unresolved appear with fate ``pending``; executions still in flight appear with
+        outcome ``running``. ``copy=False`` lets the frames share the recorder's buffers: only for
+        a simulation that will not run again.
+        """
+        now = self.env.now
+        pending = [
+            (e.index, e.fn.code, e.enqueued_at, e.attempts, e.throttles) for e in self.engine.live.values()
+        ]
+        frames = self.recorder.to_frames(now, pending, copy=copy)
+        stats = {
+            "accepted": self.engine.accepted,
+            "rejected": len(self.recorder.rejected),
+            "pending": len(pending),
+            "ended_at": now,
+            "stopped_by": self._stopped_by,
+            "wall_s": self._wall_s,
+            "peak_concurrency": {fn.pool.name: fn.pool.peak for fn in self.functions.values()},
+        }
+        return Result(self.scenario, frames["attempts"], frames["events"], frames["rejected"], stats)
+
+
+def run(scenario: Any, router: Router = no_destinations) -> Result:
+    """Simulate ``scenario`` until every accepted event is resolved (or its horizon) → Result."""
+    return Simulation(scenario, router).run().result(copy=False)

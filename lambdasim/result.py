@@ -1,0 +1,44 @@
+"""The outcome of a run: the record tables and the scenario that produced them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Result"]
+
+
+class Result:
+    """What a run produced. Results always carry their configuration.
+
+    Attributes
+    ----------
+    scenario
+        The :class:`~lambdasim.scenario.Scenario` that was simulated.
+    attempts
+        One row per execution attempt, throttle, expiry and duplicate delivery (design.md schema).
+    events
+        One row per accepted event: its fate (``pending`` if a horizon stopped the run first).
+    rejected
+        Invokes refused before anything was queued (e.g. ``RequestTooLargeException``).
+    stats
+        Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s),
+        ``stopped_by`` (``resolved`` | ``horizon`` | ``until``), ``wall_s``, ``peak_concurrency``
+        (per pool).
+    """
+
+    def __init__(self, scenario: Any, attempts: Any, events: Any, rejected: Any, stats: dict) -> None:
+        self.scenario = scenario
+        self.attempts = attempts
+        self.events = events
+        self.rejected = rejected
+        self.stats = stats
+
+    def fates(self) -> dict[str, int]:
+        """How many events met each fate (fates that did not occur are left out)."""
+        counts = self.events["fate"].value_counts()
+        return {str(fate): int(n) for fate, n in counts.items() if n}
+
+    def __repr__(self) -> str:
+        fates = ", ".join(f"{k}={v}" for k, v in self.fates().items()) or "no events"
+        return (f"<Result {self.stats['accepted']} accepted, {self.stats['rejected']} rejected; {fates}; "
+                f"ended at t={self.stats['ended_at']:g}s ({self.stats['stopped_by']})>")
