@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 
 __all__ = [
     "KINDS",
@@ -22,6 +22,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "REJECTED_COLUMNS",
     "Recorder",
+    "RequestIds",
 ]
 
 #: ``attempts.kind``: an execution, a dispatch refused for lack of concurrency, an expiry, or an
@@ -54,6 +55,8 @@ EVENT_COLUMNS = (
 REJECTED_COLUMNS = ("at", "function", "qualifier", "error_code", "http_status", "message")
 
 _NAN = math.nan
+_PENDING = FATES.index("pending")
+_ID_CHUNK = 65536
 
 
 class _Interner:
@@ -73,24 +76,74 @@ class _Interner:
         return code
 
 
+_MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _mix(x):
+    """The splitmix64 finaliser; works on Python ints (masked) and on numpy uint64 arrays alike."""
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
+
+
+class RequestIds:
+    """Request ids (UUID-4 shaped) that depend only on the seed and the event's index.
+
+    ``ids(i)`` gives one id; ``ids.many(indices)`` gives a list of them in one vectorised step
+    (the frames need one per event, a million at a time). Both compute the same ids.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.keys = (_mix((seed * _GOLDEN + 1) & _MASK64), _mix((seed * _GOLDEN + 2) & _MASK64))
+
+    def __call__(self, index: int) -> str:
+        base = (index * _GOLDEN) & _MASK64
+        high = (_mix((base + self.keys[0]) & _MASK64) & _HIGH_CLEAR) | _VERSION_4
+        low = (_mix((base + self.keys[1]) & _MASK64) & _LOW_CLEAR) | _VARIANT
+        d = f"{high:016x}{low:016x}"
+        return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
+
+    def many(self, indices) -> list[str]:
+        import numpy as np
+
+        base = np.asarray(indices, dtype=np.uint64) * np.uint64(_GOLDEN)
+        mask = np.uint64(_MASK64)
+        high = _mix((base + np.uint64(self.keys[0])) & mask) & np.uint64(_HIGH_CLEAR) | np.uint64(_VERSION_4)
+        low = _mix((base + np.uint64(self.keys[1])) & mask) & np.uint64(_LOW_CLEAR) | np.uint64(_VARIANT)
+        d = np.stack([high, low], axis=1).astype(">u8").tobytes().hex()
+        return [f"{d[i:i + 8]}-{d[i + 8:i + 12]}-{d[i + 12:i + 16]}-{d[i + 16:i + 20]}-{d[i + 20:i + 32]}"
+                for i in range(0, len(d), 32)]
+
+
+# UUID-4 bits: the version nibble (4) in the high half, the RFC 4122 variant (10xx) in the low half.
+_HIGH_CLEAR = _MASK64 ^ (0xF << 12)
+_VERSION_4 = 0x4 << 12
+_LOW_CLEAR = _MASK64 ^ (0xC << 60)
+_VARIANT = 0x8 << 60
+
+
 class Recorder:
     """Columnar buffers for the ``attempts`` and ``events`` tables.
+
+    ``events`` rows are stored by event index: :meth:`open_event` appends a ``pending`` row when an
+    event is accepted and :meth:`close_event` fills in its fate, so the table needs no sorting and
+    an event unresolved at a horizon is already there as ``pending``.
 
     Parameters
     ----------
     functions
         Function names; rows store their index.
-    request_id
-        Maps an event index to its request id (a UUID string); called once per event, when the
-        frames are built.
+    request_ids
+        The :class:`RequestIds` of the run; the frames show each event's id.
     """
 
-    def __init__(self, functions: Sequence[str], request_id: Callable[[int], str]) -> None:
+    def __init__(self, functions: Sequence[str], request_ids: RequestIds) -> None:
         self.functions = tuple(functions)
-        self.request_id = request_id
+        self.request_ids = request_ids
         self.text = _Interner()  # qualifiers, error types, target ARNs
         # attempts
-        self.a_event = array("q")
+        self.a_event = array("i")
         self.a_function = array("i")
         self.a_qualifier = array("i")
         self.a_attempt = array("i")
@@ -101,14 +154,12 @@ class Recorder:
         self.a_end = array("d")
         self.a_init = array("d")
         self.a_duration = array("d")
-        self.a_billed = array("q")
+        self.a_billed = array("i")
         self.a_outcome = array("b")
         self.a_error = array("i")
-        self.a_age = array("d")
         self.a_concurrency = array("i")
         self.a_depth = array("i")
-        # events
-        self.e_event = array("q")
+        # events, by event index
         self.e_function = array("i")
         self.e_enqueued = array("d")
         self.e_resolved = array("d")
@@ -143,49 +194,51 @@ class Recorder:
         self.a_billed.append(billed_ms)
         self.a_outcome.append(outcome)
         self.a_error.append(error_type)
-        self.a_age.append(dispatched_at - enqueued_at)
         self.a_concurrency.append(concurrency)
         self.a_depth.append(queue_depth)
 
-    def event(
-        self, event: int, function: int, enqueued_at: float, resolved_at: float, attempts: int,
-        throttles: int, fate: int, on_success: int = 0, on_failure: int = 0, dlq: int = 0,
-        lost: bool = False,
-    ) -> None:
-        """Append one ``events`` row (``fate`` indexes FATES; targets are ``self.text`` codes)."""
-        self.e_event.append(event)
+    def open_event(self, event: int, function: int, enqueued_at: float) -> None:
+        """Add the ``pending`` row of a newly accepted event (``event`` is the next index)."""
         self.e_function.append(function)
         self.e_enqueued.append(enqueued_at)
-        self.e_resolved.append(resolved_at)
-        self.e_attempts.append(attempts)
-        self.e_throttles.append(throttles)
-        self.e_fate.append(fate)
-        self.e_on_success.append(on_success)
-        self.e_on_failure.append(on_failure)
-        self.e_dlq.append(dlq)
-        self.e_lost.append(lost)
+        self.e_resolved.append(_NAN)
+        self.e_attempts.append(0)
+        self.e_throttles.append(0)
+        self.e_fate.append(_PENDING)
+        self.e_on_success.append(0)
+        self.e_on_failure.append(0)
+        self.e_dlq.append(0)
+        self.e_lost.append(0)
+
+    def close_event(
+        self, event: int, resolved_at: float, attempts: int, throttles: int, fate: int,
+        on_success: int = 0, on_failure: int = 0, dlq: int = 0, lost: bool = False,
+    ) -> None:
+        """Write an event's fate (``fate`` indexes FATES; targets are ``self.text`` codes)."""
+        self.e_resolved[event] = resolved_at
+        self.e_attempts[event] = attempts
+        self.e_throttles[event] = throttles
+        self.e_fate[event] = fate
+        self.e_on_success[event] = on_success
+        self.e_on_failure[event] = on_failure
+        self.e_dlq[event] = dlq
+        self.e_lost[event] = lost
 
     def reject(self, at: float, function: str, qualifier: str, error_code: str, http_status: int,
                message: str) -> None:
         """Record an invoke refused before it was queued (it never becomes an event)."""
         self.rejected.append((at, function, qualifier, error_code, http_status, message))
 
-    @property
-    def n_attempt_rows(self) -> int:
-        return len(self.a_event)
-
     # -- reading ------------------------------------------------------------------------------------
 
-    def to_frames(self, now: float, pending: Sequence[tuple] = (), copy: bool = True) -> dict:
+    def to_frames(self, now: float, pending: Mapping[int, tuple[int, int]] | None = None,
+                  copy: bool = True) -> dict:
         """Build the ``attempts``, ``events`` and ``rejected`` DataFrames as of time ``now``.
 
-        ``pending`` holds ``(event, function, enqueued_at, attempts, throttles)`` for each event still
-        unresolved: it gets fate ``pending``. Executions that end after ``now`` (a horizon cut them
-        off) get outcome ``running`` and no end, duration or bill. The buffers are not changed, so a
-        simulation can go on after its frames were taken.
-
-        With ``copy=False`` the frames share the buffers' memory (no second copy of a million rows);
-        the recorder must not be written to afterwards, so only a finished run does that.
+        ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far.
+        Executions that end after ``now`` (a horizon cut them off) get outcome ``running`` and no
+        end, duration or bill. With ``copy=False`` the frames share the buffers' memory (no second
+        copy of a million rows): only for a run that will not go on.
         """
         import numpy as np
         import pandas as pd
@@ -196,71 +249,63 @@ class Recorder:
             view = np.frombuffer(buffer, dtype=dtype)
             return view.copy() if copy else view
 
-        def codes(buffer: array, labels: Sequence[str]) -> pd.Categorical:
-            return pd.Categorical.from_codes(col(buffer, np.int8 if buffer.typecode == "b" else np.int32),
-                                             categories=list(labels))
+        def labelled(buffer: array, labels: Sequence[str]) -> pd.Categorical:
+            codes = col(buffer, np.int8 if buffer.typecode == "b" else np.int32)
+            return pd.Categorical.from_codes(codes, categories=list(labels))
 
-        text = self.text.values
+        def text(buffer: array) -> pd.Categorical:
+            return labelled(buffer, self.text.values).remove_unused_categories()
 
-        def strings(buffer: array) -> np.ndarray:
-            return np.asarray(text, dtype=object)[col(buffer, np.int32)]
-
-        def with_pending(buffer: array, dtype, values) -> np.ndarray:
-            column = col(buffer, dtype)
-            return np.concatenate([column, np.asarray(values, dtype=dtype)]) if pending else column
-
-        pending = list(pending)
-        n_pending = len(pending)
-        p_event, p_function, p_enqueued, p_attempts, p_throttles = (
-            zip(*pending, strict=True) if pending else ((), (), (), (), ())
-        )
-        # The request id of each event, built once per event and shared by both tables.
-        event_index = with_pending(self.e_event, np.int64, p_event)
-        order = np.argsort(event_index, kind="stable")
-        n_events = int(event_index.max()) + 1 if len(event_index) else 0
+        n_events = len(self.e_function)
         ids = np.empty(n_events, dtype=object)
-        ids[:] = [self.request_id(i) for i in range(n_events)]
+        for first in range(0, n_events, _ID_CHUNK):  # in chunks: the hex temporaries stay small
+            last = min(first + _ID_CHUNK, n_events)
+            ids[first:last] = self.request_ids.many(np.arange(first, last))
 
+        dispatched = col(self.a_dispatched, np.float64)
+        enqueued = col(self.a_enqueued, np.float64)
         attempts = pd.DataFrame({
-            "event_id": ids[col(self.a_event, np.int64)],
-            "function": codes(self.a_function, self.functions),
-            "qualifier": strings(self.a_qualifier),
+            "event_id": ids[col(self.a_event, np.int32)],
+            "function": labelled(self.a_function, self.functions),
+            "qualifier": text(self.a_qualifier),
             "attempt": col(self.a_attempt, np.int32),
-            "kind": codes(self.a_kind, KINDS),
-            "enqueued_at": col(self.a_enqueued, np.float64),
-            "dispatched_at": col(self.a_dispatched, np.float64),
+            "kind": labelled(self.a_kind, KINDS),
+            "enqueued_at": enqueued,
+            "dispatched_at": dispatched,
             "start_at": col(self.a_start, np.float64),
             "end_at": col(self.a_end, np.float64),
             "init_s": col(self.a_init, np.float64),
             "duration_s": col(self.a_duration, np.float64),
-            "billed_ms": col(self.a_billed, np.int64),
-            "outcome": codes(self.a_outcome, OUTCOMES),
-            "error_type": strings(self.a_error),
-            "event_age_s": col(self.a_age, np.float64),
+            "billed_ms": col(self.a_billed, np.int32),
+            "outcome": labelled(self.a_outcome, OUTCOMES),
+            "error_type": text(self.a_error),
+            "event_age_s": dispatched - enqueued,
             "concurrency_at_start": col(self.a_concurrency, np.int32),
             "queue_depth_at_start": col(self.a_depth, np.int32),
         }, copy=False)
-        none = [0] * n_pending
-        events = pd.DataFrame({
-            "event_id": ids[event_index],
-            "function": pd.Categorical.from_codes(
-                with_pending(self.e_function, np.int32, p_function), categories=list(self.functions)),
-            "enqueued_at": with_pending(self.e_enqueued, np.float64, p_enqueued),
-            "resolved_at": with_pending(self.e_resolved, np.float64, [_NAN] * n_pending),
-            "attempts": with_pending(self.e_attempts, np.int32, p_attempts),
-            "throttles": with_pending(self.e_throttles, np.int32, p_throttles),
-            "fate": pd.Categorical.from_codes(
-                with_pending(self.e_fate, np.int8, [FATES.index("pending")] * n_pending),
-                categories=list(FATES)),
-            "on_success": np.asarray(text, dtype=object)[with_pending(self.e_on_success, np.int32, none)],
-            "on_failure": np.asarray(text, dtype=object)[with_pending(self.e_on_failure, np.int32, none)],
-            "dlq": np.asarray(text, dtype=object)[with_pending(self.e_dlq, np.int32, none)],
-            "lost": with_pending(self.e_lost, np.int8, none).astype(bool),
-        }, copy=False).iloc[order].reset_index(drop=True)
         running = attempts["end_at"].to_numpy() > now
         if running.any():
             attempts.loc[running, ["end_at", "duration_s"]] = _NAN
             attempts.loc[running, "billed_ms"] = 0
             attempts.loc[running, "outcome"] = "running"
+
+        events = pd.DataFrame({
+            "event_id": ids,
+            "function": labelled(self.e_function, self.functions),
+            "enqueued_at": col(self.e_enqueued, np.float64),
+            "resolved_at": col(self.e_resolved, np.float64),
+            "attempts": col(self.e_attempts, np.int32),
+            "throttles": col(self.e_throttles, np.int32),
+            "fate": labelled(self.e_fate, FATES),
+            "on_success": text(self.e_on_success),
+            "on_failure": text(self.e_on_failure),
+            "dlq": text(self.e_dlq),
+            "lost": col(self.e_lost, np.int8).astype(bool),
+        }, copy=False)
+        if pending:
+            rows = np.fromiter(pending, dtype=np.int64, count=len(pending))
+            counts = np.array(list(pending.values()), dtype=np.int32).reshape(-1, 2)
+            events.loc[rows, "attempts"] = counts[:, 0]
+            events.loc[rows, "throttles"] = counts[:, 1]
         rejected = pd.DataFrame(self.rejected, columns=list(REJECTED_COLUMNS))
         return {"attempts": attempts, "events": events, "rejected": rejected}

@@ -133,6 +133,7 @@ class Engine:
         event = AsyncEvent(self.accepted, fn, qualifier, self._text(qualifier), payload, size_bytes, now)
         self.accepted += 1
         self.live[event.index] = event
+        self.recorder.open_event(event.index, fn.code, now)
         if self.duplicate_probability and self.duplicates() < self.duplicate_probability:
             copy = AsyncEvent(event.index, fn, qualifier, event.qualifier_code, payload, size_bytes, now,
                               duplicate=True)
@@ -312,8 +313,8 @@ class Engine:
         del self.live[event.index]
         on_success, on_failure, dlq, lost = self.router(event, FATES[fate], now)
         text = self._text
-        self.recorder.event(
-            event.index, event.fn.code, event.enqueued_at, now, event.attempts, event.throttles, fate,
+        self.recorder.close_event(
+            event.index, now, event.attempts, event.throttles, fate,
             text(on_success) if on_success else 0, text(on_failure) if on_failure else 0,
             text(dlq) if dlq else 0, lost,
         )

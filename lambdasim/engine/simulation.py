@@ -6,10 +6,8 @@ imperative face (invoke, run until a time, look at the result, go on).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-import uuid
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -19,16 +17,15 @@ import simpy
 
 from ..dists import Uniform
 from ..errors import RequestTooLargeException, ResourceNotFoundException
-from ..records import FATES, Recorder
+from ..records import Recorder, RequestIds
 from ..result import Result
 from .concurrency import Pool
 from .core import Engine, Router, no_destinations
 from .runtime import FunctionRuntime
 
-__all__ = ["Simulation", "run", "request_id_maker", "stream"]
+__all__ = ["Simulation", "run", "stream"]
 
 LATEST = "$LATEST"
-PENDING = FATES.index("pending")
 
 
 def stream(seed: int, purpose: str) -> np.random.Generator:
@@ -39,17 +36,6 @@ def stream(seed: int, purpose: str) -> np.random.Generator:
     """
     key = zlib.crc32(purpose.encode())
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
-
-
-def request_id_maker(seed: int) -> Callable[[int], str]:
-    """Request ids (UUID-4 shaped) that depend only on the seed and the event's index."""
-    key = seed.to_bytes(16, "little", signed=False)
-
-    def request_id(index: int) -> str:
-        digest = hashlib.blake2b(index.to_bytes(8, "little"), digest_size=16, key=key).digest()
-        return str(uuid.UUID(bytes=digest, version=4))
-
-    return request_id
 
 
 def payload_size(payload: Any) -> int:
@@ -77,7 +63,7 @@ class Simulation:
         self.scenario = scenario
         seed = int(scenario.seed)
         self.env = simpy.Environment()
-        self._request_id = request_id_maker(seed)
+        self._request_id = RequestIds(seed)
         names = list(scenario.functions)
         self.recorder = Recorder(names, self._request_id)
         ideal = scenario.dispatch == "ideal"
@@ -131,13 +117,16 @@ class Simulation:
             The payload is over the async limit (1 MB, or 256 KB in legacy mode; HTTP 413).
         """
         fn, qualifier = self._resolve_target(function, qualifier)
-        size = payload_size(payload) if payload_size_bytes is None else int(payload_size_bytes)
+        return self._request_id(self._enqueue(fn, payload, qualifier, payload_size_bytes).index)
+
+    def _enqueue(self, fn: FunctionRuntime, payload: Any, qualifier: str, size_bytes: int | None) -> Any:
+        size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
             raise RequestTooLargeException(
                 f"Request must be smaller than {self._limit} bytes for the InvokeAsync operation "
                 f"(payload is {size} bytes)", size=size, limit=self._limit,
             )
-        return self._request_id(self.engine.accept(fn, payload, qualifier, size).index)
+        return self.engine.accept(fn, payload, qualifier, size)
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[FunctionRuntime, str]:
         name = function.split(":function:", 1)[1] if ":function:" in function else function
@@ -149,16 +138,22 @@ class Simulation:
             raise ResourceNotFoundException(f"Function not found: {arn}", function=name, qualifier=qualifier)
         return fn, qualifier
 
-    def _accept_arrival(self, function: str, qualifier: str | None, fixed_size: int | None) -> Callable:
+    def _accept_arrival(self, workload: Any, fixed_size: int | None) -> Callable:
         """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""
+        try:
+            target = self._resolve_target(workload.function, workload.qualifier)
+        except ResourceNotFoundException as error:
+            target, refusal = None, error
 
         def accept(arrival: Any) -> None:
             try:
+                if target is None:
+                    raise refusal
                 size = arrival[2] if arrival[2] is not None else fixed_size
-                self.invoke(function, arrival[1], qualifier, size)
+                self._enqueue(target[0], arrival[1], target[1], size)
             except (RequestTooLargeException, ResourceNotFoundException) as error:
-                self.recorder.reject(self.env.now, function, qualifier or LATEST, error.code,
-                                     error.http_status, error.message)
+                self.recorder.reject(self.env.now, workload.function, workload.qualifier or LATEST,
+                                     error.code, error.http_status, error.message)
 
         return accept
 
@@ -169,7 +164,7 @@ class Simulation:
             payload = getattr(workload, "payload", None)
             if fixed is None and payload is not None and not hasattr(workload, "events"):
                 fixed = payload_size(payload)  # one payload for every arrival: measure it once
-            accept = self._accept_arrival(workload.function, workload.qualifier, fixed)
+            accept = self._accept_arrival(workload, fixed)
             arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
             self.engine.sources += 1
             self.env.process(self.engine.drive(arrivals, accept))
@@ -212,9 +207,7 @@ class Simulation:
         a simulation that will not run again.
         """
         now = self.env.now
-        pending = [
-            (e.index, e.fn.code, e.enqueued_at, e.attempts, e.throttles) for e in self.engine.live.values()
-        ]
+        pending = {index: (e.attempts, e.throttles) for index, e in self.engine.live.items()}
         frames = self.recorder.to_frames(now, pending, copy=copy)
         stats = {
             "accepted": self.engine.accepted,
