@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from lambdasim.dists import build, check_field, check_json, check_keys, check_sequence, check_str, join
 from lambdasim.errors import invalid_value
+from lambdasim.validation import build, check_field, check_json, check_keys, check_sequence, check_str, join
 
 __all__ = [
     "Outage",

@@ -4,38 +4,38 @@ Frozen dataclasses validate on construction; ``from_dict`` / ``from_yaml`` read 
 shape of design.md (AWS settings keep AWS's CamelCase names, simulator settings are snake_case with
 units) and name the dotted path the user wrote in every error; ``to_dict`` writes that shape back,
 so ``Scenario.from_dict(s.to_dict()) == s``. ``Scenario.replace`` makes validated copies for
-widgets and sweeps.
+widgets and sweeps. The per-function settings live in :mod:`lambdasim.functions` and are
+re-exported here.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from lambdasim.dists import (
-    Constant,
-    Distribution,
-    build,
+from lambdasim.errors import invalid_value
+from lambdasim.functions import ARN_PATTERN, DestinationConfig, EventInvokeConfig, FunctionConfig
+from lambdasim.validation import (
     check_field,
+    check_instance,
     check_keys,
     check_number,
     check_sequence,
     check_str,
     join,
+    read,
     replaced,
+    write,
 )
-from lambdasim.errors import invalid_value
-from lambdasim.failures import HANDLER_PATTERN, FailureModel
 from lambdasim.workloads import Workload
 
 __all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "Account", "QueueSettings", "Scenario"]
 
-_ARN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:([a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d)?:(\d{12})?:.+"
 _REGION = r"[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d"
 _FUNCTIONS = "a mapping of at least one function name to its settings"
 _LIMITS = "1048576 or 262144"
@@ -55,158 +55,8 @@ class _ReadOnlyDict(dict):
         return type(self), (dict(self),)
 
 
-def _arn(value: Any, path: str, services: tuple[str, ...], what: str) -> None:
-    """Check an optional ARN of one of ``services`` (``arn:aws:<service>:<region>:<account>:...``)."""
-    if value is not None and check_str(value, path, _ARN, f"None or {what}").split(":")[2] not in services:
-        raise invalid_value(path, value, f"None or {what}")
-
-
-def _is(value: Any, path: str, cls: type) -> None:
-    if not isinstance(value, cls):
-        raise invalid_value(path, value, f"a {cls.__name__} (plain dicts are read by Scenario.from_dict)")
-
-
-def _read(cls: type, d: Any, path: str, keys: Mapping[str, str],
-          parse: Mapping[str, Callable[[Any, str], Any]] | None = None) -> Any:
-    """Build ``cls`` from a YAML mapping whose keys are ``keys[field name]``; None means defaults."""
-    names = {key.split(".")[0]: name for name, key in keys.items()}
-    parse = parse or {}
-    kwargs = {names[k]: parse[names[k]](v, join(path, k)) if names[k] in parse else v
-              for k, v in check_keys({} if d is None else d, path, list(names)).items()}
-    return build(cls, kwargs, path, keys)
-
-
-def _write(obj: Any, keys: Mapping[str, str]) -> dict:
-    out = {key: getattr(obj, name) for name, key in keys.items() if getattr(obj, name) is not None}
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
-
-
-def _sub(key: str) -> Callable[[Any, str], Any]:
-    """Parser of a one-key mapping such as ``{Destination: arn}``: its value, None when empty."""
-    return lambda value, path: check_keys({} if value is None else value, path, [key]).get(key) or None
-
-
-_DEST_KEYS = {"on_success": "OnSuccess.Destination", "on_failure": "OnFailure.Destination"}
-_EIC_KEYS = {"maximum_retry_attempts": "MaximumRetryAttempts",
-             "maximum_event_age_s": "MaximumEventAgeInSeconds", "destination_config": "DestinationConfig"}
-_FN_KEYS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "Architectures",
-            "reserved_concurrency": "ReservedConcurrentExecutions", "duration": "duration",
-            "cold_start": "cold_start", "keep_alive_s": "keep_alive_s", "failures": "failures",
-            "handler": "handler", "event_invoke_config": "EventInvokeConfig",
-            "dead_letter_target_arn": "DeadLetterConfig.TargetArn"}
 _ACCOUNT_KEYS = {"concurrent_executions": "ConcurrentExecutions", "region": "region",
                  "account_id": "account_id"}
-
-
-@dataclass(frozen=True)
-class DestinationConfig:
-    """Where records of succeeded and failed events go (ARNs; None means nowhere)."""
-
-    on_success: str | None = None
-    on_failure: str | None = None
-
-    def __post_init__(self) -> None:
-        _arn(self.on_success, "DestinationConfig.on_success", ("sqs", "sns", "lambda", "events"),
-             "an SQS queue, SNS topic, Lambda function or EventBridge bus ARN")
-        _arn(self.on_failure, "DestinationConfig.on_failure", ("sqs", "sns", "lambda", "events", "s3"),
-             "an SQS queue, SNS topic, Lambda function, EventBridge bus or S3 bucket ARN")
-
-    def to_dict(self) -> dict:
-        """AWS's shape ``{OnSuccess: {Destination: arn}, OnFailure: {Destination: arn}}``."""
-        return {k.split(".")[0]: {"Destination": v} for k, v in _write(self, _DEST_KEYS).items()}
-
-    @staticmethod
-    def from_dict(d: Any, field: str = "DestinationConfig") -> DestinationConfig:
-        """Read AWS's shape; ``{}``, a missing side or an empty Destination means none."""
-        return _read(DestinationConfig, d, field, _DEST_KEYS,
-                     {"on_success": _sub("Destination"), "on_failure": _sub("Destination")})
-
-
-@dataclass(frozen=True)
-class EventInvokeConfig:
-    """Retry attempts after function errors (0-2), maximum event age (60-21600 s) and destinations."""
-
-    maximum_retry_attempts: int = 2
-    maximum_event_age_s: int = 21600
-    destination_config: DestinationConfig = DestinationConfig()
-
-    def __post_init__(self) -> None:
-        check_field(self, "maximum_retry_attempts", ge=0, le=2, integer=True)
-        check_field(self, "maximum_event_age_s", ge=60, le=21600, integer=True)
-        _is(self.destination_config, "EventInvokeConfig.destination_config", DestinationConfig)
-
-    def to_dict(self) -> dict:
-        """AWS's shape ``{MaximumRetryAttempts, MaximumEventAgeInSeconds, DestinationConfig}``."""
-        return {**_write(self, _EIC_KEYS), "DestinationConfig": self.destination_config.to_dict()}
-
-    @staticmethod
-    def from_dict(d: Any, field: str = "EventInvokeConfig") -> EventInvokeConfig:
-        """Read AWS's shape; missing settings take AWS's defaults."""
-        return _read(EventInvokeConfig, d, field, _EIC_KEYS,
-                     {"destination_config": DestinationConfig.from_dict})
-
-
-@dataclass(frozen=True)
-class FunctionConfig:
-    """One function: AWS settings plus the simulated duration, cold start, keep-alive and failures.
-
-    ``handler`` is an optional ``"package.module:function"`` (imported by the engine when it runs)
-    or a callable.
-    """
-
-    timeout_s: int = 3
-    memory_mb: int = 128
-    architecture: str = "x86_64"
-    reserved_concurrency: int | None = None
-    duration: Distribution = Constant(0.1)
-    cold_start: Distribution = Constant(0.25)
-    keep_alive_s: float = 600.0
-    failures: FailureModel = FailureModel()
-    handler: str | Callable | None = None
-    event_invoke_config: EventInvokeConfig = EventInvokeConfig()
-    dead_letter_target_arn: str | None = None
-
-    def __post_init__(self) -> None:
-        check_field(self, "timeout_s", ge=1, le=900, integer=True)
-        check_field(self, "memory_mb", ge=128, le=10240, integer=True)
-        check_str(self.architecture, "FunctionConfig.architecture", "x86_64|arm64", "x86_64 or arm64")
-        if self.reserved_concurrency is not None:
-            check_field(self, "reserved_concurrency", ge=0, integer=True, allowed="None or integer >= 0")
-        _is(self.duration, "FunctionConfig.duration", Distribution)
-        _is(self.cold_start, "FunctionConfig.cold_start", Distribution)
-        check_field(self, "keep_alive_s", ge=0)
-        _is(self.failures, "FunctionConfig.failures", FailureModel)
-        if self.handler is not None and not callable(self.handler):
-            check_str(self.handler, "FunctionConfig.handler", HANDLER_PATTERN,
-                      "None, a callable or 'package.module:function'")
-        _is(self.event_invoke_config, "FunctionConfig.event_invoke_config", EventInvokeConfig)
-        _arn(self.dead_letter_target_arn, "FunctionConfig.dead_letter_target_arn", ("sqs", "sns"),
-             "an SQS queue or SNS topic ARN")
-
-    def to_dict(self) -> dict:
-        """The scenario-file shape (a callable handler stays a callable)."""
-        out = _write(self, _FN_KEYS)
-        out["Architectures"] = [self.architecture]
-        for key in ("duration", "cold_start", "failures", "EventInvokeConfig"):
-            out[key] = out[key].to_dict()
-        if not out["failures"]:
-            del out["failures"]
-        if self.dead_letter_target_arn is not None:
-            out["DeadLetterConfig"] = {"TargetArn": out.pop("DeadLetterConfig.TargetArn")}
-        return out
-
-    @staticmethod
-    def from_dict(d: Any, field: str = "function") -> FunctionConfig:
-        """Read the scenario-file shape; None or ``{}`` means all defaults."""
-        def architecture(value: Any, path: str) -> str:
-            if not isinstance(value, (list, tuple)) or len(value) != 1 or value[0] not in ("x86_64", "arm64"):
-                raise invalid_value(path, value, "[x86_64] or [arm64]")
-            return value[0]
-
-        return _read(FunctionConfig, d, field, _FN_KEYS, {
-            "architecture": architecture, "duration": Distribution.from_dict,
-            "cold_start": Distribution.from_dict, "failures": FailureModel.from_dict,
-            "event_invoke_config": EventInvokeConfig.from_dict, "dead_letter_target_arn": _sub("TargetArn")})
 
 
 @dataclass(frozen=True)
@@ -224,12 +74,12 @@ class Account:
 
     def to_dict(self) -> dict:
         """The shape ``{ConcurrentExecutions, region, account_id}``."""
-        return _write(self, _ACCOUNT_KEYS)
+        return write(self, _ACCOUNT_KEYS)
 
     @staticmethod
     def from_dict(d: Any, field: str = "account") -> Account:
         """Read ``{ConcurrentExecutions, region, account_id}``; None means defaults."""
-        return _read(Account, d, field, _ACCOUNT_KEYS)
+        return read(Account, d, field, _ACCOUNT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -264,12 +114,12 @@ class QueueSettings:
 
     def to_dict(self) -> dict:
         """The ``queue:`` shape (the field names)."""
-        return _write(self, {f.name: f.name for f in fields(self)})
+        return write(self, {f.name: f.name for f in fields(self)})
 
     @staticmethod
     def from_dict(d: Any, field: str = "queue") -> QueueSettings:
         """Read the ``queue:`` shape; None means defaults."""
-        return _read(QueueSettings, d, field, {f.name: f.name for f in fields(QueueSettings)})
+        return read(QueueSettings, d, field, {f.name: f.name for f in fields(QueueSettings)})
 
 
 @dataclass(frozen=True)
@@ -297,16 +147,16 @@ class Scenario:
         for name, config in self.functions.items():
             check_str(name, f"functions.{name}", r"[A-Za-z0-9_-]{1,64}",
                       "a function name of 1-64 letters, digits, '-' or '_'")
-            _is(config, f"functions.{name}", FunctionConfig)
+            check_instance(config, f"functions.{name}", FunctionConfig)
         object.__setattr__(self, "functions", _ReadOnlyDict(self.functions))
         object.__setattr__(self, "workloads", check_sequence(self.workloads, "workloads", "a list"))
         for i, workload in enumerate(self.workloads):
-            _is(workload, f"workloads[{i}]", Workload)
+            check_instance(workload, f"workloads[{i}]", Workload)
             if workload.function not in self.functions:
                 raise invalid_value(f"workloads[{i}].function", workload.function,
                                     "one of the functions " + ", ".join(self.functions))
-        _is(self.account, "account", Account)
-        _is(self.queue, "queue", QueueSettings)
+        check_instance(self.account, "account", Account)
+        check_instance(self.queue, "queue", QueueSettings)
         object.__setattr__(self, "targets", _ReadOnlyDict(_targets(self.targets)))
         object.__setattr__(self, "seed", check_number(self.seed, "seed", ge=0, integer=True))
         if self.horizon_s is not None:
@@ -397,7 +247,7 @@ class Scenario:
 
         Path segments are dataclass field names, mapping keys or list indexes, e.g.
         ``{"functions.orders.event_invoke_config.maximum_retry_attempts": 0, "workloads[0].rate_per_s": 9}``
-        (see :func:`lambdasim.dists.replaced`).
+        (see :func:`lambdasim.validation.replaced`).
         """
         return replaced(self, {**(changes or {}), **kw})
 
@@ -409,7 +259,7 @@ def _targets(targets: Any) -> dict:
     out = {}
     for arn, behaviour in targets.items():
         path = f"targets.{arn}.unavailable"
-        check_str(arn, f"targets.{arn}", _ARN, "a destination ARN")
+        check_str(arn, f"targets.{arn}", ARN_PATTERN, "a destination ARN")
         windows = check_keys(behaviour, f"targets.{arn}", ["unavailable"]).get("unavailable", ())
         out[arn] = {"unavailable": tuple(_window(w, join(path, i)) for i, w in enumerate(
             check_sequence(windows, path, "a list of {start_s, end_s}")))}

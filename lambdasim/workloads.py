@@ -17,7 +17,8 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from lambdasim.dists import (
+from lambdasim.errors import invalid_value
+from lambdasim.validation import (
     MISSING,
     build,
     check_field,
@@ -27,7 +28,6 @@ from lambdasim.dists import (
     check_str,
     join,
 )
-from lambdasim.errors import invalid_value
 
 __all__ = ["Arrival", "ScheduledEvent", "Workload", "Events", "Constant", "Poisson", "Burst"]
 
