@@ -19,7 +19,11 @@ from lambdasim.errors import invalid_value
 from lambdasim.failures import HANDLER_PATTERN, FailureModel
 from lambdasim.validation import check_field, check_instance, check_str, read, sub, write
 
-__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig"]
+__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "RECURSION_LIMIT"]
+
+#: With ``RecursiveLoop: Terminate``, a chain of invocations caused by one event is stopped at its
+#: 17th invocation (AWS: "about 16", spec §12).
+RECURSION_LIMIT = 16
 
 #: An ARN of any service, Region and account (``arn:aws:<service>:<region>:<account>:...``).
 ARN_PATTERN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:([a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d)?:(\d{12})?:.+"
@@ -39,7 +43,7 @@ _FN_KEYS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "
             "reserved_concurrency": "ReservedConcurrentExecutions", "duration": "duration",
             "cold_start": "cold_start", "keep_alive_s": "keep_alive_s", "failures": "failures",
             "handler": "handler", "event_invoke_config": "EventInvokeConfig",
-            "dead_letter_target_arn": "DeadLetterConfig.TargetArn"}
+            "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "recursive_loop": "RecursiveLoop"}
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ class FunctionConfig:
     """One function: AWS settings plus the simulated duration, cold start, keep-alive and failures.
 
     ``handler`` is an optional ``"package.module:function"`` (imported by the engine when it runs)
-    or a callable.
+    or a callable. ``recursive_loop`` is AWS's recursion config: ``Terminate`` (default) stops a chain
+    of invocations after 16, ``Allow`` lets it run.
     """
 
     timeout_s: int = 3
@@ -109,6 +114,7 @@ class FunctionConfig:
     handler: str | Callable | None = None
     event_invoke_config: EventInvokeConfig = EventInvokeConfig()
     dead_letter_target_arn: str | None = None
+    recursive_loop: str = "Terminate"
 
     def __post_init__(self) -> None:
         check_field(self, "timeout_s", ge=1, le=900, integer=True)
@@ -126,6 +132,8 @@ class FunctionConfig:
         check_instance(self.event_invoke_config, "FunctionConfig.event_invoke_config", EventInvokeConfig)
         _arn(self.dead_letter_target_arn, "FunctionConfig.dead_letter_target_arn", ("sqs", "sns"),
              "an SQS queue or SNS topic ARN")
+        check_str(self.recursive_loop, "FunctionConfig.recursive_loop", "Terminate|Allow",
+                  "Terminate or Allow")
 
     def to_dict(self) -> dict:
         """The scenario-file shape (a callable handler stays a callable)."""
@@ -135,6 +143,8 @@ class FunctionConfig:
             out[key] = out[key].to_dict()
         if not out["failures"]:
             del out["failures"]
+        if self.recursive_loop == "Terminate":
+            del out["RecursiveLoop"]
         if self.dead_letter_target_arn is not None:
             out["DeadLetterConfig"] = {"TargetArn": out.pop("DeadLetterConfig.TargetArn")}
         return out

@@ -21,6 +21,7 @@ __all__ = [
     "ATTEMPT_COLUMNS",
     "EVENT_COLUMNS",
     "REJECTED_COLUMNS",
+    "DELIVERY_COLUMNS",
     "Recorder",
     "RequestIds",
 ]
@@ -49,7 +50,10 @@ ATTEMPT_COLUMNS = (
 )
 EVENT_COLUMNS = (
     "event_id", "function", "enqueued_at", "resolved_at", "attempts", "throttles", "fate",
-    "on_success", "on_failure", "dlq", "lost",
+    "on_success", "on_failure", "dlq", "lost", "payload_bytes",
+)
+DELIVERY_COLUMNS = (
+    "event_id", "at", "channel", "target_type", "target_arn", "condition", "ok", "failure_reason", "body",
 )
 #: Invokes refused before anything was queued (payload too large, unknown function, …).
 REJECTED_COLUMNS = ("at", "function", "qualifier", "error_code", "http_status", "message")
@@ -94,8 +98,10 @@ class RequestIds:
     (the frames need one per event, a million at a time). Both compute the same ids.
     """
 
-    def __init__(self, seed: int) -> None:
-        self.keys = (_mix((seed * _GOLDEN + 1) & _MASK64), _mix((seed * _GOLDEN + 2) & _MASK64))
+    def __init__(self, seed: int, stream: int = 0) -> None:
+        # ``stream`` gives independent id sequences from one seed (request ids, message ids, ...).
+        base = (seed * _GOLDEN + 2 * stream) & _MASK64
+        self.keys = (_mix((base + 1) & _MASK64), _mix((base + 2) & _MASK64))
 
     def __call__(self, index: int) -> str:
         base = (index * _GOLDEN) & _MASK64
@@ -170,7 +176,9 @@ class Recorder:
         self.e_on_failure = array("i")
         self.e_dlq = array("i")
         self.e_lost = array("b")
+        self.e_payload_bytes = array("i")
         self.rejected: list[tuple] = []
+        self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set
 
     # -- writing (the engine's hot path: plain appends, no per-row objects) ------------------------
 
@@ -197,8 +205,9 @@ class Recorder:
         self.a_concurrency.append(concurrency)
         self.a_depth.append(queue_depth)
 
-    def open_event(self, event: int, function: int, enqueued_at: float) -> None:
+    def open_event(self, event: int, function: int, enqueued_at: float, payload_bytes: int) -> None:
         """Add the ``pending`` row of a newly accepted event (``event`` is the next index)."""
+        self.e_payload_bytes.append(payload_bytes)
         self.e_function.append(function)
         self.e_enqueued.append(enqueued_at)
         self.e_resolved.append(_NAN)
@@ -228,6 +237,12 @@ class Recorder:
                message: str) -> None:
         """Record an invoke refused before it was queued (it never becomes an event)."""
         self.rejected.append((at, function, qualifier, error_code, http_status, message))
+
+    def delivery(self, event: int, at: float, channel: str, target_type: str, target_arn: str,
+                 condition: str, ok: bool, failure_reason: str, body: str) -> None:
+        """Record one attempt to deliver a record (or a DLQ message) to a target."""
+        self.deliveries.append(
+            (event, at, channel, target_type, target_arn, condition, ok, failure_reason, body))
 
     # -- reading ------------------------------------------------------------------------------------
 
@@ -301,6 +316,7 @@ class Recorder:
             "on_failure": text(self.e_on_failure),
             "dlq": text(self.e_dlq),
             "lost": col(self.e_lost, np.int8).astype(bool),
+            "payload_bytes": col(self.e_payload_bytes, np.int32),
         }, copy=False)
         if pending:
             rows = np.fromiter(pending, dtype=np.int64, count=len(pending))
@@ -308,4 +324,7 @@ class Recorder:
             events.loc[rows, "attempts"] = counts[:, 0]
             events.loc[rows, "throttles"] = counts[:, 1]
         rejected = pd.DataFrame(self.rejected, columns=list(REJECTED_COLUMNS))
-        return {"attempts": attempts, "events": events, "rejected": rejected}
+        deliveries = pd.DataFrame(self.deliveries, columns=list(DELIVERY_COLUMNS))
+        deliveries["event_id"] = ids[deliveries["event_id"].to_numpy(dtype=np.int64)]
+        deliveries["ok"] = deliveries["ok"].astype(bool)
+        return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries}

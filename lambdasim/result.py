@@ -20,18 +20,34 @@ class Result:
         One row per accepted event: its fate (``pending`` if a horizon stopped the run first).
     rejected
         Invokes refused before anything was queued (e.g. ``RequestTooLargeException``).
+    deliveries
+        One row per attempt to deliver a record to a destination or a message to a DLQ, with the
+        body exactly as AWS would deliver it, ``ok`` and ``failure_reason``.
+    targets
+        The simulated targets by ARN (:class:`~lambdasim.destinations.Target`): what each received.
     stats
         Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s),
         ``stopped_by`` (``resolved`` | ``horizon`` | ``until``), ``wall_s``, ``peak_concurrency``
         (per pool).
     """
 
-    def __init__(self, scenario: Any, attempts: Any, events: Any, rejected: Any, stats: dict) -> None:
+    def __init__(self, scenario: Any, attempts: Any, events: Any, rejected: Any, deliveries: Any,
+                 targets: dict, stats: dict) -> None:
         self.scenario = scenario
         self.attempts = attempts
         self.events = events
         self.rejected = rejected
+        self.deliveries = deliveries
+        self.targets = targets
         self.stats = stats
+
+    def target(self, arn: str) -> Any:
+        """The simulated target at ``arn``: ``result.target(arn).messages``."""
+        try:
+            return self.targets[arn]
+        except KeyError:
+            known = ", ".join(self.targets) or "none"
+            raise KeyError(f"no target {arn!r} in this run; targets: {known}") from None
 
     def fates(self) -> dict[str, int]:
         """How many events met each fate (fates that did not occur are left out)."""

@@ -226,8 +226,7 @@ class Scenario:
                                "start_time": self.start_time, "account": self.account.to_dict(),
                                "functions": {n: config.to_dict() for n, config in self.functions.items()},
                                "queue": self.queue.to_dict(),
-                               "targets": {arn: {"unavailable": [dict(w) for w in t["unavailable"]]}
-                                           for arn, t in self.targets.items()},
+                               "targets": {arn: _target_dict(t) for arn, t in self.targets.items()},
                                "workloads": [w.to_dict() for w in self.workloads]}
         return {k: v for k, v in out.items() if v is not None and v != {} and v != []}
 
@@ -253,16 +252,35 @@ class Scenario:
 
 
 def _targets(targets: Any) -> dict:
-    """Validate ``{arn: {unavailable: [{start_s, end_s}, ...]}}``; the windows become tuples of dicts."""
+    """Validate ``{arn: {unavailable: [...], subscriptions: [...], raw_message_delivery: bool}}``.
+
+    ``unavailable`` windows make deliveries to the target fail; ``subscriptions`` (SNS topics only)
+    lists the SQS queues and Lambda functions the topic fans out to; ``raw_message_delivery`` (SNS
+    only) sends subscribed queues the bare message instead of SNS's JSON envelope.
+    """
     if not isinstance(targets, Mapping):
         raise invalid_value("targets", targets, "a mapping of destination ARNs to their behaviour")
     out = {}
     for arn, behaviour in targets.items():
-        path = f"targets.{arn}.unavailable"
-        check_str(arn, f"targets.{arn}", ARN_PATTERN, "a destination ARN")
-        windows = check_keys(behaviour, f"targets.{arn}", ["unavailable"]).get("unavailable", ())
-        out[arn] = {"unavailable": tuple(_window(w, join(path, i)) for i, w in enumerate(
-            check_sequence(windows, path, "a list of {start_s, end_s}")))}
+        field = f"targets.{arn}"
+        check_str(arn, field, ARN_PATTERN, "a destination ARN")
+        topic = arn.split(":")[2] == "sns"
+        keys = ["unavailable", "subscriptions", "raw_message_delivery"] if topic else ["unavailable"]
+        given = check_keys(behaviour, field, keys)
+        path = f"{field}.unavailable"
+        entry: dict[str, Any] = {"unavailable": tuple(_window(w, join(path, i)) for i, w in enumerate(
+            check_sequence(given.get("unavailable", ()), path, "a list of {start_s, end_s}")))}
+        if topic:
+            path = f"{field}.subscriptions"
+            subscribers = check_sequence(given.get("subscriptions", ()), path, "a list of SQS or Lambda ARNs")
+            for i, subscriber in enumerate(subscribers):
+                check_str(subscriber, join(path, i), r"arn:aws[a-zA-Z0-9-]*:(sqs|lambda):.+",
+                          "an SQS queue or Lambda function ARN")
+            raw = given.get("raw_message_delivery", False)
+            if not isinstance(raw, bool):
+                raise invalid_value(f"{field}.raw_message_delivery", raw, "true or false")
+            entry.update(subscriptions=subscribers, raw_message_delivery=raw)
+        out[arn] = entry
     return out
 
 
@@ -271,3 +289,15 @@ def _window(window: Any, path: str) -> dict:
     start = check_number(w["start_s"], f"{path}.start_s", ge=0)
     return {"start_s": start, "end_s": check_number(w["end_s"], f"{path}.end_s", gt=start,
                                                     allowed=f"number > start_s ({start:g})")}
+
+
+def _target_dict(target: Mapping) -> dict:
+    """A target's behaviour in the scenario-file shape, defaults left out."""
+    out: dict[str, Any] = {}
+    if target["unavailable"]:
+        out["unavailable"] = [dict(w) for w in target["unavailable"]]
+    if target.get("subscriptions"):
+        out["subscriptions"] = list(target["subscriptions"])
+    if target.get("raw_message_delivery"):
+        out["raw_message_delivery"] = True
+    return out

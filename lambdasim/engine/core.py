@@ -36,7 +36,7 @@ NAN = float("nan")
 # Codes of records.KINDS / OUTCOMES / FATES.
 INVOKE, THROTTLE, EXPIRE, DUPLICATE = 0, 1, 2, 3
 THROTTLED, EXPIRED = 3, 4
-SUCCEEDED, RETRIES_EXHAUSTED, EVENT_AGE_EXCEEDED, ZERO_RESERVED = 0, 1, 2, 3
+SUCCEEDED, RETRIES_EXHAUSTED, EVENT_AGE_EXCEEDED, ZERO_RESERVED, RECURSION_STOPPED = 0, 1, 2, 3, 4
 # Event states.
 QUEUED, WAITING, RUNNING, RESOLVED = 0, 1, 2, 3  # WAITING: in an ``ideal`` pool's FIFO
 
@@ -55,11 +55,11 @@ class AsyncEvent:
 
     __slots__ = (
         "index", "fn", "qualifier", "qualifier_code", "payload", "size_bytes", "enqueued_at", "attempts",
-        "throttles", "streak", "state", "outcome", "failure", "response", "duplicate",
+        "throttles", "streak", "state", "outcome", "failure", "response", "duplicate", "chain",
     )
 
     def __init__(self, index: int, fn: FunctionRuntime, qualifier: str, qualifier_code: int, payload: Any,
-                 size_bytes: int, enqueued_at: float, duplicate: bool = False) -> None:
+                 size_bytes: int, enqueued_at: float, duplicate: bool = False, chain: int = 1) -> None:
         self.index = index
         self.fn = fn
         self.qualifier = qualifier
@@ -75,6 +75,7 @@ class AsyncEvent:
         self.failure = None     # failures.Failure of the last attempt
         self.response = None    # the handler's return value on success
         self.duplicate = duplicate
+        self.chain = chain      # invocations so far in the chain this event belongs to (loop detection)
 
 
 class Engine:
@@ -127,13 +128,22 @@ class Engine:
 
     # -- accepting -------------------------------------------------------------------------------
 
-    def accept(self, fn: FunctionRuntime, payload: Any, qualifier: str, size_bytes: int) -> AsyncEvent:
-        """Queue an event (the 202 path) and dispatch it at once; return it."""
+    def accept(self, fn: FunctionRuntime, payload: Any, qualifier: str, size_bytes: int,
+               chain: int = 1) -> AsyncEvent:
+        """Queue an event (the 202 path) and dispatch it at once; return it.
+
+        ``chain`` counts the invocations in the chain of events this one belongs to (1 for an
+        event from outside; one more for each hop through a Lambda destination or SNS topic).
+        """
         now = self.env.now
-        event = AsyncEvent(self.accepted, fn, qualifier, self._text(qualifier), payload, size_bytes, now)
+        event = AsyncEvent(self.accepted, fn, qualifier, self._text(qualifier), payload, size_bytes, now,
+                           chain=chain)
         self.accepted += 1
         self.live[event.index] = event
-        self.recorder.open_event(event.index, fn.code, now)
+        self.recorder.open_event(event.index, fn.code, now, size_bytes)
+        if fn.recursion_limit is not None and chain > fn.recursion_limit:
+            self._resolve(event, RECURSION_STOPPED, now)  # loop detection: this invocation is stopped
+            return event
         if self.duplicate_probability and self.duplicates() < self.duplicate_probability:
             copy = AsyncEvent(event.index, fn, qualifier, event.qualifier_code, payload, size_bytes, now,
                               duplicate=True)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..dists import Uniform
 from ..failures import Failure, LambdaContext, call_handler, injected_failure, load_handler
+from ..functions import RECURSION_LIMIT
 from .concurrency import Environments, Pool
 
 __all__ = ["FunctionRuntime", "SUCCESS", "ERROR", "TIMEOUT", "TIMEOUT_ERROR_TYPE"]
@@ -50,7 +51,7 @@ class FunctionRuntime:
     __slots__ = (
         "code", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "max_retry",
-        "max_age", "memory_mb",
+        "max_age", "memory_mb", "on_success", "on_failure", "dead_letter_arn", "recursion_limit",
     )
 
     def __init__(self, code: int, name: str, config: Any, pool: Pool, streams: dict[str, np.random.Generator],
@@ -74,6 +75,11 @@ class FunctionRuntime:
         invoke_config = config.event_invoke_config
         self.max_retry = int(invoke_config.maximum_retry_attempts)
         self.max_age = float(invoke_config.maximum_event_age_s)
+        self.on_success = invoke_config.destination_config.on_success
+        self.on_failure = invoke_config.destination_config.on_failure
+        self.dead_letter_arn = config.dead_letter_target_arn
+        # The chain length past which loop detection stops an invocation (None: RecursiveLoop Allow).
+        self.recursion_limit = RECURSION_LIMIT if config.recursive_loop == "Terminate" else None
 
     def execute(self, payload: Any, qualifier: str, start: float,
                 request_id: Callable[[], str]) -> tuple[float, int, Failure | None, Any]:

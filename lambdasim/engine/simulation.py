@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 import simpy
 
+from ..destinations import Destinations, Target
 from ..dists import Uniform
 from ..errors import RequestTooLargeException, ResourceNotFoundException
 from ..records import Recorder, RequestIds
 from ..result import Result
 from .concurrency import Pool
-from .core import Engine, Router, no_destinations
+from .core import Engine, Router
 from .runtime import FunctionRuntime
 
 __all__ = ["Simulation", "run", "stream"]
@@ -56,10 +57,12 @@ class Simulation:
         The :class:`~lambdasim.scenario.Scenario` to simulate. Its workloads start on the first
         :meth:`run`.
     router
-        The function every resolved event is handed to (destinations and DLQs plug in here).
+        The function every resolved event is handed to; by default a
+        :class:`~lambdasim.destinations.Destinations` that delivers to the configured destinations
+        and DLQs.
     """
 
-    def __init__(self, scenario: Any, router: Router = no_destinations) -> None:
+    def __init__(self, scenario: Any, router: Router | None = None) -> None:
         self.scenario = scenario
         seed = int(scenario.seed)
         self.env = simpy.Environment()
@@ -82,6 +85,9 @@ class Simulation:
             self.functions[name] = FunctionRuntime(
                 code, name, config, pool, streams, scenario.function_arn(name), limit_scaling=not ideal
             )
+        self.destinations = Destinations(scenario, self.recorder, self._request_id, self._invoke_from_target)
+        if router is None:
+            router = self.destinations
         uniform = Uniform(0.0, 1.0)
         self.engine = Engine(
             self.env, scenario.queue, self.recorder, ideal,
@@ -98,6 +104,10 @@ class Simulation:
     def now(self) -> float:
         """The virtual clock, in seconds."""
         return self.env.now
+
+    def target(self, arn: str) -> Target:
+        """The simulated SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda target at ``arn``."""
+        return self.destinations.target(arn)
 
     def request_id(self, index: int) -> str:
         """The request id of the event with this index (0 for the first accepted event)."""
@@ -119,14 +129,24 @@ class Simulation:
         fn, qualifier = self._resolve_target(function, qualifier)
         return self._request_id(self._enqueue(fn, payload, qualifier, payload_size_bytes).index)
 
-    def _enqueue(self, fn: FunctionRuntime, payload: Any, qualifier: str, size_bytes: int | None) -> Any:
+    def _enqueue(self, fn: FunctionRuntime, payload: Any, qualifier: str, size_bytes: int | None,
+                 chain: int = 1) -> Any:
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
             raise RequestTooLargeException(
                 f"Request must be smaller than {self._limit} bytes for the InvokeAsync operation "
                 f"(payload is {size} bytes)", size=size, limit=self._limit,
             )
-        return self.engine.accept(fn, payload, qualifier, size)
+        return self.engine.accept(fn, payload, qualifier, size, chain)
+
+    def _invoke_from_target(self, function_arn: str, payload: Any, chain: int) -> str:
+        """An async invoke by a Lambda destination or an SNS subscription; returns why it failed, or ""."""
+        try:
+            fn, qualifier = self._resolve_target(function_arn, None)
+            self._enqueue(fn, payload, qualifier, None, chain)
+        except (ResourceNotFoundException, RequestTooLargeException) as error:
+            return error.code
+        return ""
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[FunctionRuntime, str]:
         name = function.split(":function:", 1)[1] if ":function:" in function else function
@@ -218,9 +238,10 @@ class Simulation:
             "wall_s": self._wall_s,
             "peak_concurrency": {fn.pool.name: fn.pool.peak for fn in self.functions.values()},
         }
-        return Result(self.scenario, frames["attempts"], frames["events"], frames["rejected"], stats)
+        return Result(self.scenario, frames["attempts"], frames["events"], frames["rejected"],
+                      frames["deliveries"], dict(self.destinations.targets), stats)
 
 
-def run(scenario: Any, router: Router = no_destinations) -> Result:
+def run(scenario: Any, router: Router | None = None) -> Result:
     """Simulate ``scenario`` until every accepted event is resolved (or its horizon) → Result."""
     return Simulation(scenario, router).run().result(copy=False)
