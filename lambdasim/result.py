@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import metrics as _metrics
+
 __all__ = ["Result"]
 
 
@@ -48,6 +50,26 @@ class Result:
         except KeyError:
             known = ", ".join(self.targets) or "none"
             raise KeyError(f"no target {arn!r} in this run; targets: {known}") from None
+
+    def metrics(self, period_s: float = 60, functions: Any = None) -> Any:
+        """CloudWatch-like time series (tidy): ``period_start``, ``function``, ``metric``,
+        ``statistic``, ``value``; ``"(all)"`` rows total over functions (:func:`lambdasim.metrics.metrics`).
+        """
+        return _metrics.metrics(self.attempts, self.events, self.deliveries, period_s, functions)
+
+    def summary(self) -> dict:
+        """Key figures: accepted, succeeded, failed, retried, expired, lost, pending, event ages, …"""
+        return _metrics.summary(self.attempts, self.events, self.deliveries)
+
+    def cost(self, free_tier: bool = False) -> Any:
+        """What the run would cost (requests and GB-seconds, per function and ``"(all)"``).
+
+        Prices are us-east-1's first tier (:mod:`lambdasim.pricing`); with ``free_tier`` the monthly
+        free requests and GB-seconds are taken off, the run counting as one month.
+        """
+        functions = self.scenario.functions
+        return _metrics.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
+                             {n: f.architecture for n, f in functions.items()}, free_tier)
 
     def fates(self) -> dict[str, int]:
         """How many events met each fate (fates that did not occur are left out)."""
