@@ -178,6 +178,12 @@ class Destinations:
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
             self.targets[arn] = Target(arn, behaviour)
+        # Every configured destination exists from the start, so an unused queue reads as empty.
+        for config in scenario.functions.values():
+            destinations = config.event_invoke_config.destination_config
+            for arn in (destinations.on_success, destinations.on_failure, config.dead_letter_target_arn):
+                if arn is not None:
+                    self.target(arn)
 
     # -- targets ---------------------------------------------------------------------------------
 

@@ -320,8 +320,10 @@ class Engine:
     def _resolve(self, event: AsyncEvent, fate: int, now: float) -> None:
         """The event's one fate: hand it to the router, write its row, and maybe end the run."""
         event.state = RESOLVED
-        del self.live[event.index]
+        # The event stays live while it is routed: routing can invoke (and even resolve) other
+        # events, and the run must not be judged finished in the middle of that.
         on_success, on_failure, dlq, lost = self.router(event, FATES[fate], now)
+        del self.live[event.index]
         text = self._text
         self.recorder.close_event(
             event.index, now, event.attempts, event.throttles, fate,
