@@ -134,7 +134,7 @@ def invocation_record(event: Any, condition: str, timestamp: str, request_id: st
         "requestPayload": event.payload if event.payload is not None else {},
     }
     if event.attempts:
-        context = {"statusCode": 200, "executedVersion": event.qualifier}
+        context = {"statusCode": 200, "executedVersion": event.version}
         if condition == "Success":
             record["responseContext"] = context
             record["responsePayload"] = event.response
@@ -208,18 +208,19 @@ class Destinations:
     def __call__(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
         """Route one resolved event; return (on_success ARN, on_failure ARN, DLQ ARN, lost)."""
         fn = event.fn
+        settings = fn.settings_for(event.qualifier)
         if fate == "succeeded":
-            if fn.on_success is None:
+            if settings.on_success is None:
                 return "", "", "", False
-            self._send_record(event, "on_success", fn.on_success, "Success", now)
-            return fn.on_success, "", "", False
+            self._send_record(event, "on_success", settings.on_success, "Success", now)
+            return settings.on_success, "", "", False
         condition = CONDITIONS[fate]
         received = False
-        if fn.on_failure is not None:
-            received = self._send_record(event, "on_failure", fn.on_failure, condition, now)
+        if settings.on_failure is not None:
+            received = self._send_record(event, "on_failure", settings.on_failure, condition, now)
         if fn.dead_letter_arn is not None:
             received = self._send_dead_letter(event, fn.dead_letter_arn, fate, condition, now) or received
-        return "", fn.on_failure or "", fn.dead_letter_arn or "", not received
+        return "", settings.on_failure or "", fn.dead_letter_arn or "", not received
 
     def _send_record(self, event: Any, channel: str, arn: str, condition: str, now: float) -> bool:
         request_id = self.request_ids(event.index)

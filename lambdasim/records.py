@@ -145,7 +145,7 @@ class Recorder:
     """
 
     def __init__(self, functions: Sequence[str], request_ids: RequestIds) -> None:
-        self.functions = tuple(functions)
+        self.functions = list(functions)  # grows when a function is created during a run
         self.request_ids = request_ids
         self.text = _Interner()  # qualifiers, error types, target ARNs
         # attempts

@@ -55,7 +55,7 @@ class AsyncEvent:
 
     __slots__ = (
         "index", "fn", "qualifier", "qualifier_code", "payload", "size_bytes", "enqueued_at", "attempts",
-        "throttles", "streak", "state", "outcome", "failure", "response", "duplicate", "chain",
+        "throttles", "streak", "state", "outcome", "failure", "response", "duplicate", "chain", "version",
     )
 
     def __init__(self, index: int, fn: FunctionRuntime, qualifier: str, qualifier_code: int, payload: Any,
@@ -76,6 +76,7 @@ class AsyncEvent:
         self.response = None    # the handler's return value on success
         self.duplicate = duplicate
         self.chain = chain      # invocations so far in the chain this event belongs to (loop detection)
+        self.version = fn.version_of(qualifier)  # the version that runs: executedVersion
 
 
 class Engine:
@@ -182,28 +183,16 @@ class Engine:
             event.throttles += 1
             self._resolve(event, ZERO_RESERVED, now)
             return
-        if now - event.enqueued_at > fn.max_age and not event.duplicate:
+        if now - event.enqueued_at > fn.settings_for(event.qualifier).max_age and not event.duplicate:
             self._expire(event, now)
             return
-        reason = None
-        if pool.in_use >= pool.limit:
-            reason = pool.full_reason
-        elif fn.envs.take_warm(now):
-            init = 0.0
-        elif fn.envs.can_create(now):
-            init = fn.cold_start()
-        else:
-            reason = THROTTLE_REASONS["scaling"]
+        init, reason = self.acquire(fn, now)
         if reason is not None:
             if self.ideal and not event.duplicate:
                 self._wait(event, pool)
             else:
                 self._throttle(event, now, reason)
             return
-        pool.in_use += 1
-        if pool.in_use > pool.peak:
-            pool.peak = pool.in_use
-        fn.in_flight += 1
         if event.duplicate:
             kind, attempt = DUPLICATE, 1
         else:
@@ -224,22 +213,44 @@ class Engine:
         )
         self.env.timeout(delay, event).callbacks.append(self._on_end)
 
+    def acquire(self, fn: FunctionRuntime, now: float) -> tuple[float, str | None]:
+        """Take a concurrency slot and an execution environment: ``(init_s, None)``, or
+        ``(0, reason)`` when the invocation is throttled (nothing is taken then)."""
+        pool = fn.pool
+        if pool.in_use >= pool.limit:
+            return 0.0, pool.full_reason
+        if fn.envs.take_warm(now):
+            init = 0.0
+        elif fn.envs.can_create(now):
+            init = fn.cold_start()
+        else:
+            return 0.0, THROTTLE_REASONS["scaling"]
+        pool.in_use += 1
+        if pool.in_use > pool.peak:
+            pool.peak = pool.in_use
+        fn.in_flight += 1
+        return init, None
+
+    def release(self, fn: FunctionRuntime, now: float, reset: bool) -> None:
+        """Give back a slot; the environment stays warm unless the attempt reset it (a timeout)."""
+        fn.pool.in_use -= 1
+        fn.in_flight -= 1
+        if not reset:
+            fn.envs.release(now)
+
     def _on_end(self, timeout: simpy.Event) -> None:
         """An execution ended: free its slot, then resolve the event or schedule its retry."""
         event: AsyncEvent = timeout._value
         now = self.env.now
         fn = event.fn
         pool = fn.pool
-        pool.in_use -= 1
-        fn.in_flight -= 1
-        if event.outcome != TIMEOUT:  # a timeout resets the environment: the next one is cold
-            fn.envs.release(now)
+        self.release(fn, now, reset=event.outcome == TIMEOUT)  # a timeout resets the environment
         if event.duplicate:
             self.duplicates_in_flight -= 1
             self._check_done()
         elif event.outcome == SUCCESS:
             self._resolve(event, SUCCEEDED, now)
-        elif event.attempts <= fn.max_retry:
+        elif event.attempts <= fn.settings_for(event.qualifier).max_retry:
             delay = self.retry_delays[event.attempts - 1]
             if self.retry_jitter:
                 delay += self.retry_jitter * self.jitter()
@@ -273,7 +284,7 @@ class Engine:
 
     def _requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
         """Put the event back in the queue, due after ``delay``; expire it now if that is too late."""
-        if now + delay - event.enqueued_at > event.fn.max_age:
+        if now + delay - event.enqueued_at > event.fn.settings_for(event.qualifier).max_age:
             self._expire(event, now)
             return
         event.state = QUEUED
@@ -291,7 +302,7 @@ class Engine:
         event.state = WAITING
         self.queued += 1
         pool.waiting.append(event)
-        limit_in = event.enqueued_at + event.fn.max_age - self.env.now
+        limit_in = event.enqueued_at + event.fn.settings_for(event.qualifier).max_age - self.env.now
         self.env.timeout(limit_in, event).callbacks.append(self._on_age_limit)
 
     def _on_age_limit(self, timeout: simpy.Event) -> None:

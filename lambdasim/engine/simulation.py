@@ -21,6 +21,7 @@ from ..errors import RequestTooLargeException, ResourceNotFoundException
 from ..records import Recorder, RequestIds
 from ..result import Result
 from .concurrency import Pool
+from .control import ControlMixin
 from .core import Engine, Router
 from .runtime import FunctionRuntime
 
@@ -48,7 +49,7 @@ def payload_size(payload: Any) -> int:
     return len(json.dumps(payload, separators=(",", ":")).encode())
 
 
-class Simulation:
+class Simulation(ControlMixin):
     """A live simulation of one scenario: invoke events, advance the clock, read the result.
 
     Parameters
@@ -67,38 +68,50 @@ class Simulation:
         seed = int(scenario.seed)
         self.env = simpy.Environment()
         self._request_id = RequestIds(seed)
-        names = list(scenario.functions)
-        self.recorder = Recorder(names, self._request_id)
-        ideal = scenario.dispatch == "ideal"
-        account = scenario.account
-        reserved_total = sum(
-            f.reserved_concurrency for f in scenario.functions.values() if f.reserved_concurrency is not None
-        )
-        unreserved = Pool("unreserved", account.concurrent_executions - reserved_total, reserved=False)
+        self.recorder = Recorder(list(scenario.functions), self._request_id)
+        self._ideal = scenario.dispatch == "ideal"
+        self.unreserved = Pool("unreserved", scenario.account.concurrent_executions, reserved=False)
         self.functions: dict[str, FunctionRuntime] = {}
-        for code, name in enumerate(names):
-            config = scenario.functions[name]
-            pool = unreserved
-            if config.reserved_concurrency is not None:
-                pool = Pool(name, config.reserved_concurrency, reserved=True)
-            streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
-            self.functions[name] = FunctionRuntime(
-                code, name, config, pool, streams, scenario.function_arn(name), limit_scaling=not ideal
-            )
+        for name, config in scenario.functions.items():
+            self._add_function(name, config)
         self.destinations = Destinations(scenario, self.recorder, self._request_id, self._invoke_from_target)
         if router is None:
             router = self.destinations
         uniform = Uniform(0.0, 1.0)
         self.engine = Engine(
-            self.env, scenario.queue, self.recorder, ideal,
+            self.env, scenario.queue, self.recorder, self._ideal,
             jitter=uniform.sampler(stream(seed, "jitter")),
             duplicates=uniform.sampler(stream(seed, "duplicates")),
             request_id=self._request_id, router=router,
         )
         self._limit = int(scenario.queue.payload_limit_bytes)
+        self._sync_ids = RequestIds(seed, stream=2)
+        self.sync_invocations: list[tuple] = []
         self._started = False
         self._wall_s = 0.0
         self._stopped_by = "not run"
+
+    def _add_function(self, name: str, config: Any) -> FunctionRuntime:
+        """Set up a function's runtime: its pool (its reservation, or a share of the unreserved pool)."""
+        if name not in self.recorder.functions:
+            self.recorder.functions.append(name)
+        code = self.recorder.functions.index(name)
+        pool = self.unreserved
+        if config.reserved_concurrency is not None:
+            pool = Pool(name, config.reserved_concurrency, reserved=True)
+            self.unreserved.limit -= config.reserved_concurrency
+        seed = int(self.scenario.seed)
+        streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
+        fn = FunctionRuntime(code, name, config, pool, streams, self.scenario.function_arn(name),
+                             limit_scaling=not self._ideal)
+        self.functions[name] = fn
+        return fn
+
+    def client(self) -> Any:
+        """A boto3-shaped Lambda client over this simulation (:class:`lambdasim.api.LambdaClient`)."""
+        from ..api import LambdaClient  # the API layer sits on top of the engine
+
+        return LambdaClient(self)
 
     @property
     def now(self) -> float:
@@ -147,16 +160,6 @@ class Simulation:
         except (ResourceNotFoundException, RequestTooLargeException) as error:
             return error.code
         return ""
-
-    def _resolve_target(self, function: str, qualifier: str | None) -> tuple[FunctionRuntime, str]:
-        name = function.split(":function:", 1)[1] if ":function:" in function else function
-        name, _, suffix = name.partition(":")
-        qualifier = qualifier or suffix or LATEST
-        fn = self.functions.get(name)
-        if fn is None or qualifier != LATEST:
-            arn = self.scenario.function_arn(name, None if qualifier == LATEST else qualifier)
-            raise ResourceNotFoundException(f"Function not found: {arn}", function=name, qualifier=qualifier)
-        return fn, qualifier
 
     def _accept_arrival(self, workload: Any, fixed_size: int | None) -> Callable:
         """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""

@@ -1,0 +1,303 @@
+"""Changing a running simulation the way the Lambda API changes a real account.
+
+:class:`ControlMixin` gives :class:`~lambdasim.engine.Simulation` the operations behind the
+boto3-shaped client: functions, versions and aliases, each qualifier's event-invoke config,
+reserved concurrency, synchronous and dry-run invokes. Changes take effect at the current virtual
+time; queued events read their qualifier's config when the next decision about them is made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ..errors import (
+    InvalidParameterValueException,
+    RequestTooLargeException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+    TooManyRequestsException,
+)
+from .concurrency import Pool
+from .runtime import LATEST, TIMEOUT, FunctionRuntime, InvokeSettings
+
+__all__ = ["ControlMixin", "SYNC_PAYLOAD_LIMIT"]
+
+#: Synchronous request and response payloads are limited to 6 MB (spec §1.4).
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_UNRESERVED_MINIMUM = 100
+
+
+class ControlMixin:
+    """Account, function, qualifier and concurrency operations of a :class:`Simulation`."""
+
+    # -- names -------------------------------------------------------------------------------------
+
+    def parse_function(self, function: str, qualifier: str | None = None) -> tuple[str, str | None]:
+        """Split a name, ARN, partial ARN or ``name:qualifier`` into (name, qualifier or None).
+
+        A qualifier given both in the name and as ``qualifier`` must agree, as AWS requires.
+        """
+        name = function.split(":function:", 1)[1] if ":function:" in function else function
+        name, _, suffix = name.partition(":")
+        if suffix and qualifier and suffix != qualifier:
+            raise InvalidParameterValueException(
+                "The derived qualifier from the function name does not match the specified qualifier.")
+        return name, (qualifier or suffix or None)
+
+    def _function(self, name: str, qualifier: str | None = None) -> FunctionRuntime:
+        fn = self.functions.get(name)
+        if fn is None:
+            raise ResourceNotFoundException(
+                f"Function not found: {self.scenario.function_arn(name, qualifier)}", function=name)
+        if qualifier not in (None, LATEST) and qualifier not in fn.versions and qualifier not in fn.aliases:
+            raise ResourceNotFoundException(
+                f"Function not found: {self.scenario.function_arn(name, qualifier)}", function=name,
+                qualifier=qualifier)
+        return fn
+
+    def _resolve_target(self, function: str, qualifier: str | None) -> tuple[FunctionRuntime, str]:
+        name, qualifier = self.parse_function(function, qualifier)
+        return self._function(name, qualifier), qualifier or LATEST
+
+    def wall_time(self, now: float | None = None) -> datetime:
+        """The wall-clock time of virtual second ``now`` (default: the current time), in UTC."""
+        start = datetime.fromisoformat(self.scenario.start_time.replace("Z", "+00:00"))
+        return start.astimezone(timezone.utc) + timedelta(seconds=self.env.now if now is None else now)
+
+    # -- functions, versions, aliases ----------------------------------------------------------------
+
+    def function_names(self) -> list[str]:
+        """The functions that exist now."""
+        return list(self.functions)
+
+    def create_function(self, name: str, config: Any) -> None:
+        """Add a function (CreateFunction); its reserved concurrency, if any, is checked first."""
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise InvalidParameterValueException(
+                f"FunctionName: {name!r} is not valid; allowed: 1-64 letters, digits, '-' or '_'")
+        if name in self.functions:
+            raise ResourceConflictException(f"Function already exist: {name}", function=name)
+        if config.reserved_concurrency is not None:
+            self._check_reservation(name, config.reserved_concurrency)
+        self._add_function(name, config)
+
+    def delete_function(self, name: str, qualifier: str | None = None) -> None:
+        """Delete a function, or one published version. Events already queued still resolve."""
+        fn = self._function(name, qualifier)
+        if qualifier in (None, LATEST):
+            if fn.reserved:
+                self.delete_reserved_concurrency(name)
+            del self.functions[name]
+            return
+        if qualifier not in fn.versions:
+            raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
+        del fn.versions[qualifier]
+        fn.settings.pop(qualifier, None)
+
+    def function_config(self, name: str, qualifier: str | None = None) -> Any:
+        """The configuration of ``$LATEST``, of a published version, or of an alias's version."""
+        fn = self._function(name, qualifier)
+        version = fn.version_of(qualifier or LATEST)
+        return fn.config if version == LATEST else fn.versions[version]
+
+    def update_function(self, name: str, **changes: Any) -> Any:
+        """Change ``$LATEST``'s settings (UpdateFunctionConfiguration): FunctionConfig field names."""
+        fn = self._function(name)
+        if "reserved_concurrency" in changes or "event_invoke_config" in changes:
+            raise InvalidParameterValueException(
+                "update_function changes execution settings; use put_reserved_concurrency and "
+                "put_event_invoke_config for concurrency and event-invoke settings")
+        config = dataclasses.replace(fn.config, **changes)
+        fn.apply(config)
+        return config
+
+    def publish_version(self, name: str) -> str:
+        """Publish ``$LATEST`` as the next version number and return it."""
+        fn = self._function(name)
+        version = str(max((int(v) for v in fn.versions), default=0) + 1)
+        fn.versions[version] = fn.config
+        return version
+
+    def versions(self, name: str) -> list[str]:
+        """``$LATEST`` and the published versions, oldest first."""
+        return [LATEST, *self._function(name).versions]
+
+    def create_alias(self, name: str, alias: str, version: str) -> None:
+        """Point a new alias at a published version (or ``$LATEST``)."""
+        fn = self._function(name)
+        if alias in fn.aliases:
+            raise ResourceConflictException(
+                f"Alias already exists: {self.scenario.function_arn(name, alias)}")
+        if re.fullmatch(r"\d+", alias) or alias == LATEST:
+            raise InvalidParameterValueException(
+                f"Name: {alias!r} is not valid; allowed: an alias name, not a version")
+        if version != LATEST and version not in fn.versions:
+            raise ResourceNotFoundException(
+                f"Function not found: {self.scenario.function_arn(name, version)}")
+        fn.aliases[alias] = version
+
+    def aliases(self, name: str) -> dict[str, str]:
+        """Each alias of the function and the version it points to."""
+        return dict(self._function(name).aliases)
+
+    def resolve_version(self, name: str, qualifier: str | None = None) -> str:
+        """The version an invoke of ``qualifier`` runs (``executedVersion``)."""
+        return self._function(name, qualifier).version_of(qualifier or LATEST)
+
+    # -- event invoke config (one per qualifier) -----------------------------------------------------
+
+    def put_event_invoke_config(self, name: str, qualifier: str | None = None, **settings: Any) -> dict:
+        """Set a qualifier's config, replacing any existing one: settings left out are removed."""
+        fn = self._function(name, qualifier)
+        fn.settings[qualifier or LATEST] = self._settings(**settings)
+        return self.get_event_invoke_config(name, qualifier)
+
+    def update_event_invoke_config(self, name: str, qualifier: str | None = None, **settings: Any) -> dict:
+        """Change only the given settings of an existing config."""
+        current = self._existing_settings(name, qualifier)
+        merged = {"maximum_retry_attempts": current.retry_attempts,
+                  "maximum_event_age_s": current.event_age_s,
+                  "on_success": current.on_success, "on_failure": current.on_failure}
+        merged.update({k: v for k, v in settings.items() if v is not None})
+        return self.put_event_invoke_config(name, qualifier, **merged)
+
+    def get_event_invoke_config(self, name: str, qualifier: str | None = None) -> dict:
+        """A qualifier's config: what is set, and when it was last changed (virtual seconds)."""
+        current = self._existing_settings(name, qualifier)
+        return {"qualifier": qualifier or LATEST, "maximum_retry_attempts": current.retry_attempts,
+                "maximum_event_age_s": current.event_age_s, "on_success": current.on_success,
+                "on_failure": current.on_failure, "last_modified": current.last_modified}
+
+    def delete_event_invoke_config(self, name: str, qualifier: str | None = None) -> None:
+        """Remove a qualifier's config: AWS's defaults apply again."""
+        self._existing_settings(name, qualifier)
+        del self.functions[name].settings[qualifier or LATEST]
+
+    def list_event_invoke_configs(self, name: str) -> list[dict]:
+        """The configs of every qualifier of the function that has one."""
+        fn = self._function(name)
+        return [self.get_event_invoke_config(name, q) for q in fn.settings]
+
+    def _existing_settings(self, name: str, qualifier: str | None) -> InvokeSettings:
+        fn = self._function(name, qualifier)
+        current = fn.settings.get(qualifier or LATEST)
+        if current is None:
+            arn = self.scenario.function_arn(name, qualifier or LATEST)
+            raise ResourceNotFoundException(f"The function {arn} doesn't have an EventInvokeConfig")
+        return current
+
+    def _settings(self, maximum_retry_attempts: int | None = None, maximum_event_age_s: int | None = None,
+                  on_success: str | None = None, on_failure: str | None = None) -> InvokeSettings:
+        """Validated settings through the scenario's own config classes (same ranges, same messages)."""
+        from ..functions import DestinationConfig, EventInvokeConfig
+
+        if maximum_retry_attempts is None and maximum_event_age_s is None and on_success is None \
+                and on_failure is None:
+            raise InvalidParameterValueException(
+                "You must specify at least one of error handling or destination setting.")
+        EventInvokeConfig(2 if maximum_retry_attempts is None else maximum_retry_attempts,
+                          21600 if maximum_event_age_s is None else maximum_event_age_s,
+                          DestinationConfig(on_success, on_failure))
+        return InvokeSettings(maximum_retry_attempts, maximum_event_age_s, on_success, on_failure,
+                              last_modified=self.env.now)
+
+    # -- concurrency ---------------------------------------------------------------------------------
+
+    def account_settings(self) -> dict:
+        """The account's concurrency limit and what is left unreserved."""
+        return {"concurrent_executions": self.scenario.account.concurrent_executions,
+                "unreserved_concurrent_executions": self.unreserved.limit}
+
+    def get_reserved_concurrency(self, name: str) -> int | None:
+        """The function's reserved concurrency, or None when it shares the unreserved pool."""
+        fn = self._function(name)
+        return fn.pool.limit if fn.reserved else None
+
+    def put_reserved_concurrency(self, name: str, reserved: int) -> int:
+        """Reserve concurrency for a function (floor and ceiling); at least 100 stays unreserved."""
+        fn = self._function(name)
+        if isinstance(reserved, bool) or not isinstance(reserved, int) or reserved < 0:
+            raise InvalidParameterValueException(
+                f"ReservedConcurrentExecutions: {reserved!r} is not valid; allowed: integer >= 0")
+        self._check_reservation(name, reserved)
+        if fn.reserved:
+            self.unreserved.limit += fn.pool.limit - reserved
+            fn.pool.limit = reserved
+        else:
+            self._move(fn, Pool(name, reserved, reserved=True))
+            self.unreserved.limit -= reserved
+            fn.reserved = True
+        return reserved
+
+    def delete_reserved_concurrency(self, name: str) -> None:
+        """Return the function to the unreserved pool."""
+        fn = self._function(name)
+        if fn.reserved:
+            self.unreserved.limit += fn.pool.limit
+            self._move(fn, self.unreserved)
+            fn.reserved = False
+
+    def _check_reservation(self, name: str, reserved: int) -> None:
+        limit = self.scenario.account.concurrent_executions
+        floor = min(_UNRESERVED_MINIMUM, limit)
+        others = sum(f.pool.limit for n, f in self.functions.items() if f.reserved and n != name)
+        if others + reserved > limit - floor:
+            raise InvalidParameterValueException(
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of [{floor}].")
+
+    def _move(self, fn: FunctionRuntime, pool: Pool) -> None:
+        """Move a function to another pool, taking its executions in flight (and FIFO waiters) along."""
+        old = fn.pool
+        old.in_use -= fn.in_flight
+        pool.in_use += fn.in_flight
+        pool.peak = max(pool.peak, pool.in_use)
+        if old.waiting:
+            mine = [e for e in old.waiting if e.fn is fn]
+            old.waiting = type(old.waiting)(e for e in old.waiting if e.fn is not fn)
+            pool.waiting.extend(mine)
+        fn.pool = pool
+
+    # -- synchronous and dry-run invokes -------------------------------------------------------------
+
+    def dry_run(self, function: str, qualifier: str | None = None) -> None:
+        """Check that the function and qualifier exist (InvocationType DryRun); nothing runs."""
+        self._resolve_target(function, qualifier)
+
+    def invoke_sync(self, function: str, payload: Any = None, qualifier: str | None = None) -> dict:
+        """Run the function now and return its result (InvocationType RequestResponse).
+
+        The call returns at once with what the function returns; the execution holds its slot for
+        the sampled duration of virtual time. No concurrency → ``TooManyRequestsException`` (429)
+        with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself).
+        """
+        from .simulation import payload_size
+
+        fn, qualifier = self._resolve_target(function, qualifier)
+        if payload_size(payload) > SYNC_PAYLOAD_LIMIT:
+            raise RequestTooLargeException(
+                f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the Invoke operation")
+        now = self.env.now
+        request_id = self._sync_ids(len(self.sync_invocations))
+        init, reason = self.engine.acquire(fn, now)
+        if reason is not None:
+            self.sync_invocations.append((request_id, fn.name, qualifier, now, 0.0, 0.0, "throttled", reason))
+            raise TooManyRequestsException("Rate Exceeded.", reason=reason)
+        run, outcome, failure, response = fn.execute(payload, qualifier, now + init, lambda: request_id)
+        self.env.timeout(init + run).callbacks.append(
+            lambda _: self.engine.release(fn, self.env.now, reset=outcome == TIMEOUT))
+        outcome_name = ("success", "error", "timeout")[outcome]
+        self.sync_invocations.append((request_id, fn.name, qualifier, now, init, run, outcome_name,
+                                      failure.error_type if failure else ""))
+        if failure is not None:
+            response = {"errorMessage": failure.error_message, "errorType": failure.error_type,
+                        "requestId": request_id, "stackTrace": list(failure.stack_trace)}
+        json.dumps(response)  # the response must be JSON, as the runtime marshals it
+        return {"request_id": request_id, "status_code": 200, "payload": response,
+                "function_error": "Unhandled" if failure else None,
+                "executed_version": fn.version_of(qualifier)}
