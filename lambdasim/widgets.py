@@ -23,9 +23,12 @@ from .engine import run
 from .failures import FailureModel, Outage
 from .functions import DestinationConfig, EventInvokeConfig, FunctionConfig
 from .scenario import Account, Scenario
-from .workloads import Burst, Constant as ConstantRate, Poisson
+from .workloads import Burst, Poisson
+from .workloads import Constant as ConstantRate
 
-__all__ = ["ExplorerSettings", "Exploration", "build_scenario", "explore", "kpis", "settings_with", "Explorer"]
+__all__ = [
+    "ExplorerSettings", "Exploration", "build_scenario", "explore", "kpis", "settings_with", "Explorer",
+]
 
 FUNCTION = "orders"
 _ARN = "arn:aws:{service}:us-east-1:123456789012:{name}"
@@ -157,8 +160,9 @@ class Explorer:
             "maximum_event_age_s": w.SelectionSlider(
                 options=[60, 120, 300, 600, 1800, 3600, 7200, 21600], value=start.maximum_event_age_s,
                 description="MaximumEventAge (s)"),
-            "reserved_concurrency": w.Dropdown(options=[("unreserved", None), 0, 1, 2, 5, 10, 20, 50, 100],
-                                               value=start.reserved_concurrency, description="Reserved conc."),
+            "reserved_concurrency": w.Dropdown(
+                options=[("unreserved", None), 0, 1, 2, 5, 10, 20, 50, 100], value=start.reserved_concurrency,
+                description="Reserved concurrency"),
             "error_probability": w.FloatSlider(start.error_probability, min=0.0, max=1.0, step=0.05,
                                                description="Error probability"),
             "outage_s": w.Dropdown(options=[("none", None), ("60-180 s", (60.0, 180.0)),
@@ -174,7 +178,8 @@ class Explorer:
             "duration_s": w.FloatLogSlider(start.duration_s, base=10, min=-2, max=1.5,
                                            description="Mean duration (s)"),
             "timeout_s": w.IntSlider(start.timeout_s, 1, 900, description="Timeout (s)"),
-            "dispatch": w.ToggleButtons(options=["aws", "ideal"], value=start.dispatch, description="Dispatch"),
+            "dispatch": w.ToggleButtons(options=["aws", "ideal"], value=start.dispatch,
+                                        description="Dispatch"),
             "on_success": w.Checkbox(start.on_success, description="OnSuccess → SQS"),
             "on_failure": w.Checkbox(start.on_failure, description="OnFailure → SQS"),
             "dlq": w.Checkbox(start.dlq, description="DLQ → SQS"),
@@ -191,7 +196,8 @@ class Explorer:
         self.charts = w.Output()
         self.export_button.on_click(lambda _: self.export())
         self.compare_button.observe(self._on_compare, names="value")
-        panel = w.VBox([*self.controls.values(), w.HBox([self.export_button, self.compare_button]), self.status])
+        buttons = w.HBox([self.export_button, self.compare_button])
+        panel = w.VBox([*self.controls.values(), buttons, self.status])
         self.widget = w.HBox([panel, w.VBox([self.kpi_view, self.charts])])
         if auto_update:
             for control in self.controls.values():
