@@ -25,6 +25,23 @@ from .scenario import Account, DestinationConfig, EventInvokeConfig, FunctionCon
 
 __version__ = "0.1.0"
 
+# Modules that import matplotlib, ipywidgets or botocore load on first use, so `import lambdasim`
+# stays light for scripts and sweeps that only simulate.
+_LAZY_MODULES = ("plots", "widgets", "api", "aws_mock", "examples", "scenario_export")
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "export":
+        return importlib.import_module(".plots", __name__).export
+    if name == "mock_aws":
+        return importlib.import_module(".aws_mock", __name__).mock_aws
+    raise AttributeError(f"module 'lambdasim' has no attribute {name!r}")
+
+
 __all__ = [
     "Account",
     "DestinationConfig",
@@ -49,7 +66,11 @@ __all__ = [
     "Simulation",
     "TooManyRequestsException",
     "dists",
+    "export",
     "failures",
+    "mock_aws",
+    "plots",
     "run",
+    "widgets",
     "workloads",
 ]

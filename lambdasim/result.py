@@ -71,6 +71,12 @@ class Result:
         return _metrics.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
                              {n: f.architecture for n, f in functions.items()}, free_tier)
 
+    def export(self, folder: Any, dpi: float = 150) -> list:
+        """Write the standard chart set (PNG and SVG) and the record tables (CSV) to ``folder``."""
+        from .plots import export_result
+
+        return export_result(self, folder, dpi=dpi)
+
     def fates(self) -> dict[str, int]:
         """How many events met each fate (fates that did not occur are left out)."""
         counts = self.events["fate"].value_counts()

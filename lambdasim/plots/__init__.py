@@ -1,0 +1,43 @@
+"""Charts of a run, drawn from its record frames (they never simulate), and their export.
+
+    import lambdasim as ls
+    import lambdasim.plots as lp
+
+    result = ls.run(ls.Scenario.from_yaml("data/scenarios/throttling.yaml"))
+    fig = lp.timeline(result)             # one row per event: attempts, throttles, retries, fate
+    lp.outcomes(result)                   # invokes → fates → where the events went
+    lp.event_age(result)                  # CDF of event age, with MaximumEventAgeInSeconds
+    lp.concurrency(result)                # in flight vs the limit, queue depth, throttles
+    lp.compare([a, b], ["retries 2", "retries 0"], kind="event_age")
+    lp.export(fig, "timeline.png", caption=lp.caption_for(result))
+    lp.export_result(result, "exports/run1")
+
+Every function returns a :class:`matplotlib.figure.Figure` built outside pyplot (nothing to close,
+shown once when a notebook cell returns it) and never calls ``plt.show()``. One colour-blind-safe
+palette (:data:`PALETTE`, Okabe–Ito) colours outcomes and fates in every chart.
+"""
+
+from .ages import event_age
+from .compare import compare
+from .export import caption_for, export, export_result
+from .load import concurrency, cost, metrics
+from .outcomes import outcomes
+from .states import states
+from .style import PALETTE
+from .timeline import select_events, timeline
+
+__all__ = [
+    "PALETTE",
+    "caption_for",
+    "compare",
+    "concurrency",
+    "cost",
+    "event_age",
+    "export",
+    "export_result",
+    "metrics",
+    "outcomes",
+    "select_events",
+    "states",
+    "timeline",
+]

@@ -1,0 +1,116 @@
+"""How old events get: the distribution (CDF) of event age, with ``MaximumEventAgeInSeconds``.
+
+Three curves, each the share of rows at or below an age:
+
+- at each execution's dispatch (``attempts.event_age_s`` of ``invoke`` rows: what CloudWatch's
+  ``AsyncEventAge`` reports), retries included;
+- at each throttled dispatch (only when there were throttles);
+- at resolution (``resolved_at - enqueued_at`` of every resolved event).
+
+A vertical line marks each function's ``MaximumEventAgeInSeconds``; one far beyond the oldest
+age (more than 3 times it) is named in a note at the right edge instead of squashing the curves.
+Curves of more than 5,000 values are drawn through 2,001 quantiles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.ticker import PercentFormatter
+
+from .style import OKABE_ITO, PALETTE, apply_time_axis, format_duration, legend, new_figure
+
+__all__ = ["event_age", "draw_event_age", "age_samples"]
+
+_CURVES = {
+    "dispatch": ("at each execution's dispatch", OKABE_ITO["sky_blue"], "-"),
+    "throttle": ("at each throttled dispatch", PALETTE["throttled"], "-"),
+    "resolution": ("at resolution (its fate)", OKABE_ITO["black"], "-"),
+}
+
+
+def age_samples(result: Any) -> dict[str, np.ndarray]:
+    """Event ages (s) ``{"dispatch": …, "throttle": …, "resolution": …}``."""
+    att, ev = result.attempts, result.events
+    age = att["event_age_s"].to_numpy(float)
+    kind = att["kind"].astype(str).to_numpy()
+    outcome = att["outcome"].astype(str).to_numpy()
+    resolved = (ev["resolved_at"] - ev["enqueued_at"]).to_numpy(float)
+    return {
+        "dispatch": age[(kind == "invoke") & (outcome != "throttled")],
+        "throttle": age[(kind == "throttle") & (outcome == "throttled")],
+        "resolution": resolved[np.isfinite(resolved)],
+    }
+
+
+def _ecdf(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if values.size > 5000:
+        levels = np.linspace(0.0, 1.0, 2001)
+        return np.quantile(values, levels), levels
+    x = np.sort(values)
+    return np.r_[x[0], x], np.r_[0.0, np.arange(1, x.size + 1) / x.size]
+
+
+def _limits(result: Any) -> dict[float, list[str]]:
+    """Each distinct MaximumEventAgeInSeconds and the functions (with events) that use it."""
+    used = set(result.events["function"].astype(str))
+    out: dict[float, list[str]] = {}
+    for name, config in result.scenario.functions.items():
+        if name in used or not used:
+            out.setdefault(float(config.event_invoke_config.maximum_event_age_s), []).append(name)
+    return out
+
+
+def draw_event_age(ax: Any, result: Any, right: float | None = None) -> list:
+    """Draw the CDFs on ``ax``; ``right`` fixes the x limit (shared axes). Returns legend handles."""
+    samples = age_samples(result)
+    oldest = max([float(v.max()) for v in samples.values() if v.size] + [1.0])
+    for key, values in samples.items():
+        if values.size:
+            label, colour, style = _CURVES[key]
+            x, y = _ecdf(values)
+            ax.plot(x, y, drawstyle="steps-post", color=colour, ls=style, lw=1.6, gid=f"age:{key}",
+                    label=f"{label} (n={values.size:,})")
+    right = right if right is not None else oldest * 1.05
+    far = []
+    for limit, names in sorted(_limits(result).items()):
+        label = f"MaximumEventAgeInSeconds {format_duration(limit)} ({', '.join(names)})"
+        if limit <= max(3 * oldest, right):
+            ax.axvline(limit, color=PALETTE["limit"], ls="--", lw=1.3, gid="max_age", label=label)
+            right = max(right, limit * 1.03)
+        else:
+            far.append(label)
+    if far:
+        ax.text(0.99, 0.04, "off the chart → " + "; ".join(far), transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=8, color="#444444")
+    ax.set_xlim(0, right)
+    apply_time_axis(ax.xaxis, right, label="event age")
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel("share at or below this age")
+    ax.grid(color="#E5E5E5", lw=0.6)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if not any(v.size for v in samples.values()):
+        ax.text(0.5, 0.5, "no ages: nothing was dispatched or resolved", ha="center", transform=ax.transAxes)
+    return ax.get_legend_handles_labels()[0]
+
+
+def oldest_age(result: Any) -> float:
+    """The largest age any curve of ``result`` reaches (s), at least 1."""
+    return max([float(v.max()) for v in age_samples(result).values() if v.size] + [1.0])
+
+
+def event_age(result: Any, ax: Any = None) -> Any:
+    """CDF of the event age at each dispatch and at resolution, with the age limit; returns the Figure.
+
+    Curves carry ``gid`` ``age:dispatch``, ``age:throttle``, ``age:resolution``; limit lines ``max_age``.
+    """
+    owned = ax is None
+    fig = new_figure(9.0, 5.0) if owned else ax.figure
+    ax = fig.add_subplot() if owned else ax
+    handles = draw_event_age(ax, result)
+    ax.set_title("How old events were when they were dispatched and resolved", loc="left", fontsize=11)
+    legend(ax, handles, below=owned, ncols=2)
+    return fig

@@ -1,0 +1,311 @@
+"""Load over time: executions in flight against their limit, queue depth, throttles, any metric, cost.
+
+``concurrency`` draws three panels on one time axis:
+
+1. executions in flight, an exact step function (an execution occupies ``[dispatched_at,
+   end_at)``, cold start included, as in :mod:`lambdasim.metrics`), with the limit that applies:
+   the function's reserved concurrency, or the unreserved pool (account limit minus every
+   reservation); a limit far above the peak is named in a note rather than squashing the chart;
+2. the queue depth, reconstructed exactly from the frames: events accepted and not yet resolved
+   that are not executing (waiting for a dispatch, backing off after a throttle or waiting for a
+   retry), which is what the engine records as ``queue_depth_at_start`` at each dispatch;
+3. throttled dispatches per period.
+
+A step series with more than 1,500 changes (too dense to read as a line) is drawn as its peak and
+its time-weighted mean over about 200 periods, so a million events still draw in a moment and no
+peak is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.patches import Patch
+
+from lambdasim.metrics import ALL, METRICS
+
+from .style import OKABE_ITO, PALETTE, apply_time_axis, legend, new_figure, nice_period
+
+__all__ = ["concurrency", "draw_concurrency", "metrics", "cost", "step_series", "binned", "FUNCTION_COLOURS"]
+
+
+#: Colours of functions (when a chart has one line per function), in order.
+FUNCTION_COLOURS = tuple(OKABE_ITO[c] for c in ("blue", "reddish_purple", "sky_blue", "black", "bluish_green",
+                                                "vermillion", "orange", "yellow"))
+#: Step series with more changes than this are drawn as peak and mean per period.
+DENSE = 1500
+_EXECUTED = ("success", "error", "timeout", "running")
+
+
+def _function_codes(frame: Any, names: list[str]) -> np.ndarray:
+    lookup = {n: i for i, n in enumerate(names)}
+    return frame["function"].astype(str).map(lookup).fillna(-1).to_numpy(int)
+
+
+def step_series(times: np.ndarray, deltas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A step function from +/- changes: each distinct time and the level from it on.
+
+    Decreases count first at equal times (intervals are half-open); changes at infinity (an
+    execution still running at the end) are left out.
+    """
+    keep = np.isfinite(times)
+    times, deltas = times[keep], deltas[keep]
+    if not times.size:
+        return times, deltas.astype(np.int64)
+    order = np.lexsort((deltas, times))
+    times, levels = times[order], np.cumsum(deltas[order])
+    last = np.r_[times[1:] != times[:-1], True]  # the level after every change at one instant
+    return times[last], levels[last]
+
+
+def binned(times: np.ndarray, levels: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The peak and the time-weighted mean of a step function over each bin ``[edges[k], edges[k+1])``."""
+    before = np.r_[0, levels]
+    entering = before[np.searchsorted(times, edges[:-1], side="right")]
+    area = np.r_[0.0, np.cumsum(levels[:-1] * np.diff(times))]  # area up to each change time
+
+    def area_at(t: np.ndarray) -> np.ndarray:
+        k = np.searchsorted(times, t, side="right") - 1
+        return np.where(k >= 0, area[np.maximum(k, 0)] + before[k + 1] * (t - times[np.maximum(k, 0)]), 0.0)
+
+    mean = np.diff(area_at(edges)) / np.diff(edges)
+    starts = np.searchsorted(times, edges[:-1], side="left")
+    stops = np.searchsorted(times, edges[1:], side="left")
+    peak = entering.astype(float)
+    has = stops > starts
+    if has.any():
+        inner = np.maximum.reduceat(levels, np.minimum(starts, levels.size - 1))
+        peak[has] = np.maximum(peak[has], inner[has])
+    return peak, mean
+
+
+def _functions(result: Any) -> list[str]:
+    """The functions that received events or ran (also those created during the run), in order."""
+    seen = set(result.events["function"].astype(str)) | set(result.attempts["function"].astype(str))
+    known = [str(n) for n in result.scenario.functions]
+    for frame in (result.events, result.attempts):
+        column = frame["function"]
+        known += [str(n) for n in (column.cat.categories if hasattr(column, "cat") else column.unique())]
+    names = [n for n in dict.fromkeys(known) if n in seen]
+    return names or known[:1]
+
+
+def _in_flight(result: Any, names: list[str]) -> dict[str, tuple]:
+    att = result.attempts
+    executed = (att["kind"].isin(["invoke", "duplicate"]) & att["outcome"].isin(_EXECUTED)).to_numpy()
+    fn = _function_codes(att, names)[executed]
+    start = att["dispatched_at"].to_numpy(float)[executed]
+    end = np.nan_to_num(att["end_at"].to_numpy(float)[executed], nan=np.inf)
+    out = {}
+    for i, name in enumerate(names):
+        mine = fn == i
+        out[name] = step_series(np.r_[start[mine], end[mine]], np.repeat([1, -1], mine.sum()))
+    return out
+
+
+def _waiting(result: Any, names: list[str]) -> dict[str, tuple]:
+    """Events waiting in the queue (not executing, not resolved), per function."""
+    att, ev = result.attempts, result.events
+    runs = ((att["kind"] == "invoke") & att["outcome"].isin(_EXECUTED)).to_numpy()
+    fn = _function_codes(att, names)[runs]
+    e_fn = _function_codes(ev, names)
+    out = {}
+    for i, name in enumerate(names):
+        mine, e_mine = fn == i, e_fn == i
+        times = np.r_[ev["enqueued_at"].to_numpy(float)[e_mine], ev["resolved_at"].to_numpy(float)[e_mine],
+                      att["dispatched_at"].to_numpy(float)[runs][mine],
+                      att["end_at"].to_numpy(float)[runs][mine]]
+        deltas = np.repeat([1, -1, -1, 1], [e_mine.sum(), e_mine.sum(), mine.sum(), mine.sum()])
+        out[name] = step_series(np.nan_to_num(times, nan=np.inf), deltas)
+    return out
+
+
+def _steps(ax: Any, series: dict, t_end: float, colours: dict, gid: str, label: str) -> float:
+    """Draw step lines (one per function, named by ``label`` when alone); return the peak.
+
+    A series with more than :data:`DENSE` changes would be a solid block of ink: it is drawn as
+    its peak (line) and its time-weighted mean (filled) over about 200 periods instead.
+    """
+    peak = 0.0
+    for name, (times, levels) in series.items():
+        if not times.size:
+            continue
+        what = label if len(series) == 1 else name
+        if times.size > DENSE:
+            period = nice_period(t_end, 200)
+            edges = np.arange(0.0, t_end + period, period)
+            top, mean = binned(times, levels, edges)
+            ax.stairs(mean, edges, fill=True, color=colours[name], alpha=0.3, lw=0, gid=f"{gid}:{name}:mean",
+                      label=f"{what}: average per {period:g} s")
+            ax.stairs(top, edges, color=colours[name], lw=1.2, gid=f"{gid}:{name}",
+                      label=f"{what}: peak per {period:g} s")
+        else:
+            x, y = np.r_[0.0, times, t_end], np.r_[0, levels, levels[-1]]
+            ax.plot(x, y, drawstyle="steps-post", color=colours[name], lw=1.3, gid=f"{gid}:{name}",
+                    label=what)
+        peak = max(peak, float(levels.max()))
+    return peak
+
+
+def _limits(ax: Any, result: Any, names: list[str], peak: float, colours: dict) -> None:
+    """The concurrency limit of each function's pool, or a note when it is far above the peak."""
+    scenario = result.scenario
+    functions = scenario.functions
+    account = scenario.account.concurrent_executions
+    reserved = {n: f.reserved_concurrency for n, f in functions.items() if f.reserved_concurrency is not None}
+    unreserved = account - sum(reserved.values())
+    lines = [(v, f"{n}: reserved concurrency {v:,}", PALETTE["limit"]) for n, v in reserved.items()
+             if n in names]
+    if any(n not in reserved for n in names):
+        label = f"unreserved pool limit {unreserved:,} (account {account:,})"
+        lines.append((unreserved, label, PALETTE["limit"]))
+    far = []
+    for value, label, colour in lines:
+        if value <= max(3 * peak, 5):
+            ax.axhline(value, color=colour, ls="--", lw=1.2, label=label, gid="limit")
+        else:
+            far.append(label)
+    if far:
+        ax.text(0.99, 0.97, "above the chart: " + "; ".join(far), transform=ax.transAxes, ha="right",
+                va="top", fontsize=8, color="#444444")
+
+
+def draw_concurrency(axes: Any, result: Any, period_s: float | None = None) -> list:
+    """Draw the three panels on ``axes`` (three Axes sharing x); return the legend handles."""
+    top, middle, bottom = axes
+    names = _functions(result)
+    colours = {n: FUNCTION_COLOURS[i % len(FUNCTION_COLOURS)] for i, n in enumerate(names)}
+    t_end = float(result.stats.get("ended_at", 0.0)) or 1.0
+    peak = _steps(top, _in_flight(result, names), t_end, colours, "in_flight", "executions in flight")
+    _limits(top, result, names, peak, colours)
+    top.set_ylabel("executions\nin flight")
+    top.set_ylim(bottom=0)
+    _steps(middle, _waiting(result, names), t_end, colours, "queue_depth", "events waiting")
+    middle.set_ylabel("events waiting\nin the queue")
+    middle.set_ylim(bottom=0)
+    period = float(period_s) if period_s else nice_period(t_end)
+    att = result.attempts
+    throttled = att["dispatched_at"].to_numpy(float)[(att["outcome"] == "throttled").to_numpy()]
+    edges = np.arange(0.0, t_end + period, period)
+    if edges.size < 2:
+        edges = np.array([0.0, period])
+    counts, _ = np.histogram(throttled, bins=edges)
+    bottom.stairs(counts, edges, fill=True, color=PALETTE["throttled"], gid="throttles",
+                  label=f"throttles per {period:g} s")
+    bottom.set_ylabel(f"throttles\nper {period:g} s")
+    bottom.set_xlim(0, t_end)
+    apply_time_axis(bottom.xaxis, t_end)
+    for ax in axes:
+        ax.grid(axis="y", color="#E5E5E5", lw=0.6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    return top.get_legend_handles_labels()[0]
+
+
+def concurrency(result: Any, period_s: float | None = None) -> Any:
+    """Executions in flight against the limit, queue depth and throttles per period; returns the Figure.
+
+    ``period_s`` is the throttle bars' period (default: a round period giving about 60 bars).
+    Artists carry ``gid`` ``in_flight:<function>``, ``queue_depth:<function>``, ``limit`` and
+    ``throttles``.
+    """
+    fig = new_figure(10.0, 6.4)
+    axes = fig.subplots(3, 1, sharex=True, height_ratios=[2, 1.4, 1])
+    handles = draw_concurrency(axes, result, period_s)
+    axes[0].set_title("Concurrency, queue and throttles", loc="left", fontsize=11)
+    legend(axes[-1], handles, ncols=3)
+    return fig
+
+
+def _metric_names(names: Any) -> list[tuple[str, str]]:
+    """``"Throttles"``, ``"Duration:p99"`` or ``("Duration", "p99")`` → (metric, statistic) pairs."""
+    if isinstance(names, (str, tuple)):
+        names = [names]
+    pairs = []
+    for name in names:
+        metric, _, stat = (name if isinstance(name, str) else ":".join(name)).partition(":")
+        known = [s for m, s in METRICS if m == metric]
+        if not known or (stat and stat not in known):
+            allowed = ", ".join(dict.fromkeys(f"{m}:{s}" for m, s in METRICS))
+            raise ValueError(f"metric {name!r} is not one of {allowed}")
+        pairs.append((metric, stat or known[0]))
+    return pairs
+
+
+def metrics(result: Any, names: Any = ("Invocations", "Errors", "Throttles"), period_s: float = 60) -> Any:
+    """Metric series from ``result.metrics(period_s)``, one panel per name, one line per function.
+
+    ``names`` are metric names (their first statistic, e.g. ``Duration`` → Average) or
+    ``"Metric:Statistic"`` (``"Duration:p99"``). With several functions the ``(all)`` total is
+    drawn too, dashed. Each line is an artist with ``gid`` ``metric:<Metric>:<Statistic>:<function>``.
+    """
+    pairs = _metric_names(names)
+    frame = result.metrics(period_s)
+    fig = new_figure(10.0, 1.2 + 1.8 * len(pairs))
+    axes = np.atleast_1d(fig.subplots(len(pairs), 1, sharex=True, squeeze=False)[:, 0])
+    functions = [str(f) for f in frame["function"].cat.categories if str(f) != ALL] if len(frame) else []
+    shown = functions + [ALL] if len(functions) > 1 else functions
+    colours = {n: FUNCTION_COLOURS[i % len(FUNCTION_COLOURS)] for i, n in enumerate(functions)}
+    colours[ALL] = "black"
+    end = float(frame["period_start"].max()) + period_s if len(frame) else period_s
+    edges = np.arange(0.0, end + period_s / 2, period_s)
+    for ax, (metric, stat) in zip(axes, pairs, strict=True):
+        rows = frame[(frame["metric"] == metric).to_numpy() & (frame["statistic"] == stat).to_numpy()]
+        for name in shown:
+            mine = rows[(rows["function"] == name).to_numpy()]
+            values = np.full(edges.size - 1, np.nan)
+            periods = np.round(mine["period_start"].to_numpy(float) / period_s).astype(int)
+            values[periods] = mine["value"].to_numpy()
+            ax.stairs(values, edges, baseline=None, color=colours[name], lw=1.4,
+                      ls="--" if name == ALL else "-", label=name, gid=f"metric:{metric}:{stat}:{name}")
+        unit = " (ms)" if metric in ("Duration", "AsyncEventAge") else ""
+        ax.set_ylabel(f"{metric}\n{stat}{unit}", fontsize=9)
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", color="#E5E5E5", lw=0.6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    axes[-1].set_xlim(0, end)
+    apply_time_axis(axes[-1].xaxis, end)
+    axes[0].set_title(f"CloudWatch-like metrics per {period_s:g} s", loc="left", fontsize=11)
+    if len(shown) > 1:
+        legend(axes[-1], axes[0].get_legend_handles_labels()[0], ncols=len(shown))
+    return fig
+
+
+def _money(usd: float) -> str:
+    return f"${usd:,.2f}" if usd >= 0.01 or usd == 0 else f"${usd:.3g}"
+
+
+def cost(result: Any, free_tier: bool = False) -> Any:
+    """What the run would cost per function: request charges and duration charges, stacked.
+
+    Bars carry ``gid`` ``cost:requests:<function>`` and ``cost:duration:<function>``.
+    """
+    table = result.cost(free_tier=free_tier)
+    if (table["function"] != ALL).sum() == 1:
+        table = table[table["function"] != ALL]
+    fig = new_figure(9.0, 1.8 + 0.55 * len(table))
+    ax = fig.add_subplot()
+    y = np.arange(len(table))
+    names = table["function"].astype(str).tolist()
+    requests, duration = table["request_cost"].to_numpy(float), table["duration_cost"].to_numpy(float)
+    for i, name in enumerate(names):
+        ax.barh(i, requests[i], color=PALETTE["requests"], height=0.6, gid=f"cost:requests:{name}")
+        ax.barh(i, duration[i], left=requests[i], color=PALETTE["duration"], height=0.6,
+                gid=f"cost:duration:{name}")
+    top = float((requests + duration).max()) if len(table) else 0.0
+    for i, row in enumerate(table.itertuples(index=False)):
+        ax.text(requests[i] + duration[i] + top * 0.01, i,
+                f"{_money(row.total_cost)}  ({row.requests:,} requests, {row.gb_seconds:,.1f} GB-s)",
+                va="center", fontsize=8)
+    ax.set_yticks(y, names)
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    ax.set_xlim(0, max(top, 1e-9) * 1.6)
+    ax.set_xlabel("USD (us-east-1 prices" + (", free tier deducted)" if free_tier else ")"))
+    ax.set_title("What the run would cost", loc="left", fontsize=11)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    legend(ax, [Patch(color=PALETTE["requests"], label="requests"),
+                Patch(color=PALETTE["duration"], label="duration (GB-seconds)")], ncols=2)
+    return fig
