@@ -193,7 +193,15 @@ class Explorer:
         self.compare_button = w.ToggleButton(description="Compare: pin as A", value=False)
         self.status = w.HTML()
         self.kpi_view = w.HTML()
-        self.charts = w.Output()
+        # One tab per chart; only the tab in view is drawn on an update (drawing, not simulating,
+        # is what costs time), the others when they are opened.
+        self.chart_names = ("timeline", "outcomes", "event_age")
+        self.chart_views = {name: w.Output() for name in self.chart_names}
+        self.charts = w.Tab(children=list(self.chart_views.values()))
+        for index, name in enumerate(self.chart_names):
+            self.charts.set_title(index, name.replace("_", " "))
+        self._stale: set[str] = set()
+        self.charts.observe(lambda _: self._show(), names="selected_index")
         self.export_button.on_click(lambda _: self.export())
         self.compare_button.observe(self._on_compare, names="value")
         buttons = w.HBox([self.export_button, self.compare_button])
@@ -221,16 +229,23 @@ class Explorer:
         rows = "".join(f"<tr><td>{k}</td><td style='text-align:right'>{v:,.6g}</td></tr>"
                        for k, v in self.current.kpis.items())
         self.kpi_view.value = f"<table>{rows}</table>"
+        self._stale = set(self.chart_names)
         self._show()
         return self.current
 
     def _show(self) -> None:
+        """Draw the chart in view if it is out of date."""
         from IPython.display import display
 
-        self.charts.clear_output(wait=True)
-        with self.charts:
-            for figure in self.current.figures.values():
-                display(figure)
+        if self.current is None:
+            return
+        name = self.chart_names[self.charts.selected_index or 0]
+        if name in self._stale:
+            view = self.chart_views[name]
+            view.clear_output(wait=True)
+            with view:
+                display(self.current.figures[name])
+            self._stale.discard(name)
 
     def _on_compare(self, change: dict) -> None:
         self.pinned = self.current if change["new"] else None

@@ -85,3 +85,12 @@ def test_a_bad_value_is_shown_not_raised():
     assert explorer.error.startswith("seed: -1 is not valid") and "seed" in explorer.status.value
     explorer.controls["seed"].value = 3
     assert explorer.error is None and explorer.current.settings.seed == 3
+
+
+def test_only_the_chart_in_view_is_drawn_until_its_tab_is_opened():
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10))
+    assert explorer._stale == {"outcomes", "event_age"}
+    explorer.charts.selected_index = 2
+    assert explorer._stale == {"outcomes"}
+    explorer.controls["burst_count"].value = 12  # an update makes every chart stale but the one in view
+    assert explorer._stale == {"timeline", "outcomes"}
