@@ -241,6 +241,25 @@ class Scenario:
                 config["handler"] = f"{handler.__module__}:{handler.__qualname__}"
         return yaml.safe_dump(data, sort_keys=False)
 
+    def to_boto3_calls(self) -> list[tuple[str, dict]]:
+        """The boto3 Lambda calls that would configure these functions in a real account."""
+        from .scenario_export import scenario_to_boto3_calls
+
+        return scenario_to_boto3_calls(self)
+
+    def to_cli(self) -> list[str]:
+        """The same configuration as ``aws lambda …`` commands."""
+        from .scenario_export import scenario_to_cli
+
+        return scenario_to_cli(self)
+
+    @staticmethod
+    def from_calls(calls: Any, base: Scenario | None = None) -> Scenario:
+        """A scenario built from boto3-style ``(method, params)`` calls (see :meth:`to_boto3_calls`)."""
+        from .scenario_export import scenario_from_calls
+
+        return scenario_from_calls(calls, base)
+
     def replace(self, changes: Mapping[str, Any] | None = None, **kw: Any) -> Scenario:
         """Return a validated copy with top-level fields (keywords) and dotted paths changed.
 

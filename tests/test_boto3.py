@@ -1,0 +1,238 @@
+"""Real boto3 driving the simulation under ``mock_aws``: the same behaviours and contract cases as the
+native client (imported from ``test_api``), the seed article's three CLI commands, and the mock's
+own guarantees (no network, environment restored, which clients are routed)."""
+
+import json
+import os
+import socket
+
+import boto3
+import botocore.endpoint
+import botocore.session
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError, ParamValidationError
+from test_api import (
+    ARN,
+    INVALID_CASES,
+    VALID_CASES,
+    Behaviours,
+    case_id,
+    check_contract,
+    check_refusal,
+    make_scenario,
+    prepare,
+    queue,
+)
+
+import lambdasim as ls
+from lambdasim.api import LambdaClient
+from lambdasim.aws_mock import mock_aws
+from lambdasim.dists import Constant
+from lambdasim.failures import FailureModel
+from lambdasim.scenario_export import scenario_to_boto3_calls
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test (even one botocore would swallow)."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    yield
+    assert attempts == []
+
+
+@pytest.fixture
+def sim():
+    return ls.Simulation(make_scenario())
+
+
+@pytest.fixture
+def lam(sim):
+    with mock_aws(sim):
+        yield boto3.client("lambda", region_name="us-east-1")
+
+
+class TestBoto3(Behaviours):
+    """The behaviours of ``test_api.Behaviours`` through real boto3."""
+
+    def test_errors_are_botocore_s_own(self, lam):
+        with pytest.raises(ClientError) as excinfo:
+            lam.get_function_concurrency(FunctionName="nope")
+        assert type(excinfo.value) is lam.exceptions.ResourceNotFoundException
+        assert type(excinfo.value).__module__ == "botocore.errorfactory"
+
+
+@pytest.mark.parametrize("case", VALID_CASES, ids=case_id)
+def test_contract_valid_requests_and_responses(sim, lam, case):
+    prepare(lam)
+    check_contract(lam, *case)
+
+
+@pytest.mark.parametrize("case", INVALID_CASES, ids=case_id)
+def test_contract_invalid_requests(sim, lam, case):
+    check_refusal(lam, *case)
+
+
+@pytest.mark.parametrize("case", VALID_CASES, ids=case_id)
+def test_boto3_and_the_native_client_answer_alike(case):
+    """Same scenario, same calls: the same responses, request ids and headers included."""
+    answers = []
+    for kind in ("native", "boto3"):
+        sim = ls.Simulation(make_scenario())
+        with mock_aws(sim):
+            lam = LambdaClient(sim) if kind == "native" else boto3.client("lambda", region_name="us-east-1")
+            prepare(lam)
+            response = getattr(lam, case[0])(**case[1])
+        if "Payload" in response:
+            response["Payload"] = response["Payload"].read()
+        answers.append(response)
+    assert answers[0] == answers[1]
+
+
+def test_the_seed_article_commands():
+    """``aws lambda invoke --invocation-type Event``, ``put-function-event-invoke-config
+    --maximum-event-age-in-seconds 3600 --maximum-retry-attempts 2`` and
+    ``update-function-event-invoke-config --destination-config '{"OnFailure": ...}'``."""
+    failing = ls.FunctionConfig(duration=Constant(0.5), cold_start=Constant(0.0),
+                                failures=FailureModel(error_probability=1.0))
+    sim = ls.Simulation(ls.Scenario(functions={"my-function": failing}))
+    destination = "arn:aws:sqs:us-east-2:123456789012:destination"
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        put = client.put_function_event_invoke_config(
+            FunctionName="my-function", MaximumEventAgeInSeconds=3600, MaximumRetryAttempts=2)
+        assert put["FunctionArn"] == f"{ARN}my-function:$LATEST"
+        assert (put["MaximumRetryAttempts"], put["MaximumEventAgeInSeconds"]) == (2, 3600)
+        update = client.update_function_event_invoke_config(
+            FunctionName="my-function", DestinationConfig=json.loads(
+                '{"OnFailure":{"Destination": "arn:aws:sqs:us-east-2:123456789012:destination"}}'))
+        assert (update["MaximumRetryAttempts"], update["MaximumEventAgeInSeconds"]) == (2, 3600)
+        assert update["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {"Destination": destination}}
+        response = client.invoke(FunctionName="my-function", InvocationType="Event",
+                                 Payload=b'{"key": "value"}')
+        assert response["StatusCode"] == 202
+    sim.run()
+    [message] = sim.target(destination).messages
+    record = message.json()
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["requestContext"]["requestId"] == response["ResponseMetadata"]["RequestId"]
+    assert record["requestPayload"] == {"key": "value"}
+
+
+def test_a_client_created_before_the_block_is_routed_inside_it(sim):
+    client = boto3.client("lambda", region_name="us-east-1")
+    with mock_aws(sim):
+        assert client.invoke(FunctionName="orders", InvocationType="Event")["StatusCode"] == 202
+    sim.run()
+    assert len(sim.result().events) == 1
+
+
+def test_a_client_created_inside_keeps_its_simulation(sim):
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+    assert client.invoke(FunctionName="orders", InvocationType="Event")["StatusCode"] == 202
+    sim.run()
+    assert len(sim.result().events) == 1
+
+
+def test_sessions_and_the_default_session_are_routed(sim):
+    with mock_aws(sim):
+        clients = [boto3.Session(region_name="eu-west-1").client("lambda"),
+                   botocore.session.get_session().create_client("lambda", region_name="us-east-1"),
+                   boto3.client("lambda")]
+        for client in clients:
+            client.invoke(FunctionName="orders", InvocationType="Event")
+    sim.run()
+    assert len(sim.result().events) == 3
+
+
+def test_the_innermost_block_answers(sim):
+    other = ls.Simulation(make_scenario())
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        with mock_aws(other):
+            client.invoke(FunctionName="orders", InvocationType="Event")
+        client.invoke(FunctionName="orders", InvocationType="Event")
+        client.invoke(FunctionName="orders", InvocationType="Event")
+    assert (other.engine.accepted, sim.engine.accepted) == (1, 2)
+
+
+def test_the_environment_is_faked_inside_and_restored_after(sim, monkeypatch):
+    monkeypatch.setenv("AWS_PROFILE", "someone-real")
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    before = dict(os.environ)
+    with mock_aws(sim):
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+        assert os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
+        assert "AWS_PROFILE" not in os.environ
+        boto3.client("lambda").get_account_settings()
+    assert dict(os.environ) == before
+
+
+def test_throttles_are_not_retried_by_the_sdk_unless_asked(sim, monkeypatch):
+    sim.put_reserved_concurrency("orders", 0)
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        with pytest.raises(client.exceptions.TooManyRequestsException) as excinfo:
+            client.invoke(FunctionName="orders")
+    assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+    assert excinfo.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    assert len(sim.sync_invocations) == 1
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda seconds: None)   # the SDK's backoff
+    with mock_aws(sim, sdk_retries=True):
+        client = boto3.client("lambda", region_name="us-east-1",
+                              config=Config(retries={"mode": "standard", "total_max_attempts": 3}))
+        with pytest.raises(client.exceptions.TooManyRequestsException) as excinfo:
+            client.invoke(FunctionName="orders")
+    assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 2
+    assert len(sim.sync_invocations) == 4
+
+
+def test_the_service_checks_constraints_when_the_client_does_not(sim):
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1", config=Config(parameter_validation=False))
+        with pytest.raises(ClientError) as excinfo:
+            client.put_function_event_invoke_config(FunctionName="orders", MaximumEventAgeInSeconds=59)
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "ValidationException"
+    assert error["Message"] == (
+        "1 validation error detected: Value '59' at 'maximumEventAgeInSeconds' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 60")
+
+
+def test_operations_lambdasim_does_not_simulate_say_so(sim):
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        with pytest.raises(ClientError, match="lambdasim does not simulate ListFunctions"):
+            client.list_functions()
+
+
+def test_boto3_validates_before_sending(sim):
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        with pytest.raises(ParamValidationError):
+            client.put_function_event_invoke_config(FunctionName="orders", MaximumRetryAttempts=-1)
+
+
+def test_a_scenario_s_calls_through_boto3():
+    scenario = ls.Scenario.from_dict({"functions": {"orders": {
+        "Timeout": 30, "ReservedConcurrentExecutions": 10, "DeadLetterConfig": {"TargetArn": queue("dlq")},
+        "EventInvokeConfig": {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 600}}}})
+    sim = ls.Simulation(ls.Scenario(functions={"orders": ls.FunctionConfig()}))
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        for method, kwargs in scenario_to_boto3_calls(scenario):
+            getattr(client, method)(**kwargs)
+        got = client.get_function_event_invoke_config(FunctionName="orders")
+        configuration = client.get_function_configuration(FunctionName="orders")
+    assert (got["MaximumRetryAttempts"], got["MaximumEventAgeInSeconds"]) == (1, 600)
+    assert configuration["Timeout"] == 30 and configuration["DeadLetterConfig"] == {"TargetArn": queue("dlq")}
+    assert sim.get_reserved_concurrency("orders") == 10
