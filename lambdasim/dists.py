@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from itertools import chain, cycle, repeat
 from typing import Any, ClassVar
@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from lambdasim.errors import invalid_value
-from lambdasim.validation import MISSING, build, check_field, check_keys, check_number, check_sequence, join
+from lambdasim.validation import build, check_field, check_keys, check_number, check_sequence, pick_kind
 
 __all__ = ["Distribution", "Constant", "Exponential", "LogNormal", "Uniform", "Empirical", "Cycle"]
 
@@ -72,13 +72,8 @@ class Distribution:
             return d
         if isinstance(d, numbers.Real) and not isinstance(d, bool):
             return Constant(check_number(d, field, ge=0))
-        kinds = ", ".join(Distribution._kinds)
-        if not isinstance(d, Mapping):
-            raise invalid_value(field, d, f"a number >= 0 or a mapping {{dist: NAME, ...}}; NAME: {kinds}")
-        kind = d.get("dist", MISSING)
-        cls = Distribution._kinds.get(kind) if isinstance(kind, str) else None
-        if cls is None:
-            raise invalid_value(join(field, "dist"), kind, "one of " + kinds)
+        cls = pick_kind(d, field, "dist", Distribution._kinds,
+                        "a number >= 0 or a mapping {{dist: NAME, ...}}; NAME: {kinds}")
         names = [f.name for f in fields(cls)]
         values = check_keys(d, field, ["dist", *names], required=names)
         return build(cls, {k: v for k, v in values.items() if k != "dist"}, field)

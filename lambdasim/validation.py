@@ -103,6 +103,21 @@ def check_keys(d: Any, field: str, keys: Sequence[str], required: Sequence[str] 
     return {**{key: MISSING for key in required}, **d}
 
 
+def pick_kind(d: Any, field: str, key: str, kinds: Mapping[str, type], shape: str) -> type:
+    """The class a YAML mapping names under ``key`` (``dist:``, ``arrivals:``), from ``kinds``.
+
+    ``shape`` describes the mapping for the error when ``d`` is not one.
+    """
+    names = ", ".join(kinds)
+    if not isinstance(d, Mapping):
+        raise invalid_value(field, d, shape.format(kinds=names))
+    kind = d.get(key, MISSING)
+    cls = kinds.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise invalid_value(join(field, key), kind, "one of " + names)
+    return cls
+
+
 def build(cls: type, kwargs: Mapping[str, Any], field: str, keys: Mapping[str, str] | None = None) -> Any:
     """Construct ``cls(**kwargs)``, renaming an error path ``Cls.name...`` to ``field.KEY...``.
 

@@ -8,7 +8,7 @@ YAML shape (design.md): ``{function: orders, arrivals: poisson, rate_per_s: 5, e
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, fields
 from itertools import count, repeat
@@ -27,6 +27,7 @@ from lambdasim.validation import (
     check_sequence,
     check_str,
     join,
+    pick_kind,
 )
 
 __all__ = ["Arrival", "ScheduledEvent", "Workload", "Events", "Constant", "Poisson", "Burst"]
@@ -111,13 +112,8 @@ class Workload:
         """Build from the YAML shape; ``end_s`` defaults to ``horizon_s`` for constant and poisson."""
         if isinstance(d, Workload):
             return d
-        kinds = ", ".join(Workload._kinds)
-        if not isinstance(d, Mapping):
-            raise invalid_value(field, d, f"a mapping {{function, arrivals: {kinds}, ...}}")
-        kind = d.get("arrivals", MISSING)
-        cls = Workload._kinds.get(kind) if isinstance(kind, str) else None
-        if cls is None:
-            raise invalid_value(join(field, "arrivals"), kind, "one of " + kinds)
+        cls = pick_kind(d, field, "arrivals", Workload._kinds,
+                        "a mapping {{function, arrivals: {kinds}, ...}}")
         names = [f.name for f in fields(cls)]
         required = [f.name for f in fields(cls) if f.default is NO_DEFAULT]
         values = check_keys(d, field, ["function", "arrivals", *names[1:]], required=required)
@@ -173,6 +169,21 @@ class _Windowed(Workload):
         check_field(self, "start_s", ge=0)
         check_field(self, "end_s", gt=self.start_s, allowed=f"number > start_s ({self.start_s:g})")
 
+    def _block(self, rng: np.random.Generator, first: int, after: float) -> np.ndarray:
+        """The next ``_BLOCK`` arrival times: the ``first``-th onwards, after time ``after``."""
+        raise NotImplementedError
+
+    def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
+        rest = (repeat(self.payload), repeat(self.payload_size_bytes))
+        after = self.start_s
+        for first in count(0, _BLOCK):
+            times = self._block(rng, first, after)
+            inside = times[: np.searchsorted(times, self.end_s)]
+            yield from map(Arrival, inside.tolist(), *rest)
+            if len(inside) < _BLOCK:
+                return
+            after = float(times[-1])
+
 
 @dataclass(frozen=True)
 class Constant(_Windowed):
@@ -180,14 +191,8 @@ class Constant(_Windowed):
 
     kind: ClassVar[str] = "constant"
 
-    def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
-        rest = (repeat(self.payload), repeat(self.payload_size_bytes))
-        for first in count(0, _BLOCK):
-            times = self.start_s + np.arange(first, first + _BLOCK) / self.rate_per_s
-            inside = times[: np.searchsorted(times, self.end_s)]
-            yield from map(Arrival, inside.tolist(), *rest)
-            if len(inside) < _BLOCK:
-                return
+    def _block(self, rng: np.random.Generator, first: int, after: float) -> np.ndarray:
+        return self.start_s + np.arange(first, first + _BLOCK) / self.rate_per_s
 
 
 @dataclass(frozen=True)
@@ -196,16 +201,8 @@ class Poisson(_Windowed):
 
     kind: ClassVar[str] = "poisson"
 
-    def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
-        rest = (repeat(self.payload), repeat(self.payload_size_bytes))
-        now = self.start_s
-        while True:
-            times = now + np.cumsum(rng.exponential(1.0 / self.rate_per_s, _BLOCK))
-            inside = times[: np.searchsorted(times, self.end_s)]
-            yield from map(Arrival, inside.tolist(), *rest)
-            if len(inside) < _BLOCK:
-                return
-            now = float(times[-1])
+    def _block(self, rng: np.random.Generator, first: int, after: float) -> np.ndarray:
+        return after + np.cumsum(rng.exponential(1.0 / self.rate_per_s, _BLOCK))
 
 
 @dataclass(frozen=True)
