@@ -26,6 +26,29 @@ from .states import states
 from .style import PALETTE
 from .timeline import select_events, timeline
 
+
+def _show_figures_in_notebooks() -> None:
+    """Let a notebook cell that returns a Figure show it as an image.
+
+    The charts are built outside pyplot, so IPython's inline backend never registers its display
+    hook for them; register a PNG formatter for Figure in the running IPython shell, if any.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import print_figure
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    shell.display_formatter.formatters["image/png"].for_type(
+        Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
+
+
+_show_figures_in_notebooks()
+
 __all__ = [
     "PALETTE",
     "caption_for",
