@@ -41,6 +41,9 @@ CONDITIONS = {
     "zero_reserved_concurrency": "ZeroReservedConcurrency",
     "recursion_stopped": "RecursiveInvocationException",
 }
+#: Routing that resolves events at once and routes them in turn (only reserved concurrency 0 with
+#: RecursiveLoop: Allow can chain without end) stops nesting at this depth.
+MAX_NESTED_ROUTING = 64
 _DLQ_ERROR_CODES = {"zero_reserved_concurrency": "429", "recursion_stopped": "400"}
 _TARGET_TYPES = {"sqs": "sqs", "sns": "sns", "lambda": "lambda", "events": "eventbridge", "s3": "s3"}
 #: Largest message each target type accepts (bytes); S3 objects are far larger than any record.
@@ -174,6 +177,7 @@ class Destinations:
         start = datetime.fromisoformat(scenario.start_time.replace("Z", "+00:00"))
         self.start = start.astimezone(timezone.utc)
         self.message_ids = RequestIds(int(scenario.seed), stream=1)
+        self._nesting: list[bool] = []
         self.sent = 0
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
@@ -207,6 +211,25 @@ class Destinations:
 
     def __call__(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
         """Route one resolved event; return (on_success ARN, on_failure ARN, DLQ ARN, lost)."""
+        # Routing can invoke a function that resolves at once (reserved concurrency 0, a loop stop)
+        # and is routed in turn; keep track of that nesting and of loop stops.
+        self._nesting.append(fate == "recursion_stopped")
+        try:
+            return self._route(event, fate, now)
+        finally:
+            self._nesting.pop()
+
+    def _invoke(self, arn: str, payload: Any, chain: int) -> str:
+        """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
+        if self._nesting[-1]:
+            # The record of a loop-stopped event would start the next hop of the same loop, which
+            # loop detection stops too: the delivery fails instead (AWS: "a new loop that is also stopped").
+            return "RecursiveInvocationException"
+        if len(self._nesting) > MAX_NESTED_ROUTING:
+            return "RecursiveInvocationException (simulation guard: immediate resolutions nested too deep)"
+        return self.invoke(arn, payload, chain)
+
+    def _route(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
         fn = event.fn
         settings = fn.settings_for(event.qualifier)
         if fate == "succeeded":
@@ -260,7 +283,7 @@ class Destinations:
                 event: Any, record: Any) -> str:
         """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
         if target.type == "lambda":
-            return self.invoke(target.arn, record, event.chain + 1)
+            return self._invoke(target.arn, record, event.chain + 1)
         if target.type == "s3":
             stamp = self.start + timedelta(seconds=now)
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
@@ -285,7 +308,7 @@ class Destinations:
             if subscriber.type == "lambda":
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
-                reason = self.invoke(arn, {"Records": [record]}, chain)
+                reason = self._invoke(arn, {"Records": [record]}, chain)
             else:
                 body = message.body if topic.raw_message_delivery else _json(notification)
                 reason = subscriber.refusal(message.sent_at, len(body.encode()))

@@ -644,3 +644,34 @@ def test_every_routed_channel_has_exactly_one_delivery_row():
     assert rows.loc[rows["channel"] != "on_failure", "ok"].all()
     assert not events_["lost"].any()
     assert len(result.target(SUCCEEDED).messages) == 6 and len(result.target(DLQ).messages) == 3
+
+
+LOOP = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+def test_a_loop_of_on_failure_destinations_ends_at_the_stopped_invocation():
+    # A fails into B, B fails into A. The 17th invocation is stopped; its record would start the next
+    # hop of the same loop, so that delivery fails instead of looping on (AWS: "also stopped").
+    functions = {name: {"failures": ALWAYS_FAIL,
+                        "EventInvokeConfig": {"MaximumRetryAttempts": 0, "DestinationConfig": {
+                            "OnFailure": {"Destination": LOOP + other}}}}
+                 for name, other in (("A", "B"), ("B", "A"))}
+    result = ls.run(ls.Scenario.from_dict({"functions": functions, "workloads": [
+        {"function": "A", "arrivals": "events", "events": [{"at_s": 0}]}]}))
+    assert result.fates() == {"retries_exhausted": 16, "recursion_stopped": 1}
+    stopped = result.deliveries[result.deliveries["condition"] == "RecursiveInvocationException"]
+    assert stopped[["ok", "failure_reason"]].values.tolist() == [[False, "RecursiveInvocationException"]]
+    assert bool(result.events["lost"].iloc[-1]) is True
+
+
+def test_immediate_failures_with_loop_detection_off_stop_at_the_nesting_guard():
+    on_failure = {other: {"DestinationConfig": {"OnFailure": {"Destination": LOOP + other}}}
+                  for other in "AB"}
+    functions = {name: {"ReservedConcurrentExecutions": 0, "RecursiveLoop": "Allow",
+                        "EventInvokeConfig": on_failure[other]}
+                 for name, other in (("A", "B"), ("B", "A"))}
+    result = ls.run(ls.Scenario.from_dict({"functions": functions, "workloads": [
+        {"function": "A", "arrivals": "events", "events": [{"at_s": 0}]}]}))
+    assert result.fates() == {"zero_reserved_concurrency": 65}
+    # Rows are written as the nested routing unwinds: the innermost (refused) delivery comes first.
+    assert result.deliveries["ok"].value_counts().to_dict() == {True: 64, False: 1}
