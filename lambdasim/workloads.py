@@ -1,4 +1,4 @@
-"""Arrival processes: explicit events, constant rate, Poisson and bursts.
+"""Arrival processes: explicit events, constant rate, Poisson and bursts (trace replay: lambdasim.traces).
 
 A workload says when asynchronous invocations of one function arrive. ``arrivals(rng)`` yields
 :class:`Arrival` tuples lazily in non-decreasing time order; rates are drawn in numpy blocks, so a

@@ -169,7 +169,8 @@ W = "workloads[1]"
     ({"arrivals": "events", "events": [{"at_s": 1, "when": 2}]}, f"{W}.events[0].when", "when",
      "one of the keys at_s, payload"),
     ({"arrivals": "events", "events": "soon"}, f"{W}.events", "soon", "a list of {at_s, payload}"),
-    ({"arrivals": "fixed"}, f"{W}.arrivals", "fixed", "one of events, constant, poisson, burst"),
+    ({"arrivals": "fixed"}, f"{W}.arrivals", "fixed",
+     "one of events, constant, poisson, burst, per_minute, trace"),
     ({"arrivals": "burst", "count": 1, "rate_per_s": 3}, f"{W}.rate_per_s", "rate_per_s",
      "one of the keys function, arrivals, count, at_s, payload, payload_size_bytes, qualifier"),
     ({"arrivals": "burst", "count": 1, "function": ""}, f"{W}.function", "",
@@ -194,7 +195,7 @@ def test_missing_end_without_horizon_is_an_error():
     ({"arrivals": "burst", "count": 1},
      "workloads[0].function: <missing> is not valid; allowed: a function name (non-empty string)"),
     ([1, 2], "workloads[0]: [1, 2] is not valid; allowed: a mapping {function, arrivals: events, constant, "
-             "poisson, burst, ...}"),
+             "poisson, burst, per_minute, trace, ...}"),
 ])
 def test_missing_keys_and_wrong_shapes(d, message):
     with pytest.raises(InvalidParameterValueException) as info:
