@@ -5,7 +5,9 @@
     result.attempts, result.events          # one row per attempt / per accepted event
 """
 
-from . import dists, failures, workloads
+# traces registers the trace-replay workloads (arrivals: per_minute, trace) with Workload.from_dict:
+# any import of lambdasim.workloads runs this file first, so scenario files always know them.
+from . import dists, failures, traces, workloads
 from .engine import Simulation, run
 from .errors import (
     InvalidParameterValueException,
@@ -22,6 +24,7 @@ from .failures import FailureModel, Outage
 from .records import FATES, KINDS, OUTCOMES
 from .result import Result
 from .scenario import Account, DestinationConfig, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
+from .sweep import confidence, replicate, sweep
 
 __version__ = "0.1.0"
 
@@ -65,12 +68,16 @@ __all__ = [
     "ServiceException",
     "Simulation",
     "TooManyRequestsException",
+    "confidence",
     "dists",
     "export",
     "failures",
     "mock_aws",
     "plots",
+    "replicate",
     "run",
+    "sweep",
+    "traces",
     "widgets",
     "workloads",
 ]
