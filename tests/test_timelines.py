@@ -252,3 +252,18 @@ def test_duplicates_execute_again_without_changing_the_fate():
     assert len(calls) == 200 + len(duplicates)  # the handler really sees each duplicate
     assert result.events["attempts"].eq(1).all() and result.events["fate"].eq("succeeded").all()
     assert set(duplicates["event_id"]) <= set(result.events["event_id"])
+
+
+def test_queue_depth_is_counted_per_function():
+    # "orders" is throttled into a backlog; "audit" shares no queue with it, so its depth stays 0.
+    scenario = ls.Scenario(
+        functions={"orders": ls.FunctionConfig(reserved_concurrency=1, duration=Constant(30.0), timeout_s=60,
+                                               cold_start=Constant(0.0)),
+                   "audit": ls.FunctionConfig(duration=Constant(0.1), cold_start=Constant(0.0))},
+        workloads=(Burst("orders", count=5), Events("audit", (ScheduledEvent(2.0), ScheduledEvent(4.0)))),
+    )
+    attempts = ls.run(scenario).attempts
+    audit = attempts[attempts["function"] == "audit"]
+    assert audit["queue_depth_at_start"].tolist() == [0, 0]
+    orders_at_3 = attempts[(attempts["function"] == "orders") & (attempts["dispatched_at"] == 3.0)]
+    assert orders_at_3["queue_depth_at_start"].max() == 3  # the other three throttled events still wait

@@ -119,7 +119,6 @@ class Engine:
         self.duplicates = duplicates
         self.live: dict[int, AsyncEvent] = {}   # unresolved events by index
         self.accepted = 0
-        self.queued = 0              # events waiting in the queue (backoff, retry delay, FIFO)
         self.duplicates_in_flight = 0
         self.sources = 0             # workloads still producing arrivals
         self.stop: simpy.Event | None = None
@@ -209,7 +208,7 @@ class Engine:
         self.recorder.attempt(
             event.index, fn.code, event.qualifier_code, attempt, kind, event.enqueued_at, now, start,
             now + delay, init, run, billed_ms(delay), outcome,
-            self._text(failure.error_type) if failure is not None else 0, fn.in_flight, self.queued,
+            self._text(failure.error_type) if failure is not None else 0, fn.in_flight, fn.queued,
         )
         self.env.timeout(delay, event).callbacks.append(self._on_end)
 
@@ -277,7 +276,7 @@ class Engine:
         self.recorder.attempt(
             event.index, event.fn.code, event.qualifier_code, 0, DUPLICATE if event.duplicate else THROTTLE,
             event.enqueued_at, now, NAN, NAN, 0.0, NAN, 0, THROTTLED, self._reason_codes[reason],
-            event.fn.in_flight, self.queued,
+            event.fn.in_flight, event.fn.queued,
         )
 
     # -- waiting in the queue ----------------------------------------------------------------------
@@ -288,19 +287,19 @@ class Engine:
             self._expire(event, now)
             return
         event.state = QUEUED
-        self.queued += 1
+        event.fn.queued += 1
         self.env.timeout(delay, event).callbacks.append(self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
         event: AsyncEvent = timeout._value
         if not event.duplicate:
-            self.queued -= 1
+            event.fn.queued -= 1
         self.dispatch(event)
 
     def _wait(self, event: AsyncEvent, pool: Any) -> None:
         """``ideal`` policy: wait FIFO for a slot; a timer expires the event at its age limit."""
         event.state = WAITING
-        self.queued += 1
+        event.fn.queued += 1
         pool.waiting.append(event)
         limit_in = event.enqueued_at + event.fn.settings_for(event.qualifier).max_age - self.env.now
         self.env.timeout(limit_in, event).callbacks.append(self._on_age_limit)
@@ -308,7 +307,7 @@ class Engine:
     def _on_age_limit(self, timeout: simpy.Event) -> None:
         event: AsyncEvent = timeout._value
         if event.state == WAITING:  # it stays in the FIFO as a resolved entry that _serve skips
-            self.queued -= 1
+            event.fn.queued -= 1
             self._expire(event, self.env.now)
 
     def _serve(self, pool: Any) -> None:
@@ -316,7 +315,7 @@ class Engine:
         while pool.waiting and pool.in_use < pool.limit:
             event = pool.waiting.popleft()
             if event.state == WAITING:
-                self.queued -= 1
+                event.fn.queued -= 1
                 self.dispatch(event)
 
     # -- resolving ---------------------------------------------------------------------------------
@@ -324,7 +323,7 @@ class Engine:
     def _expire(self, event: AsyncEvent, now: float) -> None:
         self.recorder.attempt(
             event.index, event.fn.code, event.qualifier_code, 0, EXPIRE, event.enqueued_at, now, NAN, NAN,
-            0.0, NAN, 0, EXPIRED, self._expired_code, event.fn.in_flight, self.queued,
+            0.0, NAN, 0, EXPIRED, self._expired_code, event.fn.in_flight, event.fn.queued,
         )
         self._resolve(event, EVENT_AGE_EXCEEDED, now)
 

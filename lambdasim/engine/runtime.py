@@ -93,6 +93,7 @@ class FunctionRuntime:
         "code", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
+        "queued",
     )
 
     def __init__(self, code: int, name: str, config: Any, pool: Pool, streams: dict[str, np.random.Generator],
@@ -104,6 +105,7 @@ class FunctionRuntime:
         self.streams = streams
         self.envs = Environments(float(config.keep_alive_s), limit_scaling)
         self.in_flight = 0
+        self.queued = 0  # its events waiting in the async queue (backoff, retry delay, ideal FIFO)
         self.reserved = config.reserved_concurrency is not None
         self.uniform: Callable[[], float] = Uniform(0.0, 1.0).sampler(streams["errors"])
         self.defaults = InvokeSettings(configured=False)
