@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .records import RequestIds
@@ -174,8 +173,6 @@ class Destinations:
         self.recorder = recorder
         self.request_ids = request_ids
         self.invoke = invoke
-        start = datetime.fromisoformat(scenario.start_time.replace("Z", "+00:00"))
-        self.start = start.astimezone(timezone.utc)
         self.message_ids = RequestIds(int(scenario.seed), stream=1)
         self._nesting: list[bool] = []
         self.sent = 0
@@ -200,7 +197,7 @@ class Destinations:
 
     def timestamp(self, now: float, precision: str = "milliseconds") -> str:
         """The wall-clock time of virtual second ``now``, ISO 8601 in UTC with a ``Z``."""
-        moment = self.start + timedelta(seconds=now)
+        moment = self.scenario.wall_time(now)
         return moment.replace(tzinfo=None).isoformat(timespec=precision) + "Z"
 
     def _message_id(self) -> str:
@@ -285,7 +282,7 @@ class Destinations:
         if target.type == "lambda":
             return self._invoke(target.arn, record, event.chain + 1)
         if target.type == "s3":
-            stamp = self.start + timedelta(seconds=now)
+            stamp = self.scenario.wall_time(now)
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,11 @@ class Scenario:
                     f"integer 0-{room}; Specified ReservedConcurrentExecutions for function decreases "
                     f"account's UnreservedConcurrentExecution below its minimum value of [{floor}]."))
             room -= reserved or 0
+
+    def wall_time(self, seconds: float = 0.0) -> datetime:
+        """The wall-clock moment (UTC) of virtual second ``seconds``: ``start_time`` plus that much."""
+        start = datetime.fromisoformat(self.start_time.replace("Z", "+00:00")).astimezone(timezone.utc)
+        return start + timedelta(seconds=seconds)
 
     def function_arn(self, name: str, qualifier: str | None = None) -> str:
         """``arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]``."""

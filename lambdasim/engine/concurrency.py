@@ -54,14 +54,13 @@ class Environments:
     the left in amortised O(1), never by a scan.
     """
 
-    __slots__ = ("keep_alive_s", "idle", "tokens", "tokens_at", "created", "limit_scaling")
+    __slots__ = ("keep_alive_s", "idle", "tokens", "tokens_at", "limit_scaling")
 
     def __init__(self, keep_alive_s: float, limit_scaling: bool = True) -> None:
         self.keep_alive_s = keep_alive_s
         self.idle: deque[float] = deque()
         self.tokens = SCALE_BURST
         self.tokens_at = 0.0
-        self.created = 0
         self.limit_scaling = limit_scaling
 
     def take_warm(self, now: float) -> bool:
@@ -88,14 +87,8 @@ class Environments:
                 self.tokens = tokens
                 return False
             self.tokens = tokens - 1.0
-        self.created += 1
         return True
 
     def release(self, now: float) -> None:
         """An environment finished a request and is idle (warm) from ``now``."""
         self.idle.append(now)
-
-    def warm_count(self, now: float) -> int:
-        """Idle environments still warm at ``now``."""
-        horizon = now - self.keep_alive_s
-        return sum(1 for t in self.idle if t >= horizon)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from ..errors import (
@@ -22,7 +22,7 @@ from ..errors import (
     TooManyRequestsException,
 )
 from .concurrency import Pool
-from .runtime import LATEST, TIMEOUT, FunctionRuntime, InvokeSettings
+from .runtime import LATEST, TIMEOUT, FunctionRuntime, InvokeSettings, payload_size
 
 __all__ = ["ControlMixin", "SYNC_PAYLOAD_LIMIT"]
 
@@ -66,8 +66,7 @@ class ControlMixin:
 
     def wall_time(self, now: float | None = None) -> datetime:
         """The wall-clock time of virtual second ``now`` (default: the current time), in UTC."""
-        start = datetime.fromisoformat(self.scenario.start_time.replace("Z", "+00:00"))
-        return start.astimezone(timezone.utc) + timedelta(seconds=self.env.now if now is None else now)
+        return self.scenario.wall_time(self.env.now if now is None else now)
 
     # -- functions, versions, aliases ----------------------------------------------------------------
 
@@ -152,19 +151,13 @@ class ControlMixin:
     # -- event invoke config (one per qualifier) -----------------------------------------------------
 
     def put_event_invoke_config(self, name: str, qualifier: str | None = None, **settings: Any) -> dict:
-        """Set a qualifier's config, replacing any existing one: settings left out are removed."""
+        """Set a qualifier's config, replacing any existing one: settings left out are removed.
+
+        (UpdateFunctionEventInvokeConfig is a get, a merge and a put: the client does the merge.)
+        """
         fn = self._function(name, qualifier)
         fn.settings[qualifier or LATEST] = self._settings(**settings)
         return self.get_event_invoke_config(name, qualifier)
-
-    def update_event_invoke_config(self, name: str, qualifier: str | None = None, **settings: Any) -> dict:
-        """Change only the given settings of an existing config."""
-        current = self._existing_settings(name, qualifier)
-        merged = {"maximum_retry_attempts": current.retry_attempts,
-                  "maximum_event_age_s": current.event_age_s,
-                  "on_success": current.on_success, "on_failure": current.on_failure}
-        merged.update({k: v for k, v in settings.items() if v is not None})
-        return self.put_event_invoke_config(name, qualifier, **merged)
 
     def get_event_invoke_config(self, name: str, qualifier: str | None = None) -> dict:
         """A qualifier's config: what is set, and when it was last changed (virtual seconds)."""
@@ -276,8 +269,6 @@ class ControlMixin:
         the sampled duration of virtual time. No concurrency → ``TooManyRequestsException`` (429)
         with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself).
         """
-        from .simulation import payload_size
-
         fn, qualifier = self._resolve_target(function, qualifier)
         if payload_size(payload) > SYNC_PAYLOAD_LIMIT:
             raise RequestTooLargeException(

@@ -14,7 +14,10 @@ from ..failures import Failure, LambdaContext, call_handler, injected_failure, l
 from ..functions import RECURSION_LIMIT
 from .concurrency import Environments, Pool
 
-__all__ = ["FunctionRuntime", "InvokeSettings", "LATEST", "SUCCESS", "ERROR", "TIMEOUT", "TIMEOUT_ERROR_TYPE"]
+__all__ = [
+    "FunctionRuntime", "InvokeSettings", "payload_size", "LATEST", "SUCCESS", "ERROR", "TIMEOUT",
+    "TIMEOUT_ERROR_TYPE",
+]
 
 # Codes of records.OUTCOMES, used on the hot path.
 SUCCESS, ERROR, TIMEOUT = 0, 1, 2
@@ -28,6 +31,15 @@ def billed_ms(seconds: float) -> int:
     The small guard keeps a float such as 0.2 s (200.00000000000003 ms) at 200 ms.
     """
     return math.ceil(seconds * 1000.0 - 1e-6)
+
+
+def payload_size(payload: Any) -> int:
+    """Bytes of the JSON document Lambda would receive (``{}`` when there is no payload)."""
+    if payload is None:
+        return 2
+    if isinstance(payload, (bytes, bytearray)):
+        return len(payload)
+    return len(json.dumps(payload, separators=(",", ":")).encode())
 
 
 class InvokeSettings:

@@ -6,7 +6,6 @@ imperative face (invoke, run until a time, look at the result, go on).
 
 from __future__ import annotations
 
-import json
 import time
 import zlib
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from ..result import Result
 from .concurrency import Pool
 from .control import ControlMixin
 from .core import Engine, Router
-from .runtime import FunctionRuntime
+from .runtime import FunctionRuntime, payload_size
 
 __all__ = ["Simulation", "run", "stream"]
 
@@ -38,15 +37,6 @@ def stream(seed: int, purpose: str) -> np.random.Generator:
     """
     key = zlib.crc32(purpose.encode())
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
-
-
-def payload_size(payload: Any) -> int:
-    """Bytes of the JSON document Lambda would receive (``{}`` when there is no payload)."""
-    if payload is None:
-        return 2
-    if isinstance(payload, (bytes, bytearray)):
-        return len(payload)
-    return len(json.dumps(payload, separators=(",", ":")).encode())
 
 
 class Simulation(ControlMixin):
