@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import PercentFormatter
 
-from .style import OKABE_ITO, PALETTE, apply_time_axis, format_duration, legend, new_figure
+from .style import OKABE_ITO, PALETTE, apply_time_axis, figure_and_axes, format_duration, legend
 
 __all__ = ["event_age", "draw_event_age", "age_samples"]
 
@@ -107,9 +107,7 @@ def event_age(result: Any, ax: Any = None) -> Any:
 
     Curves carry ``gid`` ``age:dispatch``, ``age:throttle``, ``age:resolution``; limit lines ``max_age``.
     """
-    owned = ax is None
-    fig = new_figure(9.0, 5.0) if owned else ax.figure
-    ax = fig.add_subplot() if owned else ax
+    fig, ax, owned = figure_and_axes(ax, 9.0, 5.0)
     handles = draw_event_age(ax, result)
     ax.set_title("How old events were when they were dispatched and resolved", loc="left", fontsize=11)
     legend(ax, handles, below=owned, ncols=2)

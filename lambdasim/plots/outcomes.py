@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 
 from lambdasim.records import FAILED_FATES, FATES
 
-from .style import FATE_LABELS, PALETTE, fate_colour, legend, new_figure, target_name
+from .style import FATE_LABELS, PALETTE, fate_colour, figure_and_axes, legend, target_name
 
 __all__ = ["outcomes", "draw_outcomes", "outcome_segments"]
 
@@ -178,9 +178,7 @@ def outcomes(result: Any, ax: Any = None) -> Any:
     ``sent to``; keys such as ``accepted``, ``fate:succeeded``, ``→ on-failure orders-failed``,
     ``lost``, ``lost:✗ on-failure orders-failed``, ``no_destination``, ``pending``). Returns the Figure.
     """
-    owned = ax is None
-    fig = new_figure(10.0, 4.6) if owned else ax.figure
-    ax = fig.add_subplot() if owned else ax
+    fig, ax, owned = figure_and_axes(ax, 10.0, 4.6)
     handles = draw_outcomes(ax, result)
     ax.set_title("Where the events ended", loc="left", fontsize=11)
     legend(ax, handles, below=owned, ncols=3)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -154,6 +155,17 @@ def finite(values: Iterable[float]) -> np.ndarray:
     """The finite values of ``values`` as a float array."""
     a = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=float)
     return a[np.isfinite(a)]
+
+
+def figure_and_axes(ax: Any, width: float, height: float) -> tuple[Figure, Any, bool]:
+    """The Axes to draw on: ``ax`` and its Figure, or a new Figure of that size with one Axes.
+
+    The flag says whether the chart owns its Figure (and so may place the legend below it).
+    """
+    if ax is not None:
+        return ax.figure, ax, False
+    fig = new_figure(width, height)
+    return fig, fig.add_subplot(), True
 
 
 def legend(ax, handles: list, below: bool = True, ncols: int = 4) -> None:

@@ -33,9 +33,9 @@ from .style import (
     PALETTE,
     apply_time_axis,
     fate_colour,
+    figure_and_axes,
     format_duration,
     legend,
-    new_figure,
 )
 
 __all__ = ["timeline", "select_events", "LABEL_ROWS"]
@@ -154,9 +154,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
 
         return states(result, chosen, ax=ax)
     n = len(chosen)
-    owned = ax is None
-    fig = ax.figure if ax is not None else new_figure(11.0, min(max(2.2 + 0.28 * n, 3.6), 13.0))
-    ax = ax if ax is not None else fig.add_subplot()
+    fig, ax, owned = figure_and_axes(ax, 11.0, min(max(2.2 + 0.28 * n, 3.6), 13.0))
     view_end = float(result.stats.get("ended_at", np.nan))
     if n == 0:
         ax.text(0.5, 0.5, "no events to show", ha="center", va="center", transform=ax.transAxes)
