@@ -43,6 +43,7 @@ CONDITIONS = {
 #: Routing that resolves events at once and routes them in turn (only reserved concurrency 0 with
 #: RecursiveLoop: Allow can chain without end) stops nesting at this depth.
 MAX_NESTED_ROUTING = 64
+_NOWHERE = ("", "", "", False)
 _DLQ_ERROR_CODES = {"zero_reserved_concurrency": "429", "recursion_stopped": "400"}
 _TARGET_TYPES = {"sqs": "sqs", "sns": "sns", "lambda": "lambda", "events": "eventbridge", "s3": "s3"}
 #: Largest message each target type accepts (bytes); S3 objects are far larger than any record.
@@ -208,6 +209,8 @@ class Destinations:
 
     def __call__(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
         """Route one resolved event; return (on_success ARN, on_failure ARN, DLQ ARN, lost)."""
+        if fate == "succeeded" and event.fn.settings_for(event.qualifier).on_success is None:
+            return _NOWHERE  # the common case, kept cheap: nothing to deliver
         # Routing can invoke a function that resolves at once (reserved concurrency 0, a loop stop)
         # and is routed in turn; keep track of that nesting and of loop stops.
         self._nesting.append(fate == "recursion_stopped")

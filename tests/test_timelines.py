@@ -267,3 +267,14 @@ def test_queue_depth_is_counted_per_function():
     assert audit["queue_depth_at_start"].tolist() == [0, 0]
     orders_at_3 = attempts[(attempts["function"] == "orders") & (attempts["dispatched_at"] == 3.0)]
     assert orders_at_3["queue_depth_at_start"].max() == 3  # the other three throttled events still wait
+
+
+def test_the_most_recently_used_warm_environment_is_taken_first():
+    # Two environments from t=0; one is used again at 100 s. At 300 s the most recently used one
+    # (idle since 100.2 s) is taken, so the other stays idle since 0.7 s and is gone (600 s keep-alive)
+    # when two events arrive at 650 s: one of them is cold. Taking the least recently used instead
+    # would have left both warm.
+    times = (0.0, 0.0, 100.0, 300.0, 650.0, 650.0)
+    workload = Events("orders", tuple(ScheduledEvent(t) for t in times))
+    runs = invocations(ls.run(one_function([workload], cold_start=Constant(0.5), keep_alive_s=600)))
+    assert runs["init_s"].tolist() == [0.5, 0.5, 0.0, 0.0, 0.0, 0.5]

@@ -279,7 +279,8 @@ class ControlMixin:
         if reason is not None:
             self.sync_invocations.append((request_id, fn.name, qualifier, now, 0.0, 0.0, "throttled", reason))
             raise TooManyRequestsException("Rate Exceeded.", reason=reason)
-        run, outcome, failure, response = fn.execute(payload, qualifier, now + init, lambda: request_id)
+        run, outcome, failure, response = fn.execute(payload, qualifier, now + init, self._sync_ids,
+                                                     len(self.sync_invocations))
         self.env.timeout(init + run).callbacks.append(
             lambda _: self.engine.release(fn, self.env.now, reset=outcome == TIMEOUT))
         outcome_name = ("success", "error", "timeout")[outcome]

@@ -201,7 +201,7 @@ class Engine:
         event.state = RUNNING
         start = now + init
         run, outcome, failure, response = fn.execute(
-            event.payload, event.qualifier, start, lambda: self.request_id(event.index)
+            event.payload, event.qualifier, start, self.request_id, event.index
         )
         event.outcome, event.failure, event.response = outcome, failure, response
         delay = init + run

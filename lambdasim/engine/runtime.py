@@ -158,13 +158,14 @@ class FunctionRuntime:
         return self.aliases.get(qualifier, qualifier)
 
     def execute(self, payload: Any, qualifier: str, start: float,
-                request_id: Callable[[], str]) -> tuple[float, int, Failure | None, Any]:
+                request_ids: Callable[[int], str], index: int) -> tuple[float, int, Failure | None, Any]:
         """Decide one attempt: how long it runs, its outcome, its error and its response.
 
         A sampled duration beyond the timeout is a timeout (a function error billed up to the
         timeout). Otherwise injected failures (outage, poison payload, error probability) are
         checked, and only then is a user handler called, with a fresh copy of the event as the
-        runtime would deserialise it. ``request_id`` is called only when a handler needs it.
+        runtime would deserialise it. ``request_ids(index)``, the event's request id, is computed
+        only when a handler needs it.
         """
         run = self.duration()
         if run > self.timeout_s:
@@ -178,8 +179,8 @@ class FunctionRuntime:
             return run, SUCCESS, None, None
         event = json.loads(json.dumps(payload)) if payload is not None else {}
         context = LambdaContext(
-            request_id(), self.name, qualifier, f"{self.arn}:{qualifier}", self.memory_mb, self.timeout_s
-        )
+            request_ids(index), self.name, qualifier, f"{self.arn}:{qualifier}", self.memory_mb,
+            self.timeout_s)
         response, failure = call_handler(self.handler, event, context)
         if failure is not None:
             return run, ERROR, failure, None
