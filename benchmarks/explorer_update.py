@@ -22,7 +22,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from baseline_simpy import run_baseline  # noqa: E402
 
-from lambdasim.widgets import ExplorerSettings, explore  # noqa: E402
+from lambdasim.widgets.explorer import ExplorerSettings, explore  # noqa: E402
 
 #: 10 events/s for 1,000 s with errors and retries: about 10,000 events.
 SETTINGS = ExplorerSettings(rate_per_s=10.0, window_s=1000.0, reserved_concurrency=None,

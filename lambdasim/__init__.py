@@ -3,13 +3,16 @@
     import lambdasim as ls
     result = ls.run(ls.Scenario.from_yaml("data/scenarios/retries.yaml"))
     result.attempts, result.events          # one row per attempt / per accepted event
+
+The package is layered (README, "How the code is laid out"): ``model`` (plain descriptions),
+``records``, ``engine`` (the only simpy), ``results`` (frames and numbers), ``aws`` (the client and
+the boto3 hook), ``plots``, ``widgets``, ``course``. Importing ``lambdasim`` loads only the model;
+everything else loads on first use, and ``from lambdasim import *`` has no side effects (it patches
+nothing and loads no chart library).
 """
 
-# traces registers the trace-replay workloads (arrivals: per_minute, trace) with Workload.from_dict:
-# any import of lambdasim.workloads runs this file first, so scenario files always know them.
-from . import dists, failures, traces, workloads
-from .engine import Simulation, run
-from .errors import (
+from lambdasim.model import dists, failures, traces, workloads
+from lambdasim.model.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
     LambdaError,
@@ -19,32 +22,58 @@ from .errors import (
     ResourceNotFoundException,
     ServiceException,
     TooManyRequestsException,
+    ValidationException,
 )
-from .failures import FailureModel, Outage
-from .records import FATES, KINDS, OUTCOMES
-from .result import Result
-from .scenario import Account, DestinationConfig, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
-from .sweep import confidence, replicate, sweep
+from lambdasim.model.failures import FailureModel, Outage
+from lambdasim.model.scenario import (
+    Account,
+    DestinationConfig,
+    EventInvokeConfig,
+    FunctionConfig,
+    QueueSettings,
+    Scenario,
+)
+from lambdasim.records import FATES, KINDS, OUTCOMES
 
 __version__ = "0.1.0"
 
-# Modules that import matplotlib, ipywidgets or botocore load on first use, so `import lambdasim`
-# stays light for scripts and sweeps that only simulate.
-_LAZY_MODULES = ("plots", "widgets", "api", "aws_mock", "examples", "scenario_export")
+# Names whose modules need pandas, simpy, matplotlib, ipywidgets or botocore load on first use, so
+# `import lambdasim` (and `import lambdasim.engine`) stays light for scripts that only describe or
+# simulate.
+_LAZY = {
+    "Simulation": ("lambdasim.simulation", "Simulation"),
+    "run": ("lambdasim.results", "run"),
+    "Result": ("lambdasim.results", "Result"),
+    "sweep": ("lambdasim.results", "sweep"),
+    "replicate": ("lambdasim.results", "replicate"),
+    "confidence": ("lambdasim.results", "confidence"),
+    "export": ("lambdasim.plots", "export"),
+    "export_result": ("lambdasim.plots", "export_result"),
+    "mock_aws": ("lambdasim.aws.mock", "mock_aws"),
+    "LambdaClient": ("lambdasim.aws.client", "LambdaClient"),
+}
+_LAZY_MODULES = ("aws", "course", "engine", "plots", "records", "results", "widgets")
 
 
 def __getattr__(name: str):
     import importlib
 
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
     if name in _LAZY_MODULES:
-        return importlib.import_module(f".{name}", __name__)
-    if name == "export":
-        return importlib.import_module(".plots", __name__).export
-    if name == "mock_aws":
-        return importlib.import_module(".aws_mock", __name__).mock_aws
+        return importlib.import_module(f"lambdasim.{name}")
     raise AttributeError(f"module 'lambdasim' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_MODULES))
+
+
+# The star import takes the description, the runs and their results; the chart, widget and
+# boto3-hook modules stay out of it (`ls.plots`, `ls.widgets`, `ls.mock_aws` load when used).
 __all__ = [
     "Account",
     "DestinationConfig",
@@ -68,16 +97,13 @@ __all__ = [
     "ServiceException",
     "Simulation",
     "TooManyRequestsException",
+    "ValidationException",
     "confidence",
     "dists",
-    "export",
     "failures",
-    "mock_aws",
-    "plots",
     "replicate",
     "run",
     "sweep",
     "traces",
-    "widgets",
     "workloads",
 ]

@@ -13,8 +13,8 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-from lambdasim.dists import Constant  # noqa: E402
-from lambdasim.scenario import Account, EventInvokeConfig, FunctionConfig, Scenario  # noqa: E402
+from lambdasim.model.dists import Constant  # noqa: E402
+from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, Scenario  # noqa: E402
 
 
 def one_function(workloads=(), *, retries=2, max_age=21600, account=1000, dispatch="aws", seed=1,

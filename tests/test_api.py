@@ -1,7 +1,7 @@
 """The boto3-shaped client over a simulation (native), and scenarios to and from API calls.
 
 :class:`Behaviours` holds the behaviour tests, written against a ``lam`` client and its ``sim``;
-``TestNative`` runs them on :class:`lambdasim.api.LambdaClient` and ``tests/test_boto3.py`` runs the
+``TestNative`` runs them on :class:`lambdasim.aws.client.LambdaClient` and ``tests/test_boto3.py`` runs the
 same class through real boto3 under ``mock_aws``. ``VALID_CASES`` / ``INVALID_CASES`` are the
 service-model contract cases, also run through both clients: every request the client accepts
 validates against botocore's Lambda model (required, type, min, max, enum, pattern: checked here by
@@ -18,10 +18,10 @@ import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
 import lambdasim as ls
-from lambdasim.api import OPERATIONS, LambdaClient, service_model, validate_request
-from lambdasim.dists import Constant
-from lambdasim.failures import FailureModel
-from lambdasim.scenario_export import scenario_from_calls, scenario_to_boto3_calls, scenario_to_cli
+from lambdasim.aws.client import OPERATIONS, LambdaClient, service_model, validate_request
+from lambdasim.aws.scenario_calls import scenario_from_calls, scenario_to_boto3_calls, scenario_to_cli
+from lambdasim.model.dists import Constant
+from lambdasim.model.failures import FailureModel
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:"
@@ -440,7 +440,7 @@ class Behaviours:
 
 
 class TestNative(Behaviours):
-    """The behaviours through :class:`lambdasim.api.LambdaClient`."""
+    """The behaviours through :class:`lambdasim.aws.client.LambdaClient`."""
 
     def test_client_errors_are_lambdasim_errors_too(self, lam):
         with pytest.raises(ls.ResourceNotFoundException) as excinfo:

@@ -26,11 +26,11 @@ from test_api import (
 )
 
 import lambdasim as ls
-from lambdasim.api import LambdaClient
-from lambdasim.aws_mock import mock_aws
-from lambdasim.dists import Constant
-from lambdasim.failures import FailureModel
-from lambdasim.scenario_export import scenario_to_boto3_calls
+from lambdasim.aws.client import LambdaClient
+from lambdasim.aws.mock import mock_aws
+from lambdasim.aws.scenario_calls import scenario_to_boto3_calls
+from lambdasim.model.dists import Constant
+from lambdasim.model.failures import FailureModel
 
 
 @pytest.fixture(autouse=True)
@@ -162,7 +162,7 @@ def test_the_innermost_block_answers(sim):
             client.invoke(FunctionName="orders", InvocationType="Event")
         client.invoke(FunctionName="orders", InvocationType="Event")
         client.invoke(FunctionName="orders", InvocationType="Event")
-    assert (other.engine.accepted, sim.engine.accepted) == (1, 2)
+    assert (other.queue.accepted, sim.queue.accepted) == (1, 2)
 
 
 def test_the_environment_is_faked_inside_and_restored_after(sim, monkeypatch):

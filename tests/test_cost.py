@@ -5,13 +5,13 @@ import pytest
 from conftest import one_function
 
 import lambdasim as ls
-from lambdasim import pricing
-from lambdasim.dists import Constant
-from lambdasim.failures import FailureModel
-from lambdasim.metrics import ALL, cost
-from lambdasim.pricing import requests_for_payload
-from lambdasim.scenario import Account, FunctionConfig, QueueSettings, Scenario
-from lambdasim.workloads import Burst, Events, ScheduledEvent
+from lambdasim.model.dists import Constant
+from lambdasim.model.failures import FailureModel
+from lambdasim.model.scenario import Account, FunctionConfig, QueueSettings, Scenario
+from lambdasim.model.workloads import Burst, Events, ScheduledEvent
+from lambdasim.results import pricing
+from lambdasim.results.metrics import ALL, cost
+from lambdasim.results.pricing import requests_for_payload
 
 ALWAYS_FAIL = FailureModel(error_probability=1.0)
 KB = 1024

@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from lambdasim.dists import Constant, Cycle, Distribution, Empirical, Exponential, LogNormal, Uniform
-from lambdasim.errors import InvalidParameterValueException
+from lambdasim.model.dists import Constant, Cycle, Distribution, Empirical, Exponential, LogNormal, Uniform
+from lambdasim.model.errors import InvalidParameterValueException
 
 ALL = [
     Constant(0.1),

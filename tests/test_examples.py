@@ -3,7 +3,7 @@
 import pytest
 
 import lambdasim as ls
-from lambdasim.examples import DownstreamTimeout, Ledger, idempotent_handler, naive_handler
+from lambdasim.course.idempotency import DownstreamTimeout, Ledger, idempotent_handler, naive_handler
 
 N_ORDERS = 100
 

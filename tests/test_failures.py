@@ -4,16 +4,9 @@ import json
 
 import pytest
 
-from lambdasim.errors import InvalidParameterValueException
-from lambdasim.failures import (
-    Failure,
-    FailureModel,
-    LambdaContext,
-    Outage,
-    call_handler,
-    injected_failure,
-    load_handler,
-)
+from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
+from lambdasim.model.errors import InvalidParameterValueException
+from lambdasim.model.failures import Failure, FailureModel, Outage, injected_failure
 
 MODEL = FailureModel(error_probability=0.3,
                      outages=(Outage(10, 20), Outage(50, 60, "Throttled", "slow down")),

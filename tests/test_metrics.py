@@ -6,11 +6,11 @@ import pytest
 from conftest import one_function
 
 import lambdasim as ls
-from lambdasim.dists import Constant, Exponential
-from lambdasim.failures import FailureModel
-from lambdasim.metrics import ALL, METRICS, metrics, summary
-from lambdasim.scenario import Account, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
-from lambdasim.workloads import Burst, Events, Poisson, ScheduledEvent
+from lambdasim.model.dists import Constant, Exponential
+from lambdasim.model.failures import FailureModel
+from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
+from lambdasim.model.workloads import Burst, Events, Poisson, ScheduledEvent
+from lambdasim.results.metrics import ALL, METRICS, metrics, summary
 
 ALWAYS_FAIL = FailureModel(error_probability=1.0)
 FAILED_FATES = ["retries_exhausted", "event_age_exceeded", "zero_reserved_concurrency", "recursion_stopped"]

@@ -21,12 +21,12 @@ from matplotlib.figure import Figure
 import lambdasim as ls
 import lambdasim.plots as lp
 from lambdasim import cli
-from lambdasim.dists import Constant
-from lambdasim.failures import FailureModel, Outage
+from lambdasim.model.dists import Constant
+from lambdasim.model.failures import FailureModel, Outage
+from lambdasim.model.scenario import QueueSettings
+from lambdasim.model.workloads import Burst, Events, ScheduledEvent
 from lambdasim.plots.states import state_counts
 from lambdasim.plots.style import OKABE_ITO, apply_time_axis, format_duration, time_unit
-from lambdasim.scenario import QueueSettings
-from lambdasim.workloads import Burst, Events, ScheduledEvent
 
 ROOT = Path(__file__).resolve().parents[1]
 THROTTLING = ROOT / "data" / "scenarios" / "throttling.yaml"

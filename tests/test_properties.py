@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lambdasim as ls
-from lambdasim import workloads as wl
-from lambdasim.dists import Constant, Exponential
-from lambdasim.failures import FailureModel
-from lambdasim.scenario import Account, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
+from lambdasim.model import workloads as wl
+from lambdasim.model.dists import Constant, Exponential
+from lambdasim.model.failures import FailureModel
+from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
 
 FAILED_FATES = {"retries_exhausted", "event_age_exceeded", "zero_reserved_concurrency", "recursion_stopped"}
 EXECUTED = ("success", "error", "timeout", "running")  # outcomes of rows that took a concurrency slot

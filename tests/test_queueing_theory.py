@@ -28,8 +28,8 @@ import pytest
 from conftest import one_function
 
 import lambdasim as ls
-from lambdasim.dists import Constant, Exponential
-from lambdasim.workloads import Poisson
+from lambdasim.model.dists import Constant, Exponential
+from lambdasim.model.workloads import Poisson
 
 CHECKS = 6
 LEVEL = 1 - 0.05 / CHECKS

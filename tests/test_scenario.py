@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lambdasim.dists import Constant, Cycle, Empirical, Exponential, LogNormal, Uniform
-from lambdasim.errors import InvalidParameterValueException
-from lambdasim.failures import FailureModel, Outage
-from lambdasim.scenario import (
+from lambdasim.model.dists import Constant, Cycle, Empirical, Exponential, LogNormal, Uniform
+from lambdasim.model.errors import InvalidParameterValueException
+from lambdasim.model.failures import FailureModel, Outage
+from lambdasim.model.scenario import (
     Account,
     DestinationConfig,
     EventInvokeConfig,
@@ -19,8 +19,8 @@ from lambdasim.scenario import (
     QueueSettings,
     Scenario,
 )
-from lambdasim.workloads import Burst, Events, Poisson, ScheduledEvent
-from lambdasim.workloads import Constant as Steady
+from lambdasim.model.workloads import Burst, Events, Poisson, ScheduledEvent
+from lambdasim.model.workloads import Constant as Steady
 
 PRESETS = Path(__file__).resolve().parent.parent / "data" / "scenarios"
 SQS = "arn:aws:sqs:us-east-1:123456789012:orders"

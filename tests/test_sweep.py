@@ -1,4 +1,4 @@
-"""Replications, sweeps, confidence intervals and executors (lambdasim.sweep)."""
+"""Replications, sweeps, confidence intervals and executors (lambdasim.results.sweeps)."""
 
 import math
 from concurrent.futures import ProcessPoolExecutor
@@ -9,10 +9,10 @@ import pytest
 from conftest import one_function
 
 import lambdasim as ls
-from lambdasim.errors import InvalidParameterValueException
-from lambdasim.failures import FailureModel
-from lambdasim.sweep import confidence, replicate, seeds_for, summary_metrics, sweep, t_quantile
-from lambdasim.workloads import Poisson
+from lambdasim.model.errors import InvalidParameterValueException
+from lambdasim.model.failures import FailureModel
+from lambdasim.model.workloads import Poisson
+from lambdasim.results.sweeps import confidence, replicate, seeds_for, summary_metrics, sweep, t_quantile
 
 RESERVED = "functions.orders.reserved_concurrency"
 RETRIES = "functions.orders.event_invoke_config.maximum_retry_attempts"

@@ -10,9 +10,9 @@ import pytest
 from conftest import one_function
 
 import lambdasim as ls
-from lambdasim.dists import Constant, Cycle
-from lambdasim.failures import FailureModel
-from lambdasim.workloads import Burst, Events, ScheduledEvent
+from lambdasim.model.dists import Constant, Cycle
+from lambdasim.model.failures import FailureModel
+from lambdasim.model.workloads import Burst, Events, ScheduledEvent
 
 ALWAYS_FAIL = FailureModel(error_probability=1.0)
 

@@ -15,9 +15,9 @@ import pytest
 from conftest import one_function
 
 import lambdasim as ls
-from lambdasim.dists import Constant, Empirical, LogNormal
-from lambdasim.errors import InvalidParameterValueException
-from lambdasim.traces import (
+from lambdasim.model.dists import Constant, Empirical, LogNormal
+from lambdasim.model.errors import InvalidParameterValueException
+from lambdasim.model.traces import (
     PerMinuteCounts,
     TraceReplay,
     azure2019_counts,
@@ -25,7 +25,8 @@ from lambdasim.traces import (
     azure2021_arrivals,
     azure2021_durations,
 )
-from lambdasim.workloads import Arrival, Workload
+from lambdasim.model.validation import MISSING
+from lambdasim.model.workloads import Arrival, Workload
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 AZURE2019 = DATA / "azure-functions-2019-sample500"
@@ -179,7 +180,7 @@ W = "workloads[1]"
     ({"arrivals": "per_minute", "counts": []}, f"{W}.counts", [], "a non-empty list of integers >= 0"),
     ({"arrivals": "per_minute", "counts": "many"}, f"{W}.counts", "many",
      "a non-empty list of integers >= 0"),
-    ({"arrivals": "per_minute"}, f"{W}.counts", ls.validation.MISSING, "a non-empty list of integers >= 0"),
+    ({"arrivals": "per_minute"}, f"{W}.counts", MISSING, "a non-empty list of integers >= 0"),
     ({"arrivals": "per_minute", "counts": [1], "start_s": -1}, f"{W}.start_s", -1, "number >= 0"),
     ({"arrivals": "per_minute", "counts": [1], "spread": "normal"}, f"{W}.spread", "normal",
      "uniform or poisson"),

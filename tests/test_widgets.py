@@ -1,6 +1,6 @@
 """The explorer: the pure settings → result → figures function, then the widget driven by its controls."""
 
-from lambdasim.widgets import (
+from lambdasim.widgets.explorer import (
     DLQ_ARN,
     ON_FAILURE_ARN,
     Explorer,

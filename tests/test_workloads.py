@@ -8,8 +8,8 @@ import types
 import numpy as np
 import pytest
 
-from lambdasim.errors import InvalidParameterValueException
-from lambdasim.workloads import Arrival, Burst, Constant, Events, Poisson, ScheduledEvent, Workload
+from lambdasim.model.errors import InvalidParameterValueException
+from lambdasim.model.workloads import Arrival, Burst, Constant, Events, Poisson, ScheduledEvent, Workload
 
 
 def times(workload, seed=0):

@@ -1,6 +1,10 @@
-"""The SimPy model of Lambda's async event queue (the only package that imports simpy)."""
+"""The SimPy model of Lambda's async event queue (the only package that imports simpy).
 
-from .core import AsyncEvent, Engine, Router, no_destinations
-from .simulation import Simulation, run
+It reads a :class:`~lambdasim.model.Scenario` and writes rows to a
+:class:`~lambdasim.records.Recorder`; it knows no client, no DataFrame and no chart.
+"""
 
-__all__ = ["AsyncEvent", "Engine", "Router", "Simulation", "no_destinations", "run"]
+from lambdasim.engine.model import Model
+from lambdasim.engine.queue import AsyncEvent, EventQueue, Router, no_destinations
+
+__all__ = ["AsyncEvent", "EventQueue", "Model", "Router", "no_destinations"]

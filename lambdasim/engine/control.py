@@ -1,6 +1,6 @@
 """Changing a running simulation the way the Lambda API changes a real account.
 
-:class:`ControlMixin` gives :class:`~lambdasim.engine.Simulation` the operations behind the
+:class:`ControlMixin` gives :class:`~lambdasim.engine.Model` the operations behind the
 boto3-shaped client: functions, versions and aliases, each qualifier's event-invoke config,
 reserved concurrency, synchronous and dry-run invokes. Changes take effect at the current virtual
 time; queued events read their qualifier's config when the next decision about them is made.
@@ -14,15 +14,15 @@ import re
 from datetime import datetime
 from typing import Any
 
-from ..errors import (
+from lambdasim.engine.concurrency import Pool
+from lambdasim.engine.live_function import LATEST, TIMEOUT, InvokeSettings, LiveFunction, payload_size
+from lambdasim.model.errors import (
     InvalidParameterValueException,
     RequestTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
     TooManyRequestsException,
 )
-from .concurrency import Pool
-from .runtime import LATEST, TIMEOUT, FunctionRuntime, InvokeSettings, payload_size
 
 __all__ = ["ControlMixin", "SYNC_PAYLOAD_LIMIT"]
 
@@ -33,7 +33,7 @@ _UNRESERVED_MINIMUM = 100
 
 
 class ControlMixin:
-    """Account, function, qualifier and concurrency operations of a :class:`Simulation`."""
+    """Account, function, qualifier and concurrency operations of a :class:`Model`."""
 
     # -- names -------------------------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ class ControlMixin:
                 "The derived qualifier from the function name does not match the specified qualifier.")
         return name, (qualifier or suffix or None)
 
-    def _function(self, name: str, qualifier: str | None = None) -> FunctionRuntime:
+    def _function(self, name: str, qualifier: str | None = None) -> LiveFunction:
         fn = self.functions.get(name)
         if fn is None:
             raise ResourceNotFoundException(
@@ -60,7 +60,7 @@ class ControlMixin:
                 qualifier=qualifier)
         return fn
 
-    def _resolve_target(self, function: str, qualifier: str | None) -> tuple[FunctionRuntime, str]:
+    def _resolve_target(self, function: str, qualifier: str | None) -> tuple[LiveFunction, str]:
         name, qualifier = self.parse_function(function, qualifier)
         return self._function(name, qualifier), qualifier or LATEST
 
@@ -187,7 +187,7 @@ class ControlMixin:
     def _settings(self, maximum_retry_attempts: int | None = None, maximum_event_age_s: int | None = None,
                   on_success: str | None = None, on_failure: str | None = None) -> InvokeSettings:
         """Validated settings through the scenario's own config classes (same ranges, same messages)."""
-        from ..functions import DestinationConfig, EventInvokeConfig
+        from lambdasim.model.functions import DestinationConfig, EventInvokeConfig
 
         if maximum_retry_attempts is None and maximum_event_age_s is None and on_success is None \
                 and on_failure is None:
@@ -244,7 +244,7 @@ class ControlMixin:
                 "Specified ReservedConcurrentExecutions for function decreases account's "
                 f"UnreservedConcurrentExecution below its minimum value of [{floor}].")
 
-    def _move(self, fn: FunctionRuntime, pool: Pool) -> None:
+    def _move(self, fn: LiveFunction, pool: Pool) -> None:
         """Move a function to another pool, taking its executions in flight (and FIFO waiters) along."""
         old = fn.pool
         old.in_use -= fn.in_flight
@@ -275,14 +275,14 @@ class ControlMixin:
                 f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the Invoke operation")
         now = self.env.now
         request_id = self._sync_ids(len(self.sync_invocations))
-        init, reason = self.engine.acquire(fn, now)
+        init, reason = self.queue.acquire(fn, now)
         if reason is not None:
             self.sync_invocations.append((request_id, fn.name, qualifier, now, 0.0, 0.0, "throttled", reason))
             raise TooManyRequestsException("Rate Exceeded.", reason=reason)
         run, outcome, failure, response = fn.execute(payload, qualifier, now + init, self._sync_ids,
                                                      len(self.sync_invocations))
         self.env.timeout(init + run).callbacks.append(
-            lambda _: self.engine.release(fn, self.env.now, reset=outcome == TIMEOUT))
+            lambda _: self.queue.release(fn, self.env.now, reset=outcome == TIMEOUT))
         outcome_name = ("success", "error", "timeout")[outcome]
         self.sync_invocations.append((request_id, fn.name, qualifier, now, init, run, outcome_name,
                                       failure.error_type if failure else ""))

@@ -17,14 +17,14 @@ shown once when a notebook cell returns it) and never calls ``plt.show()``. One 
 palette (:data:`PALETTE`, Okabe–Ito) colours outcomes and fates in every chart.
 """
 
-from .ages import event_age
-from .compare import compare
-from .export import caption_for, export, export_result
-from .load import concurrency, cost, metrics
-from .outcomes import outcomes
-from .states import states
-from .style import PALETTE
-from .timeline import select_events, timeline
+from lambdasim.plots.ages import event_age
+from lambdasim.plots.compare import compare
+from lambdasim.plots.export import caption_for, export, export_result
+from lambdasim.plots.load import concurrency, cost, metrics
+from lambdasim.plots.outcomes import outcomes
+from lambdasim.plots.states import states
+from lambdasim.plots.style import PALETTE
+from lambdasim.plots.timeline import select_events, timeline
 
 
 def _show_figures_in_notebooks() -> None:

@@ -19,7 +19,14 @@ from typing import Any
 import numpy as np
 from matplotlib.ticker import PercentFormatter
 
-from .style import OKABE_ITO, PALETTE, apply_time_axis, figure_and_axes, format_duration, legend
+from lambdasim.plots.style import (
+    OKABE_ITO,
+    PALETTE,
+    apply_time_axis,
+    figure_and_axes,
+    format_duration,
+    legend,
+)
 
 __all__ = ["event_age", "draw_event_age", "age_samples"]
 

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Patch
 
-from .ages import _limits, draw_event_age, oldest_age
-from .load import draw_concurrency
-from .outcomes import draw_outcomes, outcome_segments
-from .style import apply_time_axis, legend, new_figure, nice_period
+from lambdasim.plots.ages import _limits, draw_event_age, oldest_age
+from lambdasim.plots.load import draw_concurrency
+from lambdasim.plots.outcomes import draw_outcomes, outcome_segments
+from lambdasim.plots.style import apply_time_axis, legend, new_figure, nice_period
 
 __all__ = ["compare", "KINDS"]
 

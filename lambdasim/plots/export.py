@@ -19,11 +19,11 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-from .ages import event_age
-from .load import concurrency
-from .outcomes import outcomes
-from .style import format_duration
-from .timeline import timeline
+from lambdasim.plots.ages import event_age
+from lambdasim.plots.load import concurrency
+from lambdasim.plots.outcomes import outcomes
+from lambdasim.plots.style import format_duration
+from lambdasim.plots.timeline import timeline
 
 __all__ = ["FORMATS", "CHARTS", "export", "caption_for", "export_result"]
 

@@ -3,7 +3,7 @@
 ``concurrency`` draws three panels on one time axis:
 
 1. executions in flight, an exact step function (an execution occupies ``[dispatched_at,
-   end_at)``, cold start included, as in :mod:`lambdasim.metrics`), with the limit that applies:
+   end_at)``, cold start included, as in :mod:`lambdasim.results.metrics`), with the limit that applies:
    the function's reserved concurrency, or the unreserved pool (account limit minus every
    reservation); a limit far above the peak is named in a note rather than squashing the chart;
 2. the queue depth, reconstructed exactly from the frames: events accepted and not yet resolved
@@ -23,9 +23,8 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Patch
 
-from lambdasim.metrics import ALL, METRICS
-
-from .style import OKABE_ITO, PALETTE, apply_time_axis, legend, new_figure, nice_period
+from lambdasim.plots.style import OKABE_ITO, PALETTE, apply_time_axis, legend, new_figure, nice_period
+from lambdasim.results.metrics import ALL, METRICS
 
 __all__ = ["concurrency", "draw_concurrency", "metrics", "cost", "step_series", "binned", "FUNCTION_COLOURS"]
 

@@ -25,9 +25,8 @@ import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
+from lambdasim.plots.style import FATE_LABELS, PALETTE, fate_colour, figure_and_axes, legend, target_name
 from lambdasim.records import FAILED_FATES, FATES
-
-from .style import FATE_LABELS, PALETTE, fate_colour, figure_and_axes, legend, target_name
 
 __all__ = ["outcomes", "draw_outcomes", "outcome_segments"]
 

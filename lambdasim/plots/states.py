@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lambdasim.plots.style import PALETTE, apply_time_axis, legend, new_figure
 from lambdasim.records import FAILED_FATES
-
-from .style import PALETTE, apply_time_axis, legend, new_figure
 
 __all__ = ["STATES", "state_counts", "states"]
 

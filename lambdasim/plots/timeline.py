@@ -24,10 +24,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from lambdasim.records import FATES
-
-from .selection import age_limits, failed_deliveries, fate_text, select_events
-from .style import (
+from lambdasim.plots.event_picks import age_limits, failed_deliveries, fate_text, select_events
+from lambdasim.plots.style import (
     FATE_LABELS,
     OUTCOME_LABELS,
     PALETTE,
@@ -37,6 +35,7 @@ from .style import (
     format_duration,
     legend,
 )
+from lambdasim.records import FATES
 
 __all__ = ["timeline", "select_events", "LABEL_ROWS"]
 
@@ -150,7 +149,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
     """
     chosen = select_events(result, events, first, sample, fate, seed)
     if len(chosen) > max_rows:
-        from .states import states
+        from lambdasim.plots.states import states
 
         return states(result, chosen, ax=ax)
     n = len(chosen)

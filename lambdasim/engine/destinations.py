@@ -1,0 +1,330 @@
+"""Where resolved events go: destinations, dead-letter queues and the simulated targets.
+
+:class:`Destinations` is the engine's router: every resolved event is handed to it once. A
+succeeded event's invocation record goes to the ``OnSuccess`` destination; a failed one's goes to
+``OnFailure`` and, when a DLQ is set, the raw event goes to the DLQ as well (spec §6, §7). Targets
+are addressed by ARN and simulated in place: SQS queues keep messages, SNS topics fan out to
+subscribed queues and functions, EventBridge buses keep events, S3 buckets keep objects, and a
+Lambda target is invoked asynchronously in the same simulation (so chains work, and recursive
+loops are stopped after 16 invocations, spec §12).
+
+Choices where AWS is silent (spec §15), each a documented choice:
+
+- condition of an event stopped by loop detection: ``RecursiveInvocationException``;
+- EventBridge ``source``: ``lambda`` (the 2019 launch post, the 2022 guide and the CDK README;
+  the current guide says ``aws.lambda``);
+- a failed delivery is not retried: it is recorded (``ok`` false) and counted
+  (``DestinationDeliveryFailures`` / ``DeadLetterErrors``); an event that failed and that no
+  channel received is ``lost``;
+- a record over SNS's 256 KB limit fails delivery (the developer guide's reading, not the API
+  reference's "drops the payload");
+- DLQ ``ErrorCode``: 200 after a function error (as AWS sends), 429 for an event that never ran
+  (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from lambdasim.records import RequestIds
+
+__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record"]
+
+#: The record's ``requestContext.condition`` for each fate.
+CONDITIONS = {
+    "succeeded": "Success",
+    "retries_exhausted": "RetriesExhausted",
+    "event_age_exceeded": "EventAgeExceeded",
+    "zero_reserved_concurrency": "ZeroReservedConcurrency",
+    "recursion_stopped": "RecursiveInvocationException",
+}
+#: Routing that resolves events at once and routes them in turn (only reserved concurrency 0 with
+#: RecursiveLoop: Allow can chain without end) stops nesting at this depth.
+MAX_NESTED_ROUTING = 64
+_NOWHERE = ("", "", "", False)
+_DLQ_ERROR_CODES = {"zero_reserved_concurrency": "429", "recursion_stopped": "400"}
+_TARGET_TYPES = {"sqs": "sqs", "sns": "sns", "lambda": "lambda", "events": "eventbridge", "s3": "s3"}
+#: Largest message each target type accepts (bytes); S3 objects are far larger than any record.
+MAX_BYTES = {"sqs": 1_048_576, "sns": 262_144, "eventbridge": 1_048_576, "lambda": 1_048_576, "s3": 5 * 2**30}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+class Message:
+    """One message (or object, or event) a target received."""
+
+    __slots__ = ("message_id", "body", "attributes", "sent_at", "event_id")
+
+    def __init__(self, message_id: str, body: str, attributes: dict, sent_at: float, event_id: str) -> None:
+        self.message_id = message_id
+        self.body = body
+        self.attributes = attributes
+        self.sent_at = sent_at
+        self.event_id = event_id
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self.body)} bytes)"
+
+
+class Target:
+    """A simulated SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda function, by ARN.
+
+    ``messages`` holds what it received (for S3, the objects, with ``attributes["Key"]``).
+    ``unavailable`` windows (virtual seconds) make deliveries fail, as a missing permission or an
+    outage would. SQS queues and SNS topics whose name ends in ``.fifo`` are FIFO, which Lambda
+    cannot deliver to.
+    """
+
+    def __init__(self, arn: str, behaviour: dict | None = None) -> None:
+        behaviour = behaviour or {}
+        self.arn = arn
+        parts = arn.split(":")
+        self.type = _TARGET_TYPES[parts[2]]
+        self.name = parts[-1] if self.type != "lambda" else parts[6]
+        self.fifo = self.type in ("sqs", "sns") and self.name.endswith(".fifo")
+        self.max_bytes = MAX_BYTES[self.type]
+        self.unavailable = tuple((w["start_s"], w["end_s"]) for w in behaviour.get("unavailable", ()))
+        self.subscriptions = tuple(behaviour.get("subscriptions", ()))
+        self.raw_message_delivery = bool(behaviour.get("raw_message_delivery", False))
+        self.messages: list[Message] = []
+        #: SNS only: subscriptions that could not take a message, as (subscriber ARN, message id, reason).
+        self.failed_fan_out: list[tuple[str, str, str]] = []
+
+    def refusal(self, at: float, size_bytes: int) -> str:
+        """Why a delivery of ``size_bytes`` at ``at`` fails, or ``""`` when it succeeds."""
+        if self.fifo:
+            return "FifoTargetNotSupported"
+        if any(start <= at < end for start, end in self.unavailable):
+            return "TargetUnavailable"
+        if size_bytes > self.max_bytes:
+            return f"MessageTooLarge ({size_bytes} > {self.max_bytes} bytes)"
+        return ""
+
+    def drain(self) -> list[Message]:
+        """Remove and return every message, as a consumer reading the queue would."""
+        taken, self.messages = self.messages, []
+        return taken
+
+    def __repr__(self) -> str:
+        return f"<{self.type} target {self.name}: {len(self.messages)} messages>"
+
+
+def invocation_record(event: Any, condition: str, timestamp: str, request_id: str) -> dict:
+    """The invocation record Lambda sends to a destination (spec §6.2), for a resolved event.
+
+    An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
+    value on success, the last attempt's error object (with ``functionError: Unhandled``, as the
+    Python runtime reports it) on failure. An event that never ran carries neither.
+    """
+    fn = event.fn
+    record: dict[str, Any] = {
+        "version": "1.0",
+        "timestamp": timestamp,
+        "requestContext": {
+            "requestId": request_id,
+            "functionArn": f"{fn.arn}:{event.qualifier}",
+            "condition": condition,
+            "approximateInvokeCount": event.attempts,
+        },
+        "requestPayload": event.payload if event.payload is not None else {},
+    }
+    if event.attempts:
+        context = {"statusCode": 200, "executedVersion": event.version}
+        if condition == "Success":
+            record["responseContext"] = context
+            record["responsePayload"] = event.response
+        else:
+            failure = event.failure
+            context["functionError"] = "Unhandled"
+            record["responseContext"] = context
+            record["responsePayload"] = {
+                "errorMessage": failure.error_message, "errorType": failure.error_type,
+                "requestId": request_id, "stackTrace": list(failure.stack_trace),
+            }
+    return record
+
+
+class Destinations:
+    """The router: delivers each resolved event where AWS would and records every delivery.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (for ``targets`` behaviour, the account, Region and ``start_time``).
+    recorder
+        The run's :class:`~lambdasim.records.Recorder`; deliveries are written to it.
+    request_ids
+        The run's request ids.
+    invoke
+        ``invoke(function_arn, payload, chain) -> failure reason or ""``: an async invoke in the same
+        simulation, for Lambda destinations and SNS subscriptions.
+    """
+
+    def __init__(self, scenario: Any, recorder: Any, request_ids: RequestIds,
+                 invoke: Callable[[str, Any, int], str]) -> None:
+        self.scenario = scenario
+        self.recorder = recorder
+        self.request_ids = request_ids
+        self.invoke = invoke
+        self.message_ids = RequestIds(int(scenario.seed), stream=1)
+        self._nesting: list[bool] = []
+        self.sent = 0
+        self.targets: dict[str, Target] = {}
+        for arn, behaviour in scenario.targets.items():
+            self.targets[arn] = Target(arn, behaviour)
+        # Every configured destination exists from the start, so an unused queue reads as empty.
+        for config in scenario.functions.values():
+            destinations = config.event_invoke_config.destination_config
+            for arn in (destinations.on_success, destinations.on_failure, config.dead_letter_target_arn):
+                if arn is not None:
+                    self.target(arn)
+
+    # -- targets ---------------------------------------------------------------------------------
+
+    def target(self, arn: str) -> Target:
+        """The simulated target with this ARN (created on first use)."""
+        target = self.targets.get(arn)
+        if target is None:
+            target = self.targets[arn] = Target(arn)
+        return target
+
+    def timestamp(self, now: float, precision: str = "milliseconds") -> str:
+        """The wall-clock time of virtual second ``now``, ISO 8601 in UTC with a ``Z``."""
+        moment = self.scenario.wall_time(now)
+        return moment.replace(tzinfo=None).isoformat(timespec=precision) + "Z"
+
+    def _message_id(self) -> str:
+        self.sent += 1
+        return self.message_ids(self.sent)
+
+    # -- routing ---------------------------------------------------------------------------------
+
+    def __call__(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
+        """Route one resolved event; return (on_success ARN, on_failure ARN, DLQ ARN, lost)."""
+        if fate == "succeeded" and event.fn.settings_for(event.qualifier).on_success is None:
+            return _NOWHERE  # the common case, kept cheap: nothing to deliver
+        # Routing can invoke a function that resolves at once (reserved concurrency 0, a loop stop)
+        # and is routed in turn; keep track of that nesting and of loop stops.
+        self._nesting.append(fate == "recursion_stopped")
+        try:
+            return self._route(event, fate, now)
+        finally:
+            self._nesting.pop()
+
+    def _invoke(self, arn: str, payload: Any, chain: int) -> str:
+        """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
+        if self._nesting[-1]:
+            # The record of a loop-stopped event would start the next hop of the same loop, which
+            # loop detection stops too: the delivery fails instead (AWS: "a new loop that is also stopped").
+            return "RecursiveInvocationException"
+        if len(self._nesting) > MAX_NESTED_ROUTING:
+            return "RecursiveInvocationException (simulation guard: immediate resolutions nested too deep)"
+        return self.invoke(arn, payload, chain)
+
+    def _route(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
+        fn = event.fn
+        settings = fn.settings_for(event.qualifier)
+        if fate == "succeeded":
+            if settings.on_success is None:
+                return "", "", "", False
+            self._send_record(event, "on_success", settings.on_success, "Success", now)
+            return settings.on_success, "", "", False
+        condition = CONDITIONS[fate]
+        received = False
+        if settings.on_failure is not None:
+            received = self._send_record(event, "on_failure", settings.on_failure, condition, now)
+        if fn.dead_letter_arn is not None:
+            received = self._send_dead_letter(event, fn.dead_letter_arn, fate, condition, now) or received
+        return "", settings.on_failure or "", fn.dead_letter_arn or "", not received
+
+    def _send_record(self, event: Any, channel: str, arn: str, condition: str, now: float) -> bool:
+        request_id = self.request_ids(event.index)
+        record = invocation_record(event, condition, self.timestamp(now), request_id)
+        target = self.target(arn)
+        if target.type == "eventbridge":
+            record = self._bus_event(event, record, arn, condition, now)
+        body = _json(record)
+        reason = target.refusal(now, len(body.encode()))
+        if not reason:
+            reason = self._accept(target, body, {}, now, request_id, event, record)
+        self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
+                               body)
+        return not reason
+
+    def _send_dead_letter(self, event: Any, arn: str, fate: str, condition: str, now: float) -> bool:
+        request_id = self.request_ids(event.index)
+        failure = event.failure if event.attempts else None
+        body = _json(event.payload if event.payload is not None else {})
+        attributes = {
+            "RequestID": {"DataType": "String", "StringValue": request_id},
+            "ErrorCode": {"DataType": "Number",
+                          "StringValue": "200" if failure else _DLQ_ERROR_CODES.get(fate, "429")},
+            "ErrorMessage": {"DataType": "String",
+                             "StringValue": (failure.error_message if failure else condition)[:1024]},
+        }
+        target = self.target(arn)
+        size = len(body.encode()) + sum(len(k) + len(v["DataType"]) + len(v["StringValue"])
+                                        for k, v in attributes.items())
+        reason = target.refusal(now, size)
+        if not reason:
+            reason = self._accept(target, body, attributes, now, request_id, event, None)
+        self.recorder.delivery(event.index, now, "dlq", target.type, arn, condition, not reason, reason, body)
+        return not reason
+
+    def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
+                event: Any, record: Any) -> str:
+        """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
+        if target.type == "lambda":
+            return self._invoke(target.arn, record, event.chain + 1)
+        if target.type == "s3":
+            stamp = self.scenario.wall_time(now)
+            key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
+                   f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
+            attributes = {"Key": key}
+        message = Message(self._message_id(), body, attributes, now, request_id)
+        target.messages.append(message)
+        if target.type == "sns":
+            self._fan_out(target, message, event.chain + 1)
+        return ""
+
+    def _fan_out(self, topic: Target, message: Message, chain: int) -> None:
+        """SNS delivers to each subscription: a queue gets the notification, a function is invoked."""
+        notification = {
+            "Type": "Notification", "MessageId": message.message_id, "TopicArn": topic.arn,
+            "Message": message.body, "Timestamp": self.timestamp(message.sent_at),
+            "MessageAttributes": {k: {"Type": v["DataType"], "Value": v["StringValue"]}
+                                  for k, v in message.attributes.items()},
+        }
+        for arn in topic.subscriptions:
+            subscriber = self.target(arn)
+            if subscriber.type == "lambda":
+                record = {"EventSource": "aws:sns", "EventVersion": "1.0",
+                          "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
+                reason = self._invoke(arn, {"Records": [record]}, chain)
+            else:
+                body = message.body if topic.raw_message_delivery else _json(notification)
+                reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                if not reason:
+                    subscriber.messages.append(Message(self._message_id(), body, dict(message.attributes),
+                                                       message.sent_at, message.event_id))
+            if reason:
+                topic.failed_fan_out.append((arn, message.message_id, reason))
+
+    def _bus_event(self, event: Any, record: dict, bus_arn: str, condition: str, now: float) -> dict:
+        """The EventBridge event that carries a record as its ``detail``."""
+        outcome = "Success" if condition == "Success" else "Failure"
+        return {
+            "version": "0", "id": self._message_id(),
+            "detail-type": f"Lambda Function Invocation Result - {outcome}", "source": "lambda",
+            "account": self.scenario.account.account_id, "time": self.timestamp(now, "seconds"),
+            "region": self.scenario.account.region,
+            "resources": [f"{event.fn.arn}:{event.qualifier}", bus_arn], "detail": record,
+        }

@@ -1,0 +1,188 @@
+"""One function at run time: its settings, random streams, environments and how an attempt runs."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from lambdasim.engine.concurrency import Environments, Pool
+from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
+from lambdasim.model.dists import Uniform
+from lambdasim.model.failures import Failure, injected_failure
+from lambdasim.model.functions import RECURSION_LIMIT
+
+__all__ = [
+    "LiveFunction", "InvokeSettings", "payload_size", "LATEST", "SUCCESS", "ERROR", "TIMEOUT",
+    "TIMEOUT_ERROR_TYPE",
+]
+
+# Codes of records.OUTCOMES, used on the hot path.
+SUCCESS, ERROR, TIMEOUT = 0, 1, 2
+TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
+LATEST = "$LATEST"
+
+
+def billed_ms(seconds: float) -> int:
+    """Billed duration: rounded up to the next whole millisecond (spec §10).
+
+    The small guard keeps a float such as 0.2 s (200.00000000000003 ms) at 200 ms.
+    """
+    return math.ceil(seconds * 1000.0 - 1e-6)
+
+
+def payload_size(payload: Any) -> int:
+    """Bytes of the JSON document Lambda would receive (``{}`` when there is no payload)."""
+    if payload is None:
+        return 2
+    if isinstance(payload, (bytes, bytearray)):
+        return len(payload)
+    return len(json.dumps(payload, separators=(",", ":")).encode())
+
+
+class InvokeSettings:
+    """One qualifier's event-invoke config: what is set, and the values in effect.
+
+    ``retry_attempts`` / ``event_age_s`` are None when the config leaves them out; ``max_retry`` /
+    ``max_age`` are the values in effect (AWS's defaults, 2 and 21,600 s, for what is left out).
+    ``configured`` is False for the stand-in used when a qualifier has no config at all.
+    """
+
+    __slots__ = ("retry_attempts", "event_age_s", "on_success", "on_failure", "max_retry", "max_age",
+                 "configured", "last_modified")
+
+    def __init__(self, retry_attempts: int | None = None, event_age_s: int | None = None,
+                 on_success: str | None = None, on_failure: str | None = None, configured: bool = True,
+                 last_modified: float = 0.0) -> None:
+        self.retry_attempts = retry_attempts
+        self.event_age_s = event_age_s
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.max_retry = DEFAULT_RETRY_ATTEMPTS if retry_attempts is None else int(retry_attempts)
+        self.max_age = float(DEFAULT_EVENT_AGE_S if event_age_s is None else event_age_s)
+        self.configured = configured
+        self.last_modified = last_modified
+
+    @classmethod
+    def from_config(cls, config: Any, last_modified: float = 0.0) -> InvokeSettings:
+        """From an :class:`~lambdasim.model.functions.EventInvokeConfig` (every value counts as set)."""
+        destinations = config.destination_config
+        return cls(int(config.maximum_retry_attempts), int(config.maximum_event_age_s),
+                   destinations.on_success, destinations.on_failure, True, last_modified)
+
+
+#: AWS's defaults when no event-invoke config says otherwise (spec §3, §4, §8).
+DEFAULT_RETRY_ATTEMPTS = 2
+DEFAULT_EVENT_AGE_S = 21600
+
+
+class LiveFunction:
+    """Settings and state of one simulated function, read by the engine on every attempt.
+
+    Parameters
+    ----------
+    code
+        The function's index in the recorder's function table.
+    name, config
+        The function's name and its :class:`~lambdasim.model.functions.FunctionConfig` (``$LATEST``).
+    pool
+        The concurrency pool it draws from (its reservation, or the shared unreserved pool).
+    streams
+        ``{"duration", "cold_start", "errors"}`` → independent numpy Generators.
+    arn
+        Its unqualified ARN.
+    limit_scaling
+        Apply the scaling rate (1,000 new environments per 10 s); the ``ideal`` policy does not.
+
+    Each qualifier (``$LATEST``, a version, an alias) has its own event-invoke config in
+    ``settings``; published versions and aliases share ``$LATEST``'s execution settings (code,
+    duration, timeout, memory) in this model, a simplification the docs state.
+    """
+
+    __slots__ = (
+        "code", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
+        "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
+        "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
+        "queued",
+    )
+
+    def __init__(self, code: int, name: str, config: Any, pool: Pool, streams: dict[str, np.random.Generator],
+                 arn: str, limit_scaling: bool = True) -> None:
+        self.code = code
+        self.name = name
+        self.pool = pool
+        self.arn = arn
+        self.streams = streams
+        self.envs = Environments(float(config.keep_alive_s), limit_scaling)
+        self.in_flight = 0
+        self.queued = 0  # its events waiting in the async queue (backoff, retry delay, ideal FIFO)
+        self.reserved = config.reserved_concurrency is not None
+        self.uniform: Callable[[], float] = Uniform(0.0, 1.0).sampler(streams["errors"])
+        self.defaults = InvokeSettings(configured=False)
+        self.settings: dict[str, InvokeSettings] = {}
+        if config.event_invoke_config != type(config.event_invoke_config)():
+            self.settings[LATEST] = InvokeSettings.from_config(config.event_invoke_config)
+        self.versions: dict[str, Any] = {}   # published version -> FunctionConfig snapshot
+        self.aliases: dict[str, str] = {}    # alias -> version
+        self.apply(config)
+
+    def apply(self, config: Any) -> None:
+        """Take a new ``$LATEST`` configuration (UpdateFunctionConfiguration); state is kept."""
+        previous = getattr(self, "config", None)
+        # Keep a sampler (and its buffered draws) unless its distribution changed.
+        if previous is None or config.duration != previous.duration:
+            self.duration: Callable[[], float] = config.duration.sampler(self.streams["duration"])
+        if previous is None or config.cold_start != previous.cold_start:
+            self.cold_start: Callable[[], float] = config.cold_start.sampler(self.streams["cold_start"])
+        self.config = config
+        self.envs.keep_alive_s = float(config.keep_alive_s)
+        self.failures = config.failures
+        self.failures_active = bool(config.failures.active)
+        self.handler = None
+        if config.handler:
+            self.handler = load_handler(config.handler, f"functions.{self.name}.handler")
+        self.timeout_s = float(config.timeout_s)
+        self.memory_mb = int(config.memory_mb)
+        self.dead_letter_arn = config.dead_letter_target_arn
+        # The chain length past which loop detection stops an invocation (None: RecursiveLoop Allow).
+        self.recursion_limit = RECURSION_LIMIT if config.recursive_loop == "Terminate" else None
+
+    def settings_for(self, qualifier: str) -> InvokeSettings:
+        """The event-invoke config in effect for ``qualifier`` (AWS's defaults when it has none)."""
+        return self.settings.get(qualifier) or self.defaults
+
+    def version_of(self, qualifier: str) -> str:
+        """The version a qualifier runs: ``$LATEST``, a version number, or an alias's version."""
+        return self.aliases.get(qualifier, qualifier)
+
+    def execute(self, payload: Any, qualifier: str, start: float,
+                request_ids: Callable[[int], str], index: int) -> tuple[float, int, Failure | None, Any]:
+        """Decide one attempt: how long it runs, its outcome, its error and its response.
+
+        A sampled duration beyond the timeout is a timeout (a function error billed up to the
+        timeout). Otherwise injected failures (outage, poison payload, error probability) are
+        checked, and only then is a user handler called, with a fresh copy of the event as the
+        runtime would deserialise it. ``request_ids(index)``, the event's request id, is computed
+        only when a handler needs it.
+        """
+        run = self.duration()
+        if run > self.timeout_s:
+            message = f"Task timed out after {self.timeout_s:.2f} seconds"
+            return self.timeout_s, TIMEOUT, Failure(TIMEOUT_ERROR_TYPE, message), None
+        if self.failures_active:
+            failure = injected_failure(self.failures, start, payload, self.uniform)
+            if failure is not None:
+                return run, ERROR, failure, None
+        if self.handler is None:
+            return run, SUCCESS, None, None
+        event = json.loads(json.dumps(payload)) if payload is not None else {}
+        context = LambdaContext(
+            request_ids(index), self.name, qualifier, f"{self.arn}:{qualifier}", self.memory_mb,
+            self.timeout_s)
+        response, failure = call_handler(self.handler, event, context)
+        if failure is not None:
+            return run, ERROR, failure, None
+        return run, SUCCESS, None, response

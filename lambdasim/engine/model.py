@@ -1,0 +1,226 @@
+"""A live model of one scenario: its functions, queue, targets and clock.
+
+:class:`Model` builds the run from a Scenario and drives it; what happened is in its recorder
+(columnar buffers) and :meth:`Model.run_stats`. It knows no client and no DataFrame: the results
+layer (:class:`lambdasim.results.Result`) reads the recorder, and the public
+:class:`lambdasim.Simulation` adds the boto3-shaped client on top.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import simpy
+
+from lambdasim.engine.concurrency import Pool
+from lambdasim.engine.control import ControlMixin
+from lambdasim.engine.destinations import Destinations, Target
+from lambdasim.engine.live_function import LiveFunction, payload_size
+from lambdasim.engine.queue import EventQueue, Router
+from lambdasim.model.dists import Uniform
+from lambdasim.model.errors import RequestTooLargeException, ResourceNotFoundException
+from lambdasim.records import Recorder, RequestIds
+
+__all__ = ["Model", "stream"]
+
+LATEST = "$LATEST"
+
+
+def stream(seed: int, purpose: str) -> np.random.Generator:
+    """An independent random stream for one input, keyed by its name rather than by order.
+
+    Keying by name (``"durations:orders"``, ``"arrivals:0"``) means that adding a function or
+    changing the retry setting never reshuffles the arrivals of another input.
+    """
+    key = zlib.crc32(purpose.encode())
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+
+
+class Model(ControlMixin):
+    """A live model of one scenario: invoke events, advance the clock, read the records.
+
+    Parameters
+    ----------
+    scenario
+        The :class:`~lambdasim.model.scenario.Scenario` to simulate. Its workloads start on the first
+        :meth:`run`.
+    router
+        The function every resolved event is handed to; by default a
+        :class:`~lambdasim.engine.destinations.Destinations` that delivers to the configured destinations
+        and DLQs.
+    """
+
+    def __init__(self, scenario: Any, router: Router | None = None) -> None:
+        self.scenario = scenario
+        seed = int(scenario.seed)
+        self.env = simpy.Environment()
+        self._request_id = RequestIds(seed)
+        self.recorder = Recorder(list(scenario.functions), self._request_id)
+        self._ideal = scenario.dispatch == "ideal"
+        self.unreserved = Pool("unreserved", scenario.account.concurrent_executions, reserved=False)
+        self.functions: dict[str, LiveFunction] = {}
+        for name, config in scenario.functions.items():
+            self._add_function(name, config)
+        self.destinations = Destinations(scenario, self.recorder, self._request_id, self._invoke_from_target)
+        if router is None:
+            router = self.destinations
+        uniform = Uniform(0.0, 1.0)
+        self.queue = EventQueue(
+            self.env, scenario.queue, self.recorder, self._ideal,
+            jitter=uniform.sampler(stream(seed, "jitter")),
+            duplicates=uniform.sampler(stream(seed, "duplicates")),
+            request_id=self._request_id, router=router,
+        )
+        self._limit = int(scenario.queue.payload_limit_bytes)
+        self._sync_ids = RequestIds(seed, stream=2)
+        self.sync_invocations: list[tuple] = []
+        self._started = False
+        self._wall_s = 0.0
+        self._stopped_by = "not run"
+
+    def _add_function(self, name: str, config: Any) -> LiveFunction:
+        """Set up a function's runtime: its pool (its reservation, or a share of the unreserved pool)."""
+        if name not in self.recorder.functions:
+            self.recorder.functions.append(name)
+        code = self.recorder.functions.index(name)
+        pool = self.unreserved
+        if config.reserved_concurrency is not None:
+            pool = Pool(name, config.reserved_concurrency, reserved=True)
+            self.unreserved.limit -= config.reserved_concurrency
+        seed = int(self.scenario.seed)
+        streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
+        fn = LiveFunction(code, name, config, pool, streams, self.scenario.function_arn(name),
+                             limit_scaling=not self._ideal)
+        self.functions[name] = fn
+        return fn
+
+    @property
+    def now(self) -> float:
+        """The virtual clock, in seconds."""
+        return self.env.now
+
+    def target(self, arn: str) -> Target:
+        """The simulated SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda target at ``arn``."""
+        return self.destinations.target(arn)
+
+    def request_id(self, index: int) -> str:
+        """The request id of the event with this index (0 for the first accepted event)."""
+        return self._request_id(index)
+
+    # -- invoking --------------------------------------------------------------------------------
+
+    def invoke(self, function: str, payload: Any = None, qualifier: str | None = None,
+               payload_size_bytes: int | None = None) -> str:
+        """Invoke ``function`` asynchronously now (the 202 path); return the request id.
+
+        Raises
+        ------
+        ResourceNotFoundException
+            No such function or qualifier (HTTP 404); nothing is queued.
+        RequestTooLargeException
+            The payload is over the async limit (1 MB, or 256 KB in legacy mode; HTTP 413).
+        """
+        fn, qualifier = self._resolve_target(function, qualifier)
+        return self._request_id(self._enqueue(fn, payload, qualifier, payload_size_bytes).index)
+
+    def _enqueue(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int | None,
+                 chain: int = 1) -> Any:
+        size = payload_size(payload) if size_bytes is None else int(size_bytes)
+        if size > self._limit:
+            raise RequestTooLargeException(
+                f"Request must be smaller than {self._limit} bytes for the InvokeAsync operation "
+                f"(payload is {size} bytes)", size=size, limit=self._limit,
+            )
+        return self.queue.accept(fn, payload, qualifier, size, chain)
+
+    def _invoke_from_target(self, function_arn: str, payload: Any, chain: int) -> str:
+        """An async invoke by a Lambda destination or an SNS subscription; returns why it failed, or ""."""
+        try:
+            fn, qualifier = self._resolve_target(function_arn, None)
+            self._enqueue(fn, payload, qualifier, None, chain)
+        except (ResourceNotFoundException, RequestTooLargeException) as error:
+            return error.code
+        return ""
+
+    def _accept_arrival(self, workload: Any, fixed_size: int | None) -> Callable:
+        """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""
+        try:
+            target = self._resolve_target(workload.function, workload.qualifier)
+        except ResourceNotFoundException as error:
+            target, refusal = None, error
+
+        def accept(arrival: Any) -> None:
+            try:
+                if target is None:
+                    raise refusal
+                size = arrival[2] if arrival[2] is not None else fixed_size
+                self._enqueue(target[0], arrival[1], target[1], size)
+            except (RequestTooLargeException, ResourceNotFoundException) as error:
+                self.recorder.reject(self.env.now, workload.function, workload.qualifier or LATEST,
+                                     error.code, error.http_status, error.message)
+
+        return accept
+
+    def _start_workloads(self) -> None:
+        seed = int(self.scenario.seed)
+        for i, workload in enumerate(self.scenario.workloads):
+            fixed = getattr(workload, "payload_size_bytes", None)
+            payload = getattr(workload, "payload", None)
+            if fixed is None and payload is not None and not hasattr(workload, "events"):
+                fixed = payload_size(payload)  # one payload for every arrival: measure it once
+            accept = self._accept_arrival(workload, fixed)
+            arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
+            self.queue.sources += 1
+            self.env.process(self.queue.drive(arrivals, accept))
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run(self, until: float | None = None) -> Model:
+        """Advance the clock.
+
+        With ``until``, run to that virtual time. Without it, run until every accepted event is
+        resolved and every workload has finished, or until the scenario's ``horizon_s``.
+        """
+        started = time.perf_counter()
+        if not self._started:
+            self._started = True
+            self._start_workloads()
+        env = self.env
+        if until is not None:
+            env.run(until=until)
+            self._stopped_by = "until"
+        else:
+            stop = self.queue.stop = env.event()
+            horizon = self.scenario.horizon_s
+            if horizon is not None and env.now < horizon:
+                env.timeout(horizon - env.now).callbacks.append(
+                    lambda _: stop.triggered or stop.succeed("horizon"))
+            self.queue._check_done()
+            if not stop.triggered:
+                env.run(until=stop)
+            self._stopped_by = "horizon" if stop.value == "horizon" else "resolved"
+            self.queue.stop = None
+        self._wall_s += time.perf_counter() - started
+        return self
+
+    def pending(self) -> dict[int, tuple[int, int]]:
+        """Each unresolved event's index with its ``(attempts, throttles)`` so far."""
+        return {index: (e.attempts, e.throttles) for index, e in self.queue.live.items()}
+
+    def run_stats(self) -> dict:
+        """Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s), ``stopped_by``
+        (``resolved`` | ``horizon`` | ``until`` | ``not run``), ``wall_s``, ``peak_concurrency``
+        (per pool)."""
+        return {
+            "accepted": self.queue.accepted,
+            "rejected": len(self.recorder.rejected),
+            "pending": len(self.queue.live),
+            "ended_at": self.env.now,
+            "stopped_by": self._stopped_by,
+            "wall_s": self._wall_s,
+            "peak_concurrency": {fn.pool.name: fn.pool.peak for fn in self.functions.values()},
+        }

@@ -1,0 +1,104 @@
+"""AWS Lambda exception classes, shaped like the service's own errors.
+
+Each class carries the AWS error code (its name) and the HTTP status the Lambda API returns for it
+(spec §1.5). The engine raises them for bad input and rejected invokes; the boto3-shaped client
+turns them into botocore-style errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "LambdaError",
+    "InvalidParameterValueException",
+    "InvalidRequestContentException",
+    "RecursiveInvocationException",
+    "ResourceNotFoundException",
+    "ResourceConflictException",
+    "RequestTooLargeException",
+    "TooManyRequestsException",
+    "ServiceException",
+    "ValidationException",
+    "invalid_value",
+]
+
+
+class LambdaError(Exception):
+    """Base of the AWS Lambda errors: ``code`` is the AWS error code, ``http_status`` its status."""
+
+    http_status = 500
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    @property
+    def code(self) -> str:
+        return type(self).__name__
+
+
+class InvalidParameterValueException(LambdaError, ValueError):
+    """A parameter is out of range or malformed (HTTP 400)."""
+
+    http_status = 400
+
+
+class InvalidRequestContentException(LambdaError, ValueError):
+    """The request body is not valid JSON (HTTP 400)."""
+
+    http_status = 400
+
+
+class RecursiveInvocationException(LambdaError):
+    """Lambda detected a recursive loop and stopped the invocation (HTTP 400)."""
+
+    http_status = 400
+
+
+class ResourceNotFoundException(LambdaError, LookupError):
+    """The function, version, alias or configuration does not exist (HTTP 404)."""
+
+    http_status = 404
+
+
+class ResourceConflictException(LambdaError):
+    """The resource already exists or is being changed (HTTP 409)."""
+
+    http_status = 409
+
+
+class RequestTooLargeException(LambdaError):
+    """The payload is over the invocation payload quota (HTTP 413)."""
+
+    http_status = 413
+
+
+class TooManyRequestsException(LambdaError):
+    """No concurrency or rate allowance left (HTTP 429); ``reason`` is AWS's ThrottleReason."""
+
+    http_status = 429
+
+    def __init__(self, message: str, reason: str = "", **fields: Any) -> None:
+        super().__init__(message, reason=reason, **fields)
+        self.reason = reason
+
+
+class ServiceException(LambdaError):
+    """Lambda internal error (HTTP 500)."""
+
+    http_status = 500
+
+
+class ValidationException(LambdaError, ValueError):
+    """A request member breaks a length, range, ``enum`` or ``pattern`` constraint of the model (HTTP 400)."""
+
+    http_status = 400
+
+
+def invalid_value(field: str, value: Any, allowed: str) -> InvalidParameterValueException:
+    """Build the error for a bad input: it names the field, the value given and what is allowed."""
+    return InvalidParameterValueException(
+        f"{field}: {value!r} is not valid; allowed: {allowed}", field=field, value=value, allowed=allowed
+    )

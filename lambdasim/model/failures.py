@@ -1,0 +1,158 @@
+"""How attempts fail: error probability, outage windows and poison payloads.
+
+:class:`FailureModel` is the ``failures:`` block of a function in the scenario file. The engine asks
+:func:`injected_failure` whether an attempt fails before it calls a user handler (if any; see
+:mod:`lambdasim.engine.handlers`). Timeouts are decided by the engine from the duration.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from lambdasim.model.errors import invalid_value
+from lambdasim.model.validation import (
+    build,
+    check_field,
+    check_json,
+    check_keys,
+    check_sequence,
+    check_str,
+    join,
+)
+
+__all__ = [
+    "Outage",
+    "FailureModel",
+    "Failure",
+    "injected_failure",
+]
+
+HANDLER_PATTERN = r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*[:.][A-Za-z_]\w*(\.[A-Za-z_]\w*)*"
+
+
+class Failure(NamedTuple):
+    """Why an attempt failed: the record's ``errorType``, ``errorMessage`` and ``stackTrace``."""
+
+    error_type: str
+    error_message: str
+    stack_trace: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outage:
+    """A window [``start_s``, ``end_s``) in which every attempt fails with ``error_type``."""
+
+    start_s: float
+    end_s: float
+    error_type: str = "DownstreamUnavailable"
+    error_message: str = "Dependency unavailable (simulated outage)"
+
+    def __post_init__(self) -> None:
+        check_field(self, "start_s", ge=0)
+        check_field(self, "end_s", gt=self.start_s, allowed=f"number > start_s ({self.start_s:g})")
+        check_str(self.error_type, "Outage.error_type")
+        check_str(self.error_message, "Outage.error_message", r"(?s).*", "a string")
+
+    def to_dict(self) -> dict:
+        """The YAML shape ``{start_s, end_s}`` plus the error fields that differ from the defaults."""
+        out: dict[str, Any] = {"start_s": self.start_s, "end_s": self.end_s}
+        for name in ("error_type", "error_message"):
+            if getattr(self, name) != getattr(Outage, name):
+                out[name] = getattr(self, name)
+        return out
+
+    @staticmethod
+    def from_dict(d: Any, field: str) -> Outage:
+        """Build from ``{start_s, end_s, error_type?, error_message?}``."""
+        if isinstance(d, Outage):
+            return d
+        keys = ["start_s", "end_s", "error_type", "error_message"]
+        return build(Outage, check_keys(d, field, keys, required=keys[:2]), field)
+
+
+@dataclass(frozen=True)
+class FailureModel:
+    """Injected failures of one function.
+
+    ``error_probability`` (0-1) fails each attempt at random; an attempt that starts inside one of
+    the ``outages`` fails; an event whose payload contains every key/value of one of the
+    ``poison_payloads`` fails on every attempt.
+    """
+
+    error_probability: float = 0.0
+    outages: tuple[Outage, ...] = ()
+    poison_payloads: tuple[dict, ...] = ()
+    error_type: str = "SimulatedError"
+    error_message: str = "Simulated function error"
+
+    def __post_init__(self) -> None:
+        check_field(self, "error_probability", ge=0, le=1)
+        outages = check_sequence(self.outages, "FailureModel.outages", "a list of Outage")
+        for i, outage in enumerate(outages):
+            if not isinstance(outage, Outage):
+                raise invalid_value(f"FailureModel.outages[{i}]", outage, "an Outage")
+        object.__setattr__(self, "outages", outages)
+        allowed = "a non-empty mapping of payload keys to JSON values"
+        poison = check_sequence(self.poison_payloads, "FailureModel.poison_payloads", "a list of mappings")
+        for i, entry in enumerate(poison):
+            if not isinstance(entry, Mapping) or not entry:
+                raise invalid_value(f"FailureModel.poison_payloads[{i}]", entry, allowed)
+            check_json(dict(entry), f"FailureModel.poison_payloads[{i}]")
+        object.__setattr__(self, "poison_payloads", tuple(dict(entry) for entry in poison))
+        check_str(self.error_type, "FailureModel.error_type")
+        check_str(self.error_message, "FailureModel.error_message", r"(?s).*", "a string")
+
+    @property
+    def active(self) -> bool:
+        """True when any failure source is configured."""
+        return bool(self.error_probability > 0 or self.outages or self.poison_payloads)
+
+    def to_dict(self) -> dict:
+        """The YAML shape; only the settings that differ from the defaults are written."""
+        out: dict[str, Any] = {}
+        if self.error_probability:
+            out["error_probability"] = self.error_probability
+        if self.outages:
+            out["outages"] = [o.to_dict() for o in self.outages]
+        if self.poison_payloads:
+            out["poison_payloads"] = [dict(p) for p in self.poison_payloads]
+        for name in ("error_type", "error_message"):
+            if getattr(self, name) != getattr(FailureModel, name):
+                out[name] = getattr(self, name)
+        return out
+
+    @staticmethod
+    def from_dict(d: Any, field: str = "failures") -> FailureModel:
+        """Build from ``{error_probability, outages, poison_payloads, error_type, error_message}``."""
+        if isinstance(d, FailureModel):
+            return d
+        keys = ["error_probability", "outages", "poison_payloads", "error_type", "error_message"]
+        values = check_keys({} if d is None else d, field, keys)
+        if "outages" in values:
+            outages = check_sequence(values["outages"], join(field, "outages"), "a list of {start_s, end_s}")
+            values["outages"] = tuple(Outage.from_dict(o, join(join(field, "outages"), i))
+                                      for i, o in enumerate(outages))
+        return build(FailureModel, values, field)
+
+
+def injected_failure(model: FailureModel, now: float, payload: Any,
+                     uniform: Callable[[], float]) -> Failure | None:
+    """Return the injected failure of an attempt starting at ``now``, or None.
+
+    Precedence: an outage containing ``now`` (start <= now < end), then a poison payload match,
+    then ``uniform() < error_probability``; ``uniform`` is called only when the probability is > 0.
+    """
+    for outage in model.outages:
+        if outage.start_s <= now < outage.end_s:
+            return Failure(outage.error_type, outage.error_message)
+    if isinstance(payload, dict):
+        for poison in model.poison_payloads:
+            if all(key in payload and payload[key] == value for key, value in poison.items()):
+                return Failure("PoisonPayload", f"Simulated poison payload matching {json.dumps(poison)}")
+    p = model.error_probability
+    if p > 0 and uniform() < p:
+        return Failure(model.error_type, model.error_message)
+    return None

@@ -1,0 +1,163 @@
+"""The configuration of one function: AWS settings with AWS names plus what the simulation adds.
+
+:class:`FunctionConfig` holds the function's AWS settings (``Timeout``, ``MemorySize``,
+``Architectures``, ``ReservedConcurrentExecutions``, ``DeadLetterConfig``) and its
+:class:`EventInvokeConfig` with :class:`DestinationConfig`, read and written under AWS's CamelCase
+names, plus the simulated duration, cold start, keep-alive, failures and handler (snake_case, with
+units). Each is a frozen dataclass that validates on construction; ``from_dict`` / ``to_dict`` read
+and write the scenario-file shape of design.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lambdasim.model.dists import Constant, Distribution
+from lambdasim.model.errors import invalid_value
+from lambdasim.model.failures import HANDLER_PATTERN, FailureModel
+from lambdasim.model.validation import check_field, check_instance, check_str, read, sub, write
+
+__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "RECURSION_LIMIT"]
+
+#: With ``RecursiveLoop: Terminate``, a chain of invocations caused by one event is stopped at its
+#: 17th invocation (AWS: "about 16", spec §12).
+RECURSION_LIMIT = 16
+
+#: An ARN of any service, Region and account (``arn:aws:<service>:<region>:<account>:...``).
+ARN_PATTERN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:([a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d)?:(\d{12})?:.+"
+
+
+def _arn(value: Any, path: str, services: tuple[str, ...], what: str) -> None:
+    """Check an optional ARN of one of ``services`` (``arn:aws:<service>:<region>:<account>:...``)."""
+    allowed = f"None or {what}"
+    if value is not None and check_str(value, path, ARN_PATTERN, allowed).split(":")[2] not in services:
+        raise invalid_value(path, value, allowed)
+
+
+_DEST_KEYS = {"on_success": "OnSuccess.Destination", "on_failure": "OnFailure.Destination"}
+_EIC_KEYS = {"maximum_retry_attempts": "MaximumRetryAttempts",
+             "maximum_event_age_s": "MaximumEventAgeInSeconds", "destination_config": "DestinationConfig"}
+_FN_KEYS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "Architectures",
+            "reserved_concurrency": "ReservedConcurrentExecutions", "duration": "duration",
+            "cold_start": "cold_start", "keep_alive_s": "keep_alive_s", "failures": "failures",
+            "handler": "handler", "event_invoke_config": "EventInvokeConfig",
+            "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "recursive_loop": "RecursiveLoop"}
+
+
+@dataclass(frozen=True)
+class DestinationConfig:
+    """Where records of succeeded and failed events go (ARNs; None means nowhere)."""
+
+    on_success: str | None = None
+    on_failure: str | None = None
+
+    def __post_init__(self) -> None:
+        _arn(self.on_success, "DestinationConfig.on_success", ("sqs", "sns", "lambda", "events"),
+             "an SQS queue, SNS topic, Lambda function or EventBridge bus ARN")
+        _arn(self.on_failure, "DestinationConfig.on_failure", ("sqs", "sns", "lambda", "events", "s3"),
+             "an SQS queue, SNS topic, Lambda function, EventBridge bus or S3 bucket ARN")
+
+    def to_dict(self) -> dict:
+        """AWS's shape ``{OnSuccess: {Destination: arn}, OnFailure: {Destination: arn}}``."""
+        return {k.split(".")[0]: {"Destination": v} for k, v in write(self, _DEST_KEYS).items()}
+
+    @staticmethod
+    def from_dict(d: Any, field: str = "DestinationConfig") -> DestinationConfig:
+        """Read AWS's shape; ``{}``, a missing side or an empty Destination means none."""
+        return read(DestinationConfig, d, field, _DEST_KEYS,
+                    {"on_success": sub("Destination"), "on_failure": sub("Destination")})
+
+
+@dataclass(frozen=True)
+class EventInvokeConfig:
+    """Retry attempts after function errors (0-2), maximum event age (60-21600 s) and destinations."""
+
+    maximum_retry_attempts: int = 2
+    maximum_event_age_s: int = 21600
+    destination_config: DestinationConfig = DestinationConfig()
+
+    def __post_init__(self) -> None:
+        check_field(self, "maximum_retry_attempts", ge=0, le=2, integer=True)
+        check_field(self, "maximum_event_age_s", ge=60, le=21600, integer=True)
+        check_instance(self.destination_config, "EventInvokeConfig.destination_config", DestinationConfig)
+
+    def to_dict(self) -> dict:
+        """AWS's shape ``{MaximumRetryAttempts, MaximumEventAgeInSeconds, DestinationConfig}``."""
+        return {**write(self, _EIC_KEYS), "DestinationConfig": self.destination_config.to_dict()}
+
+    @staticmethod
+    def from_dict(d: Any, field: str = "EventInvokeConfig") -> EventInvokeConfig:
+        """Read AWS's shape; missing settings take AWS's defaults."""
+        return read(EventInvokeConfig, d, field, _EIC_KEYS,
+                    {"destination_config": DestinationConfig.from_dict})
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    """One function: AWS settings plus the simulated duration, cold start, keep-alive and failures.
+
+    ``handler`` is an optional ``"package.module:function"`` (imported by the engine when it runs)
+    or a callable. ``recursive_loop`` is AWS's recursion config: ``Terminate`` (default) stops a chain
+    of invocations after 16, ``Allow`` lets it run.
+    """
+
+    timeout_s: int = 3
+    memory_mb: int = 128
+    architecture: str = "x86_64"
+    reserved_concurrency: int | None = None
+    duration: Distribution = Constant(0.1)
+    cold_start: Distribution = Constant(0.25)
+    keep_alive_s: float = 600.0
+    failures: FailureModel = FailureModel()
+    handler: str | Callable | None = None
+    event_invoke_config: EventInvokeConfig = EventInvokeConfig()
+    dead_letter_target_arn: str | None = None
+    recursive_loop: str = "Terminate"
+
+    def __post_init__(self) -> None:
+        check_field(self, "timeout_s", ge=1, le=900, integer=True)
+        check_field(self, "memory_mb", ge=128, le=10240, integer=True)
+        check_str(self.architecture, "FunctionConfig.architecture", "x86_64|arm64", "x86_64 or arm64")
+        if self.reserved_concurrency is not None:
+            check_field(self, "reserved_concurrency", ge=0, integer=True, allowed="None or integer >= 0")
+        check_instance(self.duration, "FunctionConfig.duration", Distribution)
+        check_instance(self.cold_start, "FunctionConfig.cold_start", Distribution)
+        check_field(self, "keep_alive_s", ge=0)
+        check_instance(self.failures, "FunctionConfig.failures", FailureModel)
+        if self.handler is not None and not callable(self.handler):
+            check_str(self.handler, "FunctionConfig.handler", HANDLER_PATTERN,
+                      "None, a callable or 'package.module:function'")
+        check_instance(self.event_invoke_config, "FunctionConfig.event_invoke_config", EventInvokeConfig)
+        _arn(self.dead_letter_target_arn, "FunctionConfig.dead_letter_target_arn", ("sqs", "sns"),
+             "an SQS queue or SNS topic ARN")
+        check_str(self.recursive_loop, "FunctionConfig.recursive_loop", "Terminate|Allow",
+                  "Terminate or Allow")
+
+    def to_dict(self) -> dict:
+        """The scenario-file shape (a callable handler stays a callable)."""
+        out = write(self, _FN_KEYS)
+        out["Architectures"] = [self.architecture]
+        for key in ("duration", "cold_start", "failures", "EventInvokeConfig"):
+            out[key] = out[key].to_dict()
+        if not out["failures"]:
+            del out["failures"]
+        if self.recursive_loop == "Terminate":
+            del out["RecursiveLoop"]
+        if self.dead_letter_target_arn is not None:
+            out["DeadLetterConfig"] = {"TargetArn": out.pop("DeadLetterConfig.TargetArn")}
+        return out
+
+    @staticmethod
+    def from_dict(d: Any, field: str = "function") -> FunctionConfig:
+        """Read the scenario-file shape; None or ``{}`` means all defaults."""
+        def architecture(value: Any, path: str) -> str:
+            if not isinstance(value, (list, tuple)) or len(value) != 1 or value[0] not in ("x86_64", "arm64"):
+                raise invalid_value(path, value, "[x86_64] or [arm64]")
+            return value[0]
+
+        return read(FunctionConfig, d, field, _FN_KEYS, {
+            "architecture": architecture, "duration": Distribution.from_dict,
+            "cold_start": Distribution.from_dict, "failures": FailureModel.from_dict,
+            "event_invoke_config": EventInvokeConfig.from_dict, "dead_letter_target_arn": sub("TargetArn")})

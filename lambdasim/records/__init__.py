@@ -1,0 +1,30 @@
+"""What a run writes: the record schemas, the columnar recorder and the request ids.
+
+Below the engine (it writes here) and free of pandas: :mod:`lambdasim.results` builds the frames.
+"""
+
+from lambdasim.records.recorder import Recorder
+from lambdasim.records.request_ids import RequestIds
+from lambdasim.records.schema import (
+    ATTEMPT_COLUMNS,
+    DELIVERY_COLUMNS,
+    EVENT_COLUMNS,
+    FAILED_FATES,
+    FATES,
+    KINDS,
+    OUTCOMES,
+    REJECTED_COLUMNS,
+)
+
+__all__ = [
+    "ATTEMPT_COLUMNS",
+    "DELIVERY_COLUMNS",
+    "EVENT_COLUMNS",
+    "FAILED_FATES",
+    "FATES",
+    "KINDS",
+    "OUTCOMES",
+    "REJECTED_COLUMNS",
+    "Recorder",
+    "RequestIds",
+]

@@ -1,0 +1,153 @@
+"""The columnar recorder the engine writes to.
+
+Rows are appended to typed ``array`` buffers (8 bytes a number, no object per row); the results
+layer turns them into DataFrames in one step (:mod:`lambdasim.results.frames`), so neither the
+engine nor this module imports pandas.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Sequence
+
+from lambdasim.records.request_ids import RequestIds
+from lambdasim.records.schema import FATES
+
+__all__ = ["Recorder"]
+
+_NAN = math.nan
+_PENDING = FATES.index("pending")
+
+
+class _Interner:
+    """Map strings to small integer codes so that string columns cost 4 bytes a row."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, first: Sequence[str] = ("",)) -> None:
+        self.values: list[str] = list(first)
+        self.codes: dict[str, int] = {v: i for i, v in enumerate(self.values)}
+
+    def __call__(self, value: str) -> int:
+        code = self.codes.get(value)
+        if code is None:
+            code = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+
+class Recorder:
+    """Columnar buffers for the ``attempts`` and ``events`` tables.
+
+    ``events`` rows are stored by event index: :meth:`open_event` appends a ``pending`` row when an
+    event is accepted and :meth:`close_event` fills in its fate, so the table needs no sorting and
+    an event unresolved at a horizon is already there as ``pending``.
+
+    Parameters
+    ----------
+    functions
+        Function names; rows store their index.
+    request_ids
+        The :class:`RequestIds` of the run; the frames show each event's id.
+    """
+
+    def __init__(self, functions: Sequence[str], request_ids: RequestIds) -> None:
+        self.functions = list(functions)  # grows when a function is created during a run
+        self.request_ids = request_ids
+        self.text = _Interner()  # qualifiers, error types, target ARNs
+        # attempts
+        self.a_event = array("i")
+        self.a_function = array("i")
+        self.a_qualifier = array("i")
+        self.a_attempt = array("i")
+        self.a_kind = array("b")
+        self.a_enqueued = array("d")
+        self.a_dispatched = array("d")
+        self.a_start = array("d")
+        self.a_end = array("d")
+        self.a_init = array("d")
+        self.a_duration = array("d")
+        self.a_billed = array("i")
+        self.a_outcome = array("b")
+        self.a_error = array("i")
+        self.a_concurrency = array("i")
+        self.a_depth = array("i")
+        # events, by event index
+        self.e_function = array("i")
+        self.e_enqueued = array("d")
+        self.e_resolved = array("d")
+        self.e_attempts = array("i")
+        self.e_throttles = array("i")
+        self.e_fate = array("b")
+        self.e_on_success = array("i")
+        self.e_on_failure = array("i")
+        self.e_dlq = array("i")
+        self.e_lost = array("b")
+        self.e_payload_bytes = array("i")
+        self.rejected: list[tuple] = []
+        self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set
+
+    # -- writing (the engine's hot path: plain appends, no per-row objects) ------------------------
+
+    def attempt(
+        self, event: int, function: int, qualifier: int, attempt: int, kind: int, enqueued_at: float,
+        dispatched_at: float, start_at: float, end_at: float, init_s: float, duration_s: float,
+        billed_ms: int, outcome: int, error_type: int, concurrency: int, queue_depth: int,
+    ) -> None:
+        """Append one ``attempts`` row (codes index KINDS, OUTCOMES and ``self.text``)."""
+        self.a_event.append(event)
+        self.a_function.append(function)
+        self.a_qualifier.append(qualifier)
+        self.a_attempt.append(attempt)
+        self.a_kind.append(kind)
+        self.a_enqueued.append(enqueued_at)
+        self.a_dispatched.append(dispatched_at)
+        self.a_start.append(start_at)
+        self.a_end.append(end_at)
+        self.a_init.append(init_s)
+        self.a_duration.append(duration_s)
+        self.a_billed.append(billed_ms)
+        self.a_outcome.append(outcome)
+        self.a_error.append(error_type)
+        self.a_concurrency.append(concurrency)
+        self.a_depth.append(queue_depth)
+
+    def open_event(self, event: int, function: int, enqueued_at: float, payload_bytes: int) -> None:
+        """Add the ``pending`` row of a newly accepted event (``event`` is the next index)."""
+        self.e_payload_bytes.append(payload_bytes)
+        self.e_function.append(function)
+        self.e_enqueued.append(enqueued_at)
+        self.e_resolved.append(_NAN)
+        self.e_attempts.append(0)
+        self.e_throttles.append(0)
+        self.e_fate.append(_PENDING)
+        self.e_on_success.append(0)
+        self.e_on_failure.append(0)
+        self.e_dlq.append(0)
+        self.e_lost.append(0)
+
+    def close_event(
+        self, event: int, resolved_at: float, attempts: int, throttles: int, fate: int,
+        on_success: int = 0, on_failure: int = 0, dlq: int = 0, lost: bool = False,
+    ) -> None:
+        """Write an event's fate (``fate`` indexes FATES; targets are ``self.text`` codes)."""
+        self.e_resolved[event] = resolved_at
+        self.e_attempts[event] = attempts
+        self.e_throttles[event] = throttles
+        self.e_fate[event] = fate
+        self.e_on_success[event] = on_success
+        self.e_on_failure[event] = on_failure
+        self.e_dlq[event] = dlq
+        self.e_lost[event] = lost
+
+    def reject(self, at: float, function: str, qualifier: str, error_code: str, http_status: int,
+               message: str) -> None:
+        """Record an invoke refused before it was queued (it never becomes an event)."""
+        self.rejected.append((at, function, qualifier, error_code, http_status, message))
+
+    def delivery(self, event: int, at: float, channel: str, target_type: str, target_arn: str,
+                 condition: str, ok: bool, failure_reason: str, body: str) -> None:
+        """Record one attempt to deliver a record (or a DLQ message) to a target."""
+        self.deliveries.append(
+            (event, at, channel, target_type, target_arn, condition, ok, failure_reason, body))

@@ -1,0 +1,53 @@
+"""Request ids (UUID-4 shaped) that depend only on the seed and the event's index."""
+
+from __future__ import annotations
+
+__all__ = ["RequestIds"]
+
+_MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def _mix(x):
+    """The splitmix64 finaliser; works on Python ints (masked) and on numpy uint64 arrays alike."""
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
+
+
+class RequestIds:
+    """Request ids (UUID-4 shaped) that depend only on the seed and the event's index.
+
+    ``ids(i)`` gives one id; ``ids.many(indices)`` gives a list of them in one vectorised step
+    (the frames need one per event, a million at a time). Both compute the same ids.
+    """
+
+    def __init__(self, seed: int, stream: int = 0) -> None:
+        # ``stream`` gives independent id sequences from one seed (request ids, message ids, ...).
+        base = (seed * _GOLDEN + 2 * stream) & _MASK64
+        self.keys = (_mix((base + 1) & _MASK64), _mix((base + 2) & _MASK64))
+
+    def __call__(self, index: int) -> str:
+        base = (index * _GOLDEN) & _MASK64
+        high = (_mix((base + self.keys[0]) & _MASK64) & _HIGH_CLEAR) | _VERSION_4
+        low = (_mix((base + self.keys[1]) & _MASK64) & _LOW_CLEAR) | _VARIANT
+        d = f"{high:016x}{low:016x}"
+        return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
+
+    def many(self, indices) -> list[str]:
+        import numpy as np  # only the vectorised path needs it
+
+        base = np.asarray(indices, dtype=np.uint64) * np.uint64(_GOLDEN)
+        mask = np.uint64(_MASK64)
+        high = _mix((base + np.uint64(self.keys[0])) & mask) & np.uint64(_HIGH_CLEAR) | np.uint64(_VERSION_4)
+        low = _mix((base + np.uint64(self.keys[1])) & mask) & np.uint64(_LOW_CLEAR) | np.uint64(_VARIANT)
+        d = np.stack([high, low], axis=1).astype(">u8").tobytes().hex()
+        return [f"{d[i:i + 8]}-{d[i + 8:i + 12]}-{d[i + 12:i + 16]}-{d[i + 16:i + 20]}-{d[i + 20:i + 32]}"
+                for i in range(0, len(d), 32)]
+
+
+# UUID-4 bits: the version nibble (4) in the high half, the RFC 4122 variant (10xx) in the low half.
+_HIGH_CLEAR = _MASK64 ^ (0xF << 12)
+_VERSION_4 = 0x4 << 12
+_LOW_CLEAR = _MASK64 ^ (0xC << 60)
+_VARIANT = 0x8 << 60

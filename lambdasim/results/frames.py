@@ -1,0 +1,99 @@
+"""Record buffers to DataFrames: the one step from the engine's columns to pandas."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from lambdasim.records.recorder import Recorder
+from lambdasim.records.schema import DELIVERY_COLUMNS, FATES, KINDS, OUTCOMES, REJECTED_COLUMNS
+
+__all__ = ["to_frames"]
+
+_NAN = math.nan
+_ID_CHUNK = 65536
+
+
+def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, int]] | None = None,
+              copy: bool = True) -> dict:
+    """Build the ``attempts``, ``events`` and ``rejected`` DataFrames as of time ``now``.
+
+    ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far.
+    Executions that end after ``now`` (a horizon cut them off) get outcome ``running`` and no
+    end, duration or bill. With ``copy=False`` the frames share the buffers' memory (no second
+    copy of a million rows): only for a run that will not go on.
+    """
+    def col(buffer: array, dtype) -> np.ndarray:
+        if not len(buffer):
+            return np.empty(0, dtype=dtype)
+        view = np.frombuffer(buffer, dtype=dtype)
+        return view.copy() if copy else view
+
+    def labelled(buffer: array, labels: Sequence[str]) -> pd.Categorical:
+        codes = col(buffer, np.int8 if buffer.typecode == "b" else np.int32)
+        return pd.Categorical.from_codes(codes, categories=list(labels))
+
+    def text(buffer: array) -> pd.Categorical:
+        return labelled(buffer, recorder.text.values).remove_unused_categories()
+
+    n_events = len(recorder.e_function)
+    ids = np.empty(n_events, dtype=object)
+    for first in range(0, n_events, _ID_CHUNK):  # in chunks: the hex temporaries stay small
+        last = min(first + _ID_CHUNK, n_events)
+        ids[first:last] = recorder.request_ids.many(np.arange(first, last))
+
+    dispatched = col(recorder.a_dispatched, np.float64)
+    enqueued = col(recorder.a_enqueued, np.float64)
+    attempts = pd.DataFrame({
+        "event_id": ids[col(recorder.a_event, np.int32)],
+        "function": labelled(recorder.a_function, recorder.functions),
+        "qualifier": text(recorder.a_qualifier),
+        "attempt": col(recorder.a_attempt, np.int32),
+        "kind": labelled(recorder.a_kind, KINDS),
+        "enqueued_at": enqueued,
+        "dispatched_at": dispatched,
+        "start_at": col(recorder.a_start, np.float64),
+        "end_at": col(recorder.a_end, np.float64),
+        "init_s": col(recorder.a_init, np.float64),
+        "duration_s": col(recorder.a_duration, np.float64),
+        "billed_ms": col(recorder.a_billed, np.int32),
+        "outcome": labelled(recorder.a_outcome, OUTCOMES),
+        "error_type": text(recorder.a_error),
+        "event_age_s": dispatched - enqueued,
+        "concurrency_at_start": col(recorder.a_concurrency, np.int32),
+        "queue_depth_at_start": col(recorder.a_depth, np.int32),
+    }, copy=False)
+    running = attempts["end_at"].to_numpy() > now
+    if running.any():
+        attempts.loc[running, ["end_at", "duration_s"]] = _NAN
+        attempts.loc[running, "billed_ms"] = 0
+        attempts.loc[running, "outcome"] = "running"
+
+    events = pd.DataFrame({
+        "event_id": ids,
+        "function": labelled(recorder.e_function, recorder.functions),
+        "enqueued_at": col(recorder.e_enqueued, np.float64),
+        "resolved_at": col(recorder.e_resolved, np.float64),
+        "attempts": col(recorder.e_attempts, np.int32),
+        "throttles": col(recorder.e_throttles, np.int32),
+        "fate": labelled(recorder.e_fate, FATES),
+        "on_success": text(recorder.e_on_success),
+        "on_failure": text(recorder.e_on_failure),
+        "dlq": text(recorder.e_dlq),
+        "lost": col(recorder.e_lost, np.int8).astype(bool),
+        "payload_bytes": col(recorder.e_payload_bytes, np.int32),
+    }, copy=False)
+    if pending:
+        rows = np.fromiter(pending, dtype=np.int64, count=len(pending))
+        counts = np.array(list(pending.values()), dtype=np.int32).reshape(-1, 2)
+        events.loc[rows, "attempts"] = counts[:, 0]
+        events.loc[rows, "throttles"] = counts[:, 1]
+    rejected = pd.DataFrame(recorder.rejected, columns=list(REJECTED_COLUMNS))
+    deliveries = pd.DataFrame(recorder.deliveries, columns=list(DELIVERY_COLUMNS))
+    deliveries["event_id"] = ids[deliveries["event_id"].to_numpy(dtype=np.int64)]
+    deliveries["ok"] = deliveries["ok"].astype(bool)
+    return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries}

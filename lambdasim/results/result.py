@@ -1,0 +1,110 @@
+"""The outcome of a run: the record tables and the scenario that produced them.
+
+:func:`run` is the one entry point for declarative use: simulate a scenario to the end and hand
+back its :class:`Result`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lambdasim.engine import Model
+from lambdasim.results import metrics as _metrics
+from lambdasim.results.frames import to_frames
+
+if TYPE_CHECKING:
+    from lambdasim.engine import Router
+    from lambdasim.model import Scenario
+
+__all__ = ["Result", "run"]
+
+
+def run(scenario: Scenario, router: Router | None = None) -> Result:
+    """Simulate ``scenario`` until every accepted event is resolved (or its horizon) → Result."""
+    return Result.of(Model(scenario, router).run(), copy=False)
+
+
+class Result:
+    """What a run produced. Results always carry their configuration.
+
+    Attributes
+    ----------
+    scenario
+        The :class:`~lambdasim.model.scenario.Scenario` that was simulated.
+    attempts
+        One row per execution attempt, throttle, expiry and duplicate delivery (design.md schema).
+    events
+        One row per accepted event: its fate (``pending`` if a horizon stopped the run first).
+    rejected
+        Invokes refused before anything was queued (e.g. ``RequestTooLargeException``).
+    deliveries
+        One row per attempt to deliver a record to a destination or a message to a DLQ, with the
+        body exactly as AWS would deliver it, ``ok`` and ``failure_reason``.
+    targets
+        The simulated targets by ARN (:class:`~lambdasim.engine.destinations.Target`): what each received.
+    stats
+        Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s),
+        ``stopped_by`` (``resolved`` | ``horizon`` | ``until``), ``wall_s``, ``peak_concurrency``
+        (per pool).
+    """
+
+    def __init__(self, scenario: Any, attempts: Any, events: Any, rejected: Any, deliveries: Any,
+                 targets: dict, stats: dict) -> None:
+        self.scenario = scenario
+        self.attempts = attempts
+        self.events = events
+        self.rejected = rejected
+        self.deliveries = deliveries
+        self.targets = targets
+        self.stats = stats
+
+    @classmethod
+    def of(cls, model: Model, copy: bool = True) -> Result:
+        """The records of ``model`` so far.
+
+        Events still unresolved appear with fate ``pending``; executions still in flight appear with
+        outcome ``running``. ``copy=False`` lets the frames share the recorder's buffers: only for
+        a model that will not run again.
+        """
+        frames = to_frames(model.recorder, model.now, model.pending(), copy=copy)
+        return cls(model.scenario, frames["attempts"], frames["events"], frames["rejected"],
+                   frames["deliveries"], dict(model.destinations.targets), model.run_stats())
+
+    def target(self, arn: str) -> Any:
+        """The simulated target at ``arn``: ``result.target(arn).messages``."""
+        try:
+            return self.targets[arn]
+        except KeyError:
+            known = ", ".join(self.targets) or "none"
+            raise KeyError(f"no target {arn!r} in this run; targets: {known}") from None
+
+    def metrics(self, period_s: float = 60, functions: Any = None) -> Any:
+        """CloudWatch-like time series (tidy): ``period_start``, ``function``, ``metric``,
+        ``statistic``, ``value``; ``"(all)"`` rows total over functions
+        (:func:`lambdasim.results.metrics.metrics`).
+        """
+        return _metrics.metrics(self.attempts, self.events, self.deliveries, period_s, functions)
+
+    def summary(self) -> dict:
+        """Key figures: accepted, succeeded, failed, retried, expired, lost, pending, event ages, …"""
+        return _metrics.summary(self.attempts, self.events, self.deliveries)
+
+    def cost(self, free_tier: bool = False) -> Any:
+        """What the run would cost (requests and GB-seconds, per function and ``"(all)"``).
+
+        Prices are us-east-1's first tier (:mod:`lambdasim.results.pricing`); with ``free_tier`` the monthly
+        free requests and GB-seconds are taken off, the run counting as one month.
+        """
+        functions = self.scenario.functions
+        return _metrics.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
+                             {n: f.architecture for n, f in functions.items()}, free_tier)
+
+    def fates(self) -> dict[str, int]:
+        """How many events met each fate (fates that did not occur are left out)."""
+        counts = self.events["fate"].value_counts()
+        return {str(fate): int(n) for fate, n in counts.items() if n}
+
+    def __repr__(self) -> str:
+        fates = ", ".join(f"{k}={v}" for k, v in self.fates().items()) or "no events"
+        return (f"<Result {self.stats['accepted']} accepted, {self.stats['rejected']} rejected; {fates}; "
+                f"ended at t={self.stats['ended_at']:g}s ({self.stats['stopped_by']})>")
