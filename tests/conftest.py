@@ -1,11 +1,23 @@
-"""Shared test set-up: headless matplotlib, and a compact way to build one-function scenarios."""
+"""Shared test set-up: headless matplotlib, the hypothesis profiles, the ``slow`` tier, and the API fixtures.
+
+Plain helper functions live in ``tests/helpers.py`` and the API cases in ``tests/api_cases.py``; no test
+module imports this file.
+"""
 
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import socket  # noqa: E402
+
+import boto3  # noqa: E402
 import pytest  # noqa: E402
+from helpers import api_scenario, one_function  # noqa: E402
 from hypothesis import settings  # noqa: E402
+
+import lambdasim as ls  # noqa: E402
+from lambdasim.aws.client import LambdaClient  # noqa: E402
+from lambdasim.aws.mock import mock_aws  # noqa: E402
 
 # In CI the property tests draw the same examples on every run, so a submission cannot fail on an
 # example no developer has seen; locally they keep exploring new ones (and replay saved failures).
@@ -13,31 +25,55 @@ settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-from lambdasim.model.dists import Constant  # noqa: E402
-from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, Scenario  # noqa: E402
 
-
-def one_function(workloads=(), *, retries=2, max_age=21600, account=1000, dispatch="aws", seed=1,
-                 horizon_s=None, queue=None, **function):
-    """A scenario with the single function ``orders``; ``function`` holds FunctionConfig fields.
-
-    Durations default to a constant 0.2 s and cold starts to 0, so timelines are exact; the
-    timeout defaults to 900 s so that long constant durations do not time out unless a test says so.
-    """
-    function.setdefault("timeout_s", 900)
-    function.setdefault("duration", Constant(0.2))
-    function.setdefault("cold_start", Constant(0.0))
-    function["event_invoke_config"] = EventInvokeConfig(
-        maximum_retry_attempts=retries, maximum_event_age_s=max_age
-    )
-    extra = {"queue": queue} if queue is not None else {}
-    return Scenario(
-        functions={"orders": FunctionConfig(**function)}, workloads=tuple(workloads),
-        account=Account(concurrent_executions=account), dispatch=dispatch, seed=seed, horizon_s=horizon_s,
-        **extra,
-    )
+def pytest_collection_modifyitems(config, items):
+    """Notebooks are in the slow tier: each starts a Jupyter kernel and runs a lesson top to bottom."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
 def scenario_of():
     return one_function
+
+
+# -- the Lambda API: one simulation, two clients ------------------------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test (even one botocore would swallow)."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    yield
+    assert attempts == []
+
+
+@pytest.fixture
+def sim():
+    """A Simulation of ``helpers.api_scenario()``: functions ``orders``, ``failing`` and ``echo``."""
+    return ls.Simulation(api_scenario())
+
+
+@pytest.fixture(params=["native", "boto3"])
+def lam(request, sim):
+    """A Lambda client of ``sim``: the native ``LambdaClient``, then real boto3 under ``mock_aws``.
+
+    Every test that takes ``lam`` runs once through each (``tests/test_api_matrix.py``); a module that
+    tests one client alone overrides this fixture with its own ``lam``.
+    """
+    if request.param == "native":
+        client = sim.client()
+        assert isinstance(client, LambdaClient)
+        yield client
+        return
+    request.getfixturevalue("no_network")
+    with mock_aws(sim):
+        yield boto3.client("lambda", region_name="us-east-1")

@@ -1,29 +1,19 @@
-"""Real boto3 driving the simulation under ``mock_aws``: the same behaviours and contract cases as the
-native client (imported from ``test_api``), the seed article's three CLI commands, and the mock's
-own guarantees (no network, environment restored, which clients are routed)."""
+"""Real boto3 driving the simulation under ``mock_aws``: what only boto3 does (botocore's own errors,
+the same answers as the native client), the seed article's three CLI commands, and the mock's own
+guarantees (no network, environment restored, which clients are routed). The behaviours and contract
+cases both clients share run through both in ``test_api_matrix.py``."""
 
 import json
 import os
-import socket
 
 import boto3
 import botocore.endpoint
 import botocore.session
 import pytest
+from api_cases import ARN, VALID_CASES, case_id, queue
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
-from test_api import (
-    ARN,
-    INVALID_CASES,
-    VALID_CASES,
-    Behaviours,
-    case_id,
-    check_contract,
-    check_refusal,
-    make_scenario,
-    prepare,
-    queue,
-)
+from helpers import api_scenario, prepare
 
 import lambdasim as ls
 from lambdasim.aws.client import LambdaClient
@@ -32,52 +22,21 @@ from lambdasim.aws.scenario_calls import scenario_to_boto3_calls
 from lambdasim.model.dists import Constant
 from lambdasim.model.failures import FailureModel
 
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Any attempt to open a connection fails the test (even one botocore would swallow)."""
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError(f"network access attempted: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    yield
-    assert attempts == []
-
-
-@pytest.fixture
-def sim():
-    return ls.Simulation(make_scenario())
+pytestmark = pytest.mark.usefixtures("no_network")   # any connection attempt fails the test
 
 
 @pytest.fixture
 def lam(sim):
+    """Real boto3 alone (overrides the two-client ``lam`` of ``conftest.py``)."""
     with mock_aws(sim):
         yield boto3.client("lambda", region_name="us-east-1")
 
 
-class TestBoto3(Behaviours):
-    """The behaviours of ``test_api.Behaviours`` through real boto3."""
-
-    def test_errors_are_botocore_s_own(self, lam):
-        with pytest.raises(ClientError) as excinfo:
-            lam.get_function_concurrency(FunctionName="nope")
-        assert type(excinfo.value) is lam.exceptions.ResourceNotFoundException
-        assert type(excinfo.value).__module__ == "botocore.errorfactory"
-
-
-@pytest.mark.parametrize("case", VALID_CASES, ids=case_id)
-def test_contract_valid_requests_and_responses(sim, lam, case):
-    prepare(lam)
-    check_contract(lam, *case)
-
-
-@pytest.mark.parametrize("case", INVALID_CASES, ids=case_id)
-def test_contract_invalid_requests(sim, lam, case):
-    check_refusal(lam, *case)
+def test_errors_are_botocore_s_own(lam):
+    with pytest.raises(ClientError) as excinfo:
+        lam.get_function_concurrency(FunctionName="nope")
+    assert type(excinfo.value) is lam.exceptions.ResourceNotFoundException
+    assert type(excinfo.value).__module__ == "botocore.errorfactory"
 
 
 @pytest.mark.parametrize("case", VALID_CASES, ids=case_id)
@@ -85,7 +44,7 @@ def test_boto3_and_the_native_client_answer_alike(case):
     """Same scenario, same calls: the same responses, request ids and headers included."""
     answers = []
     for kind in ("native", "boto3"):
-        sim = ls.Simulation(make_scenario())
+        sim = ls.Simulation(api_scenario())
         with mock_aws(sim):
             lam = LambdaClient(sim) if kind == "native" else boto3.client("lambda", region_name="us-east-1")
             prepare(lam)
@@ -155,7 +114,7 @@ def test_sessions_and_the_default_session_are_routed(sim):
 
 
 def test_the_innermost_block_answers(sim):
-    other = ls.Simulation(make_scenario())
+    other = ls.Simulation(api_scenario())
     with mock_aws(sim):
         client = boto3.client("lambda", region_name="us-east-1")
         with mock_aws(other):

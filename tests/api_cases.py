@@ -1,0 +1,94 @@
+"""The Lambda API cases both clients answer: plain data, no test functions.
+
+``tests/test_api_matrix.py`` runs every case through the native ``LambdaClient`` and through real
+boto3 under ``mock_aws`` (the ``lam`` fixture in ``conftest.py``). ``VALID_CASES`` / ``INVALID_CASES``
+are the service-model contract cases: every request the client accepts validates against botocore's
+Lambda model and every response key is a member of the output shape; ``PREPARE`` is the state they
+run against.
+"""
+
+ACCOUNT = "123456789012"
+ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
+MB = 1024 * 1024
+
+
+def queue(name):
+    """The ARN of the SQS queue ``name`` in the test account."""
+    return f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"
+
+
+PREPARE = [  # the state the contract cases run against (helpers.prepare makes these calls)
+    ("publish_version", {"FunctionName": "orders"}),
+    ("create_alias", {"FunctionName": "orders", "Name": "live", "FunctionVersion": "1"}),
+    ("put_function_event_invoke_config", {"FunctionName": "orders", "MaximumRetryAttempts": 1}),
+    ("put_function_event_invoke_config", {"FunctionName": "orders:live", "MaximumEventAgeInSeconds": 600}),
+    ("put_function_concurrency", {"FunctionName": "echo", "ReservedConcurrentExecutions": 10}),
+    ("create_function", {"FunctionName": "pay", "Role": ROLE, "Code": {"ZipFile": b"x"}}),
+]
+
+PUT, UPDATE = "put_function_event_invoke_config", "update_function_event_invoke_config"
+DESTINATIONS = {"OnSuccess": {"Destination": queue("ok")},
+                "OnFailure": {"Destination": "arn:aws:sns:us-east-1:123456789012:failed"}}
+VALID_CASES = [
+    ("invoke", {"FunctionName": "orders", "InvocationType": "Event", "Payload": b'{"id": 1}'}),
+    ("invoke", {"FunctionName": f"{ARN}echo", "InvocationType": "RequestResponse", "LogType": "Tail",
+                "Payload": '{"id": 2}', "ClientContext": "e30="}),
+    ("invoke", {"FunctionName": "orders", "Qualifier": "live", "InvocationType": "DryRun"}),
+    (PUT, {"FunctionName": "orders", "Qualifier": "1", "MaximumRetryAttempts": 0,
+           "MaximumEventAgeInSeconds": 60, "DestinationConfig": DESTINATIONS}),
+    (UPDATE, {"FunctionName": "orders", "MaximumEventAgeInSeconds": 21600,
+              "DestinationConfig": {"OnFailure": {"Destination": queue("f")}}}),
+    ("get_function_event_invoke_config", {"FunctionName": "orders:live"}),
+    ("delete_function_event_invoke_config", {"FunctionName": "orders", "Qualifier": "live"}),
+    ("list_function_event_invoke_configs", {"FunctionName": "orders", "MaxItems": 1}),
+    ("put_function_concurrency", {"FunctionName": "orders", "ReservedConcurrentExecutions": 100}),
+    ("get_function_concurrency", {"FunctionName": "echo"}),
+    ("delete_function_concurrency", {"FunctionName": "echo"}),
+    ("get_account_settings", {}),
+    ("create_function", {"FunctionName": "refunds", "Role": ROLE, "Code": {"ZipFile": b"PK"},
+                         "Runtime": "python3.12", "Handler": "app.handler", "Description": "refunds",
+                         "Timeout": 900, "MemorySize": 10240, "Architectures": ["arm64"], "Publish": True,
+                         "DeadLetterConfig": {"TargetArn": queue("dlq")}, "Tags": {"team": "payments"},
+                         "Environment": {"Variables": {"STAGE": "test"}}}),
+    ("update_function_configuration", {
+        "FunctionName": "pay", "Timeout": 1, "MemorySize": 128, "Environment": {"Variables": {"A1": "x"}},
+        "DeadLetterConfig": {"TargetArn": f"arn:aws:sns:us-east-1:{ACCOUNT}:t"}}),
+    ("update_function_code", {"FunctionName": "pay", "ZipFile": b"PK2", "Architectures": ["arm64"],
+                              "Publish": True}),
+    ("get_function_configuration", {"FunctionName": "orders", "Qualifier": "1"}),
+    ("delete_function", {"FunctionName": "pay"}),
+    ("publish_version", {"FunctionName": "orders", "Description": "v2"}),
+    ("create_alias", {"FunctionName": "orders", "Name": "beta", "FunctionVersion": "1", "Description": "b"}),
+]
+VE = "ValidationException"
+INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationError, else the AWS error code)
+    (PUT, {"FunctionName": "orders", "MaximumRetryAttempts": 3}, VE),
+    (PUT, {"FunctionName": "orders", "MaximumEventAgeInSeconds": 21601}, VE),
+    (PUT, {"FunctionName": "orders", "MaximumEventAgeInSeconds": 59}, "client"),
+    (PUT, {"FunctionName": "orders", "DestinationConfig": {"OnFailure": {"Destination": "my-queue"}}}, VE),
+    ("invoke", {"FunctionName": "orders", "InvocationType": "Async"}, "ValidationException"),
+    ("invoke", {"FunctionName": "orders", "Qualifier": "not a qualifier"}, "ValidationException"),
+    ("invoke", {"FunctionName": "orders", "Unknown": 1}, "client"),
+    ("list_function_event_invoke_configs", {"FunctionName": "orders", "MaxItems": 51}, "ValidationException"),
+    ("list_function_event_invoke_configs", {"FunctionName": "orders", "MaxItems": 0}, "client"),
+    ("create_function", {"FunctionName": "x", "Role": ROLE, "Code": {}, "Architectures": ["x86"]},
+     "ValidationException"),
+    ("create_function", {"FunctionName": "x", "Role": ROLE, "Code": {}, "Architectures": ["x86_64", "arm64"]},
+     "ValidationException"),
+    ("create_function", {"FunctionName": "x", "Role": "my-role", "Code": {}}, "ValidationException"),
+    ("create_function", {"FunctionName": "x", "Role": ROLE, "Code": {}, "Timeout": 5401}, VE),
+    ("create_function", {"FunctionName": "x", "Role": ROLE}, "client"),
+    ("get_function_configuration", {"FunctionName": "x" * 257}, "ValidationException"),
+    ("get_function_configuration", {"FunctionName": ""}, "client"),
+    ("put_function_concurrency", {"FunctionName": "orders"}, "client"),
+    ("put_function_concurrency", {"FunctionName": "orders", "ReservedConcurrentExecutions": "10"}, "client"),
+    ("put_function_concurrency", {"FunctionName": "orders", "ReservedConcurrentExecutions": -1}, "client"),
+    ("create_alias", {"FunctionName": "orders", "Name": "123", "FunctionVersion": "1"}, VE),
+    ("publish_version", {"FunctionName": "orders", "Description": "d" * 257}, "ValidationException"),
+]
+
+
+def case_id(case):
+    method, kwargs = case[0], case[1]
+    return f"{method}-{'-'.join(f'{k}' for k in kwargs if k != 'FunctionName')}"

@@ -1,0 +1,66 @@
+"""Plain helper functions the test modules share (fixtures live in ``conftest.py``).
+
+``from helpers import one_function`` works from any test module: pytest puts ``tests/`` on
+``sys.path`` because the folder is not a package.
+"""
+
+from api_cases import PREPARE
+
+import lambdasim as ls
+from lambdasim.model.dists import Constant
+from lambdasim.model.failures import FailureModel
+from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, Scenario
+
+# -- scenarios -------------------------------------------------------------------------------------------
+
+
+def one_function(workloads=(), *, retries=2, max_age=21600, account=1000, dispatch="aws", seed=1,
+                 horizon_s=None, queue=None, **function):
+    """A scenario with the single function ``orders``; ``function`` holds FunctionConfig fields.
+
+    Durations default to a constant 0.2 s and cold starts to 0, so timelines are exact; the
+    timeout defaults to 900 s so that long constant durations do not time out unless a test says so.
+    """
+    function.setdefault("timeout_s", 900)
+    function.setdefault("duration", Constant(0.2))
+    function.setdefault("cold_start", Constant(0.0))
+    function["event_invoke_config"] = EventInvokeConfig(
+        maximum_retry_attempts=retries, maximum_event_age_s=max_age
+    )
+    extra = {"queue": queue} if queue is not None else {}
+    return Scenario(
+        functions={"orders": FunctionConfig(**function)}, workloads=tuple(workloads),
+        account=Account(concurrent_executions=account), dispatch=dispatch, seed=seed, horizon_s=horizon_s,
+        **extra,
+    )
+
+
+def echo(event, context):
+    """A handler that returns what it received."""
+    return {"got": event, "version": context.function_version}
+
+
+def api_scenario(account=1000):
+    """The functions the API tests call: ``orders`` (succeeds), ``failing`` (always errors), ``echo``."""
+    timing = {"duration": Constant(0.2), "cold_start": Constant(0.0), "timeout_s": 900}
+    return ls.Scenario(functions={
+        "orders": ls.FunctionConfig(**timing),
+        "failing": ls.FunctionConfig(**timing, failures=FailureModel(error_probability=1.0)),
+        "echo": ls.FunctionConfig(**timing, handler=echo),
+    }, account=ls.Account(concurrent_executions=account))
+
+
+# -- API calls -------------------------------------------------------------------------------------------
+
+
+def prepare(lam):
+    """Put the simulation behind ``lam`` in the state the contract cases run against."""
+    for method, kwargs in PREPARE:
+        getattr(lam, method)(**kwargs)
+
+
+def error_of(excinfo):
+    """(code, message, HTTP status) of a raised ClientError."""
+    response = excinfo.value.response
+    error, metadata = response["Error"], response["ResponseMetadata"]
+    return error["Code"], error["Message"], metadata["HTTPStatusCode"]
