@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import one_function
+from helpers import one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant

@@ -14,7 +14,7 @@ import matplotlib.image
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import one_function
+from helpers import one_function
 from matplotlib.colors import same_color, to_rgba
 from matplotlib.figure import Figure
 

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import one_function
+from helpers import one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant, Exponential

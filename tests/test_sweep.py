@@ -6,7 +6,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import one_function
+from helpers import one_function
 
 import lambdasim as ls
 from lambdasim.model.errors import InvalidParameterValueException

@@ -7,7 +7,7 @@ one of these numbers.
 import math
 
 import pytest
-from conftest import one_function
+from helpers import one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant, Cycle

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import one_function
+from helpers import one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant, Empirical, LogNormal
