@@ -25,8 +25,8 @@ from lambdasim.model.dists import Constant
 from lambdasim.model.failures import FailureModel, Outage
 from lambdasim.model.scenario import QueueSettings
 from lambdasim.model.workloads import Burst, Events, ScheduledEvent
-from lambdasim.plots.states import state_counts
 from lambdasim.plots.style import OKABE_ITO, apply_time_axis, format_duration, time_unit
+from lambdasim.results.series import state_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 THROTTLING = ROOT / "data" / "scenarios" / "throttling.yaml"
@@ -209,7 +209,7 @@ def test_more_events_than_max_rows_give_the_aggregated_view():
     fig = lp.timeline(result, max_rows=10)
     assert "Events by state" in fig.axes[0].get_title(loc="left")
     assert {"state:queued", "state:running", "state:succeeded", "state:pending"} <= gids(fig)
-    times, counts = state_counts(result)
+    times, counts = state_counts(result.attempts, result.events)
     total = sum(counts[s] for s in ("queued", "retry_wait", "running", "succeeded", "failed"))
     accepted = np.searchsorted(np.sort(result.events["enqueued_at"]), times, side="right")
     assert (total == accepted).all()
