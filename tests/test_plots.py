@@ -342,14 +342,14 @@ def test_dense_concurrency_is_drawn_as_peak_and_mean():
     assert "in_flight:orders:mean" in gids(fig)  # 6,000 changes: peak and mean per period, not a line
 
 
-def test_metrics_one_panel_per_name_and_bad_names_refused(throttling):
-    fig = lp.metrics(throttling, ["Invocations", "Throttles", "Duration:p99"], period_s=10)
+def test_cloudwatch_one_panel_per_name_and_bad_names_refused(throttling):
+    fig = lp.cloudwatch(throttling, ["Invocations", "Throttles", "Duration:p99"], period_s=10)
     assert len(fig.axes) == 3
     throttles = artist(fig, "metric:Throttles:Sum:orders")
     assert np.nansum(throttles.get_data().values) == 53
     assert "metric:Duration:p99:orders" in gids(fig)
     with pytest.raises(ValueError, match="Duration:p99"):
-        lp.metrics(throttling, ["Duration:p42"])
+        lp.cloudwatch(throttling, ["Duration:p42"])
 
 
 def test_cost_bars_per_function(throttling):

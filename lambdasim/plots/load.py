@@ -15,7 +15,7 @@ A step series with more than 1,500 changes (too dense to read as a line) is draw
 its time-weighted mean over about 200 periods (:func:`~lambdasim.results.series.binned`), so a
 million events still draw in a moment and no peak is lost.
 
-``metrics`` draws chosen series of ``result.metrics(period_s)``; ``cost`` draws ``result.cost()``.
+``cloudwatch`` draws chosen series of ``result.metrics(period_s)``; ``cost`` draws ``result.cost()``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from lambdasim.plots.style import OKABE_ITO, PALETTE, apply_time_axis, legend, n
 from lambdasim.results import series
 from lambdasim.results.metrics import ALL, METRICS
 
-__all__ = ["concurrency", "draw_concurrency", "metrics", "cost", "FUNCTION_COLOURS"]
+__all__ = ["concurrency", "draw_concurrency", "cloudwatch", "cost", "FUNCTION_COLOURS"]
 
 
 #: Colours of functions (when a chart has one line per function), in order.
@@ -147,8 +147,8 @@ def _metric_names(names: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def metrics(result: Any, names: Any = ("Invocations", "Errors", "Throttles"), period_s: float = 60) -> Any:
-    """Metric series from ``result.metrics(period_s)``, one panel per name, one line per function.
+def cloudwatch(result: Any, names: Any = ("Invocations", "Errors", "Throttles"), period_s: float = 60) -> Any:
+    """CloudWatch-like metrics from ``result.metrics(period_s)``, one panel per name, one line per function.
 
     ``names`` are metric names (their first statistic, e.g. ``Duration`` → Average) or
     ``"Metric:Statistic"`` (``"Duration:p99"``). With several functions the ``(all)`` total is
