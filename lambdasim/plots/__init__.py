@@ -10,8 +10,8 @@
     lp.concurrency(result)                # in flight vs the limit, queue depth, throttles
     lp.cloudwatch(result, ["Invocations", "Duration:p99"])   # CloudWatch-like metrics per period
     lp.compare([a, b], ["retries 2", "retries 0"], kind="event_age")
-    lp.export(fig, "timeline.png", caption=lp.caption_for(result))
-    lp.export_result(result, "exports/run1")
+    lp.save_figure(fig, "timeline.png", caption=lp.caption_for(result))   # one chart, one file
+    lp.export_run(result, "exports/run1") # the run: its chart set and its record tables
 
 Every function returns a :class:`matplotlib.figure.Figure` built outside pyplot (nothing to close,
 shown once when a notebook cell returns it) and never calls ``plt.show()``. One colour-blind-safe
@@ -21,7 +21,7 @@ draws come from :mod:`lambdasim.results` (``series``, ``ages``, ``metrics``); th
 
 from lambdasim.plots.ages import event_age
 from lambdasim.plots.compare import compare
-from lambdasim.plots.export import caption_for, export, export_result
+from lambdasim.plots.export import caption_for, export_run, save_figure
 from lambdasim.plots.load import cloudwatch, concurrency, cost
 from lambdasim.plots.outcomes import outcomes
 from lambdasim.plots.states import states
@@ -59,9 +59,9 @@ __all__ = [
     "concurrency",
     "cost",
     "event_age",
-    "export",
-    "export_result",
+    "export_run",
     "outcomes",
+    "save_figure",
     "select_events",
     "states",
     "timeline",
