@@ -1,4 +1,5 @@
-"""Time series from the record frames (lambdasim.results.series): exact steps at exact times.
+"""Numbers the charts draw, from the record frames: time series (lambdasim.results.series) with
+exact steps at exact times, event ages (results.ages) and where events went (results.outcomes).
 
 Durations are constant and cold starts 0, so every change below happens at a known instant:
 a function with reserved concurrency 1 and 10-second executions receives a burst of three events
@@ -12,6 +13,7 @@ import pytest
 import lambdasim as ls
 from lambdasim.results import series
 from lambdasim.results.ages import ecdf, event_ages
+from lambdasim.results.outcomes import destinations
 
 
 def constant(seconds):
@@ -178,3 +180,30 @@ def test_event_ages_and_their_cdf(throttled):
     x, y = ecdf(np.arange(10_001.0))
     assert x.size == 2001 and x[0] == 0 and x[-1] == 10_000
     assert ecdf(pd.Series([], dtype=float))[0].size == 0
+
+
+def test_where_the_events_went_one_row_per_combination_of_deliveries():
+    failed_q = "arn:aws:sqs:us-east-1:123456789012:orders-failed"
+    dlq = "arn:aws:sqs:us-east-1:123456789012:orders-dlq"
+    # Events at 0, 1, 20 and 30 s; every attempt fails until 5 s and is not retried; the DLQ is
+    # down until 1.5 s; the run stops at 30.5 s with the last event still running.
+    events = {"function": "orders", "arrivals": "events", "events": [{"at_s": t} for t in (0, 1, 20, 30)]}
+    result = ls.run(scenario(
+        horizon_s=30.5, targets={dlq: {"unavailable": [{"start_s": 0, "end_s": 1.5}]}},
+        function={"ReservedConcurrentExecutions": None, "duration": constant(1),
+                  "failures": {"outages": [{"start_s": 0, "end_s": 5}]},
+                  "EventInvokeConfig": {"MaximumRetryAttempts": 0,
+                                        "DestinationConfig": {"OnFailure": {"Destination": failed_q}}},
+                  "DeadLetterConfig": {"TargetArn": dlq}},
+        workloads=[events]))
+    table = destinations(result.events, result.deliveries)
+    assert table.to_dict("records") == [
+        {"deliveries": (), "resolved": "succeeded", "events": 1},
+        {"deliveries": (), "resolved": "pending", "events": 1},
+        {"deliveries": (("on_failure", failed_q, True), ("dlq", dlq, False)), "resolved": "failed",
+         "events": 1},
+        {"deliveries": (("on_failure", failed_q, True), ("dlq", dlq, True)), "resolved": "failed",
+         "events": 1},
+    ]
+    assert destinations(result.events, None)["events"].tolist() == [1, 2, 1]  # no deliveries: by fate only
+    assert destinations(result.events.iloc[:0], result.deliveries.iloc[:0]).empty
