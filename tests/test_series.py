@@ -1,5 +1,5 @@
 """Numbers the charts draw, from the record frames: time series (lambdasim.results.series) with
-exact steps at exact times, event ages (results.ages) and where events went (results.outcomes).
+exact steps at exact times, event ages (results.ages) and where events went (results.deliveries).
 
 Durations are constant and cold starts 0, so every change below happens at a known instant:
 a function with reserved concurrency 1 and 10-second executions receives a burst of three events
@@ -13,7 +13,7 @@ import pytest
 import lambdasim as ls
 from lambdasim.results import series
 from lambdasim.results.ages import ecdf, event_ages
-from lambdasim.results.outcomes import destinations
+from lambdasim.results.deliveries import delivery_combinations
 
 
 def constant(seconds):
@@ -196,7 +196,7 @@ def test_where_the_events_went_one_row_per_combination_of_deliveries():
                                         "DestinationConfig": {"OnFailure": {"Destination": failed_q}}},
                   "DeadLetterConfig": {"TargetArn": dlq}},
         workloads=[events]))
-    table = destinations(result.events, result.deliveries)
+    table = delivery_combinations(result.events, result.deliveries)
     assert table.to_dict("records") == [
         {"deliveries": (), "resolved": "succeeded", "events": 1},
         {"deliveries": (), "resolved": "pending", "events": 1},
@@ -205,5 +205,6 @@ def test_where_the_events_went_one_row_per_combination_of_deliveries():
         {"deliveries": (("on_failure", failed_q, True), ("dlq", dlq, True)), "resolved": "failed",
          "events": 1},
     ]
-    assert destinations(result.events, None)["events"].tolist() == [1, 2, 1]  # no deliveries: by fate only
-    assert destinations(result.events.iloc[:0], result.deliveries.iloc[:0]).empty
+    # With no deliveries table, the events are told apart by fate only.
+    assert delivery_combinations(result.events, None)["events"].tolist() == [1, 2, 1]
+    assert delivery_combinations(result.events.iloc[:0], result.deliveries.iloc[:0]).empty

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 
 from lambdasim.plots.style import FATE_LABELS, PALETTE, fate_colour, figure_and_axes, legend, target_name
 from lambdasim.records import FATES
-from lambdasim.results.outcomes import destinations
+from lambdasim.results.deliveries import delivery_combinations
 
 __all__ = ["outcomes", "draw_outcomes", "outcome_segments"]
 
@@ -53,9 +53,9 @@ def outcome_segments(result: Any) -> dict[str, list[dict]]:
 
 
 def _destinations(events: Any, deliveries: Any) -> list[dict]:
-    """One segment per way the events ended up (:func:`lambdasim.results.outcomes.destinations`):
+    """One segment per way the events ended up (:func:`~lambdasim.results.deliveries.delivery_combinations`):
     each combination of deliveries, then the events with none (succeeded or dropped), pending last."""
-    table = destinations(events, deliveries)
+    table = delivery_combinations(events, deliveries)
     combos: dict[tuple, dict[str, int]] = {}
     for used, resolved, n in table.itertuples(index=False):
         if resolved != "pending":

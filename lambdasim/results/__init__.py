@@ -1,4 +1,5 @@
-"""From records to numbers: DataFrames, the Result, metrics, series, ages, outcomes, cost and sweeps.
+"""From records to numbers: DataFrames, the Result, metrics, series, ages, deliveries, cost
+and sweeps.
 
 Nothing here draws: the charts in :mod:`lambdasim.plots` draw what these modules compute.
 """

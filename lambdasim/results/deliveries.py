@@ -1,5 +1,7 @@
 """Where the accepted events went: each combination of destination and DLQ deliveries, counted.
 
+(Named for the ``deliveries`` table it aggregates; "outcome" in lambdasim is an attempt's outcome.)
+
 A pure function of the ``events`` and ``deliveries`` frames; :func:`lambdasim.plots.outcomes`
 draws it as the "sent to" bar.
 """
@@ -11,14 +13,14 @@ import pandas as pd
 
 from lambdasim.records import FAILED_FATES
 
-__all__ = ["CHANNELS", "destinations"]
+__all__ = ["CHANNELS", "delivery_combinations"]
 
 #: Delivery channels, in the order a combination lists them.
 CHANNELS = ("on_success", "on_failure", "dlq")
 _COLUMNS = ["deliveries", "resolved", "events"]
 
 
-def destinations(events: pd.DataFrame, deliveries: pd.DataFrame | None) -> pd.DataFrame:
+def delivery_combinations(events: pd.DataFrame, deliveries: pd.DataFrame | None) -> pd.DataFrame:
     """How many events ended up each way: one row per combination of deliveries and kind of fate.
 
     Returns
