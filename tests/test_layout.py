@@ -79,7 +79,11 @@ def test_no_module_is_shadowed_by_a_function_of_the_same_name():
 
     import lambdasim as ls
 
-    for info in pkgutil.iter_modules(ls.__path__):
-        value = getattr(ls, info.name, None)
-        if value is not None:
-            assert value is importlib.import_module(f"lambdasim.{info.name}"), info.name
+    for package in (ls, ls.plots, ls.results, ls.aws, ls.engine, ls.model, ls.records, ls.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name == "__main__":
+                continue
+            value = getattr(package, info.name, None)
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            if value is not None:
+                assert value is module, f"{package.__name__}.{info.name} is shadowed by {value!r}"

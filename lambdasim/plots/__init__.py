@@ -19,14 +19,14 @@ palette (:data:`PALETTE`, Okabe–Ito) colours outcomes and fates in every chart
 draws come from :mod:`lambdasim.results` (``series``, ``ages``, ``metrics``); the charts only draw.
 """
 
-from lambdasim.plots.ages import event_age
-from lambdasim.plots.compare import compare
+from lambdasim.plots.age_chart import event_age
+from lambdasim.plots.compare_chart import compare
 from lambdasim.plots.export import caption_for, export_run, save_figure
-from lambdasim.plots.load import cloudwatch, concurrency, cost
-from lambdasim.plots.outcomes import outcomes
-from lambdasim.plots.states import states
+from lambdasim.plots.load_charts import cloudwatch, concurrency, cost
+from lambdasim.plots.outcomes_chart import outcomes
+from lambdasim.plots.states_chart import states
 from lambdasim.plots.style import PALETTE
-from lambdasim.plots.timeline import select_events, timeline
+from lambdasim.plots.timeline_chart import select_events, timeline
 
 
 def _show_figures_in_notebooks() -> None:

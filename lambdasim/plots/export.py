@@ -26,11 +26,11 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-from lambdasim.plots.ages import event_age
-from lambdasim.plots.load import concurrency
-from lambdasim.plots.outcomes import outcomes
+from lambdasim.plots.age_chart import event_age
+from lambdasim.plots.load_charts import concurrency
+from lambdasim.plots.outcomes_chart import outcomes
 from lambdasim.plots.style import format_duration
-from lambdasim.plots.timeline import timeline
+from lambdasim.plots.timeline_chart import timeline
 
 __all__ = ["FORMATS", "CHARTS", "TABLES", "save_figure", "caption_for", "export_run"]
 

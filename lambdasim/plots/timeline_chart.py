@@ -89,7 +89,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
     """
     chosen = select_events(result, events, first, sample, fate, seed)
     if len(chosen) > max_rows:
-        from lambdasim.plots.states import states
+        from lambdasim.plots.states_chart import states
 
         return states(result, chosen, ax=ax)
     n = len(chosen)
