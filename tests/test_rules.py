@@ -254,3 +254,17 @@ def test_replayed_calls_meet_the_clients_name_rules():
                   "FunctionName": "orders", "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}})]
     config = scenario_from_calls(calls, base=base).functions["orders"].event_invoke_config
     assert config == ls.EventInvokeConfig(0, 21_600, ls.DestinationConfig(on_failure=QUEUE))
+
+
+def test_replaying_calls_imports_no_handler_and_keeps_the_bases():
+    from lambdasim.aws import scenario_from_calls
+
+    base = ls.Scenario(functions={"orders": ls.FunctionConfig(handler="not_installed.anywhere:handle"),
+                                  "gone": ls.FunctionConfig(handler="not_installed.anywhere:handle")})
+    calls = [("update_function_configuration", {"FunctionName": "orders", "Timeout": 30}),
+             ("delete_function", {"FunctionName": "gone"}),
+             ("create_function", {"FunctionName": "gone", "Role": "arn:aws:iam::123456789012:role/r",
+                                  "Code": {"ZipFile": b"x"}})]
+    functions = scenario_from_calls(calls, base=base).functions
+    assert functions["orders"] == ls.FunctionConfig(timeout_s=30, handler="not_installed.anywhere:handle")
+    assert functions["gone"] == ls.FunctionConfig()

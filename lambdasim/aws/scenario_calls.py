@@ -100,7 +100,11 @@ def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None
     without it the calls must create the functions.
     """
     start = base if base is not None else Scenario(functions={_PLACEHOLDER: FunctionConfig()})
-    sim = Model(dataclasses.replace(start, workloads=()))
+    # Handlers are set aside (a replay imports no user code) and given back to the functions that
+    # keep them: those of the base that the calls neither delete nor create anew.
+    handlers = {name: c.handler for name, c in start.functions.items() if c.handler is not None}
+    quiet = {name: dataclasses.replace(c, handler=None) for name, c in start.functions.items()}
+    sim = Model(dataclasses.replace(start, functions=quiet, workloads=()))
     if base is None:
         sim.delete_function(_PLACEHOLDER)
     client = LambdaClient(sim)
@@ -118,20 +122,24 @@ def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None
         try:
             validate_request(method, params)
             if method not in _READS:
-                _only_latest(method, params, account)
+                name = _only_latest(method, params, account)
                 client.serve(OPERATIONS[method], params)
+                if method in ("create_function", "delete_function"):
+                    handlers.pop(name, None)
         except ParamValidationError as error:
             raise ParamValidationError(report=f"{where} {method}: {error.kwargs['report']}") from None
         except errors.LambdaError as error:
             raise type(error)(f"{where} {method}: {error.message}", **error.fields) from None
-    functions = {name: _function_config(sim, name) for name in sim.function_names()}
+    functions = {name: dataclasses.replace(_function_config(sim, name), handler=handlers.get(name))
+                 for name in sim.function_names()}
     if base is not None:
         return dataclasses.replace(base, functions=functions)
     return Scenario(functions=functions, account=account)
 
 
-def _only_latest(method: str, p: dict, account: Account) -> None:
-    """Refuse what a Scenario cannot hold: versions, aliases, invokes and qualified names."""
+def _only_latest(method: str, p: dict, account: Account) -> str:
+    """The function a call changes; what a Scenario cannot hold (versions, aliases, invokes and
+    qualified names) is refused."""
     if method in ("publish_version", "create_alias", "invoke"):
         raise errors.InvalidParameterValueException(
             "a Scenario holds each function's $LATEST settings only: versions, aliases and invokes are "
@@ -141,6 +149,7 @@ def _only_latest(method: str, p: dict, account: Account) -> None:
         arn = rules.function_arn(account.region, account.account_id, name, qualifier)
         raise errors.InvalidParameterValueException(
             f"a Scenario holds each function's $LATEST settings only, not those of {arn}")
+    return name
 
 
 def _function_config(sim: Any, name: str) -> FunctionConfig:
