@@ -61,6 +61,7 @@ MESSAGES = [
     "bytes for the Invoke operation",
     "bytes for the InvokeAsync operation",
     "is not valid; allowed: an alias name, not a version",
+    "Function not found: ",
 ]
 
 
@@ -268,3 +269,9 @@ def test_replaying_calls_imports_no_handler_and_keeps_the_bases():
     functions = scenario_from_calls(calls, base=base).functions
     assert functions["orders"] == ls.FunctionConfig(timeout_s=30, handler="not_installed.anywhere:handle")
     assert functions["gone"] == ls.FunctionConfig()
+
+
+def test_function_not_found():
+    error = rules.function_not_found(ARN + ":7", function="orders")
+    assert isinstance(error, ResourceNotFoundException)
+    assert (error.message, error.fields) == (f"Function not found: {ARN}:7", {"function": "orders"})

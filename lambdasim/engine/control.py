@@ -46,12 +46,10 @@ class ControlMixin:
     def _function(self, name: str, qualifier: str | None = None) -> LiveFunction:
         fn = self.functions.get(name)
         if fn is None:
-            raise ResourceNotFoundException(
-                f"Function not found: {self.scenario.function_arn(name, qualifier)}", function=name)
+            raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name)
         if qualifier not in (None, LATEST) and qualifier not in fn.versions and qualifier not in fn.aliases:
-            raise ResourceNotFoundException(
-                f"Function not found: {self.scenario.function_arn(name, qualifier)}", function=name,
-                qualifier=qualifier)
+            raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name,
+                                           qualifier=qualifier)
         return fn
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[LiveFunction, str]:
@@ -128,8 +126,7 @@ class ControlMixin:
                 f"Alias already exists: {self.scenario.function_arn(name, alias)}")
         rules.check_alias_name(alias)
         if version != LATEST and version not in fn.versions:
-            raise ResourceNotFoundException(
-                f"Function not found: {self.scenario.function_arn(name, version)}")
+            raise rules.function_not_found(self.scenario.function_arn(name, version))
         fn.aliases[alias] = version
 
     def aliases(self, name: str) -> dict[str, str]:

@@ -30,6 +30,7 @@ from lambdasim.model.rules import (
     ON_FAILURE_SERVICES,
     ON_SUCCESS_SERVICES,
     TIMEOUT_S,
+    service_of,
 )
 from lambdasim.model.validation import check_field, check_instance, check_str, read, sub, write
 
@@ -39,7 +40,7 @@ __all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig"]
 def _arn(value: Any, path: str, services: tuple[str, ...], what: str) -> None:
     """Check an optional ARN of one of ``services`` (``arn:aws:<service>:<region>:<account>:...``)."""
     allowed = f"None or {what}"
-    if value is not None and check_str(value, path, ARN_PATTERN, allowed).split(":")[2] not in services:
+    if value is not None and service_of(check_str(value, path, ARN_PATTERN, allowed)) not in services:
         raise invalid_value(path, value, allowed)
 
 

@@ -28,8 +28,8 @@ __all__ = [
     "DEFAULT_CONCURRENT_EXECUTIONS", "UNRESERVED_MINIMUM", "SCALING_BURST", "SCALING_REFILL_PER_S",
     "SYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMIT", "LEGACY_ASYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMITS",
     "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "MEMORY_MB", "ARCHITECTURES",
-    "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS",
-    "function_arn", "parse_function", "check_account", "unqualified_arn", "service_of", "is_own_destination",
+    "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS", "function_arn", "parse_function",
+    "function_not_found", "check_account", "unqualified_arn", "service_of", "is_own_destination",
     "check_not_own_destination", "check_destination_services", "check_some_setting", "unreserved_floor",
     "reservation_message", "check_reservation", "check_sync_payload", "check_async_payload",
     "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
@@ -123,12 +123,17 @@ def parse_function(function: str, qualifier: str | None = None) -> tuple[str, st
     return name, (qualifier or suffix or None)
 
 
+def function_not_found(arn: str, **fields: Any) -> ResourceNotFoundException:
+    """AWS's error for a function, version or alias that does not exist."""
+    return ResourceNotFoundException(f"Function not found: {arn}", **fields)
+
+
 def check_account(function: str, region: str, account_id: str) -> None:
     """Raise ``ResourceNotFoundException`` when an ARN or partial ARN names another account or Region."""
     if ":function:" in function:
         head = function.split(":function:", 1)[0].split(":")
         if head[-1] != account_id or (head[-2] if len(head) >= 2 else region) != region:
-            raise ResourceNotFoundException(f"Function not found: {function}")
+            raise function_not_found(function)
 
 
 def unqualified_arn(arn: str) -> str:

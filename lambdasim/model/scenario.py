@@ -31,6 +31,7 @@ from lambdasim.model.rules import (
     function_arn,
     is_own_destination,
     reservation_message,
+    service_of,
     unreserved_floor,
 )
 from lambdasim.model.validation import (
@@ -279,7 +280,7 @@ def _targets(targets: Any) -> dict:
     for arn, behaviour in targets.items():
         field = f"targets.{arn}"
         check_str(arn, field, ARN_PATTERN, "a destination ARN")
-        topic = arn.split(":")[2] == "sns"
+        topic = service_of(arn) == "sns"
         keys = ["unavailable", "subscriptions", "raw_message_delivery"] if topic else ["unavailable"]
         given = check_keys(behaviour, field, keys)
         path = f"{field}.unavailable"
