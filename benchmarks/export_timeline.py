@@ -7,7 +7,7 @@ connectors, fate markers). The simulation runs once, outside the timing.
 
 Timed, each the median of ``--rounds`` rounds (alternating, so machine noise hits both alike):
 
-- lambdasim: ``timeline(result)`` then ``export(fig, "timeline.png", dpi=150, caption=...)``;
+- lambdasim: ``timeline(result)`` then ``save_figure(fig, "timeline.png", dpi=150, caption=...)``;
 - baseline: a Figure of the same size, one ``barh`` call drawing 200 bars, saved at the same dpi.
 
     python benchmarks/export_timeline.py              # 7 rounds
@@ -47,12 +47,12 @@ def scenario():
 
 def lambdasim_round(result, path: Path) -> tuple[float, float]:
     """Seconds to draw the timeline and to export it (with its caption)."""
-    from lambdasim.plots import caption_for, export, timeline
+    from lambdasim.plots import caption_for, save_figure, timeline
 
     start = time.perf_counter()
     fig = timeline(result)
     drawn = time.perf_counter()
-    export(fig, path, dpi=150, caption=caption_for(result))
+    save_figure(fig, path, dpi=150, caption=caption_for(result))
     return drawn - start, time.perf_counter() - drawn
 
 

@@ -47,8 +47,8 @@ _LAZY = {
     "sweep": ("lambdasim.results", "sweep"),
     "replicate": ("lambdasim.results", "replicate"),
     "confidence": ("lambdasim.results", "confidence"),
-    "export": ("lambdasim.plots", "export"),
-    "export_result": ("lambdasim.plots", "export_result"),
+    "save_figure": ("lambdasim.plots", "save_figure"),
+    "export_run": ("lambdasim.plots", "export_run"),
     "mock_aws": ("lambdasim.aws.mock", "mock_aws"),
     "LambdaClient": ("lambdasim.aws.client", "LambdaClient"),
 }

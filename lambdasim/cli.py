@@ -66,9 +66,9 @@ def _run(args: argparse.Namespace) -> int:
     print()
     print(summary_table(result.summary()))
     if args.export:
-        from lambdasim.plots import export_result
+        from lambdasim.plots import export_run
 
-        paths = export_result(result, args.export)
+        paths = export_run(result, args.export)
         print()
         print(f"wrote {len(paths)} files to {args.export}:")
         for path in paths:
@@ -78,14 +78,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _figures(args: argparse.Namespace) -> int:
     import lambdasim as ls
-    from lambdasim.plots import caption_for, export, timeline
+    from lambdasim.plots import caption_for, save_figure, timeline
 
     if not README_SCENARIO.exists():
         print(f"error: {README_SCENARIO} not found (figures needs the repository's data/ folder)",
               file=sys.stderr)
         return 2
     result = ls.run(ls.Scenario.from_yaml(README_SCENARIO))
-    path = export(timeline(result), Path(args.folder) / "timeline.png", dpi=150, caption=caption_for(result))
+    path = save_figure(timeline(result), Path(args.folder) / "timeline.png", dpi=150,
+                       caption=caption_for(result))
     print(f"wrote {path}")
     return 0
 

@@ -47,8 +47,9 @@ def test_simpy_loads_with_the_engine_not_with_the_description():
 def test_star_import_patches_nothing_and_draws_nothing():
     loaded = _modules_after("from lambdasim import *")
     assert loaded & {"matplotlib", "botocore", "boto3", "ipywidgets"} == set()
-    code = ("import botocore.endpoint as e; before = e.Endpoint._send; from lambdasim import *; "
-            "import botocore.endpoint as e2; print(e2.Endpoint._send is before)")
+    # The boto3 hook (lambdasim.aws.mock) wraps Session.create_client when imported: only ls.mock_aws may.
+    code = ("import botocore.session as s; before = s.Session.create_client; from lambdasim import *; "
+            "import lambdasim; lambdasim.aws; print(s.Session.create_client is before)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
 
@@ -78,7 +79,11 @@ def test_no_module_is_shadowed_by_a_function_of_the_same_name():
 
     import lambdasim as ls
 
-    for info in pkgutil.iter_modules(ls.__path__):
-        value = getattr(ls, info.name, None)
-        if value is not None:
-            assert value is importlib.import_module(f"lambdasim.{info.name}"), info.name
+    for package in (ls, ls.plots, ls.results, ls.aws, ls.engine, ls.model, ls.records, ls.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name == "__main__":
+                continue
+            value = getattr(package, info.name, None)
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            if value is not None:
+                assert value is module, f"{package.__name__}.{info.name} is shadowed by {value!r}"

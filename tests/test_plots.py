@@ -25,8 +25,8 @@ from lambdasim.model.dists import Constant
 from lambdasim.model.failures import FailureModel, Outage
 from lambdasim.model.scenario import QueueSettings
 from lambdasim.model.workloads import Burst, Events, ScheduledEvent
-from lambdasim.plots.states import state_counts
 from lambdasim.plots.style import OKABE_ITO, apply_time_axis, format_duration, time_unit
+from lambdasim.results.series import state_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 THROTTLING = ROOT / "data" / "scenarios" / "throttling.yaml"
@@ -209,7 +209,7 @@ def test_more_events_than_max_rows_give_the_aggregated_view():
     fig = lp.timeline(result, max_rows=10)
     assert "Events by state" in fig.axes[0].get_title(loc="left")
     assert {"state:queued", "state:running", "state:succeeded", "state:pending"} <= gids(fig)
-    times, counts = state_counts(result)
+    times, counts = state_counts(result.attempts, result.events)
     total = sum(counts[s] for s in ("queued", "retry_wait", "running", "succeeded", "failed"))
     accepted = np.searchsorted(np.sort(result.events["enqueued_at"]), times, side="right")
     assert (total == accepted).all()
@@ -342,14 +342,14 @@ def test_dense_concurrency_is_drawn_as_peak_and_mean():
     assert "in_flight:orders:mean" in gids(fig)  # 6,000 changes: peak and mean per period, not a line
 
 
-def test_metrics_one_panel_per_name_and_bad_names_refused(throttling):
-    fig = lp.metrics(throttling, ["Invocations", "Throttles", "Duration:p99"], period_s=10)
+def test_cloudwatch_one_panel_per_name_and_bad_names_refused(throttling):
+    fig = lp.cloudwatch(throttling, ["Invocations", "Throttles", "Duration:p99"], period_s=10)
     assert len(fig.axes) == 3
     throttles = artist(fig, "metric:Throttles:Sum:orders")
     assert np.nansum(throttles.get_data().values) == 53
     assert "metric:Duration:p99:orders" in gids(fig)
     with pytest.raises(ValueError, match="Duration:p99"):
-        lp.metrics(throttling, ["Duration:p42"])
+        lp.cloudwatch(throttling, ["Duration:p42"])
 
 
 def test_cost_bars_per_function(throttling):
@@ -379,7 +379,7 @@ def test_two_functions_get_a_line_each_and_named_rows():
 
 def test_a_run_without_events_still_charts(tmp_path):
     result = ls.run(one_function([]))
-    paths = lp.export_result(result, tmp_path)
+    paths = lp.export_run(result, tmp_path)
     assert len(paths) == 12 and all(p.stat().st_size for p in paths if p.suffix != ".csv")
     assert "no events to show" in [t.get_text() for t in lp.timeline(result).axes[0].texts]
 
@@ -421,16 +421,16 @@ def test_compare_refuses_bad_kinds_and_labels(two_configs):
         lp.compare(two_configs + two_configs[:1], ["a", "b"])
 
 
-# -- export -------------------------------------------------------------------------------------------
+# -- save_figure and export_run ---------------------------------------------------------------------
 
 
-def test_export_png_svg_pdf_by_extension(throttling, tmp_path):
+def test_save_figure_png_svg_pdf_by_extension(throttling, tmp_path):
     fig = lp.timeline(throttling)
     n_texts = len(fig.texts)
     caption = lp.caption_for(throttling)
-    png = lp.export(fig, tmp_path / "t.png", dpi=80, caption=caption)
-    svg = lp.export(fig, tmp_path / "sub" / "t.svg")
-    pdf = lp.export(fig, tmp_path / "t.PDF")
+    png = lp.save_figure(fig, tmp_path / "t.png", dpi=80, caption=caption)
+    svg = lp.save_figure(fig, tmp_path / "sub" / "t.svg")
+    pdf = lp.save_figure(fig, tmp_path / "t.PDF")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     image = matplotlib.image.imread(png)
     assert image.ndim == 3 and image.shape[0] > 200 and image.std() > 0.05  # not blank
@@ -438,14 +438,14 @@ def test_export_png_svg_pdf_by_extension(throttling, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert min(p.stat().st_size for p in (png, svg, pdf)) > 10_000
     assert len(fig.texts) == n_texts  # the caption does not stay on the figure
-    bigger = lp.export(fig, tmp_path / "t2.png", dpi=160)
+    bigger = lp.save_figure(fig, tmp_path / "t2.png", dpi=160)
     assert matplotlib.image.imread(bigger).shape[0] > image.shape[0]
 
 
 def test_caption_makes_the_image_taller_and_names_the_configuration(throttling, tmp_path):
     fig = lp.outcomes(throttling)
-    plain = matplotlib.image.imread(lp.export(fig, tmp_path / "a.png", dpi=60))
-    captioned = matplotlib.image.imread(lp.export(fig, tmp_path / "b.png", dpi=60, caption="x\ny"))
+    plain = matplotlib.image.imread(lp.save_figure(fig, tmp_path / "a.png", dpi=60))
+    captioned = matplotlib.image.imread(lp.save_figure(fig, tmp_path / "b.png", dpi=60, caption="x\ny"))
     assert captioned.shape[0] > plain.shape[0]
     caption = lp.caption_for(throttling)
     for part in ("orders: retries 2", "max age 60 s", "reserved concurrency 1", "dispatch aws", "seed 1"):
@@ -453,15 +453,15 @@ def test_caption_makes_the_image_taller_and_names_the_configuration(throttling, 
 
 
 @pytest.mark.parametrize("name", ["chart.jpg", "chart", "chart.png.txt"])
-def test_export_refuses_unknown_extensions(throttling, tmp_path, name):
+def test_save_figure_refuses_unknown_extensions(throttling, tmp_path, name):
     with pytest.raises(ValueError, match=r"\.png, \.svg, \.pdf") as error:
-        lp.export(lp.outcomes(throttling), tmp_path / name)
+        lp.save_figure(lp.outcomes(throttling), tmp_path / name)
     assert Path(name).suffix or "(none)" in str(error.value)
     assert not (tmp_path / name).exists()
 
 
-def test_export_result_writes_the_chart_set_and_the_tables(throttling, tmp_path):
-    paths = lp.export_result(throttling, tmp_path / "run")
+def test_export_run_writes_the_chart_set_and_the_tables(throttling, tmp_path):
+    paths = lp.export_run(throttling, tmp_path / "run")
     names = [p.name for p in paths]
     for stem in ("timeline", "outcomes", "event_age", "concurrency"):
         assert f"{stem}.png" in names and f"{stem}.svg" in names

@@ -12,7 +12,7 @@ import lambdasim as ls
 from lambdasim.model.errors import InvalidParameterValueException
 from lambdasim.model.failures import FailureModel
 from lambdasim.model.workloads import Poisson
-from lambdasim.results.sweeps import confidence, replicate, seeds_for, summary_metrics, sweep, t_quantile
+from lambdasim.results.sweeps import confidence, replicate, seeds_for, summary_with_cost, sweep, t_quantile
 
 RESERVED = "functions.orders.reserved_concurrency"
 RETRIES = "functions.orders.event_invoke_config.maximum_retry_attempts"
@@ -126,18 +126,18 @@ def test_replicate_is_deterministic_and_starts_with_the_scenario_itself():
     assert frame["seed"].tolist() == seeds_for(scenario, 4)
     assert {"accepted", "succeeded", "event_age_p99_s", "cost_usd"} <= set(frame.columns)
     pd.testing.assert_frame_equal(frame, replicate(scenario, n=4))
-    first = summary_metrics(ls.run(scenario))
+    first = summary_with_cost(ls.run(scenario))
     assert frame.iloc[0][list(first)].tolist() == pytest.approx(list(first.values()), nan_ok=True)
     assert frame["accepted"].nunique() > 1  # the replications differ
     assert frame["cost_usd"].gt(0).all()
 
 
 def test_replicate_with_explicit_seeds():
-    frame = replicate(tiny(), seeds=[11, np.uint32(12)], metrics=settings)
+    frame = replicate(tiny(), seeds=[11, np.uint32(12)], measure=settings)
     assert frame["seed"].tolist() == frame["seed_used"].tolist() == [11, 12]
     assert frame.attrs["overrides"] == []
     with pytest.raises(InvalidParameterValueException, match="seed"):
-        replicate(tiny(), seeds=[1.5], metrics=settings)
+        replicate(tiny(), seeds=[1.5], measure=settings)
 
 
 # -- sweeps -------------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_replicate_with_explicit_seeds():
 def test_sweep_is_the_product_of_the_overrides():
     scenario = tiny()
     grid = {RESERVED: [1, 4, None], RETRIES: [0, 2]}
-    frame = sweep(scenario, grid, replications=2, metrics=settings)
+    frame = sweep(scenario, grid, replications=2, measure=settings)
     assert len(frame) == 3 * 2 * 2
     assert list(frame.columns) == [RESERVED, RETRIES, "replication", "seed", "seed_used", "reserved_used",
                                    "retries_used", "succeeded"]
@@ -175,16 +175,16 @@ def test_sweep_refuses_bad_grids_before_running_anything():
 
     scenario = tiny()
     with pytest.raises(InvalidParameterValueException, match="functions.orders.no_such_field"):
-        sweep(scenario, {RETRIES: [0, 1], "functions.orders.no_such_field": [1]}, metrics=explode)
+        sweep(scenario, {RETRIES: [0, 1], "functions.orders.no_such_field": [1]}, measure=explode)
     with pytest.raises(InvalidParameterValueException, match="maximum_retry_attempts"):
-        sweep(scenario, {RETRIES: [0, 7]}, metrics=explode)
+        sweep(scenario, {RETRIES: [0, 7]}, measure=explode)
     for grid in ({RETRIES: "012"}, {RETRIES: []}, {"seed": [1, 2]}, {RETRIES: 2}):
         with pytest.raises(ValueError):
-            sweep(scenario, grid, metrics=explode)
+            sweep(scenario, grid, measure=explode)
     with pytest.raises(ValueError, match="replications"):
-        sweep(scenario, {RETRIES: [0]}, replications=0, metrics=explode)
+        sweep(scenario, {RETRIES: [0]}, replications=0, measure=explode)
     with pytest.raises(TypeError, match="executor"):
-        sweep(scenario, {RETRIES: [0]}, executor=object(), metrics=explode)
+        sweep(scenario, {RETRIES: [0]}, executor=object(), measure=explode)
 
 
 def test_a_process_pool_gives_the_same_frame():

@@ -1,6 +1,18 @@
 """The AWS-facing layer: the boto3-shaped client, its wire protocol, the boto3 hook and the
 translation between scenarios and API calls. Imports botocore; nothing below it does.
 
+Modules, top down (each imports only those below it; AWS's rules themselves are
+:mod:`lambdasim.model.rules`):
+
+- ``mock`` (real boto3 answered in process) and ``scenario_calls`` (scenario ⇄ API calls);
+- ``client``: :class:`LambdaClient`, boto3's methods and the request pipeline (validate, dispatch,
+  answer);
+- the operations: ``invoke``, ``event_invoke_configs``, ``functions`` (functions, versions,
+  aliases) and ``concurrency`` (reserved concurrency, account settings);
+- ``service``: what the service keeps beside a simulation, and how a request names a function;
+- ``wire`` (rest-json out and back), ``validation`` (the service model's constraints),
+  ``exceptions`` (ClientError classes), ``service_model`` (botocore's Lambda model).
+
     import lambdasim as ls
     ls.aws.scenario_to_cli(scenario)            # the `aws lambda …` commands of a scenario
     ls.aws.scenario_to_boto3_calls(scenario)    # the same as (method, params) boto3 calls

@@ -46,7 +46,7 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 
 from lambdasim.aws.client import LambdaClient
-from lambdasim.aws.wire import OPERATIONS, service_model
+from lambdasim.aws.service_model import OPERATIONS, service_model
 from lambdasim.model import errors
 
 __all__ = ["mock_aws"]

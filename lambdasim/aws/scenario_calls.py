@@ -3,10 +3,11 @@
 :func:`scenario_to_boto3_calls` lists the boto3 calls that give each of a scenario's functions its
 settings (timeout, memory, dead-letter queue, reserved concurrency, event-invoke config);
 :func:`scenario_to_cli` prints the same calls as ``aws lambda …`` commands; and
-:func:`scenario_from_calls` builds a Scenario from such calls, checked against the Lambda service
-model as the client checks them. The functions themselves are assumed to exist in the account
-(their code, role and architecture come with the deployment package), so no ``create_function``
-is emitted; ``scenario_from_calls`` accepts ``create_function`` to add a function.
+:func:`scenario_from_calls` builds a Scenario from such calls by replaying them through the client
+on a simulation, so they meet the service model and AWS's rules exactly as boto3 calls do. The
+functions themselves are assumed to exist in the account (their code, role and architecture come
+with the deployment package), so no ``create_function`` is emitted; ``scenario_from_calls``
+accepts ``create_function`` to add a function.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from typing import Any
 from botocore import xform_name
 from botocore.exceptions import ParamValidationError
 
-from lambdasim.aws.function_calls import config_changes
-from lambdasim.aws.wire import OPERATIONS, validate_request
-from lambdasim.model import errors
+from lambdasim.aws.client import LambdaClient
+from lambdasim.aws.service_model import OPERATIONS
+from lambdasim.aws.validation import validate_request
+from lambdasim.engine import Model
+from lambdasim.model import errors, rules
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
 from lambdasim.model.scenario import Account, Scenario
 
 __all__ = ["scenario_to_boto3_calls", "scenario_to_cli", "scenario_from_calls"]
 
-LATEST = "$LATEST"
+#: The function a simulation without a ``base`` starts with (a Scenario needs one); deleted at once.
+_PLACEHOLDER = "lambdasim-placeholder"
 #: Calls that only read: ``scenario_from_calls`` passes over them.
 _READS = {"get_function_event_invoke_config", "list_function_event_invoke_configs",
           "get_function_concurrency", "get_account_settings", "get_function_configuration"}
@@ -84,18 +88,27 @@ def scenario_to_cli(scenario: Scenario) -> list[str]:
 def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None = None) -> Scenario:
     """A Scenario configured by boto3 Lambda calls ``(method, kwargs)``, applied in order to ``base``.
 
-    Each call is validated against the service model (``ParamValidationError`` /
-    ``ValidationException``, as the client raises them) and applied with AWS's semantics: Put
-    replaces an event-invoke config, Update merges into an existing one (else
-    ``ResourceNotFoundException``), at least 100 concurrency stays unreserved. Read-only calls are
-    passed over. A Scenario holds each function's ``$LATEST`` settings only, so qualified names,
-    ``publish_version``, ``create_alias`` and ``invoke`` are refused. ``base`` gives the functions
-    to start from and everything else (account, workloads, targets, seed); without it the calls
-    must create the functions.
+    The calls are replayed through a :class:`~lambdasim.aws.client.LambdaClient` on a fresh
+    simulation of ``base``, so each is checked and applied by the code that answers boto3: the
+    service model (``ParamValidationError`` / ``ValidationException``) and AWS's rules
+    (:mod:`lambdasim.model.rules`: Put replaces an event-invoke config, Update merges into an
+    existing one, else ``ResourceNotFoundException``; at least 100 concurrency stays unreserved;
+    ...). The scenario is then read back from the simulation's functions. Read-only calls are
+    checked and passed over. A Scenario holds each function's ``$LATEST`` settings only, so
+    qualified names, ``publish_version``, ``create_alias`` and ``invoke`` are refused. ``base``
+    gives the functions to start from and everything else (account, workloads, targets, seed);
+    without it the calls must create the functions.
     """
-    account = base.account if base is not None else Account()
-    functions: dict[str, FunctionConfig] = dict(base.functions) if base is not None else {}
-    configured = {name for name, c in functions.items() if c.event_invoke_config != EventInvokeConfig()}
+    start = base if base is not None else Scenario(functions={_PLACEHOLDER: FunctionConfig()})
+    # Handlers are set aside (a replay imports no user code) and given back to the functions that
+    # keep them: those of the base that the calls neither delete nor create anew.
+    handlers = {name: c.handler for name, c in start.functions.items() if c.handler is not None}
+    quiet = {name: dataclasses.replace(c, handler=None) for name, c in start.functions.items()}
+    sim = Model(dataclasses.replace(start, functions=quiet, workloads=()))
+    if base is None:
+        sim.delete_function(_PLACEHOLDER)
+    client = LambdaClient(sim)
+    account = start.account
     for i, call in enumerate(calls):
         where = f"calls[{i}]"
         try:
@@ -105,93 +118,51 @@ def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None
         if method not in OPERATIONS:
             raise errors.invalid_value(f"{where}.method", method, "a boto3 Lambda method: "
                                        + ", ".join(sorted(OPERATIONS)))
+        params = dict(kwargs)
         try:
-            validate_request(method, dict(kwargs))
+            validate_request(method, params)
             if method not in _READS:
-                _apply(method, dict(kwargs), functions, configured, account)
+                name = _only_latest(method, params, account)
+                client.serve(OPERATIONS[method], params)
+                if method in ("create_function", "delete_function"):
+                    handlers.pop(name, None)
         except ParamValidationError as error:
             raise ParamValidationError(report=f"{where} {method}: {error.kwargs['report']}") from None
         except errors.LambdaError as error:
             raise type(error)(f"{where} {method}: {error.message}", **error.fields) from None
+    functions = {name: dataclasses.replace(_function_config(sim, name), handler=handlers.get(name))
+                 for name in sim.function_names()}
     if base is not None:
         return dataclasses.replace(base, functions=functions)
     return Scenario(functions=functions, account=account)
 
 
-def _apply(method: str, p: dict, functions: dict[str, FunctionConfig], configured: set[str],
-           account: Account) -> None:
-    """Apply one validated call to the functions, with the API's semantics."""
+def _only_latest(method: str, p: dict, account: Account) -> str:
+    """The function a call changes; what a Scenario cannot hold (versions, aliases, invokes and
+    qualified names) is refused."""
     if method in ("publish_version", "create_alias", "invoke"):
         raise errors.InvalidParameterValueException(
             "a Scenario holds each function's $LATEST settings only: versions, aliases and invokes are "
             "made with a client on a Simulation")
-    name, qualifier = _name(p["FunctionName"], p.get("Qualifier"))
-    arn = f"arn:aws:lambda:{account.region}:{account.account_id}:function:{name}"
-    if qualifier not in (None, LATEST):
+    name, qualifier = rules.parse_function(p["FunctionName"], p.get("Qualifier"))
+    if qualifier not in (None, rules.LATEST):
+        arn = rules.function_arn(account.region, account.account_id, name, qualifier)
         raise errors.InvalidParameterValueException(
-            f"a Scenario holds each function's $LATEST settings only, not those of {arn}:{qualifier}")
-    if method == "create_function":
-        if name in functions:
-            raise errors.ResourceConflictException(f"Function already exist: {name}")
-        functions[name] = FunctionConfig(**config_changes(p))
-        return
-    if name not in functions:
-        raise errors.ResourceNotFoundException(f"Function not found: {arn}")
-    config = functions[name]
-    if method in ("update_function_configuration", "update_function_code"):
-        functions[name] = dataclasses.replace(config, **config_changes(p))
-    elif method == "put_function_concurrency":
-        _check_unreserved(name, p["ReservedConcurrentExecutions"], functions, account)
-        reserved = p["ReservedConcurrentExecutions"]
-        functions[name] = dataclasses.replace(config, reserved_concurrency=reserved)
-    elif method == "delete_function_concurrency":
-        functions[name] = dataclasses.replace(config, reserved_concurrency=None)
-    elif method == "delete_function":
-        del functions[name]
-        configured.discard(name)
-    elif method.endswith("function_event_invoke_config"):
-        if method != "put_function_event_invoke_config" and name not in configured:
-            raise errors.ResourceNotFoundException(
-                f"The function {arn}:{LATEST} doesn't have an EventInvokeConfig")
-        if method == "delete_function_event_invoke_config":
-            functions[name] = dataclasses.replace(config, event_invoke_config=EventInvokeConfig())
-            configured.discard(name)
-            return
-        if all(p.get(k) is None for k in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds",
-                                          "DestinationConfig")):
-            raise errors.InvalidParameterValueException(
-                "You must specify at least one of error handling or destination setting.")
-        current = config.event_invoke_config if method.startswith("update") else EventInvokeConfig()
-        retries = p.get("MaximumRetryAttempts")
-        age = p.get("MaximumEventAgeInSeconds")
-        destinations = current.destination_config
-        if p.get("DestinationConfig") is not None:
-            destinations = DestinationConfig.from_dict(p["DestinationConfig"], "DestinationConfig")
-        targets = (destinations.on_success, destinations.on_failure)
-        if arn in (":".join(d.split(":")[:7]) for d in targets if d):
-            raise errors.InvalidParameterValueException(
-                "You can't specify the function as a destination for itself.")
-        functions[name] = dataclasses.replace(config, event_invoke_config=EventInvokeConfig(
-            current.maximum_retry_attempts if retries is None else retries,
-            current.maximum_event_age_s if age is None else age, destinations))
-        configured.add(name)
+            f"a Scenario holds each function's $LATEST settings only, not those of {arn}")
+    return name
 
 
-def _name(function: str, qualifier: str | None) -> tuple[str, str | None]:
-    """(name, qualifier) of a name, ARN, partial ARN or ``name:qualifier``."""
-    name = function.split(":function:", 1)[1] if ":function:" in function else function
-    name, _, suffix = name.partition(":")
-    if suffix and qualifier and suffix != qualifier:
-        raise errors.InvalidParameterValueException(
-            "The derived qualifier from the function name does not match the specified qualifier.")
-    return name, qualifier or suffix or None
-
-
-def _check_unreserved(name: str, reserved: int, functions: dict[str, FunctionConfig],
-                      account: Account) -> None:
-    floor = min(100, account.concurrent_executions)
-    others = sum(c.reserved_concurrency or 0 for n, c in functions.items() if n != name)
-    if others + reserved > account.concurrent_executions - floor:
-        raise errors.InvalidParameterValueException(
-            "Specified ReservedConcurrentExecutions for function decreases account's "
-            f"UnreservedConcurrentExecution below its minimum value of [{floor}].")
+def _function_config(sim: Any, name: str) -> FunctionConfig:
+    """A simulated function's ``$LATEST`` settings as a Scenario holds them."""
+    reserved = sim.get_reserved_concurrency(name)
+    invoke_config = EventInvokeConfig()
+    if any(c["qualifier"] == rules.LATEST for c in sim.list_event_invoke_configs(name)):
+        current = sim.get_event_invoke_config(name)
+        invoke_config = EventInvokeConfig(
+            rules.DEFAULT_RETRY_ATTEMPTS if current["maximum_retry_attempts"] is None
+            else current["maximum_retry_attempts"],
+            rules.DEFAULT_EVENT_AGE_S if current["maximum_event_age_s"] is None
+            else current["maximum_event_age_s"],
+            DestinationConfig(current["on_success"], current["on_failure"]))
+    return dataclasses.replace(sim.function_config(name), reserved_concurrency=reserved,
+                               event_invoke_config=invoke_config)

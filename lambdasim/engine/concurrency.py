@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import deque
 
+from lambdasim.model.rules import SCALING_BURST, SCALING_REFILL_PER_S
+
 __all__ = ["Pool", "Environments", "SCALE_BURST", "SCALE_REFILL_PER_S", "THROTTLE_REASONS"]
 
 #: New execution environments a function may add at once, and how fast that allowance refills.
-SCALE_BURST = 1000.0
-SCALE_REFILL_PER_S = 100.0
+SCALE_BURST = SCALING_BURST
+SCALE_REFILL_PER_S = SCALING_REFILL_PER_S
 
 #: ``TooManyRequestsException.Reason`` for each way a dispatch is refused (botocore ThrottleReason).
 THROTTLE_REASONS = {

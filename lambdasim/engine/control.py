@@ -15,21 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from lambdasim.engine.concurrency import Pool
-from lambdasim.engine.live_function import LATEST, TIMEOUT, InvokeSettings, LiveFunction, payload_size
+from lambdasim.engine.live_function import TIMEOUT, InvokeSettings, LiveFunction, payload_size
+from lambdasim.model import rules
 from lambdasim.model.errors import (
     InvalidParameterValueException,
-    RequestTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
     TooManyRequestsException,
 )
+from lambdasim.model.rules import LATEST
 
-__all__ = ["ControlMixin", "SYNC_PAYLOAD_LIMIT"]
+__all__ = ["ControlMixin"]
 
-#: Synchronous request and response payloads are limited to 6 MB (spec §1.4).
-SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
-_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_UNRESERVED_MINIMUM = 100
+_NAME = re.compile(rules.FUNCTION_NAME_PATTERN)
 
 
 class ControlMixin:
@@ -40,24 +38,18 @@ class ControlMixin:
     def parse_function(self, function: str, qualifier: str | None = None) -> tuple[str, str | None]:
         """Split a name, ARN, partial ARN or ``name:qualifier`` into (name, qualifier or None).
 
-        A qualifier given both in the name and as ``qualifier`` must agree, as AWS requires.
+        A qualifier given both in the name and as ``qualifier`` must agree, as AWS requires
+        (:func:`lambdasim.model.rules.parse_function`).
         """
-        name = function.split(":function:", 1)[1] if ":function:" in function else function
-        name, _, suffix = name.partition(":")
-        if suffix and qualifier and suffix != qualifier:
-            raise InvalidParameterValueException(
-                "The derived qualifier from the function name does not match the specified qualifier.")
-        return name, (qualifier or suffix or None)
+        return rules.parse_function(function, qualifier)
 
     def _function(self, name: str, qualifier: str | None = None) -> LiveFunction:
         fn = self.functions.get(name)
         if fn is None:
-            raise ResourceNotFoundException(
-                f"Function not found: {self.scenario.function_arn(name, qualifier)}", function=name)
+            raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name)
         if qualifier not in (None, LATEST) and qualifier not in fn.versions and qualifier not in fn.aliases:
-            raise ResourceNotFoundException(
-                f"Function not found: {self.scenario.function_arn(name, qualifier)}", function=name,
-                qualifier=qualifier)
+            raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name,
+                                           qualifier=qualifier)
         return fn
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[LiveFunction, str]:
@@ -132,12 +124,9 @@ class ControlMixin:
         if alias in fn.aliases:
             raise ResourceConflictException(
                 f"Alias already exists: {self.scenario.function_arn(name, alias)}")
-        if re.fullmatch(r"\d+", alias) or alias == LATEST:
-            raise InvalidParameterValueException(
-                f"Name: {alias!r} is not valid; allowed: an alias name, not a version")
+        rules.check_alias_name(alias)
         if version != LATEST and version not in fn.versions:
-            raise ResourceNotFoundException(
-                f"Function not found: {self.scenario.function_arn(name, version)}")
+            raise rules.function_not_found(self.scenario.function_arn(name, version))
         fn.aliases[alias] = version
 
     def aliases(self, name: str) -> dict[str, str]:
@@ -153,10 +142,11 @@ class ControlMixin:
     def put_event_invoke_config(self, name: str, qualifier: str | None = None, **settings: Any) -> dict:
         """Set a qualifier's config, replacing any existing one: settings left out are removed.
 
-        (UpdateFunctionEventInvokeConfig is a get, a merge and a put: the client does the merge.)
+        (UpdateFunctionEventInvokeConfig is a get, a merge and a put: the client does the merge,
+        with :func:`lambdasim.model.rules.update_event_invoke_config`.)
         """
         fn = self._function(name, qualifier)
-        fn.settings[qualifier or LATEST] = self._settings(**settings)
+        fn.settings[qualifier or LATEST] = self._settings(self.scenario.function_arn(name), **settings)
         return self.get_event_invoke_config(name, qualifier)
 
     def get_event_invoke_config(self, name: str, qualifier: str | None = None) -> dict:
@@ -184,17 +174,18 @@ class ControlMixin:
             raise ResourceNotFoundException(f"The function {arn} doesn't have an EventInvokeConfig")
         return current
 
-    def _settings(self, maximum_retry_attempts: int | None = None, maximum_event_age_s: int | None = None,
-                  on_success: str | None = None, on_failure: str | None = None) -> InvokeSettings:
-        """Validated settings through the scenario's own config classes (same ranges, same messages)."""
+    def _settings(self, own_arn: str, maximum_retry_attempts: int | None = None,
+                  maximum_event_age_s: int | None = None, on_success: str | None = None,
+                  on_failure: str | None = None) -> InvokeSettings:
+        """Validated settings: AWS's rules, then the scenario's own config classes (same ranges,
+        same messages)."""
         from lambdasim.model.functions import DestinationConfig, EventInvokeConfig
 
-        if maximum_retry_attempts is None and maximum_event_age_s is None and on_success is None \
-                and on_failure is None:
-            raise InvalidParameterValueException(
-                "You must specify at least one of error handling or destination setting.")
-        EventInvokeConfig(2 if maximum_retry_attempts is None else maximum_retry_attempts,
-                          21600 if maximum_event_age_s is None else maximum_event_age_s,
+        rules.check_some_setting(maximum_retry_attempts, maximum_event_age_s, on_success, on_failure)
+        rules.check_not_own_destination(own_arn, on_success, on_failure)
+        retries, age = maximum_retry_attempts, maximum_event_age_s
+        EventInvokeConfig(rules.DEFAULT_RETRY_ATTEMPTS if retries is None else retries,
+                          rules.DEFAULT_EVENT_AGE_S if age is None else age,
                           DestinationConfig(on_success, on_failure))
         return InvokeSettings(maximum_retry_attempts, maximum_event_age_s, on_success, on_failure,
                               last_modified=self.env.now)
@@ -236,13 +227,8 @@ class ControlMixin:
             fn.reserved = False
 
     def _check_reservation(self, name: str, reserved: int) -> None:
-        limit = self.scenario.account.concurrent_executions
-        floor = min(_UNRESERVED_MINIMUM, limit)
         others = sum(f.pool.limit for n, f in self.functions.items() if f.reserved and n != name)
-        if others + reserved > limit - floor:
-            raise InvalidParameterValueException(
-                "Specified ReservedConcurrentExecutions for function decreases account's "
-                f"UnreservedConcurrentExecution below its minimum value of [{floor}].")
+        rules.check_reservation(reserved, others, self.scenario.account.concurrent_executions)
 
     def _move(self, fn: LiveFunction, pool: Pool) -> None:
         """Move a function to another pool, taking its executions in flight (and FIFO waiters) along."""
@@ -270,9 +256,7 @@ class ControlMixin:
         with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself).
         """
         fn, qualifier = self._resolve_target(function, qualifier)
-        if payload_size(payload) > SYNC_PAYLOAD_LIMIT:
-            raise RequestTooLargeException(
-                f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the Invoke operation")
+        rules.check_sync_payload(payload_size(payload))
         now = self.env.now
         request_id = self._sync_ids(len(self.sync_invocations))
         init, reason = self.queue.acquire(fn, now)

@@ -28,6 +28,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from lambdasim.model.rules import DESTINATION_MAX_BYTES
 from lambdasim.records import RequestIds
 
 __all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record"]
@@ -47,7 +48,7 @@ _NOWHERE = ("", "", "", False)
 _DLQ_ERROR_CODES = {"zero_reserved_concurrency": "429", "recursion_stopped": "400"}
 _TARGET_TYPES = {"sqs": "sqs", "sns": "sns", "lambda": "lambda", "events": "eventbridge", "s3": "s3"}
 #: Largest message each target type accepts (bytes); S3 objects are far larger than any record.
-MAX_BYTES = {"sqs": 1_048_576, "sns": 262_144, "eventbridge": 1_048_576, "lambda": 1_048_576, "s3": 5 * 2**30}
+MAX_BYTES = DESTINATION_MAX_BYTES
 
 
 def _json(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.failures import HANDLER_PATTERN, Failure
+from lambdasim.model.rules import LATEST
 from lambdasim.model.validation import check_str
 
 __all__ = ["LambdaContext", "load_handler", "call_handler"]
@@ -34,7 +35,7 @@ class LambdaContext:
     def __init__(self, request_id: str, function_name: str, qualifier: str | None, arn: str,
                  memory_mb: int, timeout_s: float, remaining_ms: Callable[[], float] | float | None = None,
                  log_stream_name: str | None = None) -> None:
-        version = qualifier if qualifier is not None and qualifier.isdigit() else "$LATEST"
+        version = qualifier if qualifier is not None and qualifier.isdigit() else LATEST
         self.aws_request_id = request_id
         self.function_name = function_name
         self.function_version = version

@@ -13,17 +13,16 @@ from lambdasim.engine.concurrency import Environments, Pool
 from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
-from lambdasim.model.functions import RECURSION_LIMIT
+from lambdasim.model.rules import DEFAULT_EVENT_AGE_S, DEFAULT_RETRY_ATTEMPTS, LATEST, RECURSION_LIMIT
 
 __all__ = [
-    "LiveFunction", "InvokeSettings", "payload_size", "LATEST", "SUCCESS", "ERROR", "TIMEOUT",
+    "LiveFunction", "InvokeSettings", "payload_size", "SUCCESS", "ERROR", "TIMEOUT",
     "TIMEOUT_ERROR_TYPE",
 ]
 
 # Codes of records.OUTCOMES, used on the hot path.
 SUCCESS, ERROR, TIMEOUT = 0, 1, 2
 TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
-LATEST = "$LATEST"
 
 
 def billed_ms(seconds: float) -> int:
@@ -72,11 +71,6 @@ class InvokeSettings:
         destinations = config.destination_config
         return cls(int(config.maximum_retry_attempts), int(config.maximum_event_age_s),
                    destinations.on_success, destinations.on_failure, True, last_modified)
-
-
-#: AWS's defaults when no event-invoke config says otherwise (spec §3, §4, §8).
-DEFAULT_RETRY_ATTEMPTS = 2
-DEFAULT_EVENT_AGE_S = 21600
 
 
 class LiveFunction:

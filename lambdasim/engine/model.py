@@ -23,11 +23,10 @@ from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue, Router
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import RequestTooLargeException, ResourceNotFoundException
+from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.records import Recorder, RequestIds
 
 __all__ = ["Model", "stream"]
-
-LATEST = "$LATEST"
 
 
 def stream(seed: int, purpose: str) -> np.random.Generator:
@@ -131,10 +130,7 @@ class Model(ControlMixin):
                  chain: int = 1) -> Any:
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
-            raise RequestTooLargeException(
-                f"Request must be smaller than {self._limit} bytes for the InvokeAsync operation "
-                f"(payload is {size} bytes)", size=size, limit=self._limit,
-            )
+            check_async_payload(size, self._limit)
         return self.queue.accept(fn, payload, qualifier, size, chain)
 
     def _invoke_from_target(self, function_arn: str, payload: Any, chain: int) -> str:

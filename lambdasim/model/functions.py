@@ -17,22 +17,30 @@ from typing import Any
 from lambdasim.model.dists import Constant, Distribution
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.failures import HANDLER_PATTERN, FailureModel
+from lambdasim.model.rules import (
+    ARCHITECTURES,
+    ARN_PATTERN,
+    DEAD_LETTER_SERVICES,
+    DEFAULT_EVENT_AGE_S,
+    DEFAULT_RETRY_ATTEMPTS,
+    MAX_EVENT_AGE_S,
+    MAX_RETRY_ATTEMPTS,
+    MEMORY_MB,
+    MIN_EVENT_AGE_S,
+    ON_FAILURE_SERVICES,
+    ON_SUCCESS_SERVICES,
+    TIMEOUT_S,
+    service_of,
+)
 from lambdasim.model.validation import check_field, check_instance, check_str, read, sub, write
 
-__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "RECURSION_LIMIT"]
-
-#: With ``RecursiveLoop: Terminate``, a chain of invocations caused by one event is stopped at its
-#: 17th invocation (AWS: "about 16", spec §12).
-RECURSION_LIMIT = 16
-
-#: An ARN of any service, Region and account (``arn:aws:<service>:<region>:<account>:...``).
-ARN_PATTERN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:([a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d)?:(\d{12})?:.+"
+__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig"]
 
 
 def _arn(value: Any, path: str, services: tuple[str, ...], what: str) -> None:
     """Check an optional ARN of one of ``services`` (``arn:aws:<service>:<region>:<account>:...``)."""
     allowed = f"None or {what}"
-    if value is not None and check_str(value, path, ARN_PATTERN, allowed).split(":")[2] not in services:
+    if value is not None and service_of(check_str(value, path, ARN_PATTERN, allowed)) not in services:
         raise invalid_value(path, value, allowed)
 
 
@@ -54,9 +62,9 @@ class DestinationConfig:
     on_failure: str | None = None
 
     def __post_init__(self) -> None:
-        _arn(self.on_success, "DestinationConfig.on_success", ("sqs", "sns", "lambda", "events"),
+        _arn(self.on_success, "DestinationConfig.on_success", ON_SUCCESS_SERVICES,
              "an SQS queue, SNS topic, Lambda function or EventBridge bus ARN")
-        _arn(self.on_failure, "DestinationConfig.on_failure", ("sqs", "sns", "lambda", "events", "s3"),
+        _arn(self.on_failure, "DestinationConfig.on_failure", ON_FAILURE_SERVICES,
              "an SQS queue, SNS topic, Lambda function, EventBridge bus or S3 bucket ARN")
 
     def to_dict(self) -> dict:
@@ -72,15 +80,15 @@ class DestinationConfig:
 
 @dataclass(frozen=True)
 class EventInvokeConfig:
-    """Retry attempts after function errors (0-2), maximum event age (60-21600 s) and destinations."""
+    """Retry attempts after function errors (0-2), maximum event age (60-21,600 s) and destinations."""
 
-    maximum_retry_attempts: int = 2
-    maximum_event_age_s: int = 21600
+    maximum_retry_attempts: int = DEFAULT_RETRY_ATTEMPTS
+    maximum_event_age_s: int = DEFAULT_EVENT_AGE_S
     destination_config: DestinationConfig = DestinationConfig()
 
     def __post_init__(self) -> None:
-        check_field(self, "maximum_retry_attempts", ge=0, le=2, integer=True)
-        check_field(self, "maximum_event_age_s", ge=60, le=21600, integer=True)
+        check_field(self, "maximum_retry_attempts", ge=0, le=MAX_RETRY_ATTEMPTS, integer=True)
+        check_field(self, "maximum_event_age_s", ge=MIN_EVENT_AGE_S, le=MAX_EVENT_AGE_S, integer=True)
         check_instance(self.destination_config, "EventInvokeConfig.destination_config", DestinationConfig)
 
     def to_dict(self) -> dict:
@@ -117,9 +125,10 @@ class FunctionConfig:
     recursive_loop: str = "Terminate"
 
     def __post_init__(self) -> None:
-        check_field(self, "timeout_s", ge=1, le=900, integer=True)
-        check_field(self, "memory_mb", ge=128, le=10240, integer=True)
-        check_str(self.architecture, "FunctionConfig.architecture", "x86_64|arm64", "x86_64 or arm64")
+        check_field(self, "timeout_s", ge=TIMEOUT_S[0], le=TIMEOUT_S[1], integer=True)
+        check_field(self, "memory_mb", ge=MEMORY_MB[0], le=MEMORY_MB[1], integer=True)
+        check_str(self.architecture, "FunctionConfig.architecture", "|".join(ARCHITECTURES),
+                  " or ".join(ARCHITECTURES))
         if self.reserved_concurrency is not None:
             check_field(self, "reserved_concurrency", ge=0, integer=True, allowed="None or integer >= 0")
         check_instance(self.duration, "FunctionConfig.duration", Distribution)
@@ -130,7 +139,7 @@ class FunctionConfig:
             check_str(self.handler, "FunctionConfig.handler", HANDLER_PATTERN,
                       "None, a callable or 'package.module:function'")
         check_instance(self.event_invoke_config, "FunctionConfig.event_invoke_config", EventInvokeConfig)
-        _arn(self.dead_letter_target_arn, "FunctionConfig.dead_letter_target_arn", ("sqs", "sns"),
+        _arn(self.dead_letter_target_arn, "FunctionConfig.dead_letter_target_arn", DEAD_LETTER_SERVICES,
              "an SQS queue or SNS topic ARN")
         check_str(self.recursive_loop, "FunctionConfig.recursive_loop", "Terminate|Allow",
                   "Terminate or Allow")
@@ -153,7 +162,7 @@ class FunctionConfig:
     def from_dict(d: Any, field: str = "function") -> FunctionConfig:
         """Read the scenario-file shape; None or ``{}`` means all defaults."""
         def architecture(value: Any, path: str) -> str:
-            if not isinstance(value, (list, tuple)) or len(value) != 1 or value[0] not in ("x86_64", "arm64"):
+            if not isinstance(value, (list, tuple)) or len(value) != 1 or value[0] not in ARCHITECTURES:
                 raise invalid_value(path, value, "[x86_64] or [arm64]")
             return value[0]
 

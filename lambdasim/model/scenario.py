@@ -20,7 +20,20 @@ from typing import Any
 import yaml
 
 from lambdasim.model.errors import invalid_value
-from lambdasim.model.functions import ARN_PATTERN, DestinationConfig, EventInvokeConfig, FunctionConfig
+from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
+from lambdasim.model.rules import (
+    ARN_PATTERN,
+    ASYNC_PAYLOAD_LIMIT,
+    ASYNC_PAYLOAD_LIMITS,
+    DEFAULT_CONCURRENT_EXECUTIONS,
+    FUNCTION_NAME_PATTERN,
+    REGION_PATTERN,
+    function_arn,
+    is_own_destination,
+    reservation_message,
+    service_of,
+    unreserved_floor,
+)
 from lambdasim.model.validation import (
     check_field,
     check_instance,
@@ -37,9 +50,8 @@ from lambdasim.model.workloads import Workload
 
 __all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "Account", "QueueSettings", "Scenario"]
 
-_REGION = r"[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d"
 _FUNCTIONS = "a mapping of at least one function name to its settings"
-_LIMITS = "1048576 or 262144"
+_LIMITS = " or ".join(map(str, ASYNC_PAYLOAD_LIMITS))
 _HORIZON = "None or number > 0"
 _ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]00:00)"
 
@@ -64,13 +76,13 @@ _ACCOUNT_KEYS = {"concurrent_executions": "ConcurrentExecutions", "region": "reg
 class Account:
     """The Region's concurrency limit (at least 1) and the names used in ARNs."""
 
-    concurrent_executions: int = 1000
+    concurrent_executions: int = DEFAULT_CONCURRENT_EXECUTIONS
     region: str = "us-east-1"
     account_id: str = "123456789012"
 
     def __post_init__(self) -> None:
         check_field(self, "concurrent_executions", ge=1, integer=True)
-        check_str(self.region, "Account.region", _REGION, "a Region name such as us-east-1")
+        check_str(self.region, "Account.region", REGION_PATTERN, "a Region name such as us-east-1")
         check_str(self.account_id, "Account.account_id", r"\d{12}", "a string of 12 digits")
 
     def to_dict(self) -> dict:
@@ -94,7 +106,7 @@ class QueueSettings:
     throttle_jitter: float = 0.0
     duplicate_probability: float = 0.0
     duplicate_delay_s: float = 0.5
-    payload_limit_bytes: int = 1048576
+    payload_limit_bytes: int = ASYNC_PAYLOAD_LIMIT
 
     def __post_init__(self) -> None:
         delays = check_sequence(self.retry_delays_s, "QueueSettings.retry_delays_s", "two numbers >= 0")
@@ -110,7 +122,7 @@ class QueueSettings:
         check_field(self, "duplicate_probability", ge=0, le=1)
         check_field(self, "duplicate_delay_s", ge=0)
         check_field(self, "payload_limit_bytes", integer=True, allowed=_LIMITS)
-        if self.payload_limit_bytes not in (262144, 1048576):
+        if self.payload_limit_bytes not in ASYNC_PAYLOAD_LIMITS:
             raise invalid_value("QueueSettings.payload_limit_bytes", self.payload_limit_bytes, _LIMITS)
 
     def to_dict(self) -> dict:
@@ -146,7 +158,7 @@ class Scenario:
         if not isinstance(self.functions, Mapping) or not self.functions:
             raise invalid_value("functions", self.functions, _FUNCTIONS)
         for name, config in self.functions.items():
-            check_str(name, f"functions.{name}", r"[A-Za-z0-9_-]{1,64}",
+            check_str(name, f"functions.{name}", FUNCTION_NAME_PATTERN,
                       "a function name of 1-64 letters, digits, '-' or '_'")
             check_instance(config, f"functions.{name}", FunctionConfig)
         object.__setattr__(self, "functions", _ReadOnlyDict(self.functions))
@@ -169,19 +181,18 @@ class Scenario:
 
     def _check_functions(self) -> None:
         """No function is its own destination; at least 100 (or the limit, if lower) stays unreserved."""
-        floor = min(100, self.account.concurrent_executions)
-        room = self.account.concurrent_executions - floor
+        limit = self.account.concurrent_executions
+        room = limit - unreserved_floor(limit)
         for name, config in self.functions.items():
             destinations = config.event_invoke_config.destination_config
             for side, arn in (("OnSuccess", destinations.on_success), ("OnFailure", destinations.on_failure)):
-                if arn is not None and ":".join(arn.split(":")[:7]) == self.function_arn(name):
+                if is_own_destination(self.function_arn(name), arn):
                     raise invalid_value(f"functions.{name}.EventInvokeConfig.DestinationConfig.{side}"
                                         ".Destination", arn, "a destination other than the function itself")
             reserved = config.reserved_concurrency
             if reserved is not None and reserved > room:
-                raise invalid_value(f"functions.{name}.ReservedConcurrentExecutions", reserved, (
-                    f"integer 0-{room}; Specified ReservedConcurrentExecutions for function decreases "
-                    f"account's UnreservedConcurrentExecution below its minimum value of [{floor}]."))
+                raise invalid_value(f"functions.{name}.ReservedConcurrentExecutions", reserved,
+                                    f"integer 0-{room}; {reservation_message(limit)}")
             room -= reserved or 0
 
     def wall_time(self, seconds: float = 0.0) -> datetime:
@@ -191,8 +202,7 @@ class Scenario:
 
     def function_arn(self, name: str, qualifier: str | None = None) -> str:
         """``arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]``."""
-        arn = f"arn:aws:lambda:{self.account.region}:{self.account.account_id}:function:{name}"
-        return arn if qualifier is None else f"{arn}:{qualifier}"
+        return function_arn(self.account.region, self.account.account_id, name, qualifier)
 
     @staticmethod
     def from_dict(d: Any) -> Scenario:
@@ -270,7 +280,7 @@ def _targets(targets: Any) -> dict:
     for arn, behaviour in targets.items():
         field = f"targets.{arn}"
         check_str(arn, field, ARN_PATTERN, "a destination ARN")
-        topic = arn.split(":")[2] == "sns"
+        topic = service_of(arn) == "sns"
         keys = ["unavailable", "subscriptions", "raw_message_delivery"] if topic else ["unavailable"]
         given = check_keys(behaviour, field, keys)
         path = f"{field}.unavailable"

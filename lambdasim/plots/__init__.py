@@ -1,4 +1,4 @@
-"""Charts of a run, drawn from its record frames (they never simulate), and their export.
+"""Charts of a run, drawn from its record frames (they never simulate or compute), and their export.
 
     import lambdasim as ls
     import lambdasim.plots as lp
@@ -8,23 +8,25 @@
     lp.outcomes(result)                   # invokes → fates → where the events went
     lp.event_age(result)                  # CDF of event age, with MaximumEventAgeInSeconds
     lp.concurrency(result)                # in flight vs the limit, queue depth, throttles
+    lp.cloudwatch(result, ["Invocations", "Duration:p99"])   # CloudWatch-like metrics per period
     lp.compare([a, b], ["retries 2", "retries 0"], kind="event_age")
-    lp.export(fig, "timeline.png", caption=lp.caption_for(result))
-    lp.export_result(result, "exports/run1")
+    lp.save_figure(fig, "timeline.png", caption=lp.caption_for(result))   # one chart, one file
+    lp.export_run(result, "exports/run1") # the run: its chart set and its record tables
 
 Every function returns a :class:`matplotlib.figure.Figure` built outside pyplot (nothing to close,
 shown once when a notebook cell returns it) and never calls ``plt.show()``. One colour-blind-safe
-palette (:data:`PALETTE`, Okabe–Ito) colours outcomes and fates in every chart.
+palette (:data:`PALETTE`, Okabe–Ito) colours outcomes and fates in every chart. The numbers a chart
+draws come from :mod:`lambdasim.results` (``series``, ``ages``, ``metrics``); the charts only draw.
 """
 
-from lambdasim.plots.ages import event_age
-from lambdasim.plots.compare import compare
-from lambdasim.plots.export import caption_for, export, export_result
-from lambdasim.plots.load import concurrency, cost, metrics
-from lambdasim.plots.outcomes import outcomes
-from lambdasim.plots.states import states
+from lambdasim.plots.age_chart import event_age
+from lambdasim.plots.compare_chart import compare
+from lambdasim.plots.export import caption_for, export_run, save_figure
+from lambdasim.plots.load_charts import cloudwatch, concurrency, cost
+from lambdasim.plots.outcomes_chart import outcomes
+from lambdasim.plots.states_chart import states
 from lambdasim.plots.style import PALETTE
-from lambdasim.plots.timeline import select_events, timeline
+from lambdasim.plots.timeline_chart import select_events, timeline
 
 
 def _show_figures_in_notebooks() -> None:
@@ -52,14 +54,14 @@ _show_figures_in_notebooks()
 __all__ = [
     "PALETTE",
     "caption_for",
+    "cloudwatch",
     "compare",
     "concurrency",
     "cost",
     "event_age",
-    "export",
-    "export_result",
-    "metrics",
+    "export_run",
     "outcomes",
+    "save_figure",
     "select_events",
     "states",
     "timeline",

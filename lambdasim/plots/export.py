@@ -1,10 +1,16 @@
-"""Writing charts to files: PNG, SVG or PDF with a caption that says what was simulated.
+"""Exporting a run: its charts and record tables written to a folder, each chart with a caption.
 
-``export(fig, "timeline.png")`` picks the format from the extension; ``caption_for(result)``
-summarises a run's configuration in one line (each function's retries, maximum event age,
-reserved concurrency and timeout; the account limit, dispatch policy and seed), to put under a
-chart so an image never loses its context. ``export_result(result, folder)`` writes the standard
-chart set and the record tables.
+Two verbs, one meaning each:
+
+- ``save_figure(fig, "timeline.png")`` writes *one* chart to *one* file (PNG, SVG or PDF, picked
+  from the extension), optionally with a caption under it;
+- ``export_run(result, folder)`` exports a *run*: its standard chart set (or the figures given)
+  in each format, every one captioned with ``caption_for(result)``, and its record tables as CSV.
+  This is what the explorer's Export button and ``python -m lambdasim run --export`` do.
+
+``caption_for(result)`` summarises a run's configuration in one line (each function's retries,
+maximum event age, reserved concurrency and timeout; the account limit, dispatch policy and seed),
+so an image never loses its context.
 
 Files are reproducible: SVG and PDF carry no creation date and SVG ids are seeded, so the same
 run exported twice gives the same bytes (useful for images committed beside documentation).
@@ -13,29 +19,32 @@ run exported twice gives the same bytes (useful for images committed beside docu
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
 
-from lambdasim.plots.ages import event_age
-from lambdasim.plots.load import concurrency
-from lambdasim.plots.outcomes import outcomes
+from lambdasim.plots.age_chart import event_age
+from lambdasim.plots.load_charts import concurrency
+from lambdasim.plots.outcomes_chart import outcomes
 from lambdasim.plots.style import format_duration
-from lambdasim.plots.timeline import timeline
+from lambdasim.plots.timeline_chart import timeline
 
-__all__ = ["FORMATS", "CHARTS", "export", "caption_for", "export_result"]
+__all__ = ["FORMATS", "CHARTS", "TABLES", "save_figure", "caption_for", "export_run"]
 
-#: File extensions :func:`export` writes.
+#: File extensions :func:`save_figure` writes.
 FORMATS = ("png", "svg", "pdf")
-#: The standard chart set of :func:`export_result`, by file stem.
+#: The standard chart set of :func:`export_run`, by file stem.
 CHARTS = {"timeline": timeline, "outcomes": outcomes, "event_age": event_age, "concurrency": concurrency}
+#: The record tables :func:`export_run` writes, as ``<name>.csv``.
+TABLES = ("attempts", "events", "deliveries", "rejected")
 _METADATA = {"png": {"Software": "lambdasim (matplotlib)"}, "svg": {"Date": None},
              "pdf": {"CreationDate": None, "Creator": "lambdasim (matplotlib)"}}
 
 
-def export(fig: Any, path: str | os.PathLike, dpi: float = 150, caption: str | None = None) -> Path:
+def save_figure(fig: Any, path: str | os.PathLike, dpi: float = 150, caption: str | None = None) -> Path:
     """Write ``fig`` (a Figure, or an Axes of one) to ``path``; the extension picks the format.
 
     Parameters
@@ -61,11 +70,12 @@ def export(fig: Any, path: str | os.PathLike, dpi: float = 150, caption: str | N
     if ext not in FORMATS:
         allowed = ", ".join(f".{f}" for f in FORMATS)
         given = path.suffix or "(none)"
-        raise ValueError(f"cannot export to {path.name!r}: extension {given!r} is not one of {allowed}")
+        raise ValueError(f"cannot save a figure to {path.name!r}: extension {given!r} is not one of "
+                         f"{allowed}")
     if not isinstance(fig, Figure):
         fig = getattr(fig, "figure", None)
         if not isinstance(fig, Figure):
-            raise TypeError("export needs a matplotlib Figure or Axes")
+            raise TypeError("save_figure needs a matplotlib Figure or Axes")
     if not dpi or dpi <= 0:
         raise ValueError(f"dpi must be > 0; got {dpi!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,23 +115,42 @@ def caption_for(result: Any) -> str:
     return " · ".join(parts)
 
 
-def export_result(result: Any, folder: str | os.PathLike, dpi: float = 150,
-                  formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write the standard charts and the record tables of a run into ``folder``.
+def export_run(result: Any, folder: str | os.PathLike, dpi: float = 150,
+               formats: Sequence[str] = ("png", "svg"), figures: Mapping[str, Any] | None = None,
+               tables: Sequence[str] = TABLES) -> list[Path]:
+    """Write a run's charts and record tables into ``folder`` (created if missing).
 
-    Charts: ``timeline``, ``outcomes``, ``event_age`` and ``concurrency``, each in every one of
-    ``formats`` with :func:`caption_for` under it (the timeline shows the aggregated view above
-    200 events). Tables: ``attempts.csv``, ``events.csv``, ``deliveries.csv`` (with each JSON
-    body) and ``rejected.csv``. Returns the paths written, charts first.
+    Parameters
+    ----------
+    result
+        The :class:`~lambdasim.Result` to export.
+    folder
+        Where to write.
+    dpi, formats
+        Each chart is written once per format (``png``, ``svg``, ``pdf``) by :func:`save_figure`,
+        with :func:`caption_for` under it.
+    figures
+        ``{file stem: Figure}`` already drawn (e.g. the explorer's); by default the standard set
+        :data:`CHARTS` is drawn: ``timeline`` (the aggregated view above 200 events),
+        ``outcomes``, ``event_age`` and ``concurrency``.
+    tables
+        The record tables to write as ``<name>.csv``: by default :data:`TABLES` (``deliveries``
+        carries each JSON body).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, charts first.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     caption = caption_for(result)
+    drawn = (figures.items() if figures is not None  # else drawn one at a time, as they are written
+             else ((stem, draw(result)) for stem, draw in CHARTS.items()))
     paths = []
-    for stem, draw in CHARTS.items():
-        fig = draw(result)
-        paths += [export(fig, folder / f"{stem}.{ext}", dpi=dpi, caption=caption) for ext in formats]
-    for name in ("attempts", "events", "deliveries", "rejected"):
+    for stem, fig in drawn:
+        paths += [save_figure(fig, folder / f"{stem}.{ext}", dpi=dpi, caption=caption) for ext in formats]
+    for name in tables:
         path = folder / f"{name}.csv"
         getattr(result, name).to_csv(path, index=False)
         paths.append(path)

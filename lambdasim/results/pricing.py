@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lambdasim.model.rules import ASYNC_PAYLOAD_LIMIT
+
 __all__ = [
     "REGION",
     "PRICE_PER_REQUEST",
@@ -45,7 +47,7 @@ PAYLOAD_INCLUDED_BYTES = 256 * KB
 #: Each further chunk of this size (or part of it) adds one billed request.
 PAYLOAD_CHUNK_BYTES = 64 * KB
 #: The largest async payload Lambda accepts (1 MB).
-PAYLOAD_MAX_BYTES = 1024 * KB
+PAYLOAD_MAX_BYTES = ASYNC_PAYLOAD_LIMIT
 
 
 def requests_for_payload(payload_bytes):

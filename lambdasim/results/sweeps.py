@@ -3,7 +3,9 @@
 A sweep is the Cartesian product of config overrides (desmod's idea): each key of the grid is a
 :meth:`Scenario.replace <lambdasim.model.scenario.Scenario.replace>` dotted path, each value a list of
 settings to try. Every configuration runs once per replication seed; each run is reduced to a dict
-of figures by a ``metrics`` function, and the runs become one DataFrame, one row per run.
+of numbers by a ``measure`` function (by default :func:`summary_with_cost`), and the runs become
+one DataFrame, one row per run. (``measure`` is a reducer of whole runs; "metrics" in lambdasim
+means the CloudWatch-like series of :meth:`Result.metrics <lambdasim.results.result.Result.metrics>`.)
 :func:`confidence` turns that frame into means with Student-t intervals per configuration.
 
     from lambdasim.results.sweeps import confidence, sweep
@@ -22,7 +24,7 @@ Choices (documented here as choices):
   process, one after another), or any object with ``map`` such as
   :class:`concurrent.futures.ProcessPoolExecutor`. Scenarios are built and validated before any
   run starts, each run depends only on its scenario, and rows keep the task order, so the frame is
-  the same whatever the executor. A process pool needs a picklable ``metrics`` function (defined
+  the same whatever the executor. A process pool needs a picklable ``measure`` function (defined
   at module level, not a lambda) and picklable scenarios (handlers importable by name).
 """
 
@@ -38,19 +40,20 @@ import pandas as pd
 
 from lambdasim.results.result import run
 
-__all__ = ["replicate", "sweep", "confidence", "seeds_for", "summary_metrics", "t_quantile"]
+__all__ = ["replicate", "sweep", "confidence", "seeds_for", "summary_with_cost", "t_quantile"]
 
-#: Columns a sweep adds besides the overrides and the metrics; :func:`confidence` does not summarise them.
+#: Columns a sweep adds besides the overrides and the measures; :func:`confidence` does not summarise them.
 RUN_COLUMNS = ("replication", "seed")
 
 #: The columns :func:`confidence` adds after the group columns.
 STAT_COLUMNS = ["metric", "n", "mean", "std", "half_width", "low", "high"]
 
-Metrics = Callable[[Any], Mapping[str, Any]]
+#: A reducer of one run to named numbers: ``measure(result) -> {name: value}``.
+Measure = Callable[[Any], Mapping[str, Any]]
 
 
-def summary_metrics(result: Any) -> dict:
-    """The default figures of a run: ``result.summary()`` plus ``cost_usd``, the total cost (USD)."""
+def summary_with_cost(result: Any) -> dict:
+    """The default measure of a run: ``result.summary()`` plus ``cost_usd``, the total cost (USD)."""
     out = dict(result.summary())
     cost = result.cost()
     out["cost_usd"] = float(cost.loc[cost["function"] == "(all)", "total_cost"].iloc[0])
@@ -66,8 +69,8 @@ def seeds_for(scenario: Any, n: int) -> list[int]:
 
 
 def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
-              metrics: Metrics = summary_metrics, executor: Any = None) -> pd.DataFrame:
-    """Run ``scenario`` once per seed and collect ``metrics`` of each run.
+              measure: Measure = summary_with_cost, executor: Any = None) -> pd.DataFrame:
+    """Run ``scenario`` once per seed and collect ``measure`` of each run.
 
     Parameters
     ----------
@@ -77,23 +80,23 @@ def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
         Number of replications; ignored when ``seeds`` is given.
     seeds
         Explicit seeds; by default :func:`seeds_for` ``(scenario, n)``.
-    metrics
-        ``metrics(result) -> dict`` of figures; :func:`summary_metrics` by default.
+    measure
+        ``measure(result) -> dict`` of named numbers; :func:`summary_with_cost` by default.
     executor
         None (in process, sequentially) or any object with ``map(fn, iterable)``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per replication: ``replication``, ``seed`` and the metrics.
+        One row per replication: ``replication``, ``seed`` and the measures.
     """
     if seeds is None:
         n = _count(n, "n")
-    return sweep(scenario, {}, replications=n, seeds=seeds, metrics=metrics, executor=executor)
+    return sweep(scenario, {}, replications=n, seeds=seeds, measure=measure, executor=executor)
 
 
 def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 1,
-          metrics: Metrics = summary_metrics, executor: Any = None,
+          measure: Measure = summary_with_cost, executor: Any = None,
           seeds: Sequence[int] | None = None) -> pd.DataFrame:
     """Run every combination of the ``grid`` overrides, ``replications`` times each.
 
@@ -109,8 +112,8 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     replications
         Runs per configuration, with the seeds :func:`seeds_for` ``(scenario, replications)``,
         the same for every configuration (common random numbers).
-    metrics
-        ``metrics(result) -> dict`` of figures; :func:`summary_metrics` by default.
+    measure
+        ``measure(result) -> dict`` of named numbers; :func:`summary_with_cost` by default.
     executor
         None (in process, sequentially) or any object with ``map(fn, iterable)``, e.g. a
         :class:`concurrent.futures.ProcessPoolExecutor`; the frame is the same either way.
@@ -121,7 +124,7 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     -------
     pandas.DataFrame
         One row per run, configurations in grid order (the last key varies fastest): a column per
-        grid key with the value used, ``replication``, ``seed``, then the metrics.
+        grid key with the value used, ``replication``, ``seed``, then the measures.
         ``frame.attrs["overrides"]`` lists the grid keys, which :func:`confidence` groups by.
 
     Raises
@@ -138,7 +141,7 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
             raise ValueError("seeds: give at least one seed")
     points = list(itertools.product(*values))
     # Build (and validate) every scenario before the first run: a bad path fails at once.
-    tasks = [(scenario.replace(dict(zip(keys, point, strict=True)), seed=seed), metrics)
+    tasks = [(scenario.replace(dict(zip(keys, point, strict=True)), seed=seed), measure)
              for point in points for seed in seeds]
     if executor is None:
         measured = list(map(_measure, tasks))
@@ -150,13 +153,13 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     return _frame(keys, points, seeds, measured)
 
 
-def _measure(task: tuple[Any, Metrics]) -> dict:
-    """Run one scenario and reduce it to its metrics (module level, so process pools can pickle it)."""
-    scenario, metrics = task
-    figures = metrics(run(scenario))
-    if not isinstance(figures, Mapping):
-        raise TypeError(f"metrics must return a mapping of names to values, got {type(figures).__name__}")
-    return dict(figures)
+def _measure(task: tuple[Any, Measure]) -> dict:
+    """Run one scenario and reduce it with its measure (module level, so process pools can pickle it)."""
+    scenario, measure = task
+    measured = measure(run(scenario))
+    if not isinstance(measured, Mapping):
+        raise TypeError(f"measure must return a mapping of names to values, got {type(measured).__name__}")
+    return dict(measured)
 
 
 def _count(value: Any, name: str) -> int:
@@ -193,15 +196,15 @@ def _column(values: list[Any]) -> pd.Series:
 
 def _frame(keys: list[str], points: list[tuple], seeds: list[int], measured: list[dict]) -> pd.DataFrame:
     taken = set(keys) | set(RUN_COLUMNS)
-    clash = sorted({name for figures in measured for name in figures} & taken)
+    clash = sorted({name for values in measured for name in values} & taken)
     if clash:
-        raise ValueError(f"metrics: the names {clash} are taken by the override and run columns")
+        raise ValueError(f"measure: the names {clash} are taken by the override and run columns")
     rows = [point for point in points for _ in seeds]
     frame = pd.DataFrame({key: _column([row[i] for row in rows]) for i, key in enumerate(keys)})
     frame["replication"] = np.tile(np.arange(len(seeds)), len(points))
     frame["seed"] = np.tile(np.array(seeds, dtype=np.int64), len(points))
-    figures = pd.DataFrame.from_records(measured, index=frame.index)
-    frame = pd.concat([frame, figures], axis=1) if len(figures.columns) else frame
+    values = pd.DataFrame.from_records(measured, index=frame.index)
+    frame = pd.concat([frame, values], axis=1) if len(values.columns) else frame
     frame.attrs["overrides"] = list(keys)
     return frame
 

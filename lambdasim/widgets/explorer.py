@@ -91,13 +91,12 @@ def build_scenario(settings: ExplorerSettings) -> Scenario:
 def kpis(result: Any) -> dict[str, Any]:
     """The explorer's key figures: delivered, retried, expired, dropped, lost, p99 age, cost."""
     summary = result.summary()
-    events = result.events
     total = result.cost()
     return {
         "accepted": summary["accepted"],
         "delivered": summary["succeeded"],
         "retried": summary["retried"],
-        "expired": int((events["fate"] == "event_age_exceeded").sum()),
+        "expired": summary["expired"],
         "dropped": summary["failed"],
         "lost": summary["lost"],
         "pending": summary["pending"],
@@ -253,21 +252,14 @@ class Explorer:
         self.update()
 
     def export(self) -> list[Path]:
-        """Write the current charts (PNG and SVG) and record tables (CSV) to the export folder."""
+        """Export the current run (:func:`lambdasim.plots.export_run`) to a new ``export-NNN`` folder:
+        the charts in view (PNG and SVG, captioned) and the record tables (CSV)."""
         if self.current is None:
             return []
         number = 1 + sum(1 for p in self.export_folder.glob("export-*")) if self.export_folder.exists() else 1
         folder = self.export_folder / f"export-{number:03d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        caption = plots.caption_for(self.current.result)
-        paths = []
-        for name, figure in self.current.figures.items():
-            for suffix in ("png", "svg"):
-                paths.append(plots.export(figure, folder / f"{name}.{suffix}", caption=caption))
-        for table in ("attempts", "events", "deliveries"):
-            path = folder / f"{table}.csv"
-            getattr(self.current.result, table).to_csv(path, index=False)
-            paths.append(path)
+        paths = plots.export_run(self.current.result, folder, figures=self.current.figures,
+                                 tables=("attempts", "events", "deliveries"))
         self.status.value = f"exported {len(paths)} files to {folder}"
         return paths
 

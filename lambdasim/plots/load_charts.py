@@ -1,19 +1,21 @@
-"""Load over time: executions in flight against their limit, queue depth, throttles, any metric, cost.
+"""Load over time: executions in flight against their limit, queue depth, throttles, CloudWatch-like
+metrics, cost. The numbers come from :mod:`lambdasim.results.series` and the Result; this module draws.
 
 ``concurrency`` draws three panels on one time axis:
 
-1. executions in flight, an exact step function (an execution occupies ``[dispatched_at,
-   end_at)``, cold start included, as in :mod:`lambdasim.results.metrics`), with the limit that applies:
-   the function's reserved concurrency, or the unreserved pool (account limit minus every
-   reservation); a limit far above the peak is named in a note rather than squashing the chart;
-2. the queue depth, reconstructed exactly from the frames: events accepted and not yet resolved
-   that are not executing (waiting for a dispatch, backing off after a throttle or waiting for a
-   retry), which is what the engine records as ``queue_depth_at_start`` at each dispatch;
-3. throttled dispatches per period.
+1. executions in flight (:func:`~lambdasim.results.series.in_flight`, an exact step function), with
+   the limit that applies: the function's reserved concurrency, or the unreserved pool (account
+   limit minus every reservation); a limit far above the peak is named in a note rather than
+   squashing the chart;
+2. the queue depth (:func:`~lambdasim.results.series.queue_depth`): events accepted and not yet
+   resolved that are not executing (what the engine records as ``queue_depth_at_start``);
+3. throttled dispatches per period (:func:`~lambdasim.results.series.throttles`).
 
 A step series with more than 1,500 changes (too dense to read as a line) is drawn as its peak and
-its time-weighted mean over about 200 periods, so a million events still draw in a moment and no
-peak is lost.
+its time-weighted mean over about 200 periods (:func:`~lambdasim.results.series.binned`), so a
+million events still draw in a moment and no peak is lost.
+
+``cloudwatch`` draws chosen series of ``result.metrics(period_s)``; ``cost`` draws ``result.cost()``.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from lambdasim.plots.style import OKABE_ITO, PALETTE, apply_time_axis, legend, new_figure, nice_period
+from lambdasim.results import series
 from lambdasim.results.metrics import ALL, METRICS
 
-__all__ = ["concurrency", "draw_concurrency", "metrics", "cost", "step_series", "binned", "FUNCTION_COLOURS"]
+__all__ = ["concurrency", "draw_concurrency", "cloudwatch", "cost", "FUNCTION_COLOURS"]
 
 
 #: Colours of functions (when a chart has one line per function), in order.
@@ -34,107 +37,23 @@ FUNCTION_COLOURS = tuple(OKABE_ITO[c] for c in ("blue", "reddish_purple", "sky_b
                                                 "vermillion", "orange", "yellow"))
 #: Step series with more changes than this are drawn as peak and mean per period.
 DENSE = 1500
-_EXECUTED = ("success", "error", "timeout", "running")
 
 
-def _function_codes(frame: Any, names: list[str]) -> np.ndarray:
-    lookup = {n: i for i, n in enumerate(names)}
-    return frame["function"].astype(str).map(lookup).fillna(-1).to_numpy(int)
-
-
-def step_series(times: np.ndarray, deltas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A step function from +/- changes: each distinct time and the level from it on.
-
-    Decreases count first at equal times (intervals are half-open); changes at infinity (an
-    execution still running at the end) are left out.
-    """
-    keep = np.isfinite(times)
-    times, deltas = times[keep], deltas[keep]
-    if not times.size:
-        return times, deltas.astype(np.int64)
-    order = np.lexsort((deltas, times))
-    times, levels = times[order], np.cumsum(deltas[order])
-    last = np.r_[times[1:] != times[:-1], True]  # the level after every change at one instant
-    return times[last], levels[last]
-
-
-def binned(times: np.ndarray, levels: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The peak and the time-weighted mean of a step function over each bin ``[edges[k], edges[k+1])``."""
-    before = np.r_[0, levels]
-    entering = before[np.searchsorted(times, edges[:-1], side="right")]
-    area = np.r_[0.0, np.cumsum(levels[:-1] * np.diff(times))]  # area up to each change time
-
-    def area_at(t: np.ndarray) -> np.ndarray:
-        k = np.searchsorted(times, t, side="right") - 1
-        return np.where(k >= 0, area[np.maximum(k, 0)] + before[k + 1] * (t - times[np.maximum(k, 0)]), 0.0)
-
-    mean = np.diff(area_at(edges)) / np.diff(edges)
-    starts = np.searchsorted(times, edges[:-1], side="left")
-    stops = np.searchsorted(times, edges[1:], side="left")
-    peak = entering.astype(float)
-    has = stops > starts
-    if has.any():
-        inner = np.maximum.reduceat(levels, np.minimum(starts, levels.size - 1))
-        peak[has] = np.maximum(peak[has], inner[has])
-    return peak, mean
-
-
-def _functions(result: Any) -> list[str]:
-    """The functions that received events or ran (also those created during the run), in order."""
-    seen = set(result.events["function"].astype(str)) | set(result.attempts["function"].astype(str))
-    known = [str(n) for n in result.scenario.functions]
-    for frame in (result.events, result.attempts):
-        column = frame["function"]
-        known += [str(n) for n in (column.cat.categories if hasattr(column, "cat") else column.unique())]
-    names = [n for n in dict.fromkeys(known) if n in seen]
-    return names or known[:1]
-
-
-def _in_flight(result: Any, names: list[str]) -> dict[str, tuple]:
-    att = result.attempts
-    executed = (att["kind"].isin(["invoke", "duplicate"]) & att["outcome"].isin(_EXECUTED)).to_numpy()
-    fn = _function_codes(att, names)[executed]
-    start = att["dispatched_at"].to_numpy(float)[executed]
-    end = np.nan_to_num(att["end_at"].to_numpy(float)[executed], nan=np.inf)
-    out = {}
-    for i, name in enumerate(names):
-        mine = fn == i
-        out[name] = step_series(np.r_[start[mine], end[mine]], np.repeat([1, -1], mine.sum()))
-    return out
-
-
-def _waiting(result: Any, names: list[str]) -> dict[str, tuple]:
-    """Events waiting in the queue (not executing, not resolved), per function."""
-    att, ev = result.attempts, result.events
-    runs = ((att["kind"] == "invoke") & att["outcome"].isin(_EXECUTED)).to_numpy()
-    fn = _function_codes(att, names)[runs]
-    e_fn = _function_codes(ev, names)
-    out = {}
-    for i, name in enumerate(names):
-        mine, e_mine = fn == i, e_fn == i
-        times = np.r_[ev["enqueued_at"].to_numpy(float)[e_mine], ev["resolved_at"].to_numpy(float)[e_mine],
-                      att["dispatched_at"].to_numpy(float)[runs][mine],
-                      att["end_at"].to_numpy(float)[runs][mine]]
-        deltas = np.repeat([1, -1, -1, 1], [e_mine.sum(), e_mine.sum(), mine.sum(), mine.sum()])
-        out[name] = step_series(np.nan_to_num(times, nan=np.inf), deltas)
-    return out
-
-
-def _steps(ax: Any, series: dict, t_end: float, colours: dict, gid: str, label: str) -> float:
+def _steps(ax: Any, steps: dict, t_end: float, colours: dict, gid: str, label: str) -> float:
     """Draw step lines (one per function, named by ``label`` when alone); return the peak.
 
     A series with more than :data:`DENSE` changes would be a solid block of ink: it is drawn as
     its peak (line) and its time-weighted mean (filled) over about 200 periods instead.
     """
     peak = 0.0
-    for name, (times, levels) in series.items():
+    for name, (times, levels) in steps.items():
         if not times.size:
             continue
-        what = label if len(series) == 1 else name
+        what = label if len(steps) == 1 else name
         if times.size > DENSE:
             period = nice_period(t_end, 200)
             edges = np.arange(0.0, t_end + period, period)
-            top, mean = binned(times, levels, edges)
+            top, mean = series.binned(times, levels, edges)
             ax.stairs(mean, edges, fill=True, color=colours[name], alpha=0.3, lw=0, gid=f"{gid}:{name}:mean",
                       label=f"{what}: average per {period:g} s")
             ax.stairs(top, edges, color=colours[name], lw=1.2, gid=f"{gid}:{name}",
@@ -173,23 +92,19 @@ def _limits(ax: Any, result: Any, names: list[str], peak: float, colours: dict) 
 def draw_concurrency(axes: Any, result: Any, period_s: float | None = None) -> list:
     """Draw the three panels on ``axes`` (three Axes sharing x); return the legend handles."""
     top, middle, bottom = axes
-    names = _functions(result)
+    att, ev = result.attempts, result.events
+    names = series.function_names(att, ev, known=result.scenario.functions)
     colours = {n: FUNCTION_COLOURS[i % len(FUNCTION_COLOURS)] for i, n in enumerate(names)}
     t_end = float(result.stats.get("ended_at", 0.0)) or 1.0
-    peak = _steps(top, _in_flight(result, names), t_end, colours, "in_flight", "executions in flight")
+    peak = _steps(top, series.in_flight(att, names), t_end, colours, "in_flight", "executions in flight")
     _limits(top, result, names, peak, colours)
     top.set_ylabel("executions\nin flight")
     top.set_ylim(bottom=0)
-    _steps(middle, _waiting(result, names), t_end, colours, "queue_depth", "events waiting")
+    _steps(middle, series.queue_depth(att, ev, names), t_end, colours, "queue_depth", "events waiting")
     middle.set_ylabel("events waiting\nin the queue")
     middle.set_ylim(bottom=0)
     period = float(period_s) if period_s else nice_period(t_end)
-    att = result.attempts
-    throttled = att["dispatched_at"].to_numpy(float)[(att["outcome"] == "throttled").to_numpy()]
-    edges = np.arange(0.0, t_end + period, period)
-    if edges.size < 2:
-        edges = np.array([0.0, period])
-    counts, _ = np.histogram(throttled, bins=edges)
+    counts, edges = series.throttles(att, period, t_end)
     bottom.stairs(counts, edges, fill=True, color=PALETTE["throttled"], gid="throttles",
                   label=f"throttles per {period:g} s")
     bottom.set_ylabel(f"throttles\nper {period:g} s")
@@ -232,8 +147,8 @@ def _metric_names(names: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def metrics(result: Any, names: Any = ("Invocations", "Errors", "Throttles"), period_s: float = 60) -> Any:
-    """Metric series from ``result.metrics(period_s)``, one panel per name, one line per function.
+def cloudwatch(result: Any, names: Any = ("Invocations", "Errors", "Throttles"), period_s: float = 60) -> Any:
+    """CloudWatch-like metrics from ``result.metrics(period_s)``, one panel per name, one line per function.
 
     ``names`` are metric names (their first statistic, e.g. ``Duration`` → Average) or
     ``"Metric:Statistic"`` (``"Duration:p99"``). With several functions the ``(all)`` total is
@@ -250,13 +165,9 @@ def metrics(result: Any, names: Any = ("Invocations", "Errors", "Throttles"), pe
     end = float(frame["period_start"].max()) + period_s if len(frame) else period_s
     edges = np.arange(0.0, end + period_s / 2, period_s)
     for ax, (metric, stat) in zip(axes, pairs, strict=True):
-        rows = frame[(frame["metric"] == metric).to_numpy() & (frame["statistic"] == stat).to_numpy()]
+        table = series.metric_table(frame, metric, stat, period_s, shown, edges.size - 1)
         for name in shown:
-            mine = rows[(rows["function"] == name).to_numpy()]
-            values = np.full(edges.size - 1, np.nan)
-            periods = np.round(mine["period_start"].to_numpy(float) / period_s).astype(int)
-            values[periods] = mine["value"].to_numpy()
-            ax.stairs(values, edges, baseline=None, color=colours[name], lw=1.4,
+            ax.stairs(table[name].to_numpy(), edges, baseline=None, color=colours[name], lw=1.4,
                       ls="--" if name == ALL else "-", label=name, gid=f"metric:{metric}:{stat}:{name}")
         unit = " (ms)" if metric in ("Duration", "AsyncEventAge") else ""
         ax.set_ylabel(f"{metric}\n{stat}{unit}", fontsize=9)

@@ -1,6 +1,6 @@
 """How old events get: the distribution (CDF) of event age, with ``MaximumEventAgeInSeconds``.
 
-Three curves, each the share of rows at or below an age:
+Three curves (from :mod:`lambdasim.results.ages`), each the share of rows at or below an age:
 
 - at each execution's dispatch (``attempts.event_age_s`` of ``invoke`` rows: what CloudWatch's
   ``AsyncEventAge`` reports), retries included;
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from matplotlib.ticker import PercentFormatter
 
 from lambdasim.plots.style import (
@@ -27,36 +26,15 @@ from lambdasim.plots.style import (
     format_duration,
     legend,
 )
+from lambdasim.results.ages import ecdf, event_ages
 
-__all__ = ["event_age", "draw_event_age", "age_samples"]
+__all__ = ["event_age", "draw_event_age"]
 
 _CURVES = {
     "dispatch": ("at each execution's dispatch", OKABE_ITO["sky_blue"], "-"),
     "throttle": ("at each throttled dispatch", PALETTE["throttled"], "-"),
     "resolution": ("at resolution (its fate)", OKABE_ITO["black"], "-"),
 }
-
-
-def age_samples(result: Any) -> dict[str, np.ndarray]:
-    """Event ages (s) ``{"dispatch": …, "throttle": …, "resolution": …}``."""
-    att, ev = result.attempts, result.events
-    age = att["event_age_s"].to_numpy(float)
-    kind = att["kind"].astype(str).to_numpy()
-    outcome = att["outcome"].astype(str).to_numpy()
-    resolved = (ev["resolved_at"] - ev["enqueued_at"]).to_numpy(float)
-    return {
-        "dispatch": age[(kind == "invoke") & (outcome != "throttled")],
-        "throttle": age[(kind == "throttle") & (outcome == "throttled")],
-        "resolution": resolved[np.isfinite(resolved)],
-    }
-
-
-def _ecdf(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if values.size > 5000:
-        levels = np.linspace(0.0, 1.0, 2001)
-        return np.quantile(values, levels), levels
-    x = np.sort(values)
-    return np.r_[x[0], x], np.r_[0.0, np.arange(1, x.size + 1) / x.size]
 
 
 def _limits(result: Any) -> dict[float, list[str]]:
@@ -71,12 +49,12 @@ def _limits(result: Any) -> dict[float, list[str]]:
 
 def draw_event_age(ax: Any, result: Any, right: float | None = None) -> list:
     """Draw the CDFs on ``ax``; ``right`` fixes the x limit (shared axes). Returns legend handles."""
-    samples = age_samples(result)
+    samples = event_ages(result.attempts, result.events)
     oldest = max([float(v.max()) for v in samples.values() if v.size] + [1.0])
     for key, values in samples.items():
         if values.size:
             label, colour, style = _CURVES[key]
-            x, y = _ecdf(values)
+            x, y = ecdf(values)
             ax.plot(x, y, drawstyle="steps-post", color=colour, ls=style, lw=1.6, gid=f"age:{key}",
                     label=f"{label} (n={values.size:,})")
     right = right if right is not None else oldest * 1.05
@@ -106,7 +84,8 @@ def draw_event_age(ax: Any, result: Any, right: float | None = None) -> list:
 
 def oldest_age(result: Any) -> float:
     """The largest age any curve of ``result`` reaches (s), at least 1."""
-    return max([float(v.max()) for v in age_samples(result).values() if v.size] + [1.0])
+    ages = event_ages(result.attempts, result.events)
+    return max([float(v.max()) for v in ages.values() if v.size] + [1.0])
 
 
 def event_age(result: Any, ax: Any = None) -> Any:

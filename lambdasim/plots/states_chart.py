@@ -1,7 +1,8 @@
-"""The aggregated timeline: how many events are in each state over time.
+"""The aggregated timeline: how many events are in each state over time, as stacked areas.
 
 Too many events for one row each (more than a timeline's ``max_rows``) are drawn as stacked
-areas: at every instant each accepted event is in exactly one state:
+areas of :func:`lambdasim.results.series.state_counts`: at every instant each accepted event is
+in exactly one state:
 
 - ``queued``: waiting in the async queue for a dispatch (throttle backoff included);
 - ``waiting to retry``: after a failed execution, until the retry is dispatched;
@@ -19,75 +20,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from lambdasim.plots.style import PALETTE, apply_time_axis, legend, new_figure
-from lambdasim.records import FAILED_FATES
+from lambdasim.results.series import STATES, state_counts
 
-__all__ = ["STATES", "state_counts", "states"]
+__all__ = ["states"]
 
-#: The states, bottom of the stack first.
-STATES = ("succeeded", "failed", "running", "retry_wait", "queued")
 _LABELS = {"succeeded": "succeeded", "failed": "failed", "running": "running",
            "retry_wait": "waiting to retry", "queued": "queued", "pending": "not yet resolved"}
-_EXACT_POINTS = 20000
-
-
-def _count(sorted_times: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    return np.searchsorted(sorted_times, grid, side="right")
-
-
-def state_counts(result: Any, chosen: Any = None, points: int = 1500) -> tuple[np.ndarray, dict]:
-    """Times and the number of events in each of :data:`STATES` at each time (a step function).
-
-    The counts are exact at every change when there are at most 20,000 changes, and sampled on
-    ``points`` evenly spaced instants otherwise.
-    """
-    events = result.events if chosen is None else chosen
-    att = result.attempts
-    if chosen is not None and len(chosen) != len(result.events):
-        att = att[att["event_id"].isin(set(chosen["event_id"])).to_numpy()]
-    att = att[(att["kind"] != "duplicate").to_numpy()]
-    code = pd.Index(events["event_id"].to_numpy(), dtype=object).get_indexer(att["event_id"].to_numpy())
-    kind = att["kind"].astype(str).to_numpy()
-    outcome = att["outcome"].astype(str).to_numpy()
-    dispatched = att["dispatched_at"].to_numpy(float)
-    end = np.nan_to_num(att["end_at"].to_numpy(float), nan=np.inf)
-    enqueued = events["enqueued_at"].to_numpy(float)
-    resolved = np.nan_to_num(events["resolved_at"].to_numpy(float), nan=np.inf)
-    fate = events["fate"].astype(str).to_numpy()
-
-    executed = (kind == "invoke") & np.isin(outcome, ("success", "error", "timeout", "running"))
-    order = np.lexsort((np.arange(code.size), code))  # each event's rows, in the order they happened
-    same_next = np.r_[code[order][1:] == code[order][:-1], False]
-    next_dispatch = np.r_[dispatched[order][1:], np.inf]
-    failed_run = (executed & np.isin(outcome, ("error", "timeout")))[order]
-    retry_end = np.where(same_next, next_dispatch, resolved[code[order]])[failed_run]
-    retry_start = end[order][failed_run]
-
-    starts = {
-        "accepted": np.sort(enqueued), "run_start": np.sort(dispatched[executed]),
-        "run_end": np.sort(end[executed]),
-        "retry_start": np.sort(retry_start), "retry_end": np.sort(retry_end),
-        "succeeded": np.sort(resolved[fate == "succeeded"]),
-        "failed": np.sort(resolved[np.isin(fate, list(FAILED_FATES))]),
-    }
-    view_end = float(result.stats.get("ended_at", np.nan))
-    finite_times = np.concatenate([t[np.isfinite(t)] for t in starts.values()])
-    if not finite_times.size:
-        return np.zeros(0), {s: np.zeros(0, int) for s in STATES}
-    t0 = float(finite_times.min())
-    t1 = max(float(finite_times.max()), view_end if np.isfinite(view_end) else t0)
-    grid = np.unique(finite_times) if finite_times.size <= _EXACT_POINTS else np.linspace(t0, t1, points)
-    if grid[-1] < t1:
-        grid = np.r_[grid, t1]
-    c = {name: _count(times, grid) for name, times in starts.items()}
-    counts = {
-        "succeeded": c["succeeded"], "failed": c["failed"], "running": c["run_start"] - c["run_end"],
-        "retry_wait": c["retry_start"] - c["retry_end"],
-    }
-    counts["queued"] = np.maximum(c["accepted"] - sum(counts.values()), 0)
-    return grid, counts
 
 
 def states(result: Any, chosen: Any = None, ax: Any = None) -> Any:
@@ -100,7 +40,8 @@ def states(result: Any, chosen: Any = None, ax: Any = None) -> Any:
     Returns the Figure.
     """
     owned = ax is None
-    times, counts = state_counts(result, chosen)
+    times, counts = state_counts(result.attempts, result.events if chosen is None else chosen,
+                                 end=float(result.stats.get("ended_at", np.nan)))
     if owned:
         fig = new_figure(11.0, 6.5)
         top, bottom = fig.subplots(2, 1, sharex=True)

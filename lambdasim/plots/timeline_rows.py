@@ -1,4 +1,6 @@
-"""Which events a timeline shows, and what it says about each: its age limit and where it went."""
+"""The rows of a timeline: which events it shows, where each row's marks go, and what it says about
+each event (its age limit and where it went). Nothing here draws: :mod:`lambdasim.plots.timeline` does.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +12,10 @@ import numpy as np
 from lambdasim.plots.style import FATE_LABELS, target_name
 from lambdasim.records import FAILED_FATES, FATES
 
-__all__ = ["select_events", "age_limits", "failed_deliveries", "fate_text"]
+__all__ = ["select_events", "Rows", "age_limits", "failed_deliveries", "fate_text"]
+
+_EXECUTED = ("success", "error", "timeout", "running")
+_FAILED_OUTCOMES = ("error", "timeout")
 
 
 def select_events(result: Any, events: Iterable | None = None, first: int | None = None,
@@ -52,6 +57,72 @@ def select_events(result: Any, events: Iterable | None = None, first: int | None
         picks = np.sort(np.random.default_rng(seed).choice(len(table), size=sample, replace=False))
         table = table.iloc[picks]
     return table
+
+
+class Rows:
+    """The marks of every row of a timeline, gathered from the record frames (no drawing here).
+
+    Each list holds spans ``(x0, x1, y, …)`` in virtual seconds and row numbers: ``bars`` (by
+    outcome), ``duplicates``, ``cold`` (cold starts), ``waits`` (in the queue), ``retries`` (waiting
+    for a retry, with the delay; None for a retry still to come at the horizon) and ``throttles``
+    (points).
+    """
+
+    def __init__(self, result: Any, chosen: Any, view_end: float) -> None:
+        self.bars: dict[str, list] = {}      # outcome -> [(x0, x1, y)]
+        self.duplicates: list = []           # (x0, x1, y, outcome)
+        self.cold: list = []                 # (x0, x1, y)
+        self.waits: list = []                # (x0, x1, y)
+        self.retries: list = []              # (x0, x1, y, delay or None)
+        self.throttles: list = []            # (x, y)
+        ids = chosen["event_id"].to_numpy()
+        row_of = {eid: i for i, eid in enumerate(ids)}
+        att = result.attempts
+        att = att[att["event_id"].isin(row_of).to_numpy()]
+        rows = att["event_id"].map(row_of).to_numpy()
+        order = np.argsort(rows, kind="stable")  # each event's rows stay in the order they happened
+        cols = [att[c].to_numpy()[order] for c in ("kind", "outcome", "dispatched_at", "start_at", "end_at",
+                                                   "init_s")]
+        per_row: list[list] = [[] for _ in ids]
+        for r, *values in zip(rows[order], *cols, strict=True):
+            per_row[r].append(values)
+        resolved = chosen["resolved_at"].to_numpy(float)
+        for y, (enqueued, attempts, end) in enumerate(zip(chosen["enqueued_at"].to_numpy(float), per_row,
+                                                          resolved, strict=True)):
+            self._row(y, enqueued, attempts, end if np.isfinite(end) else view_end, np.isfinite(end))
+
+    def _row(self, y: int, cursor: float, attempts: list, end: float, resolved: bool) -> None:
+        retry_from = None
+        for kind, outcome, dispatched, start, stop, init in attempts:
+            kind, outcome = str(kind), str(outcome)
+            stop = stop if np.isfinite(stop) else end
+            if kind == "duplicate":
+                if outcome in _EXECUTED:
+                    self.duplicates.append((dispatched, stop, y, outcome))
+                else:
+                    self.throttles.append((dispatched, y))
+                continue
+            if retry_from is not None and kind in ("invoke", "throttle"):
+                self.retries.append((retry_from, dispatched, y, dispatched - retry_from))
+                cursor = dispatched
+            retry_from = None
+            if kind == "throttle":
+                self.throttles.append((dispatched, y))
+                continue
+            if dispatched > cursor:
+                self.waits.append((cursor, dispatched, y))
+            cursor = max(cursor, dispatched)
+            if kind == "invoke" and outcome in _EXECUTED:
+                self.bars.setdefault(outcome, []).append((dispatched, stop, y))
+                if init > 0 and np.isfinite(start):
+                    self.cold.append((dispatched, start, y))
+                cursor = stop
+                if outcome in _FAILED_OUTCOMES:
+                    retry_from = stop
+        if retry_from is not None and not resolved:
+            self.retries.append((retry_from, end, y, None))  # a retry still to come at the horizon
+        elif retry_from is None and end > cursor:
+            self.waits.append((cursor, end, y))
 
 
 def fate_text(event: Any, failed_arns: set) -> str:

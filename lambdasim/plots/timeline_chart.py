@@ -7,10 +7,11 @@ labelled with its delay while the event waits for a retry after a failed executi
 the event's age limit (``enqueued_at + MaximumEventAgeInSeconds``) when it falls inside the view,
 and at the end a marker for the fate; the column to the right says where the event went.
 
-Bars shorter than 0.5 % of the view are widened to that width so that sub-second executions stay
-visible on a minutes-long axis (a drawing choice; the records keep the exact times). Each kind of
-mark is one collection (one artist for all the bars of an outcome, one for all the ticks, …), so a
-200-row chart draws quickly.
+Which events are rows and where each row's marks go is worked out in
+:mod:`lambdasim.plots.timeline_rows`; this module draws them. Bars shorter than 0.5 % of the view
+are widened to that width so that sub-second executions stay visible on a minutes-long axis (a
+drawing choice; the records keep the exact times). Each kind of mark is one collection (one artist
+for all the bars of an outcome, one for all the ticks, …), so a 200-row chart draws quickly.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from lambdasim.plots.event_picks import age_limits, failed_deliveries, fate_text, select_events
 from lambdasim.plots.style import (
     FATE_LABELS,
     OUTCOME_LABELS,
@@ -35,6 +35,7 @@ from lambdasim.plots.style import (
     format_duration,
     legend,
 )
+from lambdasim.plots.timeline_rows import Rows, age_limits, failed_deliveries, fate_text, select_events
 from lambdasim.records import FATES
 
 __all__ = ["timeline", "select_events", "LABEL_ROWS"]
@@ -42,72 +43,11 @@ __all__ = ["timeline", "select_events", "LABEL_ROWS"]
 #: Up to this many rows, every row gets its name, its fate text and its retry-delay labels.
 LABEL_ROWS = 60
 _EXECUTED = ("success", "error", "timeout", "running")
-_FAILED_OUTCOMES = ("error", "timeout")
 _FATE_MARKERS = {"succeeded": "o", "pending": ">"}
 _BAR, _BAND = 0.62, 0.2
 _SHADE = (0.0, 0.0, 0.0, 0.4)  # darkens the start of a bar that was a cold start
 #: Bars are drawn at least this fraction of the view wide.
 MIN_WIDTH = 0.005
-
-
-class _Rows:
-    """The marks of every row, gathered from the record frames (no drawing here)."""
-
-    def __init__(self, result: Any, chosen: Any, view_end: float) -> None:
-        self.bars: dict[str, list] = {}      # outcome -> [(x0, x1, y)]
-        self.duplicates: list = []           # (x0, x1, y, outcome)
-        self.cold: list = []                 # (x0, x1, y)
-        self.waits: list = []                # (x0, x1, y)
-        self.retries: list = []              # (x0, x1, y, delay or None)
-        self.throttles: list = []            # (x, y)
-        ids = chosen["event_id"].to_numpy()
-        row_of = {eid: i for i, eid in enumerate(ids)}
-        att = result.attempts
-        att = att[att["event_id"].isin(row_of).to_numpy()]
-        rows = att["event_id"].map(row_of).to_numpy()
-        order = np.argsort(rows, kind="stable")  # each event's rows stay in the order they happened
-        cols = [att[c].to_numpy()[order] for c in ("kind", "outcome", "dispatched_at", "start_at", "end_at",
-                                                   "init_s")]
-        per_row: list[list] = [[] for _ in ids]
-        for r, *values in zip(rows[order], *cols, strict=True):
-            per_row[r].append(values)
-        resolved = chosen["resolved_at"].to_numpy(float)
-        for y, (enqueued, attempts, end) in enumerate(zip(chosen["enqueued_at"].to_numpy(float), per_row,
-                                                          resolved, strict=True)):
-            self._row(y, enqueued, attempts, end if np.isfinite(end) else view_end, np.isfinite(end))
-
-    def _row(self, y: int, cursor: float, attempts: list, end: float, resolved: bool) -> None:
-        retry_from = None
-        for kind, outcome, dispatched, start, stop, init in attempts:
-            kind, outcome = str(kind), str(outcome)
-            stop = stop if np.isfinite(stop) else end
-            if kind == "duplicate":
-                if outcome in _EXECUTED:
-                    self.duplicates.append((dispatched, stop, y, outcome))
-                else:
-                    self.throttles.append((dispatched, y))
-                continue
-            if retry_from is not None and kind in ("invoke", "throttle"):
-                self.retries.append((retry_from, dispatched, y, dispatched - retry_from))
-                cursor = dispatched
-            retry_from = None
-            if kind == "throttle":
-                self.throttles.append((dispatched, y))
-                continue
-            if dispatched > cursor:
-                self.waits.append((cursor, dispatched, y))
-            cursor = max(cursor, dispatched)
-            if kind == "invoke" and outcome in _EXECUTED:
-                self.bars.setdefault(outcome, []).append((dispatched, stop, y))
-                if init > 0 and np.isfinite(start):
-                    self.cold.append((dispatched, start, y))
-                cursor = stop
-                if outcome in _FAILED_OUTCOMES:
-                    retry_from = stop
-        if retry_from is not None and not resolved:
-            self.retries.append((retry_from, end, y, None))  # a retry still to come at the horizon
-        elif retry_from is None and end > cursor:
-            self.waits.append((cursor, end, y))
 
 
 def _rects(spans: list, height: float, min_width: float) -> list:
@@ -149,7 +89,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
     """
     chosen = select_events(result, events, first, sample, fate, seed)
     if len(chosen) > max_rows:
-        from lambdasim.plots.states import states
+        from lambdasim.plots.states_chart import states
 
         return states(result, chosen, ax=ax)
     n = len(chosen)
@@ -162,7 +102,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
     resolved = chosen["resolved_at"].to_numpy(float)
     if not np.isfinite(view_end):
         view_end = float(np.nanmax(np.r_[resolved, chosen["enqueued_at"].to_numpy(float)]))
-    rows = _Rows(result, chosen, view_end)
+    rows = Rows(result, chosen, view_end)
     t0 = float(chosen["enqueued_at"].min())
     ends = [view_end if (~np.isfinite(resolved)).any() else float(np.nanmax(resolved))]
     ends += [x1 for spans in rows.bars.values() for _, x1, _ in spans] + [d[1] for d in rows.duplicates]

@@ -21,12 +21,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from lambdasim.plots.style import FATE_LABELS, PALETTE, fate_colour, figure_and_axes, legend, target_name
-from lambdasim.records import FAILED_FATES, FATES
+from lambdasim.records import FATES
+from lambdasim.results.deliveries import delivery_combinations
 
 __all__ = ["outcomes", "draw_outcomes", "outcome_segments"]
 
@@ -53,38 +53,24 @@ def outcome_segments(result: Any) -> dict[str, list[dict]]:
 
 
 def _destinations(events: Any, deliveries: Any) -> list[dict]:
-    """One segment per way the events ended up: each combination of deliveries (ok or failed).
-
-    Each distinct ``(channel, target, ok)`` is a bit; an event's deliveries OR their bits together,
-    so the few combinations are counted in one vectorised pass however many events there are.
-    """
-    fate = events["fate"].astype(str).to_numpy()
-    flags = np.zeros(len(events), np.int64)
-    kinds: list[tuple] = []
-    if deliveries is not None and len(deliveries):
-        ids = pd.Index(events["event_id"].to_numpy(), dtype=object)
-        pos = ids.get_indexer(deliveries["event_id"].to_numpy())
-        channel, arn = deliveries["channel"].astype(str), deliveries["target_arn"].astype(str)
-        keys = pd.MultiIndex.from_arrays([channel, arn, deliveries["ok"].to_numpy(bool)])
-        codes, kinds = pd.factorize(keys)
-        kinds = list(kinds)
-        found = pos >= 0
-        np.bitwise_or.at(flags, pos[found], np.left_shift(1, codes[found].astype(np.int64)))
+    """One segment per way the events ended up (:func:`~lambdasim.results.deliveries.delivery_combinations`):
+    each combination of deliveries, then the events with none (succeeded or dropped), pending last."""
+    table = delivery_combinations(events, deliveries)
+    combos: dict[tuple, dict[str, int]] = {}
+    for used, resolved, n in table.itertuples(index=False):
+        if resolved != "pending":
+            combos.setdefault(used, {})[resolved] = n
     segments = []
-    for value, n in zip(*np.unique(flags[fate != "pending"], return_counts=True), strict=True):
-        mask = flags == value
-        if not value:
-            for key, label, colour, where in (
+    for used, counts in combos.items():
+        if not used:
+            for key, label, colour, resolved in (
                     ("no_destination", "succeeded, no on-success destination", PALETTE["no_destination"],
-                     fate == "succeeded"),
-                    ("lost", "dropped: nothing configured to receive it", PALETTE["lost"],
-                     np.isin(fate, list(FAILED_FATES)))):
-                count = int((mask & where).sum())
-                if count:
-                    segments.append(_segment(key, label, count, colour))
+                     "succeeded"),
+                    ("lost", "dropped: nothing configured to receive it", PALETTE["lost"], "failed")):
+                if counts.get(resolved):
+                    segments.append(_segment(key, label, counts[resolved], colour))
             continue
-        used = [kinds[i] for i in range(len(kinds)) if value >> i & 1]
-        used.sort(key=lambda k: (list(_CHANNEL_LABELS).index(k[0]), not k[2]))
+        n = sum(counts.values())
         tokens = [f"{'→' if ok else '✗'} {_CHANNEL_LABELS[ch]} {target_name(arn)}" for ch, arn, ok in used]
         good = [k for k in used if k[2]]
         label = " + ".join(tokens)
@@ -95,7 +81,7 @@ def _destinations(events: Any, deliveries: Any) -> list[dict]:
             failed = len(good) < len(used)
             segments.append(_segment(label, label + (" (a delivery failed)" if failed else ""), n,
                                      PALETTE[good[0][0]], "xxx" if failed else None))
-    pending = int((fate == "pending").sum())
+    pending = int(table.loc[(table["resolved"] == "pending").to_numpy(), "events"].sum())
     if pending:
         segments.append(_segment("pending", "pending", pending, PALETTE["pending"]))
     return segments

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Patch
 
-from lambdasim.plots.ages import _limits, draw_event_age, oldest_age
-from lambdasim.plots.load import draw_concurrency
-from lambdasim.plots.outcomes import draw_outcomes, outcome_segments
+from lambdasim.plots.age_chart import _limits, draw_event_age, oldest_age
+from lambdasim.plots.load_charts import draw_concurrency
+from lambdasim.plots.outcomes_chart import draw_outcomes, outcome_segments
 from lambdasim.plots.style import apply_time_axis, legend, new_figure, nice_period
 
 __all__ = ["compare", "KINDS"]

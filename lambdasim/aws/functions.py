@@ -1,0 +1,171 @@
+"""The function, version and alias operations.
+
+``CreateFunction``, ``UpdateFunctionConfiguration``, ``UpdateFunctionCode``,
+``GetFunctionConfiguration``, ``DeleteFunction``, ``PublishVersion`` and ``CreateAlias`` change the
+simulation's functions through the engine, and keep in the :class:`~lambdasim.aws.service.LambdaService`
+what only AWS reports (role, runtime, handler, code size and hash, revision ids). Functions a
+scenario defines (rather than ``CreateFunction``) report a placeholder role and no runtime or
+handler; code is never run from ``Code`` (the simulated handler is the scenario's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lambdasim.aws.service import LambdaService, iso, read_blob, sha256
+from lambdasim.model import errors, rules
+from lambdasim.model.functions import FunctionConfig
+from lambdasim.model.rules import LATEST
+
+__all__ = ["HANDLERS", "config_changes"]
+
+_FIELDS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "Architectures",
+           "dead_letter_target_arn": "DeadLetterConfig.TargetArn"}
+
+
+def config_changes(p: dict) -> dict:
+    """The :class:`~lambdasim.model.functions.FunctionConfig` fields a create/update request sets."""
+    changes: dict[str, Any] = {}
+    if p.get("Timeout") is not None:
+        changes["timeout_s"] = p["Timeout"]
+    if p.get("MemorySize") is not None:
+        changes["memory_mb"] = p["MemorySize"]
+    if p.get("Architectures") is not None:
+        changes["architecture"] = p["Architectures"][0]
+    if p.get("DeadLetterConfig") is not None:
+        changes["dead_letter_target_arn"] = p["DeadLetterConfig"].get("TargetArn") or None
+    return changes
+
+
+def _renamed(error: errors.InvalidParameterValueException) -> errors.InvalidParameterValueException:
+    """An engine config error named by the AWS parameter instead of the dataclass field."""
+    field = str(error.fields.get("field", "")).rsplit(".", 1)[-1]
+    if field not in _FIELDS:
+        return error
+    value, allowed = error.fields.get("value"), error.fields.get("allowed")
+    return errors.InvalidParameterValueException(
+        f"{_FIELDS[field]}: {value!r} is not valid; allowed: {allowed}")
+
+
+def _touch(service: LambdaService, name: str, p: dict, code: bool = False) -> None:
+    """Record what a create/update request says about the function that the engine does not hold."""
+    meta = service.meta_of(name, LATEST)
+    for key in ("Role", "Runtime", "Handler", "Description", "PackageType"):
+        if p.get(key) is not None:
+            meta[key] = p[key]
+    if p.get("Environment") is not None:
+        meta["Environment"] = {"Variables": dict(p["Environment"].get("Variables") or {})}
+    if code:
+        source = p.get("Code", p)
+        blob = read_blob(source["ZipFile"]) if source.get("ZipFile") is not None else None
+        text = source.get("ImageUri") or f"{source.get('S3Bucket')}/{source.get('S3Key')}"
+        meta["CodeSize"] = len(blob) if blob is not None else 0
+        meta["CodeSha256"] = sha256(blob if blob is not None else text.encode())
+    meta["LastModified"] = iso(service.sim.wall_time())
+    meta["RevisionId"] = service.next_revision()
+
+
+def _output(service: LambdaService, name: str, qualifier: str | None = None) -> dict:
+    sim = service.sim
+    version = sim.resolve_version(name, qualifier)
+    config = sim.function_config(name, qualifier)
+    meta = service.meta_of(name, version)
+    out: dict[str, Any] = {"FunctionName": name, "FunctionArn": service.arn(name, qualifier)}
+    out.update((k, meta[k]) for k in ("Runtime", "Role", "Handler") if k in meta)
+    out.update({"CodeSize": meta["CodeSize"], "Description": meta.get("Description", ""),
+                "Timeout": config.timeout_s, "MemorySize": config.memory_mb,
+                "LastModified": meta["LastModified"], "CodeSha256": meta["CodeSha256"],
+                "Version": version})
+    if config.dead_letter_target_arn:
+        out["DeadLetterConfig"] = {"TargetArn": config.dead_letter_target_arn}
+    if "Environment" in meta:
+        out["Environment"] = meta["Environment"]
+    out.update({"TracingConfig": {"Mode": "PassThrough"}, "RevisionId": meta["RevisionId"],
+                "State": "Active", "LastUpdateStatus": "Successful", "PackageType": meta["PackageType"],
+                "Architectures": [config.architecture], "EphemeralStorage": {"Size": 512}})
+    return out
+
+
+def _publish(service: LambdaService, name: str, description: str | None = None) -> dict:
+    version = service.sim.publish_version(name)
+    meta = dict(service.meta_of(name, LATEST), RevisionId=service.next_revision())
+    if description is not None:
+        meta["Description"] = description
+    service.meta[(name, version)] = meta
+    return _output(service, name, version)
+
+
+def create_function(service: LambdaService, p: dict) -> dict:
+    """``CreateFunction`` (``Timeout``, ``MemorySize``, ``Architectures``, ``DeadLetterConfig``)."""
+    name, qualifier = rules.parse_function(p["FunctionName"])
+    if qualifier is not None:
+        raise errors.InvalidParameterValueException(
+            f"CreateFunction takes an unqualified function name, not {p['FunctionName']}")
+    try:
+        config = FunctionConfig(**config_changes(p))
+    except errors.InvalidParameterValueException as error:
+        raise _renamed(error) from None
+    service.sim.create_function(name, config)
+    service.forget(name)
+    _touch(service, name, p, code=True)
+    return _publish(service, name) if p.get("Publish") else _output(service, name)
+
+
+def update_function_configuration(service: LambdaService, p: dict) -> dict:
+    """``UpdateFunctionConfiguration``: ``$LATEST``'s ``Timeout``, ``MemorySize``, ``DeadLetterConfig``."""
+    name = service.unqualified(p["FunctionName"], "UpdateFunctionConfiguration")
+    try:
+        service.sim.update_function(name, **config_changes(p))
+    except errors.InvalidParameterValueException as error:
+        raise _renamed(error) from None
+    _touch(service, name, p)
+    return _output(service, name)
+
+
+def update_function_code(service: LambdaService, p: dict) -> dict:
+    """``UpdateFunctionCode``: ``$LATEST``'s code and ``Architectures`` (the code itself is not run)."""
+    name = service.unqualified(p["FunctionName"], "UpdateFunctionCode")
+    if not p.get("DryRun"):
+        service.sim.update_function(name, **config_changes(p))
+        _touch(service, name, {"Code": p}, code=any(p.get(k) for k in ("ZipFile", "ImageUri", "S3Bucket")))
+    return _publish(service, name) if p.get("Publish") else _output(service, name)
+
+
+def get_function_configuration(service: LambdaService, p: dict) -> dict:
+    """``GetFunctionConfiguration`` of ``$LATEST``, a version or an alias's version."""
+    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
+    return _output(service, name, qualifier)
+
+
+def delete_function(service: LambdaService, p: dict) -> dict:
+    """``DeleteFunction``: a function, or one of its versions."""
+    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
+    service.sim.delete_function(name, qualifier)
+    service.forget(name, qualifier)
+    return {"StatusCode": 204}
+
+
+def publish_version(service: LambdaService, p: dict) -> dict:
+    """``PublishVersion``: ``$LATEST`` as the next numbered version."""
+    return _publish(service, service.unqualified(p["FunctionName"], "PublishVersion"), p.get("Description"))
+
+
+def create_alias(service: LambdaService, p: dict) -> dict:
+    """``CreateAlias``: a name that points at a version (weighted aliases are not simulated)."""
+    name = service.unqualified(p["FunctionName"], "CreateAlias")
+    if (p.get("RoutingConfig") or {}).get("AdditionalVersionWeights"):
+        raise errors.InvalidParameterValueException(
+            "lambdasim does not simulate weighted aliases: leave out RoutingConfig")
+    service.sim.create_alias(name, p["Name"], p["FunctionVersion"])
+    return {"AliasArn": service.arn(name, p["Name"]), "Name": p["Name"],
+            "FunctionVersion": p["FunctionVersion"], "Description": p.get("Description", ""),
+            "RevisionId": service.next_revision()}
+
+
+#: The operations this module serves, by API name.
+HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {
+    "CreateFunction": create_function, "UpdateFunctionConfiguration": update_function_configuration,
+    "UpdateFunctionCode": update_function_code, "GetFunctionConfiguration": get_function_configuration,
+    "DeleteFunction": delete_function, "PublishVersion": publish_version, "CreateAlias": create_alias,
+}

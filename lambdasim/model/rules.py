@@ -1,0 +1,259 @@
+"""AWS Lambda's rules, once: the limits, the defaults and the pure checks every layer applies.
+
+The scenario validator (:mod:`lambdasim.model`), the engine's control plane
+(:mod:`lambdasim.engine.control`), the boto3-shaped client (:mod:`lambdasim.aws`) and the
+scenario exporter all read these constants and call these checks, so a rule changes in one place.
+Each check raises AWS's own exception with AWS's own message (spec: ``aws-async-invocation.md``,
+sections in brackets). Plain Python: this module imports only :mod:`lambdasim.model.errors`.
+
+The event-invoke config (one per qualifier) is handled here as a *settings* mapping with the
+snake_case keys of :data:`SETTINGS`; None means "left out" (AWS's default applies).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lambdasim.model.errors import (
+    InvalidParameterValueException,
+    RequestTooLargeException,
+    ResourceNotFoundException,
+)
+
+__all__ = [
+    "LATEST", "DEFAULT_RETRY_ATTEMPTS", "MAX_RETRY_ATTEMPTS", "DEFAULT_EVENT_AGE_S", "MIN_EVENT_AGE_S",
+    "MAX_EVENT_AGE_S", "ON_SUCCESS_SERVICES", "ON_FAILURE_SERVICES", "DEAD_LETTER_SERVICES",
+    "DEFAULT_CONCURRENT_EXECUTIONS", "UNRESERVED_MINIMUM", "SCALING_BURST", "SCALING_REFILL_PER_S",
+    "SYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMIT", "LEGACY_ASYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMITS",
+    "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "MEMORY_MB", "ARCHITECTURES",
+    "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS", "function_arn", "parse_function",
+    "function_not_found", "check_account", "unqualified_arn", "service_of", "is_own_destination",
+    "check_not_own_destination", "check_destination_services", "check_some_setting", "unreserved_floor",
+    "reservation_message", "check_reservation", "check_sync_payload", "check_async_payload",
+    "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
+]
+
+# -- names -------------------------------------------------------------------------------------------
+
+#: The unpublished version of a function, and the qualifier of an unqualified invoke.
+LATEST = "$LATEST"
+#: A function name: 1-64 letters, digits, hyphens or underscores.
+FUNCTION_NAME_PATTERN = r"[A-Za-z0-9_-]{1,64}"
+#: A Region name such as ``us-east-1``.
+REGION_PATTERN = r"[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d"
+#: An ARN of any service, Region and account (``arn:aws:<service>:<region>:<account>:...``).
+ARN_PATTERN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:(" + REGION_PATTERN + r")?:(\d{12})?:.+"
+
+# -- event-invoke config (spec §3, §4, §8) -----------------------------------------------------------
+
+#: Retries after a function error when the config leaves them out; the allowed range is 0-2.
+DEFAULT_RETRY_ATTEMPTS = 2
+MAX_RETRY_ATTEMPTS = 2
+#: Maximum event age when the config leaves it out; the allowed range is 60-21,600 s (6 hours).
+DEFAULT_EVENT_AGE_S = 21_600
+MIN_EVENT_AGE_S = 60
+MAX_EVENT_AGE_S = DEFAULT_EVENT_AGE_S
+#: The services a destination ARN may name (``events`` is EventBridge); S3 only on failure.
+ON_SUCCESS_SERVICES = ("sqs", "sns", "lambda", "events")
+ON_FAILURE_SERVICES = (*ON_SUCCESS_SERVICES, "s3")
+#: The services a dead-letter queue may be.
+DEAD_LETTER_SERVICES = ("sqs", "sns")
+#: The settings of one qualifier's event-invoke config, by the names the engine uses.
+SETTINGS = ("maximum_retry_attempts", "maximum_event_age_s", "on_success", "on_failure")
+
+# -- concurrency (spec §5) ---------------------------------------------------------------------------
+
+#: The Region's concurrency limit of a new account.
+DEFAULT_CONCURRENT_EXECUTIONS = 1_000
+#: Reservations must leave at least this much (or the whole limit, if lower) unreserved.
+UNRESERVED_MINIMUM = 100
+#: Each function scales by at most 1,000 new environments per 10 s: a token bucket of 1,000 new
+#: environments that refills at 100 per second.
+SCALING_BURST = 1_000.0
+SCALING_REFILL_PER_S = 100.0
+
+# -- payloads (spec §1.4) ----------------------------------------------------------------------------
+
+#: Synchronous request and response payloads: 6 MB each.
+SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
+#: Asynchronous (Event) payloads: 1 MB since October 2025, 256 KB before (and for ``InvokeAsync``).
+ASYNC_PAYLOAD_LIMIT = 1024 * 1024
+LEGACY_ASYNC_PAYLOAD_LIMIT = 256 * 1024
+ASYNC_PAYLOAD_LIMITS = (ASYNC_PAYLOAD_LIMIT, LEGACY_ASYNC_PAYLOAD_LIMIT)
+#: The largest message each destination type accepts (bytes): SNS 256 KB, SQS and EventBridge 1 MB,
+#: a Lambda function its async limit; S3 objects are far larger than any record.
+DESTINATION_MAX_BYTES = {"sqs": ASYNC_PAYLOAD_LIMIT, "sns": LEGACY_ASYNC_PAYLOAD_LIMIT,
+                         "eventbridge": ASYNC_PAYLOAD_LIMIT, "lambda": ASYNC_PAYLOAD_LIMIT, "s3": 5 * 2**30}
+
+# -- recursion (spec §12) ----------------------------------------------------------------------------
+
+#: With ``RecursiveLoop: Terminate``, a chain of invocations caused by one event is stopped at its
+#: 17th invocation (AWS: "about 16").
+RECURSION_LIMIT = 16
+
+# -- function settings -------------------------------------------------------------------------------
+
+#: ``Timeout`` (s) and ``MemorySize`` (MB): inclusive ranges.
+TIMEOUT_S = (1, 900)
+MEMORY_MB = (128, 10_240)
+ARCHITECTURES = ("x86_64", "arm64")
+
+
+# -- names and ARNs ----------------------------------------------------------------------------------
+
+
+def function_arn(region: str, account_id: str, name: str, qualifier: str | None = None) -> str:
+    """``arn:aws:lambda:{region}:{account_id}:function:{name}[:{qualifier}]``."""
+    arn = f"arn:aws:lambda:{region}:{account_id}:function:{name}"
+    return arn if qualifier is None else f"{arn}:{qualifier}"
+
+
+def parse_function(function: str, qualifier: str | None = None) -> tuple[str, str | None]:
+    """Split a name, ARN, partial ARN or ``name:qualifier`` into (name, qualifier or None).
+
+    A qualifier given both in the name and as ``qualifier`` must agree, as AWS requires.
+    """
+    name = function.split(":function:", 1)[1] if ":function:" in function else function
+    name, _, suffix = name.partition(":")
+    if suffix and qualifier and suffix != qualifier:
+        raise InvalidParameterValueException(
+            "The derived qualifier from the function name does not match the specified qualifier.")
+    return name, (qualifier or suffix or None)
+
+
+def function_not_found(arn: str, **fields: Any) -> ResourceNotFoundException:
+    """AWS's error for a function, version or alias that does not exist."""
+    return ResourceNotFoundException(f"Function not found: {arn}", **fields)
+
+
+def check_account(function: str, region: str, account_id: str) -> None:
+    """Raise ``ResourceNotFoundException`` when an ARN or partial ARN names another account or Region."""
+    if ":function:" in function:
+        head = function.split(":function:", 1)[0].split(":")
+        if head[-1] != account_id or (head[-2] if len(head) >= 2 else region) != region:
+            raise function_not_found(function)
+
+
+def unqualified_arn(arn: str) -> str:
+    """A Lambda function ARN without its qualifier (other ARNs come back unchanged up to 7 parts)."""
+    return ":".join(arn.split(":")[:7])
+
+
+def service_of(arn: str) -> str:
+    """The service of an ARN (``sqs`` in ``arn:aws:sqs:...``); "" for anything else."""
+    parts = arn.split(":")
+    return parts[2] if len(parts) > 2 and parts[0] == "arn" else ""
+
+
+def check_alias_name(alias: str) -> None:
+    """An alias may not look like a version: not all digits, not ``$LATEST``."""
+    if re.fullmatch(r"\d+", alias) or alias == LATEST:
+        raise InvalidParameterValueException(
+            f"Name: {alias!r} is not valid; allowed: an alias name, not a version")
+
+
+# -- event-invoke config -----------------------------------------------------------------------------
+
+
+def is_own_destination(own_arn: str, destination: str | None) -> bool:
+    """True when ``destination`` is the function ``own_arn`` itself (any of its qualifiers)."""
+    return destination is not None and unqualified_arn(destination) == own_arn
+
+
+def check_not_own_destination(own_arn: str, on_success: str | None, on_failure: str | None) -> None:
+    """A function may not be its own destination."""
+    if is_own_destination(own_arn, on_success) or is_own_destination(own_arn, on_failure):
+        raise InvalidParameterValueException("You can't specify the function as a destination for itself.")
+
+
+def check_destination_services(on_success: str | None, on_failure: str | None) -> None:
+    """Each destination is of a service its side allows (:data:`ON_SUCCESS_SERVICES`, ...)."""
+    if (on_success is not None and service_of(on_success) not in ON_SUCCESS_SERVICES) or (
+            on_failure is not None and service_of(on_failure) not in ON_FAILURE_SERVICES):
+        parts = [f"{side}(destination={arn})" if arn else "null"
+                 for side, arn in (("OnSuccess", on_success), ("OnFailure", on_failure))]
+        raise InvalidParameterValueException(
+            f"The provided destination config DestinationConfig(onSuccess={parts[0]}, "
+            f"onFailure={parts[1]}) is invalid.")
+
+
+def check_some_setting(*values: Any) -> None:
+    """A Put or Update of an event-invoke config sets at least one of retries, age or destinations."""
+    if all(value is None for value in values):
+        raise InvalidParameterValueException(
+            "You must specify at least one of error handling or destination setting.")
+
+
+def destinations_of(destination_config: Mapping | None) -> tuple[str | None, str | None]:
+    """(on_success, on_failure) of AWS's ``{OnSuccess: {Destination}, OnFailure: {Destination}}``."""
+    config = destination_config or {}
+    return ((config.get("OnSuccess") or {}).get("Destination") or None,
+            (config.get("OnFailure") or {}).get("Destination") or None)
+
+
+def _requested(request: Mapping) -> dict:
+    """The settings an AWS Put/Update request gives: retries and age always, destinations if given."""
+    retries, age = request.get("MaximumRetryAttempts"), request.get("MaximumEventAgeInSeconds")
+    check_some_setting(retries, age, request.get("DestinationConfig"))
+    settings: dict[str, Any] = {"maximum_retry_attempts": retries, "maximum_event_age_s": age}
+    if request.get("DestinationConfig") is not None:
+        settings["on_success"], settings["on_failure"] = destinations_of(request["DestinationConfig"])
+    return settings
+
+
+def put_event_invoke_config(request: Mapping) -> dict:
+    """The settings after ``PutFunctionEventInvokeConfig``: the request replaces the config whole
+    (settings left out are removed)."""
+    return {**dict.fromkeys(SETTINGS), **_requested(request)}
+
+
+def update_event_invoke_config(current: Mapping, request: Mapping) -> dict:
+    """The settings after ``UpdateFunctionEventInvokeConfig`` of an existing config ``current``.
+
+    Retries and age that the request gives replace the current ones, the others stay; a
+    ``DestinationConfig`` replaces both destinations (a side left out is removed), as LocalStack's
+    AWS-validated behaviour does: AWS's documentation is silent on it.
+    """
+    merged = {key: current.get(key) for key in SETTINGS}
+    merged.update((k, v) for k, v in _requested(request).items() if v is not None or k.startswith("on_"))
+    return merged
+
+
+# -- concurrency -------------------------------------------------------------------------------------
+
+
+def unreserved_floor(limit: int) -> int:
+    """What must stay unreserved: 100, or the whole limit if it is lower."""
+    return min(UNRESERVED_MINIMUM, limit)
+
+
+def reservation_message(limit: int) -> str:
+    """AWS's message for a reservation that leaves too little unreserved."""
+    return ("Specified ReservedConcurrentExecutions for function decreases account's "
+            f"UnreservedConcurrentExecution below its minimum value of [{unreserved_floor(limit)}].")
+
+
+def check_reservation(reserved: int, reserved_by_others: int, limit: int) -> None:
+    """Reserving ``reserved`` beside ``reserved_by_others`` must leave the unreserved floor."""
+    if reserved_by_others + reserved > limit - unreserved_floor(limit):
+        raise InvalidParameterValueException(reservation_message(limit))
+
+
+# -- payloads ----------------------------------------------------------------------------------------
+
+
+def check_sync_payload(size: int) -> None:
+    """A synchronous (RequestResponse) request payload is at most :data:`SYNC_PAYLOAD_LIMIT` bytes."""
+    if size > SYNC_PAYLOAD_LIMIT:
+        raise RequestTooLargeException(
+            f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the Invoke operation")
+
+
+def check_async_payload(size: int, limit: int = ASYNC_PAYLOAD_LIMIT) -> None:
+    """An asynchronous (Event) payload is at most ``limit`` bytes (one of :data:`ASYNC_PAYLOAD_LIMITS`)."""
+    if size > limit:
+        raise RequestTooLargeException(
+            f"Request must be smaller than {limit} bytes for the InvokeAsync operation "
+            f"(payload is {size} bytes)", size=size, limit=limit)
