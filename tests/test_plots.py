@@ -424,6 +424,7 @@ def test_compare_refuses_bad_kinds_and_labels(two_configs):
 # -- save_figure and export_run ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_save_figure_png_svg_pdf_by_extension(throttling, tmp_path):
     fig = lp.timeline(throttling)
     n_texts = len(fig.texts)
@@ -460,6 +461,7 @@ def test_save_figure_refuses_unknown_extensions(throttling, tmp_path, name):
     assert not (tmp_path / name).exists()
 
 
+@pytest.mark.slow
 def test_export_run_writes_the_chart_set_and_the_tables(throttling, tmp_path):
     paths = lp.export_run(throttling, tmp_path / "run")
     names = [p.name for p in paths]
@@ -475,6 +477,7 @@ def test_export_run_writes_the_chart_set_and_the_tables(throttling, tmp_path):
 # -- command line -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_run_prints_the_result_and_a_summary_and_exports(tmp_path, capsys):
     assert cli.main(["run", str(THROTTLING), "--export", str(tmp_path / "out"), "--seed", "2"]) == 0
     out = capsys.readouterr().out
@@ -490,6 +493,7 @@ def test_cli_horizon_and_errors(tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_python_m_lambdasim_figures_writes_the_readme_timeline(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lambdasim", "figures", str(tmp_path)], capture_output=True,
                           text=True, timeout=120, env={**os.environ, "MPLBACKEND": "Agg"})

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -247,6 +248,7 @@ def check_events(scenario, result):
         assert throttled["function"].astype(str).isin(zero).all(), "ideal dispatch throttled an event"
 
 
+@pytest.mark.slow
 @settings(BASE, max_examples=250)
 @given(specs())
 def test_invariants_hold_for_random_scenarios(spec):
@@ -264,6 +266,7 @@ def assert_same_frames(a, b):
     pd.testing.assert_frame_equal(a.events, b.events)
 
 
+@pytest.mark.slow
 @settings(BASE, max_examples=60)
 @given(specs())
 def test_same_scenario_and_seed_give_identical_frames(spec):
@@ -271,6 +274,7 @@ def test_same_scenario_and_seed_give_identical_frames(spec):
     assert_same_frames(ls.run(scenario), ls.run(scenario))
 
 
+@pytest.mark.slow
 @settings(BASE, max_examples=80)
 @given(specs(), st.integers(0, 2), st.integers(0, 2))
 def test_retry_setting_does_not_move_arrivals(spec, retries_a, retries_b):

@@ -154,6 +154,7 @@ def replications(seeds, **kw):
 
 # -- the checks ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rate, servers, end_s, warmup_s, seeds", [
     # ρ = 0.9, c = 10: relaxation time ≈ 1 / (cμ (1 - √ρ)²) ≈ 38 s; warm-up 200 s, 20 × ~25,000 events.
     (9.0, 10, 3000.0, 200.0, range(4001, 4021)),
@@ -169,6 +170,7 @@ def test_ideal_dispatch_matches_erlang_c(rate, servers, end_s, warmup_s, seeds):
     assert_in_interval(mean_wait, c_value / (servers - rate), "mean wait")
 
 
+@pytest.mark.slow
 def test_ideal_dispatch_with_an_event_age_matches_mmc_with_deterministic_patience():
     """M/M/10+D at critical load: λ = 1/s, mean duration 10 s (μ = 0.1), c = 10, D = 60 s.
 

@@ -1,5 +1,7 @@
 """The explorer: the pure settings → result → figures function, then the widget driven by its controls."""
 
+import pytest
+
 from lambdasim.widgets.explorer import (
     DLQ_ARN,
     ON_FAILURE_ARN,
@@ -49,6 +51,7 @@ def test_compare_mode_draws_a_and_b_side_by_side():
     assert len(b.figures["outcomes"].axes) >= 2
 
 
+@pytest.mark.slow
 def test_widget_follows_its_controls_and_exports(tmp_path):
     explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=20), export_folder=str(tmp_path))
     first = explorer.current
