@@ -14,14 +14,15 @@ from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
 from lambdasim.model.functions import RECURSION_LIMIT
+from lambdasim.records.schema import OUTCOME_ERROR as ERROR
+from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
+from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
 
 __all__ = [
     "LiveFunction", "InvokeSettings", "payload_size", "LATEST", "SUCCESS", "ERROR", "TIMEOUT",
     "TIMEOUT_ERROR_TYPE",
 ]
 
-# Codes of records.OUTCOMES, used on the hot path.
-SUCCESS, ERROR, TIMEOUT = 0, 1, 2
 TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
 LATEST = "$LATEST"
 
@@ -47,12 +48,13 @@ class InvokeSettings:
     """One qualifier's event-invoke config: what is set, and the values in effect.
 
     ``retry_attempts`` / ``event_age_s`` are None when the config leaves them out; ``max_retry`` /
-    ``max_age`` are the values in effect (AWS's defaults, 2 and 21,600 s, for what is left out).
+    ``max_age`` are the values in effect (AWS's defaults, 2 and 21,600 s, for what is left out),
+    ``max_age_s`` the same age limit as an int, for the records.
     ``configured`` is False for the stand-in used when a qualifier has no config at all.
     """
 
     __slots__ = ("retry_attempts", "event_age_s", "on_success", "on_failure", "max_retry", "max_age",
-                 "configured", "last_modified")
+                 "max_age_s", "configured", "last_modified")
 
     def __init__(self, retry_attempts: int | None = None, event_age_s: int | None = None,
                  on_success: str | None = None, on_failure: str | None = None, configured: bool = True,
@@ -63,6 +65,7 @@ class InvokeSettings:
         self.on_failure = on_failure
         self.max_retry = DEFAULT_RETRY_ATTEMPTS if retry_attempts is None else int(retry_attempts)
         self.max_age = float(DEFAULT_EVENT_AGE_S if event_age_s is None else event_age_s)
+        self.max_age_s = int(self.max_age)
         self.configured = configured
         self.last_modified = last_modified
 
@@ -84,8 +87,8 @@ class LiveFunction:
 
     Parameters
     ----------
-    code
-        The function's index in the recorder's function table.
+    index
+        The function's index in the recorder's function list (the code its rows store).
     name, config
         The function's name and its :class:`~lambdasim.model.functions.FunctionConfig` (``$LATEST``).
     pool
@@ -103,15 +106,15 @@ class LiveFunction:
     """
 
     __slots__ = (
-        "code", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
+        "index", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
         "queued",
     )
 
-    def __init__(self, code: int, name: str, config: Any, pool: Pool, streams: dict[str, np.random.Generator],
-                 arn: str, limit_scaling: bool = True) -> None:
-        self.code = code
+    def __init__(self, index: int, name: str, config: Any, pool: Pool,
+                 streams: dict[str, np.random.Generator], arn: str, limit_scaling: bool = True) -> None:
+        self.index = index
         self.name = name
         self.pool = pool
         self.arn = arn

@@ -19,6 +19,7 @@ import simpy
 from lambdasim.engine.concurrency import Pool
 from lambdasim.engine.control import ControlMixin
 from lambdasim.engine.destinations import Destinations, Target
+from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue, Router
 from lambdasim.model.dists import Uniform
@@ -59,8 +60,9 @@ class Model(ControlMixin):
         seed = int(scenario.seed)
         self.env = simpy.Environment()
         self._request_id = RequestIds(seed)
-        self.recorder = Recorder(list(scenario.functions), self._request_id)
-        self._ideal = scenario.dispatch == "ideal"
+        self._sync_ids = RequestIds(seed, stream=2)
+        self.recorder = Recorder(list(scenario.functions), self._request_id, self._sync_ids)
+        self._limit_scaling = POLICIES[scenario.dispatch].limit_scaling
         self.unreserved = Pool("unreserved", scenario.account.concurrent_executions, reserved=False)
         self.functions: dict[str, LiveFunction] = {}
         for name, config in scenario.functions.items():
@@ -70,14 +72,14 @@ class Model(ControlMixin):
             router = self.destinations
         uniform = Uniform(0.0, 1.0)
         self.queue = EventQueue(
-            self.env, scenario.queue, self.recorder, self._ideal,
+            self.env, scenario.queue, self.recorder, scenario.dispatch,
             jitter=uniform.sampler(stream(seed, "jitter")),
             duplicates=uniform.sampler(stream(seed, "duplicates")),
-            request_id=self._request_id, router=router,
+            request_id=self._request_id, router=router, sync_ids=self._sync_ids,
         )
         self._limit = int(scenario.queue.payload_limit_bytes)
-        self._sync_ids = RequestIds(seed, stream=2)
-        self.sync_invocations: list[tuple] = []
+        self._last_settings: dict[tuple[str, str], tuple] = {}
+        self.record_settings()
         self._started = False
         self._wall_s = 0.0
         self._stopped_by = "not run"
@@ -94,7 +96,7 @@ class Model(ControlMixin):
         seed = int(self.scenario.seed)
         streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
         fn = LiveFunction(code, name, config, pool, streams, self.scenario.function_arn(name),
-                             limit_scaling=not self._ideal)
+                          limit_scaling=self._limit_scaling)
         self.functions[name] = fn
         return fn
 
@@ -207,9 +209,14 @@ class Model(ControlMixin):
         self._wall_s += time.perf_counter() - started
         return self
 
-    def pending(self) -> dict[int, tuple[int, int]]:
-        """Each unresolved event's index with its ``(attempts, throttles)`` so far."""
-        return {index: (e.attempts, e.throttles) for index, e in self.queue.live.items()}
+    def pending(self) -> dict[int, tuple[int, int, int, int]]:
+        """Each unresolved event's index with its ``(attempts, throttles)`` so far and the
+        ``(max_event_age_s, max_retry_attempts)`` in force for its qualifier now."""
+        pending = {}
+        for index, e in self.queue.live.items():
+            limits = e.fn.settings_for(e.qualifier)
+            pending[index] = (e.attempts, e.throttles, limits.max_age_s, limits.max_retry)
+        return pending
 
     def run_stats(self) -> dict:
         """Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s), ``stopped_by``

@@ -10,7 +10,15 @@ import numpy as np
 import pandas as pd
 
 from lambdasim.records.recorder import Recorder
-from lambdasim.records.schema import DELIVERY_COLUMNS, FATES, KINDS, OUTCOMES, REJECTED_COLUMNS
+from lambdasim.records.schema import (
+    DELIVERY_COLUMNS,
+    FATES,
+    FUNCTION_COLUMNS,
+    KIND_SYNC,
+    KINDS,
+    OUTCOMES,
+    REJECTED_COLUMNS,
+)
 
 __all__ = ["to_frames"]
 
@@ -18,11 +26,13 @@ _NAN = math.nan
 _ID_CHUNK = 65536
 
 
-def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, int]] | None = None,
-              copy: bool = True) -> dict:
-    """Build the ``attempts``, ``events`` and ``rejected`` DataFrames as of time ``now``.
+def to_frames(recorder: Recorder, now: float,
+              pending: Mapping[int, tuple[int, int, int, int]] | None = None, copy: bool = True) -> dict:
+    """Build the ``attempts``, ``events``, ``rejected``, ``deliveries`` and ``functions`` DataFrames
+    as of time ``now``.
 
-    ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far.
+    ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far and the
+    ``(max_event_age_s, max_retry_attempts)`` in force for it now.
     Executions that end after ``now`` (a horizon cut them off) get outcome ``running`` and no
     end, duration or bill. With ``copy=False`` the frames share the buffers' memory (no second
     copy of a million rows): only for a run that will not go on.
@@ -38,7 +48,7 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
         return pd.Categorical.from_codes(codes, categories=list(labels))
 
     def text(buffer: array) -> pd.Categorical:
-        return labelled(buffer, recorder.text.values).remove_unused_categories()
+        return labelled(buffer, recorder.strings.values).remove_unused_categories()
 
     n_events = len(recorder.e_function)
     ids = np.empty(n_events, dtype=object)
@@ -48,12 +58,21 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
 
     dispatched = col(recorder.a_dispatched, np.float64)
     enqueued = col(recorder.a_enqueued, np.float64)
+    rows = col(recorder.a_event, np.int32)
+    kinds = col(recorder.a_kind, np.int8)
+    sync = kinds == KIND_SYNC
+    if sync.any():  # a synchronous invoke's row holds its own index, and its id is of another series
+        event_id = np.empty(len(rows), dtype=object)
+        event_id[~sync] = ids[rows[~sync]]
+        event_id[sync] = recorder.sync_ids.many(rows[sync])
+    else:
+        event_id = ids[rows]
     attempts = pd.DataFrame({
-        "event_id": ids[col(recorder.a_event, np.int32)],
+        "event_id": event_id,
         "function": labelled(recorder.a_function, recorder.functions),
         "qualifier": text(recorder.a_qualifier),
         "attempt": col(recorder.a_attempt, np.int32),
-        "kind": labelled(recorder.a_kind, KINDS),
+        "kind": pd.Categorical.from_codes(kinds, categories=list(KINDS)),
         "enqueued_at": enqueued,
         "dispatched_at": dispatched,
         "start_at": col(recorder.a_start, np.float64),
@@ -86,14 +105,22 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
         "dlq": text(recorder.e_dlq),
         "lost": col(recorder.e_lost, np.int8).astype(bool),
         "payload_bytes": col(recorder.e_payload_bytes, np.int32),
+        "max_event_age_s": col(recorder.e_max_age, np.int32),
+        "max_retry_attempts": col(recorder.e_max_retry, np.int8),
     }, copy=False)
     if pending:
-        rows = np.fromiter(pending, dtype=np.int64, count=len(pending))
-        counts = np.array(list(pending.values()), dtype=np.int32).reshape(-1, 2)
-        events.loc[rows, "attempts"] = counts[:, 0]
-        events.loc[rows, "throttles"] = counts[:, 1]
+        unresolved = np.fromiter(pending, dtype=np.int64, count=len(pending))
+        counts = np.array(list(pending.values()), dtype=np.int32).reshape(-1, 4)
+        for i, column in enumerate(("attempts", "throttles", "max_event_age_s", "max_retry_attempts")):
+            events.loc[unresolved, column] = counts[:, i].astype(events[column].dtype)
     rejected = pd.DataFrame(recorder.rejected, columns=list(REJECTED_COLUMNS))
     deliveries = pd.DataFrame(recorder.deliveries, columns=list(DELIVERY_COLUMNS))
     deliveries["event_id"] = ids[deliveries["event_id"].to_numpy(dtype=np.int64)]
     deliveries["ok"] = deliveries["ok"].astype(bool)
-    return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries}
+    functions = pd.DataFrame(recorder.settings, columns=list(FUNCTION_COLUMNS))
+    functions = functions.astype({
+        "at": float, "memory_mb": np.int64, "timeout_s": float, "pool_limit": np.int64,
+        "reserved_concurrency": float, "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
+    })
+    return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries,
+            "functions": functions}
