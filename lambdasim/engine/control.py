@@ -15,7 +15,7 @@ import json
 import math
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.concurrency import Pool
 from lambdasim.engine.live_function import LATEST, InvokeSettings, LiveFunction, payload_size
@@ -26,6 +26,9 @@ from lambdasim.model.errors import (
     ResourceNotFoundException,
     TooManyRequestsException,
 )
+
+if TYPE_CHECKING:
+    from lambdasim.model.functions import FunctionConfig
 
 __all__ = ["ControlMixin", "SYNC_PAYLOAD_LIMIT"]
 
@@ -77,7 +80,7 @@ class ControlMixin:
         """The functions that exist now."""
         return list(self.functions)
 
-    def create_function(self, name: str, config: Any) -> None:
+    def create_function(self, name: str, config: FunctionConfig) -> None:
         """Add a function (CreateFunction); its reserved concurrency, if any, is checked first."""
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise InvalidParameterValueException(
@@ -103,13 +106,13 @@ class ControlMixin:
         fn.settings.pop(qualifier, None)
         self.record_settings()
 
-    def function_config(self, name: str, qualifier: str | None = None) -> Any:
+    def function_config(self, name: str, qualifier: str | None = None) -> FunctionConfig:
         """The configuration of ``$LATEST``, of a published version, or of an alias's version."""
         fn = self._function(name, qualifier)
         version = fn.version_of(qualifier or LATEST)
         return fn.config if version == LATEST else fn.versions[version]
 
-    def update_function(self, name: str, **changes: Any) -> Any:
+    def update_function(self, name: str, **changes: Any) -> FunctionConfig:
         """Change ``$LATEST``'s settings (UpdateFunctionConfiguration): FunctionConfig field names."""
         fn = self._function(name)
         if "reserved_concurrency" in changes or "event_invoke_config" in changes:

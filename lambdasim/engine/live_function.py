@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +22,9 @@ __all__ = [
     "LiveFunction", "InvokeSettings", "payload_size", "LATEST", "SUCCESS", "ERROR", "TIMEOUT",
     "TIMEOUT_ERROR_TYPE",
 ]
+
+if TYPE_CHECKING:
+    from lambdasim.model.functions import EventInvokeConfig, FunctionConfig
 
 TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
 LATEST = "$LATEST"
@@ -70,7 +73,7 @@ class InvokeSettings:
         self.last_modified = last_modified
 
     @classmethod
-    def from_config(cls, config: Any, last_modified: float = 0.0) -> InvokeSettings:
+    def from_config(cls, config: EventInvokeConfig, last_modified: float = 0.0) -> InvokeSettings:
         """From an :class:`~lambdasim.model.functions.EventInvokeConfig` (every value counts as set)."""
         destinations = config.destination_config
         return cls(int(config.maximum_retry_attempts), int(config.maximum_event_age_s),
@@ -112,7 +115,7 @@ class LiveFunction:
         "queued",
     )
 
-    def __init__(self, index: int, name: str, config: Any, pool: Pool,
+    def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
                  streams: dict[str, np.random.Generator], arn: str, limit_scaling: bool = True) -> None:
         self.index = index
         self.name = name
@@ -128,11 +131,11 @@ class LiveFunction:
         self.settings: dict[str, InvokeSettings] = {}
         if config.event_invoke_config != type(config.event_invoke_config)():
             self.settings[LATEST] = InvokeSettings.from_config(config.event_invoke_config)
-        self.versions: dict[str, Any] = {}   # published version -> FunctionConfig snapshot
+        self.versions: dict[str, FunctionConfig] = {}   # published version -> FunctionConfig snapshot
         self.aliases: dict[str, str] = {}    # alias -> version
         self.apply(config)
 
-    def apply(self, config: Any) -> None:
+    def apply(self, config: FunctionConfig) -> None:
         """Take a new ``$LATEST`` configuration (UpdateFunctionConfiguration); state is kept."""
         previous = getattr(self, "config", None)
         # Keep a sampler (and its buffered draws) unless its distribution changed.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -25,6 +25,12 @@ from lambdasim.engine.queue import EventQueue, Router
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import RequestTooLargeException, ResourceNotFoundException
 from lambdasim.records import Recorder, RequestIds
+
+if TYPE_CHECKING:
+    from lambdasim.engine.queue import AsyncEvent
+    from lambdasim.model.functions import FunctionConfig
+    from lambdasim.model.scenario import Scenario
+    from lambdasim.model.workloads import Workload
 
 __all__ = ["Model", "stream"]
 
@@ -55,7 +61,7 @@ class Model(ControlMixin):
         and DLQs.
     """
 
-    def __init__(self, scenario: Any, router: Router | None = None) -> None:
+    def __init__(self, scenario: Scenario, router: Router | None = None) -> None:
         self.scenario = scenario
         seed = int(scenario.seed)
         self.env = simpy.Environment()
@@ -84,7 +90,7 @@ class Model(ControlMixin):
         self._wall_s = 0.0
         self._stopped_by = "not run"
 
-    def _add_function(self, name: str, config: Any) -> LiveFunction:
+    def _add_function(self, name: str, config: FunctionConfig) -> LiveFunction:
         """Set up a function's runtime: its pool (its reservation, or a share of the unreserved pool)."""
         if name not in self.recorder.functions:
             self.recorder.functions.append(name)
@@ -130,7 +136,7 @@ class Model(ControlMixin):
         return self._request_id(self._enqueue(fn, payload, qualifier, payload_size_bytes).index)
 
     def _enqueue(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int | None,
-                 chain: int = 1) -> Any:
+                 chain: int = 1) -> AsyncEvent:
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
             raise RequestTooLargeException(
@@ -148,7 +154,7 @@ class Model(ControlMixin):
             return error.code
         return ""
 
-    def _accept_arrival(self, workload: Any, fixed_size: int | None) -> Callable:
+    def _accept_arrival(self, workload: Workload, fixed_size: int | None) -> Callable:
         """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""
         try:
             target = self._resolve_target(workload.function, workload.qualifier)
