@@ -214,8 +214,9 @@ class Destinations:
 
     def __call__(self, event: AsyncEvent, fate: str, now: float) -> tuple[str, str, str, bool]:
         """Route one resolved event; return (on_success ARN, on_failure ARN, DLQ ARN, lost)."""
-        if fate == "succeeded" and event.fn.settings_for(event.qualifier).on_success is None:
-            return _NOWHERE  # the common case, kept cheap: nothing to deliver
+        fn = event.fn
+        if fate == "succeeded" and (fn.settings.get(event.qualifier) or fn.defaults).on_success is None:
+            return _NOWHERE  # the common case, kept cheap (fn.settings_for, inlined): nothing to deliver
         # Routing can invoke a function that resolves at once (reserved concurrency 0, a loop stop)
         # and is routed in turn; keep track of that nesting and of loop stops.
         self._nesting.append(fate == "recursion_stopped")

@@ -122,14 +122,23 @@ class AsyncEvent(Execution):
 
     def __init__(self, index: int, fn: LiveFunction, qualifier: str, qualifier_code: int, payload: Any,
                  size_bytes: int, enqueued_at: float, chain: int = 1) -> None:
-        Execution.__init__(self, index, fn, qualifier, qualifier_code, payload, enqueued_at)
+        # Execution's fields, set here rather than through its __init__: one call less per event.
+        self.index = index
+        self.fn = fn
+        self.qualifier = qualifier
+        self.qualifier_code = qualifier_code
+        self.payload = payload
+        self.enqueued_at = enqueued_at
+        self.outcome = SUCCESS
+        self.failure = None
+        self.response = None
         self.size_bytes = size_bytes
         self.attempts = 0       # executions so far: approximateInvokeCount
         self.throttles = 0
         self.streak = 0         # throttles since the last execution: drives the backoff
         self.state = QUEUED
         self.chain = chain      # invocations so far in the chain this event belongs to (loop detection)
-        self.version = fn.version_of(qualifier)  # the version that runs: executedVersion
+        self.version = fn.aliases.get(qualifier, qualifier)  # executedVersion (fn.version_of, inlined)
 
     def ended(self, queue: EventQueue, now: float) -> None:
         """An attempt ended: the event succeeded, is retried after a delay, or has no retries left."""
@@ -197,11 +206,13 @@ class EventQueue:
         self.sources = 0             # workloads still producing arrivals
         self.stop: simpy.Event | None = None
         self._strings = recorder.strings
+        self._string_codes = recorder.strings.codes
         #: ``strings`` code of each throttle reason.
         self.reason_codes = {r: recorder.strings(r) for r in THROTTLE_REASONS.values()}
         self._reserved_code = self.reason_codes[THROTTLE_REASONS["reserved"]]
         self.policy = policy_for(dispatch, self, queue)
         self.duplicates = Duplicates(self, queue, duplicates)
+        self._duplicate_probability = self.duplicates.probability
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -213,15 +224,17 @@ class EventQueue:
         event from outside; one more for each hop through a Lambda destination or SNS topic).
         """
         now = self.env.now
-        event = AsyncEvent(self.accepted, fn, qualifier, self._strings(qualifier), payload, size_bytes, now,
-                           chain)
+        code = self._string_codes.get(qualifier)  # the interner's lookup, without a call per event
+        if code is None:
+            code = self._strings(qualifier)
+        event = AsyncEvent(self.accepted, fn, qualifier, code, payload, size_bytes, now, chain)
         self.accepted += 1
         self.live[event.index] = event
         self.recorder.open_event(event.index, fn.index, now, size_bytes)
         if fn.recursion_limit is not None and chain > fn.recursion_limit:
             self._resolve(event, FATE_RECURSION_STOPPED, now)  # loop detection: this invocation is stopped
             return event
-        if self.duplicates.probability:
+        if self._duplicate_probability:
             self.duplicates.offer(event)
         self.dispatch(event)
         return event
@@ -276,7 +289,8 @@ class EventQueue:
             event.throttles += 1
             self._resolve(event, FATE_ZERO_RESERVED_CONCURRENCY, now)
             return
-        if now - event.enqueued_at > fn.settings_for(event.qualifier).max_age:
+        limits = fn.settings.get(event.qualifier) or fn.defaults  # fn.settings_for, inlined
+        if now - event.enqueued_at > limits.max_age:
             self.expire(event, now)
             return
         init, reason = self.acquire(fn, now)
@@ -324,20 +338,17 @@ class EventQueue:
         self.env.timeout(delay, job).callbacks.append(self._on_end)
         return run
 
-    def release(self, fn: LiveFunction, now: float, reset: bool) -> None:
-        """Give back a slot; the environment stays warm unless the attempt reset it (a timeout)."""
-        fn.pool.in_use -= 1
-        fn.in_flight -= 1
-        if not reset:
-            fn.envs.release(now)
-
     def _on_end(self, timeout: simpy.Event) -> None:
-        """An execution ended: free its slot, let the execution go on, then serve any FIFO waiter."""
+        """An execution ended: release its slot (the environment stays warm unless a timeout reset
+        it), let the execution go on (:meth:`Execution.ended`), then serve any FIFO waiter."""
         job: Execution = timeout._value
         now = self.env.now
         fn = job.fn
         pool = fn.pool
-        self.release(fn, now, reset=job.outcome == TIMEOUT)  # a timeout resets the environment
+        pool.in_use -= 1
+        fn.in_flight -= 1
+        if job.outcome != TIMEOUT:
+            fn.envs.release(now)
         job.ended(self, now)
         if pool.waiting:  # only the ``ideal`` policy keeps a FIFO
             self.policy.serve(pool)
@@ -375,7 +386,8 @@ class EventQueue:
         on_success, on_failure, dlq, lost = self.router(event, FATES[fate], now)
         del self.live[event.index]
         strings = self._strings
-        limits = event.fn.settings_for(event.qualifier)
+        fn = event.fn
+        limits = fn.settings.get(event.qualifier) or fn.defaults  # fn.settings_for, inlined
         self.recorder.close_event(
             event.index, now, event.attempts, event.throttles, fate, limits.max_age_s, limits.max_retry,
             strings(on_success) if on_success else 0, strings(on_failure) if on_failure else 0,

@@ -99,7 +99,7 @@ class Recorder:
         self.e_dlq = array("i")
         self.e_lost = array("b")
         self.e_payload_bytes = array("i")
-        self.e_max_age = array("i")
+        self.e_max_age = array("h")    # MaximumEventAgeInSeconds is at most 21,600: 2 bytes
         self.e_max_retry = array("b")
         self.rejected: list[tuple] = []
         self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set

@@ -60,8 +60,10 @@ def to_frames(recorder: Recorder, now: float,
     enqueued = col(recorder.a_enqueued, np.float64)
     rows = col(recorder.a_event, np.int32)
     kinds = col(recorder.a_kind, np.int8)
-    sync = kinds == KIND_SYNC
-    if sync.any():  # a synchronous invoke's row holds its own index, and its id is of another series
+    # A synchronous invoke's row holds its own index, and its id is of another series. (``sync`` is
+    # the last kind: the maximum finds any without a temporary mask the size of the table.)
+    if len(kinds) and kinds.max() >= KIND_SYNC:
+        sync = kinds == KIND_SYNC
         event_id = np.empty(len(rows), dtype=object)
         event_id[~sync] = ids[rows[~sync]]
         event_id[sync] = recorder.sync_ids.many(rows[sync])
@@ -103,9 +105,9 @@ def to_frames(recorder: Recorder, now: float,
         "on_success": text(recorder.e_on_success),
         "on_failure": text(recorder.e_on_failure),
         "dlq": text(recorder.e_dlq),
-        "lost": col(recorder.e_lost, np.int8).astype(bool),
+        "lost": col(recorder.e_lost, np.int8).view(bool),
         "payload_bytes": col(recorder.e_payload_bytes, np.int32),
-        "max_event_age_s": col(recorder.e_max_age, np.int32),
+        "max_event_age_s": col(recorder.e_max_age, np.int16),
         "max_retry_attempts": col(recorder.e_max_retry, np.int8),
     }, copy=False)
     if pending:
