@@ -13,22 +13,20 @@ execution's own ``ended`` says what follows). Three things execute:
 - a duplicate delivery (kind ``duplicate``, :mod:`lambdasim.engine.duplicates`);
 - a synchronous invoke (kind ``sync``, :class:`SyncInvoke`): nothing follows its end.
 
-An event's life in the queue (its ``state``)::
+An event's life in the queue (``AsyncEvent.state``, :mod:`lambdasim.engine.states`)::
 
-      accept ──► QUEUED ──dispatch──► slot and environment? ──yes──► RUNNING ──ends──┐
-                   ▲                        │ no                                      │
-                   │                        ├─ aws: throttle row, backoff ──┐         │
-                   │                        └─ ideal: WAITING in the pool's │         │
-                   │                               FIFO until a slot frees ─┼──► dispatch
-                   │                                                        │         │
-                   └──────────── due (backoff or retry delay) ◄─────────────┘         │
-                   ▲                                                                  ▼
-                   └─────────────── error, retries left: retry delay ◄──── success or error?
-                                                                                      │
-      RESOLVED ◄── succeeded | retries_exhausted ◄────────────────────────────────────┘
-      RESOLVED ◄── event_age_exceeded (at a dispatch, or when its next dispatch would come too
-                   late; WAITING: at its age limit) | zero_reserved_concurrency (at a dispatch)
-                   | recursion_stopped (at accept)
+    accept ─► QUEUED ─dispatch─► a free slot and environment?
+                ▲                  │ yes                │ no
+                │                  ▼                    ├─ aws: a throttle row, then the backoff ─┐
+                │               RUNNING                 └─ ideal: WAITING in the pool's FIFO ─────┤
+                │                  │ the attempt ends                                             │
+                │                  ├─ error, retries left: the retry delay ───────────────────────┤
+                │                  └─ success, or no retries left ─► RESOLVED                     │
+                └──────────── due again (ideal: dispatched as soon as a slot frees) ◄─────────────┘
+
+Also RESOLVED: ``event_age_exceeded`` at a dispatch, whenever its next dispatch would come too
+late, or (WAITING) when its age limit comes; ``zero_reserved_concurrency`` at a dispatch;
+``recursion_stopped`` at accept.
 
 A RESOLVED event is handed to the router (destinations, DLQ) once and its ``events`` row is
 written; an event still QUEUED, WAITING or RUNNING when a horizon stops the run is ``pending``.
