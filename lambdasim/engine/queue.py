@@ -160,6 +160,10 @@ class SyncInvoke(Execution):
 
     __slots__ = ("refused", "init_s", "duration_s")
 
+    def ended(self, queue: EventQueue, now: float) -> None:
+        queue.sync_in_flight -= 1
+        queue._check_done()
+
 
 class EventQueue:
     """The async-invocation model on a SimPy environment.
@@ -201,6 +205,7 @@ class EventQueue:
         self.live: dict[int, AsyncEvent] = {}   # unresolved events by index
         self.accepted = 0
         self.synchronous = 0         # synchronous invokes so far (their indexes)
+        self.sync_in_flight = 0      # synchronous executions not yet ended
         self.sources = 0             # workloads still producing arrivals
         self.stop: simpy.Event | None = None
         self._strings = recorder.strings
@@ -272,6 +277,7 @@ class EventQueue:
             return job
         job.init_s = init
         job.duration_s = self.execute(job, KIND_SYNC, 1, now, init, self.sync_ids)
+        self.sync_in_flight += 1  # a run-until-resolved waits for it: no execution is cut off
         return job
 
     # -- dispatching -----------------------------------------------------------------------------
@@ -398,5 +404,5 @@ class EventQueue:
         """End a run-until-resolved once nothing is live, in flight or still to arrive."""
         stop = self.stop
         if (stop is not None and not stop.triggered and not self.live and not self.sources
-                and not self.duplicates.in_flight):
+                and not self.duplicates.in_flight and not self.sync_in_flight):
             stop.succeed()
