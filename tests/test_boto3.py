@@ -144,7 +144,7 @@ def test_throttles_are_not_retried_by_the_sdk_unless_asked(sim, monkeypatch):
             client.invoke(FunctionName="orders")
     assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 0
     assert excinfo.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
-    assert len(sim.sync_invocations) == 1
+    assert (sim.result().attempts["kind"] == "sync").sum() == 1
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda seconds: None)   # the SDK's backoff
     with mock_aws(sim, sdk_retries=True):
         client = boto3.client("lambda", region_name="us-east-1",
@@ -152,7 +152,7 @@ def test_throttles_are_not_retried_by_the_sdk_unless_asked(sim, monkeypatch):
         with pytest.raises(client.exceptions.TooManyRequestsException) as excinfo:
             client.invoke(FunctionName="orders")
     assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 2
-    assert len(sim.sync_invocations) == 4
+    assert (sim.result().attempts["kind"] == "sync").sum() == 4
 
 
 def test_the_service_checks_constraints_when_the_client_does_not(sim):

@@ -55,11 +55,7 @@ def _log_tail(service: LambdaService, name: str, qualifier: str | None, result: 
     """The base64 log AWS returns with ``LogType: Tail``: START, END and REPORT lines."""
     sim = service.sim
     rid, version = result["request_id"], result["executed_version"]
-    init = run = 0.0
-    for row in reversed(getattr(sim, "sync_invocations", ())):
-        if row[0] == rid:
-            init, run = row[4], row[5]
-            break
+    init, run = result["init_s"], result["duration_s"]
     memory = sim.function_config(name, qualifier).memory_mb
     report = (f"REPORT RequestId: {rid}\tDuration: {run * 1000:.2f} ms\tBilled Duration: "
               f"{math.ceil(run * 1000 - 1e-6)} ms\tMemory Size: {memory} MB")

@@ -5,6 +5,6 @@ It reads a :class:`~lambdasim.model.Scenario` and writes rows to a
 """
 
 from lambdasim.engine.model import Model
-from lambdasim.engine.queue import AsyncEvent, EventQueue, Router, no_destinations
+from lambdasim.engine.queue import AsyncEvent, EventQueue, Execution, Router, SyncInvoke, no_destinations
 
-__all__ = ["AsyncEvent", "EventQueue", "Model", "Router", "no_destinations"]
+__all__ = ["AsyncEvent", "EventQueue", "Execution", "Model", "Router", "SyncInvoke", "no_destinations"]

@@ -78,8 +78,8 @@ class Environments:
             return True
         return False
 
-    def can_create(self, now: float) -> bool:
-        """Take one unit of scaling allowance for a new environment, if any is left."""
+    def take_scaling_token(self, now: float) -> bool:
+        """Consume one unit of scaling allowance for a new environment; False when none is left."""
         if self.limit_scaling:
             tokens = self.tokens + (now - self.tokens_at) * SCALE_REFILL_PER_S
             self.tokens_at = now

@@ -4,18 +4,21 @@
 boto3-shaped client: functions, versions and aliases, each qualifier's event-invoke config,
 reserved concurrency, synchronous and dry-run invokes. Changes take effect at the current virtual
 time; queued events read their qualifier's config when the next decision about them is made.
+Each change that alters a function's settings adds rows to the functions table
+(:meth:`ControlMixin.record_settings`), so the records say which settings were in force when.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.concurrency import Pool
-from lambdasim.engine.live_function import TIMEOUT, InvokeSettings, LiveFunction, payload_size
+from lambdasim.engine.live_function import InvokeSettings, LiveFunction, payload_size
 from lambdasim.model import rules
 from lambdasim.model.errors import (
     InvalidParameterValueException,
@@ -24,6 +27,9 @@ from lambdasim.model.errors import (
     TooManyRequestsException,
 )
 from lambdasim.model.rules import LATEST
+
+if TYPE_CHECKING:
+    from lambdasim.model.functions import FunctionConfig
 
 __all__ = ["ControlMixin"]
 
@@ -66,7 +72,7 @@ class ControlMixin:
         """The functions that exist now."""
         return list(self.functions)
 
-    def create_function(self, name: str, config: Any) -> None:
+    def create_function(self, name: str, config: FunctionConfig) -> None:
         """Add a function (CreateFunction); its reserved concurrency, if any, is checked first."""
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise InvalidParameterValueException(
@@ -76,6 +82,7 @@ class ControlMixin:
         if config.reserved_concurrency is not None:
             self._check_reservation(name, config.reserved_concurrency)
         self._add_function(name, config)
+        self.record_settings()
 
     def delete_function(self, name: str, qualifier: str | None = None) -> None:
         """Delete a function, or one published version. Events already queued still resolve."""
@@ -89,14 +96,15 @@ class ControlMixin:
             raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
         del fn.versions[qualifier]
         fn.settings.pop(qualifier, None)
+        self.record_settings()
 
-    def function_config(self, name: str, qualifier: str | None = None) -> Any:
+    def function_config(self, name: str, qualifier: str | None = None) -> FunctionConfig:
         """The configuration of ``$LATEST``, of a published version, or of an alias's version."""
         fn = self._function(name, qualifier)
         version = fn.version_of(qualifier or LATEST)
         return fn.config if version == LATEST else fn.versions[version]
 
-    def update_function(self, name: str, **changes: Any) -> Any:
+    def update_function(self, name: str, **changes: Any) -> FunctionConfig:
         """Change ``$LATEST``'s settings (UpdateFunctionConfiguration): FunctionConfig field names."""
         fn = self._function(name)
         if "reserved_concurrency" in changes or "event_invoke_config" in changes:
@@ -105,6 +113,7 @@ class ControlMixin:
                 "put_event_invoke_config for concurrency and event-invoke settings")
         config = dataclasses.replace(fn.config, **changes)
         fn.apply(config)
+        self.record_settings()
         return config
 
     def publish_version(self, name: str) -> str:
@@ -112,6 +121,7 @@ class ControlMixin:
         fn = self._function(name)
         version = str(max((int(v) for v in fn.versions), default=0) + 1)
         fn.versions[version] = fn.config
+        self.record_settings()
         return version
 
     def versions(self, name: str) -> list[str]:
@@ -128,6 +138,7 @@ class ControlMixin:
         if version != LATEST and version not in fn.versions:
             raise rules.function_not_found(self.scenario.function_arn(name, version))
         fn.aliases[alias] = version
+        self.record_settings()
 
     def aliases(self, name: str) -> dict[str, str]:
         """Each alias of the function and the version it points to."""
@@ -147,6 +158,7 @@ class ControlMixin:
         """
         fn = self._function(name, qualifier)
         fn.settings[qualifier or LATEST] = self._settings(self.scenario.function_arn(name), **settings)
+        self.record_settings()
         return self.get_event_invoke_config(name, qualifier)
 
     def get_event_invoke_config(self, name: str, qualifier: str | None = None) -> dict:
@@ -160,6 +172,7 @@ class ControlMixin:
         """Remove a qualifier's config: AWS's defaults apply again."""
         self._existing_settings(name, qualifier)
         del self.functions[name].settings[qualifier or LATEST]
+        self.record_settings()
 
     def list_event_invoke_configs(self, name: str) -> list[dict]:
         """The configs of every qualifier of the function that has one."""
@@ -216,6 +229,7 @@ class ControlMixin:
             self._move(fn, Pool(name, reserved, reserved=True))
             self.unreserved.limit -= reserved
             fn.reserved = True
+        self.record_settings()
         return reserved
 
     def delete_reserved_concurrency(self, name: str) -> None:
@@ -225,6 +239,31 @@ class ControlMixin:
             self.unreserved.limit += fn.pool.limit
             self._move(fn, self.unreserved)
             fn.reserved = False
+            self.record_settings()
+
+    # -- the functions table -------------------------------------------------------------------------
+
+    def record_settings(self) -> None:
+        """Add a functions-table row for each qualifier whose settings differ from its last row.
+
+        Called at the start (time 0) and after every change; each function lists ``$LATEST``, its
+        published versions and its aliases. Every qualifier runs ``$LATEST``'s execution settings in
+        this model, so those are the ones recorded for each.
+        """
+        now = self.env.now
+        last = self._last_settings
+        for name, fn in self.functions.items():
+            pool = fn.pool
+            reserved = pool.limit if fn.reserved else math.nan
+            architecture = fn.config.architecture
+            for qualifier in (LATEST, *fn.versions, *fn.aliases):
+                limits = fn.settings_for(qualifier)
+                values = (name, qualifier, fn.memory_mb, architecture, fn.timeout_s, pool.name, pool.limit,
+                          reserved, limits.max_retry, limits.max_age_s, limits.on_success or "",
+                          limits.on_failure or "", fn.dead_letter_arn or "")
+                if last.get((name, qualifier)) != values:
+                    last[(name, qualifier)] = values
+                    self.recorder.function_settings((now, *values))
 
     def _check_reservation(self, name: str, reserved: int) -> None:
         others = sum(f.pool.limit for n, f in self.functions.items() if f.reserved and n != name)
@@ -253,27 +292,22 @@ class ControlMixin:
 
         The call returns at once with what the function returns; the execution holds its slot for
         the sampled duration of virtual time. No concurrency → ``TooManyRequestsException`` (429)
-        with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself).
+        with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself). Either
+        way a ``sync`` row is written to ``attempts``; the result also carries the execution's
+        ``init_s`` and ``duration_s``.
         """
         fn, qualifier = self._resolve_target(function, qualifier)
         rules.check_sync_payload(payload_size(payload))
-        now = self.env.now
-        request_id = self._sync_ids(len(self.sync_invocations))
-        init, reason = self.queue.acquire(fn, now)
-        if reason is not None:
-            self.sync_invocations.append((request_id, fn.name, qualifier, now, 0.0, 0.0, "throttled", reason))
-            raise TooManyRequestsException("Rate Exceeded.", reason=reason)
-        run, outcome, failure, response = fn.execute(payload, qualifier, now + init, self._sync_ids,
-                                                     len(self.sync_invocations))
-        self.env.timeout(init + run).callbacks.append(
-            lambda _: self.queue.release(fn, self.env.now, reset=outcome == TIMEOUT))
-        outcome_name = ("success", "error", "timeout")[outcome]
-        self.sync_invocations.append((request_id, fn.name, qualifier, now, init, run, outcome_name,
-                                      failure.error_type if failure else ""))
+        job = self.queue.invoke_sync(fn, qualifier, payload)
+        request_id = self._sync_ids(job.index)
+        if job.refused is not None:
+            raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
+        failure, response = job.failure, job.response
         if failure is not None:
             response = {"errorMessage": failure.error_message, "errorType": failure.error_type,
                         "requestId": request_id, "stackTrace": list(failure.stack_trace)}
         json.dumps(response)  # the response must be JSON, as the runtime marshals it
         return {"request_id": request_id, "status_code": 200, "payload": response,
                 "function_error": "Unhandled" if failure else None,
-                "executed_version": fn.version_of(qualifier)}
+                "executed_version": fn.version_of(qualifier), "init_s": job.init_s,
+                "duration_s": job.duration_s}

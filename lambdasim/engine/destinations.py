@@ -26,10 +26,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lambdasim.model.rules import DESTINATION_MAX_BYTES
 from lambdasim.records import RequestIds
+
+if TYPE_CHECKING:
+    from lambdasim.engine.queue import AsyncEvent
+    from lambdasim.model.scenario import Scenario
+    from lambdasim.records import Recorder
 
 __all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record"]
 
@@ -118,7 +123,7 @@ class Target:
         return f"<{self.type} target {self.name}: {len(self.messages)} messages>"
 
 
-def invocation_record(event: Any, condition: str, timestamp: str, request_id: str) -> dict:
+def invocation_record(event: AsyncEvent, condition: str, timestamp: str, request_id: str) -> dict:
     """The invocation record Lambda sends to a destination (spec §6.2), for a resolved event.
 
     An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
@@ -169,7 +174,7 @@ class Destinations:
         simulation, for Lambda destinations and SNS subscriptions.
     """
 
-    def __init__(self, scenario: Any, recorder: Any, request_ids: RequestIds,
+    def __init__(self, scenario: Scenario, recorder: Recorder, request_ids: RequestIds,
                  invoke: Callable[[str, Any, int], str]) -> None:
         self.scenario = scenario
         self.recorder = recorder
@@ -208,10 +213,11 @@ class Destinations:
 
     # -- routing ---------------------------------------------------------------------------------
 
-    def __call__(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
+    def __call__(self, event: AsyncEvent, fate: str, now: float) -> tuple[str, str, str, bool]:
         """Route one resolved event; return (on_success ARN, on_failure ARN, DLQ ARN, lost)."""
-        if fate == "succeeded" and event.fn.settings_for(event.qualifier).on_success is None:
-            return _NOWHERE  # the common case, kept cheap: nothing to deliver
+        fn = event.fn
+        if fate == "succeeded" and (fn.settings.get(event.qualifier) or fn.defaults).on_success is None:
+            return _NOWHERE  # the common case, kept cheap (fn.settings_for, inlined): nothing to deliver
         # Routing can invoke a function that resolves at once (reserved concurrency 0, a loop stop)
         # and is routed in turn; keep track of that nesting and of loop stops.
         self._nesting.append(fate == "recursion_stopped")
@@ -230,7 +236,7 @@ class Destinations:
             return "RecursiveInvocationException (simulation guard: immediate resolutions nested too deep)"
         return self.invoke(arn, payload, chain)
 
-    def _route(self, event: Any, fate: str, now: float) -> tuple[str, str, str, bool]:
+    def _route(self, event: AsyncEvent, fate: str, now: float) -> tuple[str, str, str, bool]:
         fn = event.fn
         settings = fn.settings_for(event.qualifier)
         if fate == "succeeded":
@@ -246,7 +252,7 @@ class Destinations:
             received = self._send_dead_letter(event, fn.dead_letter_arn, fate, condition, now) or received
         return "", settings.on_failure or "", fn.dead_letter_arn or "", not received
 
-    def _send_record(self, event: Any, channel: str, arn: str, condition: str, now: float) -> bool:
+    def _send_record(self, event: AsyncEvent, channel: str, arn: str, condition: str, now: float) -> bool:
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
         target = self.target(arn)
@@ -260,7 +266,7 @@ class Destinations:
                                body)
         return not reason
 
-    def _send_dead_letter(self, event: Any, arn: str, fate: str, condition: str, now: float) -> bool:
+    def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
         request_id = self.request_ids(event.index)
         failure = event.failure if event.attempts else None
         body = _json(event.payload if event.payload is not None else {})
@@ -281,7 +287,7 @@ class Destinations:
         return not reason
 
     def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
-                event: Any, record: Any) -> str:
+                event: AsyncEvent, record: Any) -> str:
         """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
         if target.type == "lambda":
             return self._invoke(target.arn, record, event.chain + 1)
@@ -319,7 +325,7 @@ class Destinations:
             if reason:
                 topic.failed_fan_out.append((arn, message.message_id, reason))
 
-    def _bus_event(self, event: Any, record: dict, bus_arn: str, condition: str, now: float) -> dict:
+    def _bus_event(self, event: AsyncEvent, record: dict, bus_arn: str, condition: str, now: float) -> dict:
         """The EventBridge event that carries a record as its ``detail``."""
         outcome = "Success" if condition == "Success" else "Failure"
         return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,14 +14,18 @@ from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
 from lambdasim.model.rules import DEFAULT_EVENT_AGE_S, DEFAULT_RETRY_ATTEMPTS, LATEST, RECURSION_LIMIT
+from lambdasim.records.schema import OUTCOME_ERROR as ERROR
+from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
+from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
 
 __all__ = [
     "LiveFunction", "InvokeSettings", "payload_size", "SUCCESS", "ERROR", "TIMEOUT",
     "TIMEOUT_ERROR_TYPE",
 ]
 
-# Codes of records.OUTCOMES, used on the hot path.
-SUCCESS, ERROR, TIMEOUT = 0, 1, 2
+if TYPE_CHECKING:
+    from lambdasim.model.functions import EventInvokeConfig, FunctionConfig
+
 TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
 
 
@@ -46,12 +50,13 @@ class InvokeSettings:
     """One qualifier's event-invoke config: what is set, and the values in effect.
 
     ``retry_attempts`` / ``event_age_s`` are None when the config leaves them out; ``max_retry`` /
-    ``max_age`` are the values in effect (AWS's defaults, 2 and 21,600 s, for what is left out).
+    ``max_age`` are the values in effect (AWS's defaults, 2 and 21,600 s, for what is left out),
+    ``max_age_s`` the same age limit as an int, for the records.
     ``configured`` is False for the stand-in used when a qualifier has no config at all.
     """
 
     __slots__ = ("retry_attempts", "event_age_s", "on_success", "on_failure", "max_retry", "max_age",
-                 "configured", "last_modified")
+                 "max_age_s", "configured", "last_modified")
 
     def __init__(self, retry_attempts: int | None = None, event_age_s: int | None = None,
                  on_success: str | None = None, on_failure: str | None = None, configured: bool = True,
@@ -62,11 +67,12 @@ class InvokeSettings:
         self.on_failure = on_failure
         self.max_retry = DEFAULT_RETRY_ATTEMPTS if retry_attempts is None else int(retry_attempts)
         self.max_age = float(DEFAULT_EVENT_AGE_S if event_age_s is None else event_age_s)
+        self.max_age_s = int(self.max_age)
         self.configured = configured
         self.last_modified = last_modified
 
     @classmethod
-    def from_config(cls, config: Any, last_modified: float = 0.0) -> InvokeSettings:
+    def from_config(cls, config: EventInvokeConfig, last_modified: float = 0.0) -> InvokeSettings:
         """From an :class:`~lambdasim.model.functions.EventInvokeConfig` (every value counts as set)."""
         destinations = config.destination_config
         return cls(int(config.maximum_retry_attempts), int(config.maximum_event_age_s),
@@ -78,8 +84,8 @@ class LiveFunction:
 
     Parameters
     ----------
-    code
-        The function's index in the recorder's function table.
+    index
+        The function's index in the recorder's function list (the code its rows store).
     name, config
         The function's name and its :class:`~lambdasim.model.functions.FunctionConfig` (``$LATEST``).
     pool
@@ -97,15 +103,15 @@ class LiveFunction:
     """
 
     __slots__ = (
-        "code", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
+        "index", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
         "queued",
     )
 
-    def __init__(self, code: int, name: str, config: Any, pool: Pool, streams: dict[str, np.random.Generator],
-                 arn: str, limit_scaling: bool = True) -> None:
-        self.code = code
+    def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
+                 streams: dict[str, np.random.Generator], arn: str, limit_scaling: bool = True) -> None:
+        self.index = index
         self.name = name
         self.pool = pool
         self.arn = arn
@@ -119,11 +125,11 @@ class LiveFunction:
         self.settings: dict[str, InvokeSettings] = {}
         if config.event_invoke_config != type(config.event_invoke_config)():
             self.settings[LATEST] = InvokeSettings.from_config(config.event_invoke_config)
-        self.versions: dict[str, Any] = {}   # published version -> FunctionConfig snapshot
+        self.versions: dict[str, FunctionConfig] = {}   # published version -> FunctionConfig snapshot
         self.aliases: dict[str, str] = {}    # alias -> version
         self.apply(config)
 
-    def apply(self, config: Any) -> None:
+    def apply(self, config: FunctionConfig) -> None:
         """Take a new ``$LATEST`` configuration (UpdateFunctionConfiguration); state is kept."""
         previous = getattr(self, "config", None)
         # Keep a sampler (and its buffered draws) unless its distribution changed.

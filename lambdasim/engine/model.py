@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -19,12 +19,19 @@ import simpy
 from lambdasim.engine.concurrency import Pool
 from lambdasim.engine.control import ControlMixin
 from lambdasim.engine.destinations import Destinations, Target
+from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue, Router
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import RequestTooLargeException, ResourceNotFoundException
 from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.records import Recorder, RequestIds
+
+if TYPE_CHECKING:
+    from lambdasim.engine.queue import AsyncEvent
+    from lambdasim.model.functions import FunctionConfig
+    from lambdasim.model.scenario import Scenario
+    from lambdasim.model.workloads import Workload
 
 __all__ = ["Model", "stream"]
 
@@ -53,13 +60,14 @@ class Model(ControlMixin):
         and DLQs.
     """
 
-    def __init__(self, scenario: Any, router: Router | None = None) -> None:
+    def __init__(self, scenario: Scenario, router: Router | None = None) -> None:
         self.scenario = scenario
         seed = int(scenario.seed)
         self.env = simpy.Environment()
         self._request_id = RequestIds(seed)
-        self.recorder = Recorder(list(scenario.functions), self._request_id)
-        self._ideal = scenario.dispatch == "ideal"
+        self._sync_ids = RequestIds(seed, stream=2)
+        self.recorder = Recorder(list(scenario.functions), self._request_id, self._sync_ids)
+        self._limit_scaling = POLICIES[scenario.dispatch].limit_scaling
         self.unreserved = Pool("unreserved", scenario.account.concurrent_executions, reserved=False)
         self.functions: dict[str, LiveFunction] = {}
         for name, config in scenario.functions.items():
@@ -69,19 +77,19 @@ class Model(ControlMixin):
             router = self.destinations
         uniform = Uniform(0.0, 1.0)
         self.queue = EventQueue(
-            self.env, scenario.queue, self.recorder, self._ideal,
+            self.env, scenario.queue, self.recorder, scenario.dispatch,
             jitter=uniform.sampler(stream(seed, "jitter")),
             duplicates=uniform.sampler(stream(seed, "duplicates")),
-            request_id=self._request_id, router=router,
+            request_id=self._request_id, router=router, sync_ids=self._sync_ids,
         )
         self._limit = int(scenario.queue.payload_limit_bytes)
-        self._sync_ids = RequestIds(seed, stream=2)
-        self.sync_invocations: list[tuple] = []
+        self._last_settings: dict[tuple[str, str], tuple] = {}
+        self.record_settings()
         self._started = False
         self._wall_s = 0.0
         self._stopped_by = "not run"
 
-    def _add_function(self, name: str, config: Any) -> LiveFunction:
+    def _add_function(self, name: str, config: FunctionConfig) -> LiveFunction:
         """Set up a function's runtime: its pool (its reservation, or a share of the unreserved pool)."""
         if name not in self.recorder.functions:
             self.recorder.functions.append(name)
@@ -93,7 +101,7 @@ class Model(ControlMixin):
         seed = int(self.scenario.seed)
         streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
         fn = LiveFunction(code, name, config, pool, streams, self.scenario.function_arn(name),
-                             limit_scaling=not self._ideal)
+                          limit_scaling=self._limit_scaling)
         self.functions[name] = fn
         return fn
 
@@ -127,7 +135,7 @@ class Model(ControlMixin):
         return self._request_id(self._enqueue(fn, payload, qualifier, payload_size_bytes).index)
 
     def _enqueue(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int | None,
-                 chain: int = 1) -> Any:
+                 chain: int = 1) -> AsyncEvent:
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
             check_async_payload(size, self._limit)
@@ -142,7 +150,7 @@ class Model(ControlMixin):
             return error.code
         return ""
 
-    def _accept_arrival(self, workload: Any, fixed_size: int | None) -> Callable:
+    def _accept_arrival(self, workload: Workload, fixed_size: int | None) -> Callable:
         """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""
         try:
             target = self._resolve_target(workload.function, workload.qualifier)
@@ -203,9 +211,14 @@ class Model(ControlMixin):
         self._wall_s += time.perf_counter() - started
         return self
 
-    def pending(self) -> dict[int, tuple[int, int]]:
-        """Each unresolved event's index with its ``(attempts, throttles)`` so far."""
-        return {index: (e.attempts, e.throttles) for index, e in self.queue.live.items()}
+    def pending(self) -> dict[int, tuple[int, int, int, int]]:
+        """Each unresolved event's index with its ``(attempts, throttles)`` so far and the
+        ``(max_event_age_s, max_retry_attempts)`` in force for its qualifier now."""
+        pending = {}
+        for index, e in self.queue.live.items():
+            limits = e.fn.settings_for(e.qualifier)
+            pending[index] = (e.attempts, e.throttles, limits.max_age_s, limits.max_retry)
+        return pending
 
     def run_stats(self) -> dict:
         """Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s), ``stopped_by``

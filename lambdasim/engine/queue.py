@@ -4,7 +4,34 @@ Each accepted event costs a few SimPy events at most: one timeout per execution 
 per wait in the queue (a throttle backoff or a retry delay). Callbacks, not a process per event,
 keep that cheap; an attempt's row is written when it is dispatched, since its end is known then.
 
-Choices where AWS is silent (design.md) are made here:
+Every execution, whatever started it, goes through the same two steps here: :meth:`EventQueue.acquire`
+then :meth:`EventQueue.execute` (a slot and an environment are taken, the attempt is decided, its
+row written and its end scheduled), and :meth:`EventQueue._on_end` (the slot is released, then the
+execution's own ``ended`` says what follows). Three things execute:
+
+- an :class:`AsyncEvent` attempt (kind ``invoke``): retried or resolved when it ends;
+- a duplicate delivery (kind ``duplicate``, :mod:`lambdasim.engine.duplicates`);
+- a synchronous invoke (kind ``sync``, :class:`SyncInvoke`): nothing follows its end.
+
+An event's life in the queue (``AsyncEvent.state``, :mod:`lambdasim.engine.states`)::
+
+    accept ─► QUEUED ─dispatch─► a free slot and environment?
+                ▲                  │ yes                │ no
+                │                  ▼                    ├─ aws: a throttle row, then the backoff ─┐
+                │               RUNNING                 └─ ideal: WAITING in the pool's FIFO ─────┤
+                │                  │ the attempt ends                                             │
+                │                  ├─ error, retries left: the retry delay ───────────────────────┤
+                │                  └─ success, or no retries left ─► RESOLVED                     │
+                └──────────── due again (ideal: dispatched as soon as a slot frees) ◄─────────────┘
+
+Also RESOLVED: ``event_age_exceeded`` at a dispatch, whenever its next dispatch would come too
+late, or (WAITING) when its age limit comes; ``zero_reserved_concurrency`` at a dispatch;
+``recursion_stopped`` at accept.
+
+A RESOLVED event is handed to the router (destinations, DLQ) once and its ``events`` row is
+written; an event still QUEUED, WAITING or RUNNING when a horizon stops the run is ``pending``.
+
+Choices where AWS is silent (design.md) are made here and in :mod:`lambdasim.engine.dispatch`:
 
 - ``aws`` dispatch: a poller takes an event as soon as it is enqueued or due; with no free
   concurrency the dispatch is throttled and the event waits ``min(base·2^(n−1), max)`` seconds,
@@ -22,23 +49,32 @@ Choices where AWS is silent (design.md) are made here:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from lambdasim.engine.concurrency import THROTTLE_REASONS
+from lambdasim.engine.dispatch import policy_for
+from lambdasim.engine.duplicates import Duplicates
 from lambdasim.engine.live_function import SUCCESS, TIMEOUT, LiveFunction, billed_ms
+from lambdasim.engine.states import QUEUED, RESOLVED, RUNNING
 from lambdasim.records import FAILED_FATES, FATES, Recorder
+from lambdasim.records.schema import (
+    FATE_EVENT_AGE_EXCEEDED,
+    FATE_RECURSION_STOPPED,
+    FATE_RETRIES_EXHAUSTED,
+    FATE_SUCCEEDED,
+    FATE_ZERO_RESERVED_CONCURRENCY,
+    KIND_INVOKE,
+    KIND_SYNC,
+    KIND_THROTTLE,
+)
 
-__all__ = ["EventQueue", "AsyncEvent", "Router", "no_destinations"]
+if TYPE_CHECKING:
+    from lambdasim.model.failures import Failure
+    from lambdasim.model.scenario import QueueSettings
 
-NAN = float("nan")
-# Codes of records.KINDS / OUTCOMES / FATES.
-INVOKE, THROTTLE, EXPIRE, DUPLICATE = 0, 1, 2, 3
-THROTTLED, EXPIRED = 3, 4
-SUCCEEDED, RETRIES_EXHAUSTED, EVENT_AGE_EXCEEDED, ZERO_RESERVED, RECURSION_STOPPED = 0, 1, 2, 3, 4
-# Event states.
-QUEUED, WAITING, RUNNING, RESOLVED = 0, 1, 2, 3  # WAITING: in an ``ideal`` pool's FIFO
+__all__ = ["EventQueue", "Execution", "AsyncEvent", "SyncInvoke", "Router", "no_destinations"]
 
 #: A routing function: given a resolved event, its fate (a records.FATES name) and the time,
 #: deliver it where AWS would and return (on_success ARN, on_failure ARN, DLQ ARN, lost).
@@ -50,33 +86,83 @@ def no_destinations(event: AsyncEvent, fate: str, now: float) -> tuple[str, str,
     return "", "", "", fate in FAILED_FATES
 
 
-class AsyncEvent:
-    """An accepted event in the async queue (alive only until it is resolved)."""
+class Execution:
+    """What :meth:`EventQueue.execute` runs: a function, a qualifier, a payload and a row index.
 
-    __slots__ = (
-        "index", "fn", "qualifier", "qualifier_code", "payload", "size_bytes", "enqueued_at", "attempts",
-        "throttles", "streak", "state", "outcome", "failure", "response", "duplicate", "chain", "version",
-    )
+    ``index`` is the row's id: the event's index for an async event and its duplicate, the
+    synchronous invoke's own index for a ``sync`` row. ``outcome``, ``failure`` and ``response``
+    are those of the last execution.
+    """
+
+    __slots__ = ("index", "fn", "qualifier", "qualifier_code", "payload", "enqueued_at", "outcome", "failure",
+                 "response")
 
     def __init__(self, index: int, fn: LiveFunction, qualifier: str, qualifier_code: int, payload: Any,
-                 size_bytes: int, enqueued_at: float, duplicate: bool = False, chain: int = 1) -> None:
+                 enqueued_at: float) -> None:
         self.index = index
         self.fn = fn
         self.qualifier = qualifier
         self.qualifier_code = qualifier_code
         self.payload = payload
-        self.size_bytes = size_bytes
         self.enqueued_at = enqueued_at
+        self.outcome = SUCCESS
+        self.failure: Failure | None = None  # of the last execution
+        self.response: Any = None            # the handler's return value on success
+
+    def ended(self, queue: EventQueue, now: float) -> None:
+        """Called once the execution has ended and its slot is released."""
+
+
+class AsyncEvent(Execution):
+    """An accepted event in the async queue (alive only until it is resolved)."""
+
+    __slots__ = ("size_bytes", "attempts", "throttles", "streak", "state", "chain", "version")
+
+    def __init__(self, index: int, fn: LiveFunction, qualifier: str, qualifier_code: int, payload: Any,
+                 size_bytes: int, enqueued_at: float, chain: int = 1) -> None:
+        # Execution's fields, set here rather than through its __init__: one call less per event.
+        self.index = index
+        self.fn = fn
+        self.qualifier = qualifier
+        self.qualifier_code = qualifier_code
+        self.payload = payload
+        self.enqueued_at = enqueued_at
+        self.outcome = SUCCESS
+        self.failure = None
+        self.response = None
+        self.size_bytes = size_bytes
         self.attempts = 0       # executions so far: approximateInvokeCount
         self.throttles = 0
         self.streak = 0         # throttles since the last execution: drives the backoff
         self.state = QUEUED
-        self.outcome = SUCCESS
-        self.failure = None     # failures.Failure of the last attempt
-        self.response = None    # the handler's return value on success
-        self.duplicate = duplicate
         self.chain = chain      # invocations so far in the chain this event belongs to (loop detection)
-        self.version = fn.version_of(qualifier)  # the version that runs: executedVersion
+        self.version = fn.aliases.get(qualifier, qualifier)  # executedVersion (fn.version_of, inlined)
+
+    def ended(self, queue: EventQueue, now: float) -> None:
+        """An attempt ended: the event succeeded, is retried after a delay, or has no retries left."""
+        if self.outcome == SUCCESS:
+            queue._resolve(self, FATE_SUCCEEDED, now)
+        elif self.attempts <= self.fn.settings_for(self.qualifier).max_retry:
+            delay = queue.retry_delays[self.attempts - 1]
+            if queue.retry_jitter:
+                delay += queue.retry_jitter * queue.jitter()
+            queue.requeue(self, now, delay)
+        else:
+            queue._resolve(self, FATE_RETRIES_EXHAUSTED, now)
+
+
+class SyncInvoke(Execution):
+    """A synchronous (``RequestResponse``) invoke: one execution, or a refusal, and nothing after.
+
+    ``refused`` is the ``TooManyRequestsException`` reason when there was no concurrency, else None;
+    ``init_s`` and ``duration_s`` are the execution's cold start and run time.
+    """
+
+    __slots__ = ("refused", "init_s", "duration_s")
+
+    def ended(self, queue: EventQueue, now: float) -> None:
+        queue.sync_in_flight -= 1
+        queue._check_done()
 
 
 class EventQueue:
@@ -90,41 +176,46 @@ class EventQueue:
         :class:`~lambdasim.model.scenario.QueueSettings`: backoff, retry delays, jitter, duplicates.
     recorder
         Where rows are written.
-    ideal
-        Use the ``ideal`` dispatch policy instead of ``aws``.
+    dispatch
+        The dispatch policy's name: ``aws`` or ``ideal`` (:mod:`lambdasim.engine.dispatch`).
     jitter
-        A uniform [0, 1) sampler used only when jitter or duplicates are configured.
+        A uniform [0, 1) sampler used only when jitter is configured.
+    duplicates
+        A uniform [0, 1) sampler used only when duplicate deliveries are configured.
     request_id
         Maps an event index to its request id.
     router
         The routing function each resolved event is handed to.
+    sync_ids
+        Maps a synchronous invoke's index to its request id.
     """
 
-    def __init__(self, env: simpy.Environment, queue: Any, recorder: Recorder, ideal: bool,
+    def __init__(self, env: simpy.Environment, queue: QueueSettings, recorder: Recorder, dispatch: str,
                  jitter: Callable[[], float], duplicates: Callable[[], float],
-                 request_id: Callable[[int], str], router: Router = no_destinations) -> None:
+                 request_id: Callable[[int], str], router: Router = no_destinations,
+                 sync_ids: Callable[[int], str] | None = None) -> None:
         self.env = env
         self.recorder = recorder
-        self.ideal = ideal
         self.request_id = request_id
+        self.sync_ids = sync_ids if sync_ids is not None else request_id
         self.router = router
-        self.backoff_base = float(queue.throttle_backoff_base_s)
-        self.backoff_max = float(queue.throttle_backoff_max_s)
-        self.throttle_jitter = float(queue.throttle_jitter)
         self.retry_delays = tuple(float(d) for d in queue.retry_delays_s)
         self.retry_jitter = float(queue.retry_jitter_s)
-        self.duplicate_probability = float(queue.duplicate_probability)
-        self.duplicate_delay = float(queue.duplicate_delay_s)
         self.jitter = jitter
-        self.duplicates = duplicates
         self.live: dict[int, AsyncEvent] = {}   # unresolved events by index
         self.accepted = 0
-        self.duplicates_in_flight = 0
+        self.synchronous = 0         # synchronous invokes so far (their indexes)
+        self.sync_in_flight = 0      # synchronous executions not yet ended
         self.sources = 0             # workloads still producing arrivals
         self.stop: simpy.Event | None = None
-        self._text = recorder.text
-        self._reason_codes = {r: recorder.text(r) for r in THROTTLE_REASONS.values()}
-        self._expired_code = recorder.text("EventAgeExceeded")
+        self._strings = recorder.strings
+        self._string_codes = recorder.strings.codes
+        #: ``strings`` code of each throttle reason.
+        self.reason_codes = {r: recorder.strings(r) for r in THROTTLE_REASONS.values()}
+        self._reserved_code = self.reason_codes[THROTTLE_REASONS["reserved"]]
+        self.policy = policy_for(dispatch, self, queue)
+        self.duplicates = Duplicates(self, queue, duplicates)
+        self._duplicate_probability = self.duplicates.probability
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -136,19 +227,18 @@ class EventQueue:
         event from outside; one more for each hop through a Lambda destination or SNS topic).
         """
         now = self.env.now
-        event = AsyncEvent(self.accepted, fn, qualifier, self._text(qualifier), payload, size_bytes, now,
-                           chain=chain)
+        code = self._string_codes.get(qualifier)  # the interner's lookup, without a call per event
+        if code is None:
+            code = self._strings(qualifier)
+        event = AsyncEvent(self.accepted, fn, qualifier, code, payload, size_bytes, now, chain)
         self.accepted += 1
         self.live[event.index] = event
-        self.recorder.open_event(event.index, fn.code, now, size_bytes)
+        self.recorder.open_event(event.index, fn.index, now, size_bytes)
         if fn.recursion_limit is not None and chain > fn.recursion_limit:
-            self._resolve(event, RECURSION_STOPPED, now)  # loop detection: this invocation is stopped
+            self._resolve(event, FATE_RECURSION_STOPPED, now)  # loop detection: this invocation is stopped
             return event
-        if self.duplicate_probability and self.duplicates() < self.duplicate_probability:
-            copy = AsyncEvent(event.index, fn, qualifier, event.qualifier_code, payload, size_bytes, now,
-                              duplicate=True)
-            self.duplicates_in_flight += 1
-            self.env.timeout(self.duplicate_delay, copy).callbacks.append(self._on_due)
+        if self._duplicate_probability:
+            self.duplicates.offer(event)
         self.dispatch(event)
         return event
 
@@ -169,48 +259,52 @@ class EventQueue:
             self.sources -= 1
             self._check_done()
 
+    def invoke_sync(self, fn: LiveFunction, qualifier: str, payload: Any) -> SyncInvoke:
+        """Run a synchronous invoke now, through the same path as every execution.
+
+        Its ``sync`` row is written either way; when there is no concurrency it is refused
+        (``refused`` holds the reason) and nothing is retried: a synchronous caller retries itself.
+        """
+        now = self.env.now
+        job = SyncInvoke(self.synchronous, fn, qualifier, self._strings(qualifier), payload, now)
+        self.synchronous += 1
+        init, reason = self.acquire(fn, now)
+        job.refused = reason
+        if reason is not None:
+            job.init_s = job.duration_s = 0.0
+            self.recorder.throttle(KIND_SYNC, job.index, fn.index, job.qualifier_code, now, now,
+                                   self.reason_codes[reason], fn.in_flight, fn.queued)
+            return job
+        job.init_s = init
+        job.duration_s = self.execute(job, KIND_SYNC, 1, now, init, self.sync_ids)
+        self.sync_in_flight += 1  # a run-until-resolved waits for it: no execution is cut off
+        return job
+
     # -- dispatching -----------------------------------------------------------------------------
 
     def dispatch(self, event: AsyncEvent) -> None:
-        """A poller hands the event to the function, or it is throttled (or waits, when ideal)."""
+        """A poller hands the event to the function; with no free slot the policy decides."""
         now = self.env.now
         fn = event.fn
-        pool = fn.pool
-        if pool.limit == 0 and fn.reserved and not event.duplicate:
+        if fn.pool.limit == 0 and fn.reserved:
             # Reserved concurrency 0: no retries, straight to the failure channels (spec §4).
-            self._throttle_row(event, now, THROTTLE_REASONS["reserved"])
+            self.recorder.throttle(KIND_THROTTLE, event.index, fn.index, event.qualifier_code,
+                                   event.enqueued_at, now, self._reserved_code, fn.in_flight, fn.queued)
             event.throttles += 1
-            self._resolve(event, ZERO_RESERVED, now)
+            self._resolve(event, FATE_ZERO_RESERVED_CONCURRENCY, now)
             return
-        if now - event.enqueued_at > fn.settings_for(event.qualifier).max_age and not event.duplicate:
-            self._expire(event, now)
+        limits = fn.settings.get(event.qualifier) or fn.defaults  # fn.settings_for, inlined
+        if now - event.enqueued_at > limits.max_age:
+            self.expire(event, now)
             return
         init, reason = self.acquire(fn, now)
         if reason is not None:
-            if self.ideal and not event.duplicate:
-                self._wait(event, pool)
-            else:
-                self._throttle(event, now, reason)
+            self.policy.refused(event, now, reason)
             return
-        if event.duplicate:
-            kind, attempt = DUPLICATE, 1
-        else:
-            event.attempts += 1
-            event.streak = 0
-            kind, attempt = INVOKE, event.attempts
+        event.attempts += 1
+        event.streak = 0
         event.state = RUNNING
-        start = now + init
-        run, outcome, failure, response = fn.execute(
-            event.payload, event.qualifier, start, self.request_id, event.index
-        )
-        event.outcome, event.failure, event.response = outcome, failure, response
-        delay = init + run
-        self.recorder.attempt(
-            event.index, fn.code, event.qualifier_code, attempt, kind, event.enqueued_at, now, start,
-            now + delay, init, run, billed_ms(delay), outcome,
-            self._text(failure.error_type) if failure is not None else 0, fn.in_flight, fn.queued,
-        )
-        self.env.timeout(delay, event).callbacks.append(self._on_end)
+        self.execute(event, KIND_INVOKE, event.attempts, now, init, self.request_id)
 
     def acquire(self, fn: LiveFunction, now: float) -> tuple[float, str | None]:
         """Take a concurrency slot and an execution environment: ``(init_s, None)``, or
@@ -220,7 +314,7 @@ class EventQueue:
             return 0.0, pool.full_reason
         if fn.envs.take_warm(now):
             init = 0.0
-        elif fn.envs.can_create(now):
+        elif fn.envs.take_scaling_token(now):
             init = fn.cold_start()
         else:
             return 0.0, THROTTLE_REASONS["scaling"]
@@ -230,61 +324,45 @@ class EventQueue:
         fn.in_flight += 1
         return init, None
 
-    def release(self, fn: LiveFunction, now: float, reset: bool) -> None:
-        """Give back a slot; the environment stays warm unless the attempt reset it (a timeout)."""
-        fn.pool.in_use -= 1
-        fn.in_flight -= 1
-        if not reset:
-            fn.envs.release(now)
+    def execute(self, job: Execution, kind: int, attempt: int, now: float, init: float,
+                request_ids: Callable[[int], str]) -> float:
+        """Run ``job`` in the slot :meth:`acquire` gave it: decide the attempt, write its row and
+        schedule its end; return its run time (the cold start ``init`` comes before it)."""
+        fn = job.fn
+        start = now + init
+        run, outcome, failure, response = fn.execute(job.payload, job.qualifier, start, request_ids,
+                                                     job.index)
+        job.outcome, job.failure, job.response = outcome, failure, response
+        delay = init + run
+        self.recorder.execution(
+            kind, job.index, fn.index, job.qualifier_code, attempt, job.enqueued_at, now, start, now + delay,
+            init, run, billed_ms(delay), outcome,
+            self._strings(failure.error_type) if failure is not None else 0, fn.in_flight, fn.queued,
+        )
+        self.env.timeout(delay, job).callbacks.append(self._on_end)
+        return run
 
     def _on_end(self, timeout: simpy.Event) -> None:
-        """An execution ended: free its slot, then resolve the event or schedule its retry."""
-        event: AsyncEvent = timeout._value
+        """An execution ended: release its slot (the environment stays warm unless a timeout reset
+        it), let the execution go on (:meth:`Execution.ended`), then serve any FIFO waiter."""
+        job: Execution = timeout._value
         now = self.env.now
-        fn = event.fn
+        fn = job.fn
         pool = fn.pool
-        self.release(fn, now, reset=event.outcome == TIMEOUT)  # a timeout resets the environment
-        if event.duplicate:
-            self.duplicates_in_flight -= 1
-            self._check_done()
-        elif event.outcome == SUCCESS:
-            self._resolve(event, SUCCEEDED, now)
-        elif event.attempts <= fn.settings_for(event.qualifier).max_retry:
-            delay = self.retry_delays[event.attempts - 1]
-            if self.retry_jitter:
-                delay += self.retry_jitter * self.jitter()
-            self._requeue(event, now, delay)
-        else:
-            self._resolve(event, RETRIES_EXHAUSTED, now)
-        if self.ideal and pool.waiting:
-            self._serve(pool)
-
-    def _throttle(self, event: AsyncEvent, now: float, reason: str) -> None:
-        self._throttle_row(event, now, reason)
-        if event.duplicate:  # an extra delivery that finds no capacity is simply not made
-            self.duplicates_in_flight -= 1
-            self._check_done()
-            return
-        event.throttles += 1
-        event.streak += 1
-        delay = min(self.backoff_base * 2.0 ** (event.streak - 1), self.backoff_max)
-        if self.throttle_jitter:
-            delay = min(delay * (1.0 + self.throttle_jitter * (2.0 * self.jitter() - 1.0)), self.backoff_max)
-        self._requeue(event, now, delay)
-
-    def _throttle_row(self, event: AsyncEvent, now: float, reason: str) -> None:
-        self.recorder.attempt(
-            event.index, event.fn.code, event.qualifier_code, 0, DUPLICATE if event.duplicate else THROTTLE,
-            event.enqueued_at, now, NAN, NAN, 0.0, NAN, 0, THROTTLED, self._reason_codes[reason],
-            event.fn.in_flight, event.fn.queued,
-        )
+        pool.in_use -= 1
+        fn.in_flight -= 1
+        if job.outcome != TIMEOUT:
+            fn.envs.release(now)
+        job.ended(self, now)
+        if pool.waiting:  # only the ``ideal`` policy keeps a FIFO
+            self.policy.serve(pool)
 
     # -- waiting in the queue ----------------------------------------------------------------------
 
-    def _requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
+    def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
         """Put the event back in the queue, due after ``delay``; expire it now if that is too late."""
         if now + delay - event.enqueued_at > event.fn.settings_for(event.qualifier).max_age:
-            self._expire(event, now)
+            self.expire(event, now)
             return
         event.state = QUEUED
         event.fn.queued += 1
@@ -292,40 +370,17 @@ class EventQueue:
 
     def _on_due(self, timeout: simpy.Event) -> None:
         event: AsyncEvent = timeout._value
-        if not event.duplicate:
-            event.fn.queued -= 1
+        event.fn.queued -= 1
         self.dispatch(event)
-
-    def _wait(self, event: AsyncEvent, pool: Any) -> None:
-        """``ideal`` policy: wait FIFO for a slot; a timer expires the event at its age limit."""
-        event.state = WAITING
-        event.fn.queued += 1
-        pool.waiting.append(event)
-        limit_in = event.enqueued_at + event.fn.settings_for(event.qualifier).max_age - self.env.now
-        self.env.timeout(limit_in, event).callbacks.append(self._on_age_limit)
-
-    def _on_age_limit(self, timeout: simpy.Event) -> None:
-        event: AsyncEvent = timeout._value
-        if event.state == WAITING:  # it stays in the FIFO as a resolved entry that _serve skips
-            event.fn.queued -= 1
-            self._expire(event, self.env.now)
-
-    def _serve(self, pool: Any) -> None:
-        """``ideal`` policy: hand free slots to the events at the head of the FIFO."""
-        while pool.waiting and pool.in_use < pool.limit:
-            event = pool.waiting.popleft()
-            if event.state == WAITING:
-                event.fn.queued -= 1
-                self.dispatch(event)
 
     # -- resolving ---------------------------------------------------------------------------------
 
-    def _expire(self, event: AsyncEvent, now: float) -> None:
-        self.recorder.attempt(
-            event.index, event.fn.code, event.qualifier_code, 0, EXPIRE, event.enqueued_at, now, NAN, NAN,
-            0.0, NAN, 0, EXPIRED, self._expired_code, event.fn.in_flight, event.fn.queued,
-        )
-        self._resolve(event, EVENT_AGE_EXCEEDED, now)
+    def expire(self, event: AsyncEvent, now: float) -> None:
+        """The event is too old for its next dispatch: an ``expire`` row, fate ``event_age_exceeded``."""
+        fn = event.fn
+        self.recorder.expiry(event.index, fn.index, event.qualifier_code, event.enqueued_at, now,
+                             fn.in_flight, fn.queued)
+        self._resolve(event, FATE_EVENT_AGE_EXCEEDED, now)
 
     def _resolve(self, event: AsyncEvent, fate: int, now: float) -> None:
         """The event's one fate: hand it to the router, write its row, and maybe end the run."""
@@ -334,11 +389,13 @@ class EventQueue:
         # events, and the run must not be judged finished in the middle of that.
         on_success, on_failure, dlq, lost = self.router(event, FATES[fate], now)
         del self.live[event.index]
-        text = self._text
+        strings = self._strings
+        fn = event.fn
+        limits = fn.settings.get(event.qualifier) or fn.defaults  # fn.settings_for, inlined
         self.recorder.close_event(
-            event.index, now, event.attempts, event.throttles, fate,
-            text(on_success) if on_success else 0, text(on_failure) if on_failure else 0,
-            text(dlq) if dlq else 0, lost,
+            event.index, now, event.attempts, event.throttles, fate, limits.max_age_s, limits.max_retry,
+            strings(on_success) if on_success else 0, strings(on_failure) if on_failure else 0,
+            strings(dlq) if dlq else 0, lost,
         )
         if not self.live:
             self._check_done()
@@ -347,5 +404,5 @@ class EventQueue:
         """End a run-until-resolved once nothing is live, in flight or still to arrive."""
         stop = self.stop
         if (stop is not None and not stop.triggered and not self.live and not self.sources
-                and not self.duplicates_in_flight):
+                and not self.duplicates.in_flight and not self.sync_in_flight):
             stop.succeed()

@@ -18,6 +18,7 @@ from typing import Any
 
 from matplotlib.ticker import PercentFormatter
 
+from lambdasim.model.rules import LATEST
 from lambdasim.plots.style import (
     OKABE_ITO,
     PALETTE,
@@ -38,12 +39,20 @@ _CURVES = {
 
 
 def _limits(result: Any) -> dict[float, list[str]]:
-    """Each distinct MaximumEventAgeInSeconds and the functions (with events) that use it."""
-    used = set(result.events["function"].astype(str))
+    """Each distinct MaximumEventAgeInSeconds the events were held to (from the records: a config
+    changed during the run shows both limits) and the functions whose events it applied to."""
+    events = result.events
+    if not len(events):
+        table = result.functions
+        table = table[table["qualifier"].astype(str) == LATEST].groupby("function", observed=True).head(1)
+        pairs = zip(table["max_event_age_s"], table["function"].astype(str), strict=True)
+    else:
+        pairs = zip(events["max_event_age_s"], events["function"].astype(str), strict=True)
     out: dict[float, list[str]] = {}
-    for name, config in result.scenario.functions.items():
-        if name in used or not used:
-            out.setdefault(float(config.event_invoke_config.maximum_event_age_s), []).append(name)
+    for limit, name in dict.fromkeys(pairs):
+        names = out.setdefault(float(limit), [])
+        if name not in names:
+            names.append(name)
     return out
 
 

@@ -66,22 +66,24 @@ def _steps(ax: Any, steps: dict, t_end: float, colours: dict, gid: str, label: s
     return peak
 
 
-def _limits(ax: Any, result: Any, names: list[str], peak: float, colours: dict) -> None:
-    """The concurrency limit of each function's pool, or a note when it is far above the peak."""
-    scenario = result.scenario
-    functions = scenario.functions
-    account = scenario.account.concurrent_executions
-    reserved = {n: f.reserved_concurrency for n, f in functions.items() if f.reserved_concurrency is not None}
-    unreserved = account - sum(reserved.values())
-    lines = [(v, f"{n}: reserved concurrency {v:,}", PALETTE["limit"]) for n, v in reserved.items()
-             if n in names]
-    if any(n not in reserved for n in names):
-        label = f"unreserved pool limit {unreserved:,} (account {account:,})"
-        lines.append((unreserved, label, PALETTE["limit"]))
+def _limits(ax: Any, result: Any, names: list[str], peak: float, t_end: float) -> None:
+    """The concurrency limit of each pool over the run (from the records), or a note when it is far
+    above the peak."""
+    account = result.scenario.account.concurrent_executions  # not changed by any API call
     far = []
-    for value, label, colour in lines:
-        if value <= max(3 * peak, 5):
-            ax.axhline(value, color=colour, ls="--", lw=1.2, label=label, gid="limit")
+    for (pool, reserved), steps in series.pool_limits(result.functions, names).items():
+        levels = steps.levels[steps.levels > 0]
+        if not levels.size:
+            continue
+        values = ", ".join(f"{v:,}" for v in dict.fromkeys(levels.tolist()))
+        label = (f"{pool}: reserved concurrency {values}" if reserved
+                 else f"unreserved pool limit {values} (account {account:,})")
+        if levels.min() <= max(3 * peak, 5):
+            x = np.r_[steps.times, t_end]
+            y = np.r_[steps.levels, steps.levels[-1]].astype(float)
+            y[y == 0] = np.nan  # no line while the pool holds none of the charted functions
+            ax.plot(x, y, drawstyle="steps-post", color=PALETTE["limit"], ls="--", lw=1.2, label=label,
+                    gid="limit")
         else:
             far.append(label)
     if far:
@@ -97,7 +99,7 @@ def draw_concurrency(axes: Any, result: Any, period_s: float | None = None) -> l
     colours = {n: FUNCTION_COLOURS[i % len(FUNCTION_COLOURS)] for i, n in enumerate(names)}
     t_end = float(result.stats.get("ended_at", 0.0)) or 1.0
     peak = _steps(top, series.in_flight(att, names), t_end, colours, "in_flight", "executions in flight")
-    _limits(top, result, names, peak, colours)
+    _limits(top, result, names, peak, t_end)
     top.set_ylabel("executions\nin flight")
     top.set_ylim(bottom=0)
     _steps(middle, series.queue_depth(att, ev, names), t_end, colours, "queue_depth", "events waiting")

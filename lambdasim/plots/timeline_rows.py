@@ -141,15 +141,9 @@ def fate_text(event: Any, failed_arns: set) -> str:
 
 
 def age_limits(result: Any, chosen: Any) -> np.ndarray:
-    """Each chosen event's age limit: ``enqueued_at`` + its function's ``MaximumEventAgeInSeconds``.
-
-    The scenario's function-level setting is used (a function unknown to the scenario, created
-    during the run, has no limit drawn: infinity).
-    """
-    functions = result.scenario.functions
-    ages = chosen["function"].astype(str).map(
-        lambda name: functions[name].event_invoke_config.maximum_event_age_s if name in functions else np.inf)
-    return chosen["enqueued_at"].to_numpy(float) + ages.to_numpy(float)
+    """Each chosen event's age limit: ``enqueued_at`` + the ``MaximumEventAgeInSeconds`` it was held
+    to (the events table records the limit in force for its qualifier, even one changed mid-run)."""
+    return chosen["enqueued_at"].to_numpy(float) + chosen["max_event_age_s"].to_numpy(float)
 
 
 def failed_deliveries(result: Any, chosen: Any) -> dict:

@@ -12,12 +12,16 @@ from array import array
 from collections.abc import Sequence
 
 from lambdasim.records.request_ids import RequestIds
-from lambdasim.records.schema import FATES
+from lambdasim.records.schema import (
+    FATE_PENDING,
+    KIND_EXPIRE,
+    OUTCOME_EXPIRED,
+    OUTCOME_THROTTLED,
+)
 
 __all__ = ["Recorder"]
 
 _NAN = math.nan
-_PENDING = FATES.index("pending")
 
 
 class _Interner:
@@ -44,18 +48,28 @@ class Recorder:
     event is accepted and :meth:`close_event` fills in its fate, so the table needs no sorting and
     an event unresolved at a horizon is already there as ``pending``.
 
+    ``attempts`` rows are written by kind of row, each method taking only the values that row has:
+    :meth:`execution` (code ran: an async attempt, a duplicate delivery or a synchronous invoke),
+    :meth:`throttle` (refused for lack of concurrency) and :meth:`expiry`. Rows of kind ``sync``
+    store the synchronous invoke's own index in the event column (its id comes from ``sync_ids``).
+
     Parameters
     ----------
     functions
         Function names; rows store their index.
     request_ids
         The :class:`RequestIds` of the run; the frames show each event's id.
+    sync_ids
+        The request ids of synchronous invokes (by their own index); None when there are none.
     """
 
-    def __init__(self, functions: Sequence[str], request_ids: RequestIds) -> None:
+    def __init__(self, functions: Sequence[str], request_ids: RequestIds,
+                 sync_ids: RequestIds | None = None) -> None:
         self.functions = list(functions)  # grows when a function is created during a run
         self.request_ids = request_ids
-        self.text = _Interner()  # qualifiers, error types, target ARNs
+        self.sync_ids = sync_ids
+        self.strings = _Interner()  # qualifiers, error types, target ARNs
+        self._expired = self.strings("EventAgeExceeded")
         # attempts
         self.a_event = array("i")
         self.a_function = array("i")
@@ -85,17 +99,24 @@ class Recorder:
         self.e_dlq = array("i")
         self.e_lost = array("b")
         self.e_payload_bytes = array("i")
+        self.e_max_age = array("h")    # MaximumEventAgeInSeconds is at most 21,600: 2 bytes
+        self.e_max_retry = array("b")
         self.rejected: list[tuple] = []
         self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set
+        self.settings: list[tuple] = []    # functions table (FUNCTION_COLUMNS): a few rows per change
 
     # -- writing (the engine's hot path: plain appends, no per-row objects) ------------------------
 
-    def attempt(
-        self, event: int, function: int, qualifier: int, attempt: int, kind: int, enqueued_at: float,
+    def execution(
+        self, kind: int, event: int, function: int, qualifier: int, attempt: int, enqueued_at: float,
         dispatched_at: float, start_at: float, end_at: float, init_s: float, duration_s: float,
         billed_ms: int, outcome: int, error_type: int, concurrency: int, queue_depth: int,
     ) -> None:
-        """Append one ``attempts`` row (codes index KINDS, OUTCOMES and ``self.text``)."""
+        """Append the row of an execution (``kind``: KIND_INVOKE, KIND_DUPLICATE or KIND_SYNC).
+
+        ``outcome`` indexes OUTCOMES; ``qualifier`` and ``error_type`` are :attr:`strings` codes.
+        The arguments are positional on purpose: this is the engine's hot path.
+        """
         self.a_event.append(event)
         self.a_function.append(function)
         self.a_qualifier.append(qualifier)
@@ -113,6 +134,41 @@ class Recorder:
         self.a_concurrency.append(concurrency)
         self.a_depth.append(queue_depth)
 
+    def throttle(self, kind: int, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
+                 reason: int, concurrency: int, queue_depth: int) -> None:
+        """Append the row of a dispatch refused for lack of concurrency: nothing ran, nothing is billed.
+
+        ``kind`` is KIND_THROTTLE for an async event (KIND_DUPLICATE, KIND_SYNC for those invokes);
+        ``reason`` is the :attr:`strings` code of the ``TooManyRequestsException`` reason.
+        """
+        self._not_run(kind, event, function, qualifier, enqueued_at, at, OUTCOME_THROTTLED, reason,
+                      concurrency, queue_depth)
+
+    def expiry(self, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
+               concurrency: int, queue_depth: int) -> None:
+        """Append the row of an event that expired (``EventAgeExceeded``) at ``at``."""
+        self._not_run(KIND_EXPIRE, event, function, qualifier, enqueued_at, at, OUTCOME_EXPIRED,
+                      self._expired, concurrency, queue_depth)
+
+    def _not_run(self, kind: int, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
+                 outcome: int, error_type: int, concurrency: int, queue_depth: int) -> None:
+        self.a_event.append(event)
+        self.a_function.append(function)
+        self.a_qualifier.append(qualifier)
+        self.a_attempt.append(0)
+        self.a_kind.append(kind)
+        self.a_enqueued.append(enqueued_at)
+        self.a_dispatched.append(at)
+        self.a_start.append(_NAN)
+        self.a_end.append(_NAN)
+        self.a_init.append(0.0)
+        self.a_duration.append(_NAN)
+        self.a_billed.append(0)
+        self.a_outcome.append(outcome)
+        self.a_error.append(error_type)
+        self.a_concurrency.append(concurrency)
+        self.a_depth.append(queue_depth)
+
     def open_event(self, event: int, function: int, enqueued_at: float, payload_bytes: int) -> None:
         """Add the ``pending`` row of a newly accepted event (``event`` is the next index)."""
         self.e_payload_bytes.append(payload_bytes)
@@ -121,18 +177,24 @@ class Recorder:
         self.e_resolved.append(_NAN)
         self.e_attempts.append(0)
         self.e_throttles.append(0)
-        self.e_fate.append(_PENDING)
+        self.e_fate.append(FATE_PENDING)
         self.e_on_success.append(0)
         self.e_on_failure.append(0)
         self.e_dlq.append(0)
         self.e_lost.append(0)
+        self.e_max_age.append(0)
+        self.e_max_retry.append(0)
 
     def close_event(
         self, event: int, resolved_at: float, attempts: int, throttles: int, fate: int,
+        max_event_age_s: int, max_retry_attempts: int,
         on_success: int = 0, on_failure: int = 0, dlq: int = 0, lost: bool = False,
     ) -> None:
-        """Write an event's fate (``fate`` indexes FATES; targets are ``self.text`` codes)."""
+        """Write an event's fate (``fate`` indexes FATES; targets are :attr:`strings` codes) and the
+        age and retry limits in force for it at that moment."""
         self.e_resolved[event] = resolved_at
+        self.e_max_age[event] = max_event_age_s
+        self.e_max_retry[event] = max_retry_attempts
         self.e_attempts[event] = attempts
         self.e_throttles[event] = throttles
         self.e_fate[event] = fate
@@ -140,6 +202,10 @@ class Recorder:
         self.e_on_failure[event] = on_failure
         self.e_dlq[event] = dlq
         self.e_lost[event] = lost
+
+    def function_settings(self, row: tuple) -> None:
+        """Append a row of the functions table (values in FUNCTION_COLUMNS order)."""
+        self.settings.append(row)
 
     def reject(self, at: float, function: str, qualifier: str, error_code: str, http_status: int,
                message: str) -> None:

@@ -1,8 +1,9 @@
 """The record schemas: the tables a run produces, their columns and their labelled values.
 
-One immutable row per thing that happened (Ciw's idea): every attempt, throttle, expiry and
-duplicate delivery is a row of ``attempts``, with a ``kind`` column so rows where nothing executed
-fit the same table; every accepted event is one row of ``events`` (its fate).
+One immutable row per thing that happened (Ciw's idea): every attempt, throttle, expiry,
+duplicate delivery and synchronous invoke is a row of ``attempts``, with a ``kind`` column so rows
+where nothing executed fit the same table; every accepted event is one row of ``events`` (its
+fate); ``functions`` says which settings were in force when.
 """
 
 from __future__ import annotations
@@ -16,11 +17,18 @@ __all__ = [
     "EVENT_COLUMNS",
     "REJECTED_COLUMNS",
     "DELIVERY_COLUMNS",
+    "FUNCTION_COLUMNS",
+    "KIND_INVOKE", "KIND_THROTTLE", "KIND_EXPIRE", "KIND_DUPLICATE", "KIND_SYNC",
+    "OUTCOME_SUCCESS", "OUTCOME_ERROR", "OUTCOME_TIMEOUT", "OUTCOME_THROTTLED", "OUTCOME_EXPIRED",
+    "OUTCOME_RUNNING",
+    "FATE_SUCCEEDED", "FATE_RETRIES_EXHAUSTED", "FATE_EVENT_AGE_EXCEEDED", "FATE_ZERO_RESERVED_CONCURRENCY",
+    "FATE_RECURSION_STOPPED", "FATE_PENDING",
 ]
 
-#: ``attempts.kind``: an execution, a dispatch refused for lack of concurrency, an expiry, or an
-#: extra at-least-once delivery of an event that was already dispatched.
-KINDS = ("invoke", "throttle", "expire", "duplicate")
+#: ``attempts.kind``: an execution, a dispatch refused for lack of concurrency, an expiry, an
+#: extra at-least-once delivery of an event that was already dispatched, or a synchronous
+#: (``RequestResponse``) invoke. New kinds go at the end: the codes below are positions.
+KINDS = ("invoke", "throttle", "expire", "duplicate", "sync")
 #: ``attempts.outcome``; ``running`` marks an execution still in flight when a horizon stopped the run.
 OUTCOMES = ("success", "error", "timeout", "throttled", "expired", "running")
 #: ``events.fate``; ``pending`` marks an event still unresolved when a horizon stopped the run.
@@ -35,17 +43,52 @@ FATES = (
 #: Fates that count as a failed (dropped) event: AWS sends these to on-failure / the DLQ.
 FAILED_FATES = frozenset(FATES[1:5])
 
+# The integer codes the recorder stores: each one is the label's position in its tuple, derived
+# here and nowhere else (tests/test_record_codes.py pins them).
+KIND_INVOKE = KINDS.index("invoke")
+KIND_THROTTLE = KINDS.index("throttle")
+KIND_EXPIRE = KINDS.index("expire")
+KIND_DUPLICATE = KINDS.index("duplicate")
+KIND_SYNC = KINDS.index("sync")
+OUTCOME_SUCCESS = OUTCOMES.index("success")
+OUTCOME_ERROR = OUTCOMES.index("error")
+OUTCOME_TIMEOUT = OUTCOMES.index("timeout")
+OUTCOME_THROTTLED = OUTCOMES.index("throttled")
+OUTCOME_EXPIRED = OUTCOMES.index("expired")
+OUTCOME_RUNNING = OUTCOMES.index("running")
+FATE_SUCCEEDED = FATES.index("succeeded")
+FATE_RETRIES_EXHAUSTED = FATES.index("retries_exhausted")
+FATE_EVENT_AGE_EXCEEDED = FATES.index("event_age_exceeded")
+FATE_ZERO_RESERVED_CONCURRENCY = FATES.index("zero_reserved_concurrency")
+FATE_RECURSION_STOPPED = FATES.index("recursion_stopped")
+FATE_PENDING = FATES.index("pending")
+
 ATTEMPT_COLUMNS = (
     "event_id", "function", "qualifier", "attempt", "kind", "enqueued_at", "dispatched_at", "start_at",
     "end_at", "init_s", "duration_s", "billed_ms", "outcome", "error_type", "event_age_s",
     "concurrency_at_start", "queue_depth_at_start",
 )
+#: ``max_event_age_s`` / ``max_retry_attempts``: the limits in force for the event's qualifier when
+#: it was resolved (for a ``pending`` event, those in force when the run stopped).
 EVENT_COLUMNS = (
     "event_id", "function", "enqueued_at", "resolved_at", "attempts", "throttles", "fate",
-    "on_success", "on_failure", "dlq", "lost", "payload_bytes",
+    "on_success", "on_failure", "dlq", "lost", "payload_bytes", "max_event_age_s", "max_retry_attempts",
 )
 DELIVERY_COLUMNS = (
     "event_id", "at", "channel", "target_type", "target_arn", "condition", "ok", "failure_reason", "body",
+)
+#: ``functions``: each function's settings over time. One row per qualifier (``$LATEST``, each
+#: published version and alias) of every function at time 0, and one more for a qualifier each
+#: time the control plane changes any of its values (``at`` is when). ``memory_mb``,
+#: ``architecture`` and ``timeout_s`` are the execution settings the run used for that qualifier
+#: (in this model every qualifier runs ``$LATEST``'s); ``pool`` is the concurrency pool the function
+#: draws from (``unreserved`` or its own name) and ``pool_limit`` that pool's size;
+#: ``reserved_concurrency`` is NaN when nothing is reserved; ``max_retry_attempts`` and
+#: ``max_event_age_s`` are the limits in effect (AWS's defaults when nothing is set); ``on_success``,
+#: ``on_failure`` and ``dlq`` are target ARNs, or empty.
+FUNCTION_COLUMNS = (
+    "at", "function", "qualifier", "memory_mb", "architecture", "timeout_s", "pool", "pool_limit",
+    "reserved_concurrency", "max_retry_attempts", "max_event_age_s", "on_success", "on_failure", "dlq",
 )
 #: Invokes refused before anything was queued (payload too large, unknown function, …).
 REJECTED_COLUMNS = ("at", "function", "qualifier", "error_code", "http_status", "message")

@@ -10,19 +10,43 @@ import numpy as np
 import pandas as pd
 
 from lambdasim.records.recorder import Recorder
-from lambdasim.records.schema import DELIVERY_COLUMNS, FATES, KINDS, OUTCOMES, REJECTED_COLUMNS
+from lambdasim.records.schema import (
+    DELIVERY_COLUMNS,
+    FATES,
+    FUNCTION_COLUMNS,
+    KIND_SYNC,
+    KINDS,
+    OUTCOMES,
+    REJECTED_COLUMNS,
+)
 
 __all__ = ["to_frames"]
 
 _NAN = math.nan
 _ID_CHUNK = 65536
+#: The dtype pandas gives a column of Python strings (``str`` since pandas 3).
+_STR = pd.Series(np.array(["id"], dtype=object)).dtype
 
 
-def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, int]] | None = None,
-              copy: bool = True) -> dict:
-    """Build the ``attempts``, ``events`` and ``rejected`` DataFrames as of time ``now``.
+def _string_column(values: np.ndarray):
+    """An object array of ``str`` as pandas' own string column, sharing the array.
 
-    ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far.
+    Handing pandas the object array makes it validate and copy it, with a transient of about 50
+    bytes a row (50 MB for a million request ids); wrapping it in the string array pandas would
+    build anyway costs nothing.
+    """
+    if isinstance(_STR, pd.StringDtype) and _STR.storage == "python":
+        return pd.arrays.StringArray(values, dtype=_STR)
+    return values
+
+
+def to_frames(recorder: Recorder, now: float,
+              pending: Mapping[int, tuple[int, int, int, int]] | None = None, copy: bool = True) -> dict:
+    """Build the ``attempts``, ``events``, ``rejected``, ``deliveries`` and ``functions`` DataFrames
+    as of time ``now``.
+
+    ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far and the
+    ``(max_event_age_s, max_retry_attempts)`` in force for it now.
     Executions that end after ``now`` (a horizon cut them off) get outcome ``running`` and no
     end, duration or bill. With ``copy=False`` the frames share the buffers' memory (no second
     copy of a million rows): only for a run that will not go on.
@@ -38,7 +62,16 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
         return pd.Categorical.from_codes(codes, categories=list(labels))
 
     def text(buffer: array) -> pd.Categorical:
-        return labelled(buffer, recorder.text.values).remove_unused_categories()
+        """A string column: only the strings it uses, in interning order. (This is what
+        ``remove_unused_categories`` gives, without its sort, which peaks at 27 bytes a row.)"""
+        values = recorder.strings.values
+        codes = col(buffer, np.int32)
+        used = np.zeros(len(values), dtype=bool)
+        used[codes] = True
+        keep = np.flatnonzero(used)
+        remap = np.full(len(values), -1, dtype=np.int8 if keep.size < 128 else np.int32)
+        remap[keep] = np.arange(keep.size)
+        return pd.Categorical.from_codes(remap[codes], categories=[values[i] for i in keep])
 
     n_events = len(recorder.e_function)
     ids = np.empty(n_events, dtype=object)
@@ -48,12 +81,23 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
 
     dispatched = col(recorder.a_dispatched, np.float64)
     enqueued = col(recorder.a_enqueued, np.float64)
+    rows = col(recorder.a_event, np.int32)
+    kinds = col(recorder.a_kind, np.int8)
+    # A synchronous invoke's row holds its own index, and its id is of another series. (``sync`` is
+    # the last kind: the maximum finds any without a temporary mask the size of the table.)
+    if len(kinds) and kinds.max() >= KIND_SYNC:
+        sync = kinds == KIND_SYNC
+        event_id = np.empty(len(rows), dtype=object)
+        event_id[~sync] = ids[rows[~sync]]
+        event_id[sync] = recorder.sync_ids.many(rows[sync])
+    else:
+        event_id = ids[rows]
     attempts = pd.DataFrame({
-        "event_id": ids[col(recorder.a_event, np.int32)],
+        "event_id": _string_column(event_id),
         "function": labelled(recorder.a_function, recorder.functions),
         "qualifier": text(recorder.a_qualifier),
         "attempt": col(recorder.a_attempt, np.int32),
-        "kind": labelled(recorder.a_kind, KINDS),
+        "kind": pd.Categorical.from_codes(kinds, categories=list(KINDS)),
         "enqueued_at": enqueued,
         "dispatched_at": dispatched,
         "start_at": col(recorder.a_start, np.float64),
@@ -74,7 +118,7 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
         attempts.loc[running, "outcome"] = "running"
 
     events = pd.DataFrame({
-        "event_id": ids,
+        "event_id": _string_column(ids),
         "function": labelled(recorder.e_function, recorder.functions),
         "enqueued_at": col(recorder.e_enqueued, np.float64),
         "resolved_at": col(recorder.e_resolved, np.float64),
@@ -84,16 +128,24 @@ def to_frames(recorder: Recorder, now: float, pending: Mapping[int, tuple[int, i
         "on_success": text(recorder.e_on_success),
         "on_failure": text(recorder.e_on_failure),
         "dlq": text(recorder.e_dlq),
-        "lost": col(recorder.e_lost, np.int8).astype(bool),
+        "lost": col(recorder.e_lost, np.int8).view(bool),
         "payload_bytes": col(recorder.e_payload_bytes, np.int32),
+        "max_event_age_s": col(recorder.e_max_age, np.int16),
+        "max_retry_attempts": col(recorder.e_max_retry, np.int8),
     }, copy=False)
     if pending:
-        rows = np.fromiter(pending, dtype=np.int64, count=len(pending))
-        counts = np.array(list(pending.values()), dtype=np.int32).reshape(-1, 2)
-        events.loc[rows, "attempts"] = counts[:, 0]
-        events.loc[rows, "throttles"] = counts[:, 1]
+        unresolved = np.fromiter(pending, dtype=np.int64, count=len(pending))
+        counts = np.array(list(pending.values()), dtype=np.int32).reshape(-1, 4)
+        for i, column in enumerate(("attempts", "throttles", "max_event_age_s", "max_retry_attempts")):
+            events.loc[unresolved, column] = counts[:, i].astype(events[column].dtype)
     rejected = pd.DataFrame(recorder.rejected, columns=list(REJECTED_COLUMNS))
     deliveries = pd.DataFrame(recorder.deliveries, columns=list(DELIVERY_COLUMNS))
     deliveries["event_id"] = ids[deliveries["event_id"].to_numpy(dtype=np.int64)]
     deliveries["ok"] = deliveries["ok"].astype(bool)
-    return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries}
+    functions = pd.DataFrame(recorder.settings, columns=list(FUNCTION_COLUMNS))
+    functions = functions.astype({
+        "at": float, "memory_mb": np.int64, "timeout_s": float, "pool_limit": np.int64,
+        "reserved_concurrency": float, "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
+    })
+    return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries,
+            "functions": functions}

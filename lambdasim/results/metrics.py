@@ -8,11 +8,14 @@ Choices where CloudWatch is not specific (documented here as choices):
 
 - Every per-attempt metric is timestamped at ``dispatched_at`` (AWS stamps ``Errors`` at
   invocation start; we do the same for ``Invocations``, ``Duration`` and ``AsyncEventAge``).
-- An *executed* attempt is a row of kind ``invoke`` or ``duplicate`` (an at-least-once extra
-  delivery runs the code and is billed too) whose outcome is ``success``, ``error``, ``timeout``
-  or ``running`` (cut off by a horizon). ``Duration`` uses the ones that finished.
+- An *executed* attempt is a row of kind ``invoke``, ``duplicate`` (an at-least-once extra
+  delivery runs the code and is billed too) or ``sync`` (a synchronous invoke) whose outcome is
+  ``success``, ``error``, ``timeout`` or ``running`` (cut off by a horizon). ``Invocations``,
+  ``Errors``, ``Duration``, ``ConcurrentExecutions`` and cost count all three; ``Duration`` uses
+  the ones that finished. The ``AsyncEvent*`` metrics count async events only.
 - ``Throttles`` counts every row with outcome ``throttled``, including the one row written when
-  reserved concurrency 0 refuses an event and refused duplicate deliveries.
+  reserved concurrency 0 refuses an event, refused duplicate deliveries and refused synchronous
+  invokes (a 429 to the caller, which AWS counts as a throttle too).
 - ``ConcurrentExecutions`` is the exact maximum of executions in flight during the period; an
   execution occupies ``[dispatched_at, end_at)`` (cold start included) and one still ``running``
   occupies every period after its dispatch. Unlike CloudWatch, idle periods report 0 rather
@@ -28,6 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from lambdasim.model.rules import LATEST
 from lambdasim.records import FAILED_FATES
 from lambdasim.results import pricing
 
@@ -49,7 +53,7 @@ _METRIC_NAMES = list(dict.fromkeys(m for m, _ in METRICS))
 _METRIC_CODES = np.array([_METRIC_NAMES.index(m) for m, _ in METRICS])
 _STATISTIC_CODES = np.array([_STATISTICS.index(s) for _, s in METRICS])
 _COLUMNS = ["period_start", "function", "metric", "statistic", "value"]
-_EXECUTED_KINDS = ("invoke", "duplicate")
+_EXECUTED_KINDS = ("invoke", "duplicate", "sync")
 _EXECUTED = ("success", "error", "timeout", "running")
 #: Outcome codes used below: 0 throttled, 1-2 function errors, 1-3 finished executions.
 _OUTCOME_CODES = ("throttled", "timeout", "error", "success")
@@ -313,27 +317,56 @@ def _free_share(amount: np.ndarray, order: np.ndarray, allowance: float) -> np.n
     return free
 
 
-def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, int],
-         architecture: Mapping[str, str], free_tier: bool = False) -> pd.DataFrame:
+def _settings_at(functions: pd.DataFrame, names: list[str], fn: np.ndarray, at: np.ndarray,
+                 used: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Memory (MB) and architecture of each attempt: the ``$LATEST`` row of its function in force at
+    ``at`` (the last row at or before it), from the functions table."""
+    table = functions[functions["qualifier"].astype(str) == LATEST]
+    table_fn = _codes(table["function"], names)
+    table_at = table["at"].to_numpy(float)
+    table_mem = table["memory_mb"].to_numpy(float)
+    table_arch = table["architecture"].astype(str).to_numpy()
+    mem = np.zeros(fn.size)
+    arch = np.empty(fn.size, dtype=object)
+    for i in used:
+        rows = np.flatnonzero(table_fn == i)
+        if not rows.size:
+            raise ValueError(f"cost() needs the settings of function {names[i]!r}; "
+                             "the functions table has none")
+        rows = rows[np.argsort(table_at[rows], kind="stable")]
+        mine = fn == i
+        pick = rows[np.maximum(np.searchsorted(table_at[rows], at[mine], side="right") - 1, 0)]
+        mem[mine], arch[mine] = table_mem[pick], table_arch[pick]
+    return mem, arch
+
+
+def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, int] | None = None,
+         architecture: Mapping[str, str] | None = None, free_tier: bool = False,
+         functions: pd.DataFrame | None = None) -> pd.DataFrame:
     """What the run's invocations cost, per function and in total (spec §10; prices in :mod:`pricing`).
 
-    Every executed attempt (retries and duplicate deliveries included; throttles, expiries and
-    refusals cost nothing) is billed ``requests_for_payload(payload_bytes)`` requests and its
-    ``billed_ms`` (rounded up to 1 ms, INIT included) at the function's memory, priced by its
-    architecture. An execution still ``running`` at a horizon counts its request but no duration.
+    Every executed attempt (retries, duplicate deliveries and synchronous invokes included;
+    throttles, expiries and refusals cost nothing) is billed ``requests_for_payload(payload_bytes)``
+    requests (one for a synchronous invoke) and its ``billed_ms`` (rounded up to 1 ms, INIT
+    included) at the function's memory, priced by its architecture. An execution still ``running``
+    at a horizon counts its request but no duration.
 
     Parameters
     ----------
     attempts, events
         The record frames of a run.
     memory_mb, architecture
-        Each function's ``MemorySize`` (MB) and architecture (``x86_64`` | ``arm64``); needed for
-        every function that executed.
+        Each function's ``MemorySize`` (MB) and architecture (``x86_64`` | ``arm64``), fixed for the
+        run; needed for every function that executed, unless ``functions`` is given.
     free_tier
         Deduct the monthly free tier (the run is taken as one month of one account): the first
         1,000,000 requests and 400,000 GB-s, first come first served in ``dispatched_at`` order
         across functions, so each function's row carries the free share of its own attempts and
         the rows still add up to ``"(all)"``.
+    functions
+        The run's functions table (``Result.functions``): each attempt is then costed at the
+        memory and architecture of its function's ``$LATEST`` row in force when it was dispatched
+        (a row at the same instant counts), instead of ``memory_mb`` / ``architecture``.
 
     Returns
     -------
@@ -345,16 +378,26 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
     names = _function_names(None, attempts, events)
     executed = _executed(attempts)
     fn = _codes(attempts["function"], names)[executed]
-    mem, price = np.zeros(len(names)), np.zeros(len(names))
-    for i in np.unique(fn):  # settings are needed only for functions that executed
-        name = names[i]
-        if name not in memory_mb or architecture.get(name) not in pricing.PRICE_PER_GB_SECOND:
-            allowed = " or ".join(pricing.PRICE_PER_GB_SECOND)
-            raise ValueError(f"cost() needs memory_mb and architecture ({allowed}) of function {name!r}; "
-                             f"got {memory_mb.get(name)!r}, {architecture.get(name)!r}")
-        mem[i], price[i] = memory_mb[name], pricing.PRICE_PER_GB_SECOND[architecture[name]]
+    used = np.unique(fn)  # settings are needed only for functions that executed
+    if functions is not None:
+        dispatched = attempts["dispatched_at"].to_numpy(float)[executed]
+        mem, arch = _settings_at(functions, names, fn, dispatched, used)
+        bad = [a for a in pd.unique(arch) if a not in pricing.PRICE_PER_GB_SECOND]
+        if bad:
+            raise ValueError(f"cost() cannot price architecture {bad[0]!r}")
+    else:
+        memory_mb, architecture = memory_mb or {}, architecture or {}
+        mem_f, arch_f = np.zeros(len(names)), np.empty(len(names), dtype=object)
+        for i in used:
+            name = names[i]
+            if name not in memory_mb or architecture.get(name) not in pricing.PRICE_PER_GB_SECOND:
+                allowed = " or ".join(pricing.PRICE_PER_GB_SECOND)
+                raise ValueError(f"cost() needs memory_mb and architecture ({allowed}) of function {name!r}; "
+                                 f"got {memory_mb.get(name)!r}, {architecture.get(name)!r}")
+            mem_f[i], arch_f[i] = memory_mb[name], architecture[name]
+        mem, arch = mem_f[fn], arch_f[fn]
     requests = _billed_requests(attempts, events, executed).astype(float)
-    gb_seconds = attempts["billed_ms"].to_numpy(float)[executed] / 1000.0 * mem[fn] / 1024.0
+    gb_seconds = attempts["billed_ms"].to_numpy(float)[executed] / 1000.0 * mem / 1024.0
     free_requests, free_gb_s = np.zeros(requests.size), np.zeros(requests.size)
     if free_tier and requests.size:
         order = np.argsort(attempts["dispatched_at"].to_numpy(float)[executed], kind="stable")
@@ -363,7 +406,15 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
     sums = [np.bincount(fn, weights=v, minlength=len(names)) for v in (requests, gb_seconds, free_requests,
                                                                          free_gb_s)]
     request_cost = (sums[0] - sums[2]) * pricing.PRICE_PER_REQUEST
-    duration_cost = (sums[1] - sums[3]) * price
+    # Priced per architecture: (GB-s net of the free tier) x price, summed over the architectures a
+    # function ran on (one, unless it was changed during the run).
+    duration_cost = np.zeros(len(names))
+    for name, price in pricing.PRICE_PER_GB_SECOND.items():
+        on = arch == name
+        if on.any():
+            net = (np.bincount(fn[on], weights=gb_seconds[on], minlength=len(names))
+                   - np.bincount(fn[on], weights=free_gb_s[on], minlength=len(names)))
+            duration_cost += net * price
     columns = [sums[0], request_cost, sums[1], duration_cost, request_cost + duration_cost, sums[2], sums[3]]
     table = pd.DataFrame(np.column_stack([np.r_[c, c.sum()] for c in columns]), columns=_COST_COLUMNS[1:])
     table.insert(0, "function", names + [ALL])

@@ -32,7 +32,8 @@ class Result:
     scenario
         The :class:`~lambdasim.model.scenario.Scenario` that was simulated.
     attempts
-        One row per execution attempt, throttle, expiry and duplicate delivery (design.md schema).
+        One row per execution attempt, throttle, expiry, duplicate delivery and synchronous invoke
+        (design.md schema; kinds in :data:`lambdasim.records.KINDS`).
     events
         One row per accepted event: its fate (``pending`` if a horizon stopped the run first).
     rejected
@@ -40,6 +41,9 @@ class Result:
     deliveries
         One row per attempt to deliver a record to a destination or a message to a DLQ, with the
         body exactly as AWS would deliver it, ``ok`` and ``failure_reason``.
+    functions
+        The functions table: each function's and qualifier's settings over time, one row at time 0
+        and one per change (:data:`lambdasim.records.schema.FUNCTION_COLUMNS`).
     targets
         The simulated targets by ARN (:class:`~lambdasim.engine.destinations.Target`): what each received.
     stats
@@ -49,7 +53,7 @@ class Result:
     """
 
     def __init__(self, scenario: Any, attempts: Any, events: Any, rejected: Any, deliveries: Any,
-                 targets: dict, stats: dict) -> None:
+                 targets: dict, stats: dict, functions: Any = None) -> None:
         self.scenario = scenario
         self.attempts = attempts
         self.events = events
@@ -57,6 +61,7 @@ class Result:
         self.deliveries = deliveries
         self.targets = targets
         self.stats = stats
+        self.functions = functions
 
     @classmethod
     def of(cls, model: Model, copy: bool = True) -> Result:
@@ -68,7 +73,8 @@ class Result:
         """
         frames = to_frames(model.recorder, model.now, model.pending(), copy=copy)
         return cls(model.scenario, frames["attempts"], frames["events"], frames["rejected"],
-                   frames["deliveries"], dict(model.destinations.targets), model.run_stats())
+                   frames["deliveries"], dict(model.destinations.targets), model.run_stats(),
+                   frames["functions"])
 
     def target(self, arn: str) -> Any:
         """The simulated target at ``arn``: ``result.target(arn).messages``."""
@@ -93,11 +99,15 @@ class Result:
         """What the run would cost (requests and GB-seconds, per function and ``"(all)"``).
 
         Prices are us-east-1's first tier (:mod:`lambdasim.results.pricing`); with ``free_tier`` the monthly
-        free requests and GB-seconds are taken off, the run counting as one month.
+        free requests and GB-seconds are taken off, the run counting as one month. Memory and
+        architecture are read from the functions table: those in force when each attempt was
+        dispatched, so functions created or reconfigured during the run are costed as they ran.
         """
-        functions = self.scenario.functions
-        return _metrics.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
-                             {n: f.architecture for n, f in functions.items()}, free_tier)
+        if self.functions is None:  # a Result built by hand, without a functions table
+            functions = self.scenario.functions
+            return _metrics.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
+                                 {n: f.architecture for n, f in functions.items()}, free_tier)
+        return _metrics.cost(self.attempts, self.events, free_tier=free_tier, functions=self.functions)
 
     def fates(self) -> dict[str, int]:
         """How many events met each fate (fates that did not occur are left out)."""

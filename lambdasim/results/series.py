@@ -6,12 +6,15 @@ Pure functions of the ``attempts`` and ``events`` DataFrames (design.md schemas)
 
 - :func:`in_flight`: executions in flight over time, per function, an exact step function. An
   execution occupies ``[dispatched_at, end_at)`` (cold start included, as in ``ConcurrentExecutions``);
-  duplicate deliveries run the code and count; one still ``running`` at the end never ends.
+  duplicate deliveries and synchronous invokes run the code and count; one still ``running`` at the
+  end never ends.
 - :func:`queue_depth`: events waiting in the async queue over time, per function: accepted and not
   yet resolved, and not executing (waiting for a dispatch, backing off after a throttle or waiting
   for a retry). Just after a dispatch it is what the engine records as ``queue_depth_at_start``
   (events accepted at the very instant of the dispatch aside).
 - :func:`throttles`: throttled dispatches per period.
+- :func:`pool_limits`: each concurrency pool's limit over time, from the functions settings table
+  (reservations made or removed during the run move it).
 - :func:`state_counts`: how many events are in each of :data:`STATES` over time.
 - :func:`binned`: the peak and time-weighted mean of a step function per period (how a series too
   dense to read as a line is summarised without losing a peak).
@@ -30,11 +33,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from lambdasim.model.rules import LATEST
 from lambdasim.records import FAILED_FATES
 
 __all__ = [
     "STATES", "Steps", "step_series", "binned", "function_names", "in_flight", "queue_depth", "throttles",
-    "state_counts", "metric_table",
+    "pool_limits", "state_counts", "metric_table",
 ]
 
 #: The states an accepted event is in at any instant (:func:`state_counts`), bottom of a stack first.
@@ -126,11 +130,11 @@ def _executed(attempts: pd.DataFrame, kinds: tuple[str, ...]) -> np.ndarray:
 def in_flight(attempts: pd.DataFrame, functions: Sequence[str] | None = None) -> dict[str, Steps]:
     """Executions in flight over time, ``{function: Steps}`` (default: every function of ``attempts``).
 
-    Each execution (``invoke`` or ``duplicate`` row that ran) adds 1 from ``dispatched_at`` to
-    ``end_at``; one still ``running`` (no ``end_at``) stays in flight.
+    Each execution (``invoke``, ``duplicate`` or ``sync`` row that ran) adds 1 from ``dispatched_at``
+    to ``end_at``; one still ``running`` (no ``end_at``) stays in flight.
     """
     names = list(functions) if functions is not None else function_names(attempts, attempts.iloc[:0])
-    executed = _executed(attempts, ("invoke", "duplicate"))
+    executed = _executed(attempts, ("invoke", "duplicate", "sync"))
     fn = _function_codes(attempts, names)[executed]
     start = attempts["dispatched_at"].to_numpy(float)[executed]
     end = np.nan_to_num(attempts["end_at"].to_numpy(float)[executed], nan=np.inf)
@@ -138,6 +142,34 @@ def in_flight(attempts: pd.DataFrame, functions: Sequence[str] | None = None) ->
     for i, name in enumerate(names):
         mine = fn == i
         out[name] = step_series(np.r_[start[mine], end[mine]], np.repeat([1, -1], mine.sum()))
+    return out
+
+
+def pool_limits(functions: pd.DataFrame, names: Sequence[str]) -> dict[tuple[str, bool], Steps]:
+    """The concurrency limit of each pool the named functions run in, over time.
+
+    Read from the functions settings table (``result.functions``), ``$LATEST`` rows: ``{(pool,
+    reserved): Steps}`` where ``pool`` is the function's name for a reservation and ``"unreserved"``
+    for the shared pool. A pool's level is its limit while some named function is in it, and 0 while
+    none is (a reservation removed mid-run ends its line).
+    """
+    table = functions[(functions["qualifier"].astype(str) == LATEST)
+                      & functions["function"].astype(str).isin(list(names))]
+    out: dict[tuple[str, bool], Steps] = {}
+    pools = table[["pool", "reserved_concurrency"]].astype({"pool": str})
+    keys = dict.fromkeys(zip(pools["pool"], pools["reserved_concurrency"].notna(), strict=True))
+    for pool, reserved in keys:
+        times, levels = [], []
+        # The pool's level at each row time: its limit if any named function is in it then, else 0.
+        for at in np.unique(table["at"].to_numpy(float)):
+            latest = table[table["at"] <= at].groupby("function", observed=True).tail(1)
+            inside = latest[(latest["pool"].astype(str) == pool)
+                            & (latest["reserved_concurrency"].notna() == reserved)]
+            level = int(inside["pool_limit"].max()) if len(inside) else 0
+            if not levels or level != levels[-1]:
+                times.append(at)
+                levels.append(level)
+        out[(pool, reserved)] = Steps(np.asarray(times, dtype=float), np.asarray(levels, dtype=np.int64))
     return out
 
 

@@ -1,0 +1,99 @@
+"""Duplicate deliveries: the extra executions of at-least-once delivery (off by default).
+
+AWS may deliver an async event more than once (spec: "at least once"); a scenario switches this on
+with ``queue.duplicate_probability``. The rules of a duplicate, written here once:
+
+- it is drawn when its event is accepted and delivered ``duplicate_delay_s`` later;
+- it goes through the queue's one execution path (:meth:`EventQueue.acquire` and
+  :meth:`EventQueue.execute`) and writes a ``duplicate`` row (attempt 1; billed like any execution);
+- it skips the age and reserved-0 checks (it is a delivery already made, not a dispatch decision)
+  and does not count toward the event's attempts, throttles or fate;
+- with no concurrency it is refused (a ``duplicate`` row with outcome ``throttled``) and is not
+  retried: the extra delivery simply does not happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from lambdasim.engine.live_function import SUCCESS
+from lambdasim.records.schema import KIND_DUPLICATE
+
+if TYPE_CHECKING:
+    import simpy
+
+    from lambdasim.engine.live_function import LiveFunction
+    from lambdasim.engine.queue import AsyncEvent, EventQueue
+    from lambdasim.model.failures import Failure
+    from lambdasim.model.scenario import QueueSettings
+
+__all__ = ["Duplicate", "Duplicates"]
+
+
+class Duplicate:
+    """One extra delivery of an accepted event (an :class:`~lambdasim.engine.queue.Execution`)."""
+
+    __slots__ = ("index", "fn", "qualifier", "qualifier_code", "payload", "enqueued_at", "outcome", "failure",
+                 "response")
+
+    def __init__(self, event: AsyncEvent) -> None:
+        self.index = event.index
+        self.fn: LiveFunction = event.fn
+        self.qualifier = event.qualifier
+        self.qualifier_code = event.qualifier_code
+        self.payload = event.payload
+        self.enqueued_at = event.enqueued_at
+        self.outcome = SUCCESS
+        self.failure: Failure | None = None
+        self.response: Any = None
+
+    def ended(self, queue: EventQueue, now: float) -> None:
+        """Its execution ended (the slot is released): nothing follows."""
+        queue.duplicates.done()
+
+
+class Duplicates:
+    """The duplicate deliveries of one queue: when they happen and how many are still to come.
+
+    Parameters
+    ----------
+    queue
+        The :class:`~lambdasim.engine.queue.EventQueue` they execute through.
+    settings
+        :class:`~lambdasim.model.scenario.QueueSettings` (``duplicate_probability``, ``duplicate_delay_s``).
+    draw
+        A uniform [0, 1) sampler, drawn once per accepted event when the probability is not 0.
+    """
+
+    def __init__(self, queue: EventQueue, settings: QueueSettings, draw: Callable[[], float]) -> None:
+        self.queue = queue
+        self.probability = float(settings.duplicate_probability)
+        self.delay = float(settings.duplicate_delay_s)
+        self.draw = draw
+        self.in_flight = 0  # drawn and not yet finished: the run is not over while any is
+
+    def offer(self, event: AsyncEvent) -> None:
+        """Maybe deliver ``event`` once more, ``delay`` seconds from now."""
+        if self.draw() < self.probability:
+            self.in_flight += 1
+            self.queue.env.timeout(self.delay, Duplicate(event)).callbacks.append(self._on_due)
+
+    def _on_due(self, timeout: simpy.Event) -> None:
+        copy: Duplicate = timeout._value
+        queue = self.queue
+        now = queue.env.now
+        fn = copy.fn
+        init, reason = queue.acquire(fn, now)
+        if reason is not None:
+            reason_code = queue.reason_codes[reason]
+            queue.recorder.throttle(KIND_DUPLICATE, copy.index, fn.index, copy.qualifier_code,
+                                    copy.enqueued_at, now, reason_code, fn.in_flight, fn.queued)
+            self.done()
+            return
+        queue.execute(copy, KIND_DUPLICATE, 1, now, init, queue.request_id)
+
+    def done(self) -> None:
+        """A duplicate finished or was refused."""
+        self.in_flight -= 1
+        self.queue._check_done()
