@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import socket  # noqa: E402
+import time  # noqa: E402
 
 import boto3  # noqa: E402
 import pytest  # noqa: E402
@@ -24,6 +25,37 @@ from lambdasim.aws.mock import mock_aws  # noqa: E402
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def _kernel_replies_in_one_second_slices():
+    """Wait for a notebook kernel's replies in slices of at most 1 s, not in one long poll.
+
+    Now and then the kernel client's zmq.asyncio poll misses the wake-up for a reply that has
+    arrived (seen on the Explorer widget cell of notebooks/07_explorer.ipynb, mostly under
+    pytest-xdist): kernel and client both sit idle until the poll's timeout, nbmake's cell timeout,
+    whose final check then finds the reply and the notebook passes. Polling in short slices bounds
+    such a stall to a second; the total wait and the Empty at its end stay the same.
+    """
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    whole_wait = AsyncZMQSocketChannel.get_msg
+
+    async def get_msg(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = 1.0 if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await whole_wait(self, timeout=min(1.0, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    AsyncZMQSocketChannel.get_msg = get_msg
+
+
+_kernel_replies_in_one_second_slices()
 
 
 def pytest_collection_modifyitems(config, items):
