@@ -1,11 +1,11 @@
 """Changing a running simulation the way the Lambda API changes a real account.
 
-:class:`ControlMixin` gives :class:`~lambdasim.engine.Model` the operations behind the
+:class:`ControlPlane` gives :class:`~lambdasim.engine.Model` the operations behind the
 boto3-shaped client: functions, versions and aliases, each qualifier's event-invoke config,
 reserved concurrency, synchronous and dry-run invokes. Changes take effect at the current virtual
 time; queued events read their qualifier's config when the next decision about them is made.
 Each change that alters a function's settings adds rows to the functions table
-(:meth:`ControlMixin.record_settings`), so the records say which settings were in force when.
+(:meth:`ControlPlane.record_settings`), so the records say which settings were in force when.
 """
 
 from __future__ import annotations
@@ -31,13 +31,16 @@ from lambdasim.model.rules import LATEST
 if TYPE_CHECKING:
     from lambdasim.model.functions import FunctionConfig
 
-__all__ = ["ControlMixin"]
+__all__ = ["ControlPlane"]
 
 _NAME = re.compile(rules.FUNCTION_NAME_PATTERN)
 
 
-class ControlMixin:
-    """Account, function, qualifier and concurrency operations of a :class:`Model`."""
+class ControlPlane:
+    """The control plane of a :class:`Model`: account, function, qualifier and concurrency operations.
+
+    A base class of :class:`Model` (the data plane): both read and change the same live state.
+    """
 
     # -- names -------------------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """A live model of one scenario: its functions, queue, targets and clock.
 
 :class:`Model` builds the run from a Scenario and drives it; what happened is in its recorder
-(columnar buffers) and :meth:`Model.run_stats`. It knows no client and no DataFrame: the results
+(columnar buffers) and :meth:`Model.run_stats`. The model is split the way AWS splits Lambda: this
+module is the data plane (invoke, run the clock, record), :mod:`lambdasim.engine.control` the
+control plane (functions, versions, aliases, configs, concurrency) that :class:`Model` inherits.
+It knows no client and no DataFrame: the results
 layer (:class:`lambdasim.results.Result`) reads the recorder, and the public
 :class:`lambdasim.Simulation` adds the boto3-shaped client on top.
 """
@@ -17,7 +20,7 @@ import numpy as np
 import simpy
 
 from lambdasim.engine.concurrency import Pool
-from lambdasim.engine.control import ControlMixin
+from lambdasim.engine.control import ControlPlane
 from lambdasim.engine.destinations import Destinations, Target
 from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.live_function import LiveFunction, payload_size
@@ -46,7 +49,7 @@ def stream(seed: int, purpose: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
 
 
-class Model(ControlMixin):
+class Model(ControlPlane):
     """A live model of one scenario: invoke events, advance the clock, read the records.
 
     Parameters
