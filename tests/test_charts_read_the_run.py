@@ -73,3 +73,9 @@ def test_the_concurrency_chart_draws_the_limit_as_it_moved():
     assert reserved.get_label() == "orders: reserved concurrency 1, 3"
     y = np.asarray(reserved.get_ydata(), dtype=float)
     assert y[:2].tolist() == [1.0, 3.0] and np.isnan(y[2])  # no reserved pool after 20 s
+
+
+def test_the_caption_flags_settings_changed_during_the_run():
+    caption = lp.caption_for(reconfigured())
+    assert caption.startswith("orders: retries 2, max age 6 h, reserved concurrency 1, timeout 900 s, "
+                              "changed at 15 s, 20 s · account limit 1,000")

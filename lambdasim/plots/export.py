@@ -18,6 +18,7 @@ run exported twice gives the same bytes (useful for images committed beside docu
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
+from lambdasim.model.rules import LATEST
 from lambdasim.plots.age_chart import event_age
 from lambdasim.plots.load_charts import concurrency
 from lambdasim.plots.outcomes_chart import outcomes
@@ -93,19 +95,31 @@ def save_figure(fig: Any, path: str | os.PathLike, dpi: float = 150, caption: st
 
 
 def caption_for(result: Any) -> str:
-    """One line describing the run's configuration, e.g.
+    """One line describing the run's configuration, from its records, e.g.
 
     ``orders: retries 2, max age 60 s, reserved concurrency 1, timeout 60 s · account limit 1,000 ·
     dispatch aws · seed 1 · 10 events accepted``
+
+    Each function is described by its ``$LATEST`` settings as the run began (or when the function
+    was created); settings changed through the client during the run are flagged with their times.
     """
     scenario = result.scenario
+    table = result.functions
+    table = table[table["qualifier"].astype(str) == LATEST]
     parts = []
-    for name, f in scenario.functions.items():
-        eic = f.event_invoke_config
-        reserved = ("unreserved" if f.reserved_concurrency is None
-                    else f"reserved concurrency {f.reserved_concurrency:,}")
-        parts.append(f"{name}: retries {eic.maximum_retry_attempts}, max age "
-                     f"{format_duration(eic.maximum_event_age_s)}, {reserved}, timeout {f.timeout_s} s")
+    for name, rows in table.groupby("function", observed=True, sort=False):
+        first = rows.iloc[0]
+        reserved = ("unreserved" if math.isnan(first["reserved_concurrency"])
+                    else f"reserved concurrency {int(first['reserved_concurrency']):,}")
+        text = (f"{name}: retries {int(first['max_retry_attempts'])}, max age "
+                f"{format_duration(float(first['max_event_age_s']))}, {reserved}, "
+                f"timeout {float(first['timeout_s']):g} s")
+        if first["at"] > 0:
+            text += f" (created at {format_duration(float(first['at']))})"
+        if len(rows) > 1:
+            times = dict.fromkeys(float(t) for t in rows["at"].iloc[1:])
+            text += ", changed at " + ", ".join(format_duration(t) for t in times)
+        parts.append(text)
     parts.append(f"account limit {scenario.account.concurrent_executions:,}")
     parts.append(f"dispatch {scenario.dispatch}")
     parts.append(f"seed {scenario.seed}")
