@@ -4,7 +4,8 @@
 boto3 under ``mock_aws`` (the ``lam`` fixture in ``conftest.py``). ``VALID_CASES`` / ``INVALID_CASES``
 are the service-model contract cases: every request the client accepts validates against botocore's
 Lambda model and every response key is a member of the output shape; ``PREPARE`` is the state they
-run against.
+run against. ``AWS_ERRORS`` are AWS's recorded error answers (issue 10: code, message and status,
+exactly), each after ``PREPARE``.
 """
 
 ACCOUNT = "123456789012"
@@ -86,6 +87,59 @@ INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationErr
     ("put_function_concurrency", {"FunctionName": "orders", "ReservedConcurrentExecutions": -1}, "client"),
     ("create_alias", {"FunctionName": "orders", "Name": "123", "FunctionVersion": "1"}, VE),
     ("publish_version", {"FunctionName": "orders", "Description": "d" * 257}, "ValidationException"),
+]
+
+
+NOT_FOUND, INVALID = "ResourceNotFoundException", "InvalidParameterValueException"
+NO_FUNCTION = "The function doesn't exist."
+WHOLE_FUNCTION = ("This operation is permitted on Lambda functions only. Aliases and versions do not support "
+                  "this operation. Please specify either a function name or an unqualified function ARN.")
+GET, DELETE = "get_function_event_invoke_config", "delete_function_event_invoke_config"
+LIST = "list_function_event_invoke_configs"
+
+
+def no_config(qualified):
+    return f"The function {ARN}{qualified} doesn't have an EventInvokeConfig"
+
+
+AWS_ERRORS = [   # (method, kwargs, AWS's error code, message, HTTP status), after PREPARE
+    # 1. Put/Update/List on a missing function or qualifier (after the at-least-one-setting check)
+    (PUT, {"FunctionName": "nope", "MaximumRetryAttempts": 1}, NOT_FOUND, NO_FUNCTION, 404),
+    (PUT, {"FunctionName": "orders", "Qualifier": "7", "MaximumRetryAttempts": 1},
+     NOT_FOUND, NO_FUNCTION, 404),
+    (PUT, {"FunctionName": f"{ARN}orders:nolive", "MaximumRetryAttempts": 1}, NOT_FOUND, NO_FUNCTION, 404),
+    (UPDATE, {"FunctionName": "nope", "MaximumRetryAttempts": 1}, NOT_FOUND, NO_FUNCTION, 404),
+    (UPDATE, {"FunctionName": "orders:7", "MaximumRetryAttempts": 1}, NOT_FOUND, NO_FUNCTION, 404),
+    (LIST, {"FunctionName": "nope"}, NOT_FOUND, NO_FUNCTION, 404),
+    (PUT, {"FunctionName": "nope"}, INVALID,
+     "You must specify at least one of error handling or destination setting.", 400),
+    # 2. Get/Delete on a missing function or qualifier: the "no config" answer, qualified
+    (GET, {"FunctionName": "nope"}, NOT_FOUND, no_config("nope:$LATEST"), 404),
+    (GET, {"FunctionName": "orders", "Qualifier": "7"}, NOT_FOUND, no_config("orders:7"), 404),
+    (GET, {"FunctionName": f"{ARN}nope:live"}, NOT_FOUND, no_config("nope:live"), 404),
+    (DELETE, {"FunctionName": "nope"}, NOT_FOUND, no_config("nope:$LATEST"), 404),
+    (DELETE, {"FunctionName": "orders:nolive"}, NOT_FOUND, no_config("orders:nolive"), 404),
+    # 4. A Lambda destination that does not exist, at Put and at Update
+    (PUT, {"FunctionName": "orders", "DestinationConfig": {"OnFailure": {"Destination": f"{ARN}missing"}}},
+     INVALID, f"The destination ARN {ARN}missing is invalid.", 400),
+    (UPDATE, {"FunctionName": "orders", "DestinationConfig": {"OnSuccess": {"Destination": f"{ARN}gone:1"}}},
+     INVALID, f"The destination ARN {ARN}gone:1 is invalid.", 400),
+    # 5. Function not found names $LATEST when no qualifier was given
+    ("invoke", {"FunctionName": "nope", "InvocationType": "Event", "Payload": b"{}"}, NOT_FOUND,
+     f"Function not found: {ARN}nope:$LATEST", 404),
+    ("invoke", {"FunctionName": f"{ARN}nope"}, NOT_FOUND, f"Function not found: {ARN}nope:$LATEST", 404),
+    ("invoke", {"FunctionName": "orders:7"}, NOT_FOUND, f"Function not found: {ARN}orders:7", 404),
+    ("put_function_concurrency", {"FunctionName": "nope", "ReservedConcurrentExecutions": 1}, NOT_FOUND,
+     f"Function not found: {ARN}nope:$LATEST", 404),
+    ("get_function_configuration", {"FunctionName": "nope"}, NOT_FOUND,
+     f"Function not found: {ARN}nope:$LATEST", 404),
+    # 10. Reserved concurrency is for whole functions
+    ("put_function_concurrency", {"FunctionName": "orders:1", "ReservedConcurrentExecutions": 1}, INVALID,
+     WHOLE_FUNCTION, 400),
+    ("put_function_concurrency", {"FunctionName": f"{ARN}orders:live", "ReservedConcurrentExecutions": 1},
+     INVALID, WHOLE_FUNCTION, 400),
+    ("put_function_concurrency", {"FunctionName": "orders:$LATEST", "ReservedConcurrentExecutions": 1},
+     INVALID, WHOLE_FUNCTION, 400),
 ]
 
 

@@ -15,10 +15,11 @@ import re
 from datetime import datetime
 
 import pytest
-from api_cases import ACCOUNT, ARN, INVALID_CASES, MB, ROLE, VALID_CASES, case_id, queue
+from api_cases import ACCOUNT, ARN, AWS_ERRORS, INVALID_CASES, MB, ROLE, VALID_CASES, case_id, queue
 from botocore.exceptions import ClientError, ParamValidationError
 from helpers import error_of, prepare
 
+import lambdasim as ls
 from lambdasim.aws.client import OPERATIONS, service_model
 
 
@@ -84,26 +85,35 @@ class TestBothClients:
         assert message.startswith("Could not parse request body into json")
 
     def test_an_oversize_event_gets_413_and_is_not_queued(self, lam, sim):
+        # AWS's code is RequestEntityTooLargeException, which botocore's model does not define: boto3
+        # raises a plain ClientError with that code, and lam.exceptions has no class for it.
         payload = b'"' + b"x" * MB + b'"'
-        with pytest.raises(lam.exceptions.RequestTooLargeException) as excinfo:
+        with pytest.raises(ClientError) as excinfo:
             lam.invoke(FunctionName="orders", InvocationType="Event", Payload=payload)
-        assert error_of(excinfo)[::2] == ("RequestTooLargeException", 413)
+        assert error_of(excinfo) == ("RequestEntityTooLargeException", f"{MB + 2} byte payload is too large "
+                                     f"for the Event invocation type (limit {MB} bytes)", 413)
+        assert not hasattr(lam.exceptions, "RequestEntityTooLargeException")
+        assert lam.exceptions.from_code("RequestEntityTooLargeException") is ClientError
+        assert str(excinfo.value).startswith("An error occurred (RequestEntityTooLargeException) when "
+                                             "calling the Invoke operation: ")
         lam.invoke(FunctionName="orders", InvocationType="Event", Payload=b'"' + b"x" * (MB - 2) + b'"')
         sim.run()
         assert len(sim.result().events) == 1
 
     def test_an_oversize_synchronous_payload_gets_413(self, lam):
-        with pytest.raises(lam.exceptions.RequestTooLargeException) as excinfo:
+        with pytest.raises(ClientError) as excinfo:
             lam.invoke(FunctionName="orders", Payload=b'"' + b"x" * (6 * MB) + b'"')
-        assert error_of(excinfo)[2] == 413
+        message = "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
+        assert error_of(excinfo) == ("RequestEntityTooLargeException", message, 413)
 
-    @pytest.mark.parametrize("name", ["nope", "orders:7", f"{ARN}nope", f"{ARN}orders:live"])
-    def test_unknown_function_or_qualifier_is_404(self, lam, name):
+    @pytest.mark.parametrize("name, named", [
+        ("nope", "nope:$LATEST"), ("orders:7", "orders:7"), (f"{ARN}nope", "nope:$LATEST"),
+        (f"{ARN}orders:live", "orders:live")])
+    def test_unknown_function_or_qualifier_is_404(self, lam, name, named):
+        # AWS names $LATEST when the caller gave no qualifier (recorded November 2025)
         with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
             lam.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")
-        code, message, status = error_of(excinfo)
-        assert (code, status) == ("ResourceNotFoundException", 404)
-        assert message.startswith("Function not found: arn:aws:lambda:")
+        assert error_of(excinfo) == ("ResourceNotFoundException", f"Function not found: {ARN}{named}", 404)
 
     def test_qualifier_in_name_and_argument_must_agree(self, lam):
         lam.publish_version(FunctionName="orders")
@@ -180,6 +190,47 @@ class TestBothClients:
             getattr(lam, f"{call}_function_event_invoke_config")(FunctionName="orders")
         message = "You must specify at least one of error handling or destination setting."
         assert error_of(excinfo) == ("InvalidParameterValueException", message, 400)
+
+    @pytest.mark.parametrize("destinations", [{"OnSuccess": {}}, {"OnFailure": {}}, {}],
+                             ids=["on-success", "on-failure", "none"])
+    def test_an_empty_destination_config_alone_stores_an_empty_config(self, lam, sim, destinations):
+        response = lam.put_function_event_invoke_config(FunctionName="orders", DestinationConfig=destinations)
+        assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+        empty = {"OnSuccess": {}, "OnFailure": {}}
+        assert response["DestinationConfig"] == empty
+        assert "MaximumRetryAttempts" not in response and "MaximumEventAgeInSeconds" not in response
+        got = lam.get_function_event_invoke_config(FunctionName="orders")
+        assert got["DestinationConfig"] == empty and "MaximumRetryAttempts" not in got
+        assert sim.get_event_invoke_config("orders")["on_success"] is None
+        updated = lam.update_function_event_invoke_config(FunctionName="orders",
+                                                          DestinationConfig=destinations)
+        assert updated["DestinationConfig"] == empty
+
+    def test_an_empty_side_in_update_removes_the_destinations(self, lam):
+        lam.put_function_event_invoke_config(FunctionName="orders", MaximumRetryAttempts=0,
+                                             DestinationConfig={"OnFailure": {"Destination": queue("f")}})
+        response = lam.update_function_event_invoke_config(FunctionName="orders",
+                                                           DestinationConfig={"OnFailure": {}})
+        assert response["DestinationConfig"] == {"OnSuccess": {}, "OnFailure": {}}
+        assert response["MaximumRetryAttempts"] == 0
+
+    def test_a_lambda_destination_must_exist(self, lam, sim):
+        response = lam.put_function_event_invoke_config(
+            FunctionName="orders", DestinationConfig={"OnSuccess": {"Destination": f"{ARN}echo"}})
+        assert response["DestinationConfig"]["OnSuccess"] == {"Destination": f"{ARN}echo"}
+        missing = f"{ARN}nope"
+        both = {"OnSuccess": {"Destination": queue("ok")}, "OnFailure": {"Destination": missing}}
+        for method in ("put", "update"):
+            with pytest.raises(lam.exceptions.InvalidParameterValueException) as excinfo:
+                getattr(lam, f"{method}_function_event_invoke_config")(
+                    FunctionName="orders", MaximumRetryAttempts=0, DestinationConfig=both)
+            assert error_of(excinfo) == ("InvalidParameterValueException",
+                                         f"The destination ARN {missing} is invalid.", 400)
+            assert excinfo.value.response["Type"] == "User"
+        got = lam.get_function_event_invoke_config(FunctionName="orders")
+        assert got["DestinationConfig"]["OnSuccess"] == {"Destination": f"{ARN}echo"}   # nothing changed
+        with pytest.raises(ls.InvalidParameterValueException, match="The destination ARN .*nope is invalid"):
+            sim.put_event_invoke_config("orders", on_failure=missing)             # the engine's own API too
 
     def test_delete_answers_204_and_the_defaults_return(self, lam):
         lam.put_function_event_invoke_config(FunctionName="orders", MaximumRetryAttempts=0)
@@ -306,8 +357,16 @@ class TestBothClients:
         assert lam.get_function_concurrency(FunctionName="orders")["ReservedConcurrentExecutions"] == 5
 
     def test_concurrency_is_per_function_not_per_qualifier(self, lam):
-        with pytest.raises(lam.exceptions.InvalidParameterValueException):
+        with pytest.raises(lam.exceptions.InvalidParameterValueException) as excinfo:
             lam.put_function_concurrency(FunctionName="orders:$LATEST", ReservedConcurrentExecutions=5)
+        assert error_of(excinfo)[1].startswith("This operation is permitted on Lambda functions only.")
+        assert excinfo.value.response["Type"] == "User"
+
+    def test_the_unreserved_minimum_error_has_no_type(self, lam):
+        with pytest.raises(lam.exceptions.InvalidParameterValueException) as excinfo:
+            lam.put_function_concurrency(FunctionName="orders", ReservedConcurrentExecutions=901)
+        assert "Type" not in excinfo.value.response
+        assert set(excinfo.value.response) == {"Error", "message", "ResponseMetadata"}
 
     # -- functions, versions, aliases ------------------------------------------------------------------
 
@@ -335,6 +394,13 @@ class TestBothClients:
         assert response["ResponseMetadata"]["HTTPStatusCode"] == 204
         with pytest.raises(lam.exceptions.ResourceNotFoundException):
             lam.get_function_configuration(FunctionName="pay")
+
+    def test_create_function_with_publish_answers_version_1_under_the_unqualified_arn(self, lam):
+        created = lam.create_function(FunctionName="pay", Role=ROLE, Code={"ZipFile": b"PK"}, Publish=True)
+        assert (created["FunctionArn"], created["Version"]) == (f"{ARN}pay", "1")
+        assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+        version = lam.get_function_configuration(FunctionName="pay", Qualifier="1")
+        assert version["FunctionArn"] == f"{ARN}pay:1"
 
     def test_bad_function_settings_name_the_aws_parameter(self, lam):
         with pytest.raises(lam.exceptions.InvalidParameterValueException) as excinfo:
@@ -501,4 +567,15 @@ def test_contract_valid_requests_and_responses(sim, lam, case):
 @pytest.mark.parametrize("case", INVALID_CASES, ids=case_id)
 def test_contract_invalid_requests(sim, lam, case):
     check_refusal(lam, *case)
+
+
+@pytest.mark.parametrize("case", AWS_ERRORS, ids=[f"{i}-{c[0]}" for i, c in enumerate(AWS_ERRORS)])
+def test_aws_recorded_error_answers(sim, lam, case):
+    """Issue 10: botocore's parsed code, message and status are AWS's, exactly."""
+    method, kwargs, code, message, status = case
+    prepare(lam)
+    with pytest.raises(ClientError) as excinfo:
+        getattr(lam, method)(**kwargs)
+    assert error_of(excinfo) == (code, message, status)
+    assert type(excinfo.value) is lam.exceptions.from_code(code)
 

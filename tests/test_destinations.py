@@ -199,8 +199,20 @@ def test_a_lambda_destination_chain_makes_an_event_of_the_destination_function()
     assert invokes["function"].tolist() == ["A", "B"]
 
 
-def test_lambda_destination_that_does_not_exist_fails_delivery():
-    result = ls.run(scenario({"A": function(on_success=lambda_arn("missing"))}, events("A", {"id": 1})))
+def test_lambda_destination_that_does_not_exist_is_refused_at_load():
+    # AWS refuses it at Put/Update ("The destination ARN ... is invalid."); a scenario file, at load.
+    with pytest.raises(ls.InvalidParameterValueException) as excinfo:
+        scenario({"A": function(on_success=lambda_arn("missing"))}, events("A", {"id": 1}))
+    field = "functions.A.EventInvokeConfig.DestinationConfig.OnSuccess.Destination"
+    assert excinfo.value.fields["field"] == field
+    assert f"The destination ARN {lambda_arn('missing')} is invalid." in excinfo.value.message
+
+
+def test_lambda_destination_deleted_after_the_config_fails_delivery():
+    sim = ls.Simulation(scenario({"A": function(on_success=lambda_arn("B")), "B": function()},
+                                 events("A", {"id": 1})))
+    sim.client().delete_function(FunctionName="B")
+    result = sim.run().result()
     assert result.deliveries[["channel", "target_type", "ok", "failure_reason"]].values.tolist() == [
         ["on_success", "lambda", False, "ResourceNotFoundException"]]
     assert len(result.events) == 1

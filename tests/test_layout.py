@@ -66,7 +66,8 @@ def test_every_client_exception_is_importable_from_lambdasim():
     ours = {name for name in raised if hasattr(ls, name)}
     # Every class the client defines for its errors is one of lambdasim's own exceptions.
     for name in ("InvalidParameterValueException", "ResourceNotFoundException", "ResourceConflictException",
-                 "TooManyRequestsException", "RequestTooLargeException", "ServiceException",
+                 "TooManyRequestsException", "RequestTooLargeException", "RequestEntityTooLargeException",
+                 "ServiceException",
                  "InvalidRequestContentException", "RecursiveInvocationException", "ValidationException"):
         assert issubclass(getattr(ls, name), ls.LambdaError), name
     assert {"ResourceNotFoundException", "TooManyRequestsException"} <= ours

@@ -289,7 +289,7 @@ def test_outcomes_show_rejected_invokes_and_failed_deliveries():
     result = ls.run(scenario)
     fig = lp.outcomes(result)
     width = {p.get_gid(): p.get_width() for p in fig.axes[0].patches if p.get_gid()}
-    assert width["invokes:rejected:RequestTooLargeException"] == 1 and width["invokes:accepted"] == 2
+    assert width["invokes:rejected:RequestEntityTooLargeException"] == 1 and width["invokes:accepted"] == 2
     assert width["sent to:→ on-failure orders-failed"] == 1
     failed = next(p for p in fig.axes[0].patches if p.get_gid() == "sent to:lost:✗ on-failure orders-failed")
     assert failed.get_width() == 1 and failed.get_hatch()

@@ -15,7 +15,7 @@ import lambdasim as ls
 from lambdasim.model import rules
 from lambdasim.model.errors import (
     InvalidParameterValueException,
-    RequestTooLargeException,
+    RequestEntityTooLargeException,
     ResourceNotFoundException,
 )
 
@@ -58,10 +58,14 @@ MESSAGES = [
     "You must specify at least one of error handling or destination setting.",
     "The derived qualifier from the function name does not match the specified qualifier.",
     "UnreservedConcurrentExecution below its minimum value",
-    "bytes for the Invoke operation",
-    "bytes for the InvokeAsync operation",
+    "bytes for the InvokeFunction operation",
+    "byte payload is too large for the Event invocation type",
     "is not valid; allowed: an alias name, not a version",
     "Function not found: ",
+    "The function doesn't exist.",
+    "doesn't have an EventInvokeConfig",
+    "The destination ARN ",
+    "This operation is permitted on Lambda functions only.",
 ]
 
 
@@ -211,11 +215,16 @@ def test_the_unreserved_floor():
 
 def test_payload_limits():
     rules.check_sync_payload(rules.SYNC_PAYLOAD_LIMIT)
-    with pytest.raises(RequestTooLargeException, match="6291456 bytes for the Invoke operation"):
+    with pytest.raises(RequestEntityTooLargeException) as sync:
         rules.check_sync_payload(rules.SYNC_PAYLOAD_LIMIT + 1)
+    assert sync.value.message == "Request must be smaller than 6291456 bytes for the InvokeFunction operation"
     rules.check_async_payload(rules.ASYNC_PAYLOAD_LIMIT)
-    with pytest.raises(RequestTooLargeException, match=r"262144 bytes .* \(payload is 262145 bytes\)"):
+    with pytest.raises(RequestEntityTooLargeException) as event:
         rules.check_async_payload(262_145, rules.LEGACY_ASYNC_PAYLOAD_LIMIT)
+    assert event.value.message == ("262145 byte payload is too large for the Event invocation type "
+                                   "(limit 262144 bytes)")
+    assert (event.value.code, event.value.http_status) == ("RequestEntityTooLargeException", 413)
+    assert ls.RequestTooLargeException is RequestEntityTooLargeException   # the earlier name still catches it
 
 
 # -- every layer applies the same rule ---------------------------------------------------------------

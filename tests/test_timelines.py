@@ -189,9 +189,11 @@ def test_warm_environments_are_reused_and_expire_after_keep_alive():
 
 def test_payload_over_the_async_limit_is_rejected_and_nothing_is_queued():
     sim = ls.Simulation(one_function())
-    with pytest.raises(ls.RequestTooLargeException) as error:
+    with pytest.raises(ls.RequestEntityTooLargeException) as error:
         sim.invoke("orders", payload_size_bytes=1_048_577)
     assert error.value.http_status == 413
+    assert error.value.message == ("1048577 byte payload is too large for the Event invocation type "
+                                   "(limit 1048576 bytes)")
     sim.invoke("orders", payload_size_bytes=1_048_576)  # exactly 1 MB is accepted
     legacy = ls.Simulation(one_function(queue=ls.QueueSettings(payload_limit_bytes=262_144)))
     with pytest.raises(ls.RequestTooLargeException):
@@ -211,7 +213,7 @@ def test_workload_invokes_that_are_refused_are_counted_not_lost():
     result = ls.run(one_function([workload]))
     assert result.stats["accepted"] == 1 and len(result.events) == 1
     assert result.rejected[["at", "error_code", "http_status"]].values.tolist() == [
-        [1.0, "RequestTooLargeException", 413]
+        [1.0, "RequestEntityTooLargeException", 413]
     ]
 
 

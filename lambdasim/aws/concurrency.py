@@ -3,7 +3,9 @@
 ``PutFunctionConcurrency`` reserves concurrency for a whole function (floor and ceiling; at least
 100 stays unreserved, :func:`lambdasim.model.rules.check_reservation`, checked by the engine),
 ``GetFunctionConcurrency`` and ``DeleteFunctionConcurrency`` read and release it, and
-``GetAccountSettings`` reports the limit and what is left unreserved.
+``GetAccountSettings`` reports the limit and what is left unreserved. A version or alias (a
+qualified name) is refused with AWS's "This operation is permitted on Lambda functions only. ..."
+(recorded for ``PutFunctionConcurrency``; Get and Delete give the same answer here, a choice).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lambdasim.aws.service import LambdaService
+from lambdasim.model import rules
 from lambdasim.model.rules import LATEST
 
 __all__ = ["HANDLERS"]
@@ -21,21 +24,21 @@ _CODE_LIMITS = {"TotalCodeSize": 80530636800, "CodeSizeUnzipped": 262144000, "Co
 
 def put_function_concurrency(service: LambdaService, p: dict) -> dict:
     """``PutFunctionConcurrency``."""
-    name = service.unqualified(p["FunctionName"], "PutFunctionConcurrency")
+    name = service.unqualified(p["FunctionName"], "PutFunctionConcurrency", rules.whole_function_only())
     reserved = service.sim.put_reserved_concurrency(name, p["ReservedConcurrentExecutions"])
     return {"ReservedConcurrentExecutions": reserved}
 
 
 def get_function_concurrency(service: LambdaService, p: dict) -> dict:
     """``GetFunctionConcurrency`` (``{}`` when the function shares the unreserved pool)."""
-    reserved = service.sim.get_reserved_concurrency(service.unqualified(p["FunctionName"],
-                                                                        "GetFunctionConcurrency"))
+    name = service.unqualified(p["FunctionName"], "GetFunctionConcurrency", rules.whole_function_only())
+    reserved = service.sim.get_reserved_concurrency(name)
     return {} if reserved is None else {"ReservedConcurrentExecutions": reserved}
 
 
 def delete_function_concurrency(service: LambdaService, p: dict) -> dict:
     """``DeleteFunctionConcurrency``: back to the unreserved pool."""
-    name = service.unqualified(p["FunctionName"], "DeleteFunctionConcurrency")
+    name = service.unqualified(p["FunctionName"], "DeleteFunctionConcurrency", rules.whole_function_only())
     service.sim.delete_reserved_concurrency(name)
     return {}
 

@@ -3,7 +3,11 @@
 Put replaces a config whole and Update merges into an existing one, by
 :func:`lambdasim.model.rules.put_event_invoke_config` and
 :func:`~lambdasim.model.rules.update_event_invoke_config`; the destinations are checked by the
-same rules (not the function itself, services each side allows) and stored in the engine.
+same rules (a Lambda destination exists, not the function itself, services each side allows) and
+stored in the engine. Errors come in AWS's order and words: at least one setting; the function and
+qualifier exist ("The function doesn't exist." for Put, Update and List); Update needs a config
+(Get and Delete answer "The function ... doesn't have an EventInvokeConfig" even for a missing
+function or qualifier); then the destinations.
 
 Choices where AWS is silent (documented as choices): ``UpdateFunctionEventInvokeConfig`` with a
 ``DestinationConfig`` replaces the whole destination config (a side left out is removed), as
@@ -28,13 +32,27 @@ __all__ = ["HANDLERS"]
 _PAGE = 50
 
 
-def _checked(service: LambdaService, name: str, p: dict) -> dict:
-    """The settings a Put request gives, checked as AWS checks a Put or an Update request."""
+def _target(service: LambdaService, p: dict) -> tuple[str, str | None, dict]:
+    """(name, qualifier, settings) of a Put or Update request, checked in AWS's order: at least one
+    setting, then the function and qualifier exist (else "The function doesn't exist.")."""
+    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
     settings = rules.put_event_invoke_config(p)
-    if p.get("DestinationConfig") is not None:
-        rules.check_not_own_destination(service.arn(name), settings["on_success"], settings["on_failure"])
-        rules.check_destination_services(settings["on_success"], settings["on_failure"])
-    return settings
+    if not service.exists(name, qualifier):
+        raise rules.function_does_not_exist()
+    return name, qualifier, settings
+
+
+def _check_destinations(service: LambdaService, name: str, p: dict, settings: dict) -> None:
+    """The destinations of a request: Lambda functions that exist, not the function itself, services
+    each side allows."""
+    if p.get("DestinationConfig") is None:
+        return
+    on_success, on_failure = settings["on_success"], settings["on_failure"]
+    account = service.sim.scenario.account
+    rules.check_lambda_destinations(on_success, on_failure, account.region, account.account_id,
+                                    service.sim.function_names())
+    rules.check_not_own_destination(service.arn(name), on_success, on_failure)
+    rules.check_destination_services(on_success, on_failure)
 
 
 def _qualifier_order(qualifier: str) -> tuple:
@@ -60,16 +78,16 @@ def _output(service: LambdaService, name: str, config: dict) -> dict:
 
 def put(service: LambdaService, p: dict) -> dict:
     """``PutFunctionEventInvokeConfig``: the request replaces the qualifier's config."""
-    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
-    settings = _checked(service, name, p)
+    name, qualifier, settings = _target(service, p)
+    _check_destinations(service, name, p, settings)
     return _output(service, name, service.sim.put_event_invoke_config(name, qualifier, **settings))
 
 
 def update(service: LambdaService, p: dict) -> dict:
     """``UpdateFunctionEventInvokeConfig``: the request merges into the existing config."""
-    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
-    _checked(service, name, p)
-    current = service.sim.get_event_invoke_config(name, qualifier)
+    name, qualifier, requested = _target(service, p)
+    current = service.sim.get_event_invoke_config(name, qualifier)     # none yet: ResourceNotFound
+    _check_destinations(service, name, p, requested)
     settings = rules.update_event_invoke_config(current, p)
     return _output(service, name, service.sim.put_event_invoke_config(name, qualifier, **settings))
 
@@ -90,6 +108,8 @@ def delete(service: LambdaService, p: dict) -> dict:
 def list_configs(service: LambdaService, p: dict) -> dict:
     """``ListFunctionEventInvokeConfigs``, a page (``MaxItems``, ``Marker``) at a time."""
     name = service.unqualified(p["FunctionName"], "ListFunctionEventInvokeConfigs")
+    if not service.exists(name):
+        raise rules.function_does_not_exist()
     configs = sorted(service.sim.list_event_invoke_configs(name),
                      key=lambda c: _qualifier_order(c["qualifier"] or LATEST))
     start = 0

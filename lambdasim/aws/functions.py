@@ -109,7 +109,10 @@ def create_function(service: LambdaService, p: dict) -> dict:
     service.sim.create_function(name, config)
     service.forget(name)
     _touch(service, name, p, code=True)
-    return _publish(service, name) if p.get("Publish") else _output(service, name)
+    if not p.get("Publish"):
+        return _output(service, name)
+    # AWS answers with the published version's configuration under the unqualified ARN (recorded).
+    return {**_publish(service, name), "FunctionArn": service.arn(name)}
 
 
 def update_function_configuration(service: LambdaService, p: dict) -> dict:

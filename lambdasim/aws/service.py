@@ -91,14 +91,23 @@ class LambdaService:
         rules.check_account(function, account.region, account.account_id)
         return rules.parse_function(function, qualifier)
 
-    def unqualified(self, function: str, operation: str) -> str:
-        """The name of a function an operation applies to whole: a qualifier is refused."""
+    def unqualified(self, function: str, operation: str, refusal: errors.LambdaError | None = None) -> str:
+        """The name of a function an operation applies to whole: a qualifier is refused (with
+        ``refusal`` when AWS's own answer is known)."""
         name, qualifier = self.target(function)
         if qualifier is not None:
-            raise errors.InvalidParameterValueException(
+            raise refusal or errors.InvalidParameterValueException(
                 f"{operation} applies to the whole function: use the unqualified function name, "
                 f"not {function}")
         return name
+
+    def exists(self, name: str, qualifier: str | None = None) -> bool:
+        """True when the function (and the version or alias ``qualifier``, if given) exists."""
+        try:
+            self.sim.resolve_version(name, qualifier)
+        except errors.ResourceNotFoundException:
+            return False
+        return True
 
     # -- what AWS reports beside the engine --------------------------------------------------------------
 

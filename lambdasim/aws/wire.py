@@ -17,9 +17,10 @@ from typing import Any
 import botocore.model
 import botocore.parsers
 from botocore.awsrequest import HeadersDict
+from botocore.exceptions import ClientError
 from botocore.response import StreamingBody
 
-from lambdasim.aws.exceptions import client_exceptions
+from lambdasim.aws.exceptions import client_error_class, client_exceptions
 from lambdasim.aws.service_model import service_model
 from lambdasim.model import errors
 
@@ -87,8 +88,8 @@ def wire_error(error: errors.LambdaError, request_id: str, date: str) -> tuple[i
         for name, member in shape.members.items():
             if name in ("message", "Message"):
                 body[name] = error.message
-            elif name == "Type":
-                body[name] = "Service" if status >= 500 else "User"
+            elif name == "Type" and error.fields.get("Type", "") is not None:   # Type=None: AWS sends none
+                body[name] = error.fields.get("Type") or ("Service" if status >= 500 else "User")
             elif name == "Reason" and getattr(error, "reason", ""):
                 body[name] = error.reason
             elif member.serialization.get("location") == "header" and name in error.fields:
@@ -96,6 +97,15 @@ def wire_error(error: errors.LambdaError, request_id: str, date: str) -> tuple[i
     data = json.dumps(body).encode()
     headers["Content-Length"] = str(len(data))
     return status, headers, data
+
+
+def _error_class(code: str) -> type[ClientError]:
+    """The class botocore raises for ``code``: the model's, else a plain ClientError. For a code the
+    model lacks but lambdasim names (``RequestEntityTooLargeException``) the native client raises a
+    ClientError subclass that is also lambdasim's class, so ``except ClientError`` still catches it."""
+    if service_model().shape_for_error_code(code) is None and isinstance(getattr(errors, code, None), type):
+        return client_error_class(code)
+    return client_exceptions().from_code(code)
 
 
 def parse_response(operation: str, status: int, headers: HeadersDict, body: bytes) -> dict:
@@ -113,5 +123,5 @@ def parse_response(operation: str, status: int, headers: HeadersDict, body: byte
         shape = service_model().shape_for_error_code(code)
         if shape is not None:
             parsed.update(parser.parse(response, shape))
-        raise client_exceptions().from_code(code)(parsed, operation)
+        raise _error_class(code)(parsed, operation)
     return parsed

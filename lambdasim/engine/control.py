@@ -55,7 +55,8 @@ class ControlPlane:
     def _function(self, name: str, qualifier: str | None = None) -> LiveFunction:
         fn = self.functions.get(name)
         if fn is None:
-            raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name)
+            raise rules.function_not_found(self.scenario.function_arn(name, qualifier or LATEST),
+                                           function=name)
         if qualifier not in (None, LATEST) and qualifier not in fn.versions and qualifier not in fn.aliases:
             raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name,
                                            qualifier=qualifier)
@@ -157,8 +158,12 @@ class ControlPlane:
         """Set a qualifier's config, replacing any existing one: settings left out are removed.
 
         (UpdateFunctionEventInvokeConfig is a get, a merge and a put: the client does the merge,
-        with :func:`lambdasim.model.rules.update_event_invoke_config`.)
+        with :func:`lambdasim.model.rules.update_event_invoke_config`.) At least one setting must be
+        given, even if None: ``put_event_invoke_config(name, on_success=None)`` stores an empty
+        config, as AWS does for ``DestinationConfig={"OnSuccess": {}}``.
         """
+        if not settings:
+            rules.check_some_setting()
         fn = self._function(name, qualifier)
         fn.settings[qualifier or LATEST] = self._settings(self.scenario.function_arn(name), **settings)
         self.record_settings()
@@ -183,11 +188,13 @@ class ControlPlane:
         return [self.get_event_invoke_config(name, q) for q in fn.settings]
 
     def _existing_settings(self, name: str, qualifier: str | None) -> InvokeSettings:
-        fn = self._function(name, qualifier)
-        current = fn.settings.get(qualifier or LATEST)
+        """A qualifier's config; a missing function or qualifier has none (AWS's answer to Get/Delete)."""
+        try:
+            current = self._function(name, qualifier).settings.get(qualifier or LATEST)
+        except ResourceNotFoundException:
+            current = None
         if current is None:
-            arn = self.scenario.function_arn(name, qualifier or LATEST)
-            raise ResourceNotFoundException(f"The function {arn} doesn't have an EventInvokeConfig")
+            raise rules.no_event_invoke_config(self.scenario.function_arn(name, qualifier or LATEST))
         return current
 
     def _settings(self, own_arn: str, maximum_retry_attempts: int | None = None,
@@ -197,7 +204,9 @@ class ControlPlane:
         same messages)."""
         from lambdasim.model.functions import DestinationConfig, EventInvokeConfig
 
-        rules.check_some_setting(maximum_retry_attempts, maximum_event_age_s, on_success, on_failure)
+        account = self.scenario.account
+        rules.check_lambda_destinations(on_success, on_failure, account.region, account.account_id,
+                                        self.functions)
         rules.check_not_own_destination(own_arn, on_success, on_failure)
         retries, age = maximum_retry_attempts, maximum_event_age_s
         EventInvokeConfig(rules.DEFAULT_RETRY_ATTEMPTS if retries is None else retries,

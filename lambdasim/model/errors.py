@@ -16,6 +16,7 @@ __all__ = [
     "RecursiveInvocationException",
     "ResourceNotFoundException",
     "ResourceConflictException",
+    "RequestEntityTooLargeException",
     "RequestTooLargeException",
     "TooManyRequestsException",
     "ServiceException",
@@ -69,10 +70,20 @@ class ResourceConflictException(LambdaError):
     http_status = 409
 
 
-class RequestTooLargeException(LambdaError):
-    """The payload is over the invocation payload quota (HTTP 413)."""
+class RequestEntityTooLargeException(LambdaError):
+    """The payload is over the invocation payload quota (HTTP 413).
+
+    ``RequestEntityTooLargeException`` is the code AWS answers an oversized Invoke with, though
+    botocore's Lambda model does not define it: boto3 raises a plain ``ClientError`` with that
+    code (``lam.exceptions`` has no class for it).
+    """
 
     http_status = 413
+
+
+#: The earlier name of :class:`RequestEntityTooLargeException` (the model's ``RequestTooLargeException``
+#: shape, which AWS does not answer Invoke with); kept so ``except ls.RequestTooLargeException`` works.
+RequestTooLargeException = RequestEntityTooLargeException
 
 
 class TooManyRequestsException(LambdaError):

@@ -13,12 +13,12 @@ snake_case keys of :data:`SETTINGS`; None means "left out" (AWS's default applie
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from lambdasim.model.errors import (
     InvalidParameterValueException,
-    RequestTooLargeException,
+    RequestEntityTooLargeException,
     ResourceNotFoundException,
 )
 
@@ -29,9 +29,11 @@ __all__ = [
     "SYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMIT", "LEGACY_ASYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMITS",
     "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "MEMORY_MB", "ARCHITECTURES",
     "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS", "function_arn", "parse_function",
-    "function_not_found", "check_account", "unqualified_arn", "service_of", "is_own_destination",
-    "check_not_own_destination", "check_destination_services", "check_some_setting", "unreserved_floor",
-    "reservation_message", "check_reservation", "check_sync_payload", "check_async_payload",
+    "function_not_found", "function_does_not_exist", "no_event_invoke_config", "check_account",
+    "is_local", "unqualified_arn", "service_of", "is_own_destination", "check_not_own_destination",
+    "invalid_destination", "missing_lambda_destination", "check_lambda_destinations",
+    "check_destination_services", "check_some_setting", "unreserved_floor", "reservation_message",
+    "check_reservation", "whole_function_only", "check_sync_payload", "check_async_payload",
     "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
 ]
 
@@ -124,16 +126,38 @@ def parse_function(function: str, qualifier: str | None = None) -> tuple[str, st
 
 
 def function_not_found(arn: str, **fields: Any) -> ResourceNotFoundException:
-    """AWS's error for a function, version or alias that does not exist."""
+    """AWS's error for a function, version or alias that does not exist.
+
+    ``arn`` is qualified: AWS names ``$LATEST`` when the caller gave no qualifier
+    (``Function not found: arn:aws:lambda:...:function:orders:$LATEST``, recorded November 2025).
+    """
     return ResourceNotFoundException(f"Function not found: {arn}", **fields)
+
+
+def function_does_not_exist() -> ResourceNotFoundException:
+    """AWS's error when Put/Update/ListFunctionEventInvokeConfig(s) names a missing function or
+    qualifier: it names neither."""
+    return ResourceNotFoundException("The function doesn't exist.")
+
+
+def no_event_invoke_config(arn: str) -> ResourceNotFoundException:
+    """AWS's error for a qualifier without an event-invoke config (``arn`` is qualified). AWS gives it
+    for Get and Delete even when the function or the qualifier does not exist."""
+    return ResourceNotFoundException(f"The function {arn} doesn't have an EventInvokeConfig")
+
+
+def is_local(function: str, region: str, account_id: str) -> bool:
+    """False when an ARN or partial ARN names another account or Region (a bare name is local)."""
+    if ":function:" not in function:
+        return True
+    head = function.split(":function:", 1)[0].split(":")
+    return head[-1] == account_id and (head[-2] if len(head) >= 2 else region) == region
 
 
 def check_account(function: str, region: str, account_id: str) -> None:
     """Raise ``ResourceNotFoundException`` when an ARN or partial ARN names another account or Region."""
-    if ":function:" in function:
-        head = function.split(":function:", 1)[0].split(":")
-        if head[-1] != account_id or (head[-2] if len(head) >= 2 else region) != region:
-            raise function_not_found(function)
+    if not is_local(function, region, account_id):
+        raise function_not_found(function)
 
 
 def unqualified_arn(arn: str) -> str:
@@ -168,6 +192,33 @@ def check_not_own_destination(own_arn: str, on_success: str | None, on_failure: 
         raise InvalidParameterValueException("You can't specify the function as a destination for itself.")
 
 
+def invalid_destination(arn: str) -> InvalidParameterValueException:
+    """AWS's error for a destination it cannot use, such as a Lambda function that does not exist."""
+    return InvalidParameterValueException(f"The destination ARN {arn} is invalid.")
+
+
+def missing_lambda_destination(arn: str | None, region: str, account_id: str,
+                               functions: Container[str]) -> bool:
+    """True when ``arn`` is a Lambda function ARN of this account and Region whose function is not
+    among ``functions``. Only the function name is looked up (a qualifier is not): AWS's answer for a
+    missing version or alias of an existing function is not recorded. A function of another account
+    or Region cannot be looked up here and is not refused.
+    """
+    if arn is None or service_of(arn) != "lambda" or not is_local(arn, region, account_id):
+        return False
+    return ":function:" not in arn or parse_function(arn)[0] not in functions
+
+
+def check_lambda_destinations(on_success: str | None, on_failure: str | None, region: str, account_id: str,
+                              functions: Container[str]) -> None:
+    """A Lambda destination must be an existing function: AWS refuses any other at Put/Update with
+    ``The destination ARN ... is invalid.`` (OnFailure is checked first, as LocalStack's AWS-validated
+    provider does)."""
+    for arn in (on_failure, on_success):
+        if missing_lambda_destination(arn, region, account_id, functions):
+            raise invalid_destination(str(arn))
+
+
 def check_destination_services(on_success: str | None, on_failure: str | None) -> None:
     """Each destination is of a service its side allows (:data:`ON_SUCCESS_SERVICES`, ...)."""
     if (on_success is not None and service_of(on_success) not in ON_SUCCESS_SERVICES) or (
@@ -180,7 +231,11 @@ def check_destination_services(on_success: str | None, on_failure: str | None) -
 
 
 def check_some_setting(*values: Any) -> None:
-    """A Put or Update of an event-invoke config sets at least one of retries, age or destinations."""
+    """A Put or Update of an event-invoke config gives at least one of retries, age or destinations.
+
+    A ``DestinationConfig`` counts even when it names no destination (``{"OnSuccess": {}}``): AWS
+    accepts it and stores an empty config.
+    """
     if all(value is None for value in values):
         raise InvalidParameterValueException(
             "You must specify at least one of error handling or destination setting.")
@@ -236,24 +291,40 @@ def reservation_message(limit: int) -> str:
 
 
 def check_reservation(reserved: int, reserved_by_others: int, limit: int) -> None:
-    """Reserving ``reserved`` beside ``reserved_by_others`` must leave the unreserved floor."""
+    """Reserving ``reserved`` beside ``reserved_by_others`` must leave the unreserved floor.
+
+    AWS's error body for it has no ``Type`` member (recorded), hence ``Type=None``.
+    """
     if reserved_by_others + reserved > limit - unreserved_floor(limit):
-        raise InvalidParameterValueException(reservation_message(limit))
+        raise InvalidParameterValueException(reservation_message(limit), Type=None)
+
+
+def whole_function_only() -> InvalidParameterValueException:
+    """AWS's error for a reserved-concurrency operation given a version or alias (a qualified name)."""
+    return InvalidParameterValueException(
+        "This operation is permitted on Lambda functions only. Aliases and versions do not support this "
+        "operation. Please specify either a function name or an unqualified function ARN.")
 
 
 # -- payloads ----------------------------------------------------------------------------------------
 
 
 def check_sync_payload(size: int) -> None:
-    """A synchronous (RequestResponse) request payload is at most :data:`SYNC_PAYLOAD_LIMIT` bytes."""
+    """A synchronous (RequestResponse) request payload is at most :data:`SYNC_PAYLOAD_LIMIT` bytes.
+
+    AWS answers 413 ``RequestEntityTooLargeException`` (recorded November 2025).
+    """
     if size > SYNC_PAYLOAD_LIMIT:
-        raise RequestTooLargeException(
-            f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the Invoke operation")
+        raise RequestEntityTooLargeException(
+            f"Request must be smaller than {SYNC_PAYLOAD_LIMIT} bytes for the InvokeFunction operation")
 
 
 def check_async_payload(size: int, limit: int = ASYNC_PAYLOAD_LIMIT) -> None:
-    """An asynchronous (Event) payload is at most ``limit`` bytes (one of :data:`ASYNC_PAYLOAD_LIMITS`)."""
+    """An asynchronous (Event) payload is at most ``limit`` bytes (one of :data:`ASYNC_PAYLOAD_LIMITS`).
+
+    AWS answers 413 ``RequestEntityTooLargeException`` (recorded November 2025).
+    """
     if size > limit:
-        raise RequestTooLargeException(
-            f"Request must be smaller than {limit} bytes for the InvokeAsync operation "
-            f"(payload is {size} bytes)", size=size, limit=limit)
+        raise RequestEntityTooLargeException(
+            f"{size} byte payload is too large for the Event invocation type (limit {limit} bytes)",
+            size=size, limit=limit)

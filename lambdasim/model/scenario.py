@@ -29,7 +29,9 @@ from lambdasim.model.rules import (
     FUNCTION_NAME_PATTERN,
     REGION_PATTERN,
     function_arn,
+    invalid_destination,
     is_own_destination,
+    missing_lambda_destination,
     reservation_message,
     service_of,
     unreserved_floor,
@@ -180,15 +182,21 @@ class Scenario:
         self._check_functions()
 
     def _check_functions(self) -> None:
-        """No function is its own destination; at least 100 (or the limit, if lower) stays unreserved."""
+        """A Lambda destination is another function of the scenario (AWS refuses a missing one, and the
+        function itself); at least 100 (or the limit, if lower) stays unreserved."""
         limit = self.account.concurrent_executions
         room = limit - unreserved_floor(limit)
+        region, account_id = self.account.region, self.account.account_id
         for name, config in self.functions.items():
             destinations = config.event_invoke_config.destination_config
             for side, arn in (("OnSuccess", destinations.on_success), ("OnFailure", destinations.on_failure)):
+                where = f"functions.{name}.EventInvokeConfig.DestinationConfig.{side}.Destination"
+                if missing_lambda_destination(arn, region, account_id, self.functions):
+                    allowed = (f"the ARN of one of the functions {', '.join(self.functions)} "
+                               f"(AWS: {invalid_destination(str(arn)).message})")
+                    raise invalid_value(where, arn, allowed)
                 if is_own_destination(self.function_arn(name), arn):
-                    raise invalid_value(f"functions.{name}.EventInvokeConfig.DestinationConfig.{side}"
-                                        ".Destination", arn, "a destination other than the function itself")
+                    raise invalid_value(where, arn, "a destination other than the function itself")
             reserved = config.reserved_concurrency
             if reserved is not None and reserved > room:
                 raise invalid_value(f"functions.{name}.ReservedConcurrentExecutions", reserved,
