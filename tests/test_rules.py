@@ -178,6 +178,26 @@ def test_destination_services():
         rules.check_destination_services("arn:aws:s3:::bucket", None)
 
 
+def test_a_lambda_destination_must_be_an_existing_local_function():
+    functions = {"orders", "shipping"}
+    other = ARN.replace("orders", "shipping")
+    rules.check_lambda_destinations(other, QUEUE, "us-east-1", "123456789012", functions)
+    rules.check_lambda_destinations(f"{other}:live", None, "us-east-1", "123456789012", functions)
+    foreign = ARN.replace("us-east-1", "eu-west-1").replace("orders", "billing")
+    assert not rules.missing_lambda_destination(foreign, "us-east-1", "123456789012", functions)
+    missing = ARN.replace("orders", "billing")
+    with pytest.raises(InvalidParameterValueException) as excinfo:
+        rules.check_lambda_destinations(QUEUE, missing, "us-east-1", "123456789012", functions)
+    assert excinfo.value.message == f"The destination ARN {missing} is invalid."
+
+
+def test_event_invoke_config_not_found_answers():
+    assert rules.function_does_not_exist().message == "The function doesn't exist."
+    error = rules.no_event_invoke_config(ARN + ":live")
+    assert (type(error), error.message) == (ResourceNotFoundException,
+                                            f"The function {ARN}:live doesn't have an EventInvokeConfig")
+
+
 def test_put_and_update_need_at_least_one_setting():
     for change in (rules.put_event_invoke_config, lambda p: rules.update_event_invoke_config({}, p)):
         with pytest.raises(InvalidParameterValueException, match="at least one of error handling"):
@@ -209,8 +229,11 @@ def test_the_unreserved_floor():
     rules.check_reservation(400, 500, 1000)
     with pytest.raises(InvalidParameterValueException, match=r"below its minimum value of \[100\]\.$"):
         rules.check_reservation(401, 500, 1000)
-    with pytest.raises(InvalidParameterValueException, match=r"minimum value of \[50\]"):
+    with pytest.raises(InvalidParameterValueException, match=r"minimum value of \[50\]") as excinfo:
         rules.check_reservation(1, 0, 50)
+    assert excinfo.value.fields == {"Type": None}            # AWS's body for it has no Type member
+    assert rules.whole_function_only().message.startswith(
+        "This operation is permitted on Lambda functions only. Aliases and versions do not support")
 
 
 def test_payload_limits():
