@@ -18,6 +18,10 @@ Choices where AWS is silent (spec §15), each a documented choice:
   channel received is ``lost``;
 - a record over SNS's 256 KB limit fails delivery (the developer guide's reading, not the API
   reference's "drops the payload");
+- the DLQ message body is the request body exactly as the caller sent it (AWS's recorded
+  ``MD5OfBody`` is that of the caller's bytes); a payload a scenario gives as data is sent as
+  ``json.dumps(payload)``. The invocation record carries ``requestPayload`` as parsed JSON inside a
+  compact record: AWS's recordings mask the record's bytes, so its whitespace is unknown;
 - DLQ ``ErrorCode``: 200 after a function error (as AWS sends), 429 for an event that never ran
   (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop.
 """
@@ -28,6 +32,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from lambdasim.engine.live_function import request_body
 from lambdasim.model.rules import DESTINATION_MAX_BYTES
 from lambdasim.records import RequestIds
 
@@ -170,12 +175,12 @@ class Destinations:
     request_ids
         The run's request ids.
     invoke
-        ``invoke(function_arn, payload, chain) -> failure reason or ""``: an async invoke in the same
-        simulation, for Lambda destinations and SNS subscriptions.
+        ``invoke(function_arn, payload, chain, raw) -> failure reason or ""``: an async invoke in the
+        same simulation, for Lambda destinations and SNS subscriptions (``raw``: the body as sent).
     """
 
     def __init__(self, scenario: Scenario, recorder: Recorder, request_ids: RequestIds,
-                 invoke: Callable[[str, Any, int], str]) -> None:
+                 invoke: Callable[[str, Any, int, bytes], str]) -> None:
         self.scenario = scenario
         self.recorder = recorder
         self.request_ids = request_ids
@@ -226,7 +231,7 @@ class Destinations:
         finally:
             self._nesting.pop()
 
-    def _invoke(self, arn: str, payload: Any, chain: int) -> str:
+    def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes) -> str:
         """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
         if self._nesting[-1]:
             # The record of a loop-stopped event would start the next hop of the same loop, which
@@ -234,7 +239,7 @@ class Destinations:
             return "RecursiveInvocationException"
         if len(self._nesting) > MAX_NESTED_ROUTING:
             return "RecursiveInvocationException (simulation guard: immediate resolutions nested too deep)"
-        return self.invoke(arn, payload, chain)
+        return self.invoke(arn, payload, chain, raw)
 
     def _route(self, event: AsyncEvent, fate: str, now: float) -> tuple[str, str, str, bool]:
         fn = event.fn
@@ -269,7 +274,10 @@ class Destinations:
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
         request_id = self.request_ids(event.index)
         failure = event.failure if event.attempts else None
-        body = _json(event.payload if event.payload is not None else {})
+        # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
+        # caller's bytes), not a re-serialisation of the parsed payload.
+        raw = event.raw
+        body = (raw if raw is not None else request_body(event.payload)).decode()
         attributes = {
             "RequestID": {"DataType": "String", "StringValue": request_id},
             "ErrorCode": {"DataType": "Number",
@@ -290,7 +298,7 @@ class Destinations:
                 event: AsyncEvent, record: Any) -> str:
         """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
         if target.type == "lambda":
-            return self._invoke(target.arn, record, event.chain + 1)
+            return self._invoke(target.arn, record, event.chain + 1, body.encode())
         if target.type == "s3":
             stamp = self.scenario.wall_time(now)
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
@@ -315,7 +323,8 @@ class Destinations:
             if subscriber.type == "lambda":
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
-                reason = self._invoke(arn, {"Records": [record]}, chain)
+                event = {"Records": [record]}
+                reason = self._invoke(arn, event, chain, _json(event).encode())
             else:
                 body = message.body if topic.raw_message_delivery else _json(notification)
                 reason = subscriber.refusal(message.sent_at, len(body.encode()))
@@ -333,5 +342,6 @@ class Destinations:
             "detail-type": f"Lambda Function Invocation Result - {outcome}", "source": "lambda",
             "account": self.scenario.account.account_id, "time": self.timestamp(now, "seconds"),
             "region": self.scenario.account.region,
-            "resources": [f"{event.fn.arn}:{event.qualifier}", bus_arn], "detail": record,
+            # AWS lists the bus first, then the function (AWS-recorded events, issue 10).
+            "resources": [bus_arn, f"{event.fn.arn}:{event.qualifier}"], "detail": record,
         }

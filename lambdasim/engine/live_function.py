@@ -19,7 +19,7 @@ from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
 from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
 
 __all__ = [
-    "LiveFunction", "InvokeSettings", "payload_size", "SUCCESS", "ERROR", "TIMEOUT",
+    "LiveFunction", "InvokeSettings", "payload_size", "request_body", "SUCCESS", "ERROR", "TIMEOUT",
     "TIMEOUT_ERROR_TYPE",
 ]
 
@@ -37,13 +37,28 @@ def billed_ms(seconds: float) -> int:
     return math.ceil(seconds * 1000.0 - 1e-6)
 
 
+def request_body(payload: Any) -> bytes:
+    """The request body of a payload given as data, as a caller sends it: ``json.dumps(payload)``.
+
+    A choice where a scenario gives an event as data rather than bytes: it is serialised once, the
+    way AWS's SDKs are usually handed a payload (``Payload=json.dumps(event)``, Python's default
+    separators), so its size and its DLQ body are those of the bytes AWS would have received.
+    No payload is ``{}``; bytes are taken as they are.
+    """
+    if payload is None:
+        return b"{}"
+    if isinstance(payload, (bytes, bytearray)):
+        return bytes(payload)
+    return json.dumps(payload).encode()
+
+
 def payload_size(payload: Any) -> int:
-    """Bytes of the JSON document Lambda would receive (``{}`` when there is no payload)."""
+    """Bytes of the request body Lambda would receive (:func:`request_body`)."""
     if payload is None:
         return 2
     if isinstance(payload, (bytes, bytearray)):
         return len(payload)
-    return len(json.dumps(payload, separators=(",", ":")).encode())
+    return len(request_body(payload))
 
 
 class InvokeSettings:

@@ -1,0 +1,112 @@
+"""What the engine delivers, byte for byte and second for second as AWS does (issue 10).
+
+Defects 6 (the DLQ body is the payload as sent), 8 (the 6 MB response limit), 12 (EventBridge
+``resources`` order), 13 (a Lambda ARN in another Region or account) and duplicate deliveries
+under the event-age limit. Durations are constant, so every instant is exact.
+"""
+
+import hashlib
+import json
+
+import boto3
+
+import lambdasim as ls
+from lambdasim.aws.mock import mock_aws
+
+PREFIX = "arn:aws:{}:us-east-1:123456789012:{}"
+DLQ = PREFIX.format("sqs", "orders-dlq")
+FAILED = PREFIX.format("sqs", "orders-failed")
+SUCCEEDED = PREFIX.format("sqs", "orders-ok")
+BUS = PREFIX.format("events", "event-bus/default")
+ORDERS = PREFIX.format("lambda", "function:orders")
+ALWAYS_FAIL = {"error_probability": 1.0, "error_type": "PaymentError", "error_message": "card declined"}
+
+
+def function(*, on_success=None, on_failure=None, dlq=None, retries=None, max_age=None, duration=0.2,
+             **extra):
+    """One function in the scenario-file shape: constant durations, no cold start, timeout 900 s."""
+    config = {"Timeout": 900, "duration": {"dist": "constant", "value_s": duration},
+              "cold_start": {"dist": "constant", "value_s": 0.0}, **extra}
+    invoke_config = {}
+    if retries is not None:
+        invoke_config["MaximumRetryAttempts"] = retries
+    if max_age is not None:
+        invoke_config["MaximumEventAgeInSeconds"] = max_age
+    destinations = {side: {"Destination": arn} for side, arn in (("OnSuccess", on_success),
+                                                                  ("OnFailure", on_failure)) if arn}
+    if destinations:
+        invoke_config["DestinationConfig"] = destinations
+    if invoke_config:
+        config["EventInvokeConfig"] = invoke_config
+    if dlq is not None:
+        config["DeadLetterConfig"] = {"TargetArn": dlq}
+    return config
+
+
+def scenario(functions, *workloads, **top):
+    return ls.Scenario.from_dict({"seed": 1, "functions": functions, "workloads": list(workloads), **top})
+
+
+def events(name, *payloads, at_s=0.0):
+    timed = [{"at_s": at_s, "payload": p} for p in payloads]
+    return {"function": name, "arrivals": "events", "events": timed}
+
+
+# -- 6. the DLQ body is the payload exactly as sent ------------------------------------------------------
+
+
+def test_dlq_body_is_the_callers_bytes_with_aws_s_recorded_md5():
+    """AWS's recording (LocalStack ``test_dead_letter_queue``): ``{"raise_error": 1}`` sent with
+    ``json.dumps`` arrives with MD5OfBody ba08269cbd0ce515889bfba6593731e1, spaces and all."""
+    sim = ls.Simulation(scenario({"orders": function(failures=ALWAYS_FAIL, retries=0, dlq=DLQ)}))
+    with mock_aws(sim):
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.invoke(FunctionName="orders", InvocationType="Event", Payload=json.dumps({"raise_error": 1}))
+    (message,) = sim.run().target(DLQ).messages
+    assert message.body == '{"raise_error": 1}'
+    assert hashlib.md5(message.body.encode()).hexdigest() == "ba08269cbd0ce515889bfba6593731e1"
+
+
+def test_dlq_body_keeps_any_layout_the_caller_chose_and_the_size_is_that_of_the_bytes():
+    raw = b'{ "id" :1,\n  "note": "caf\\u00e9" }\n'
+    sim = ls.Simulation(scenario({"orders": function(failures=ALWAYS_FAIL, retries=0, dlq=DLQ)}))
+    sim.client().invoke(FunctionName="orders", InvocationType="Event", Payload=raw)
+    result = sim.run().result()
+    (message,) = result.target(DLQ).messages
+    assert message.body.encode() == raw
+    assert result.deliveries["body"].tolist() == [raw.decode()]
+    assert result.events["payload_bytes"].tolist() == [len(raw)]
+
+
+def test_a_scenario_payload_is_sent_as_json_dumps_gives_it():
+    """The choice for a payload given as data: serialised once at acceptance, ``json.dumps(payload)``."""
+    payload = {"id": 7, "items": ["book", "pen"]}
+    config = function(failures=ALWAYS_FAIL, retries=0, dlq=DLQ, on_failure=FAILED)
+    result = ls.run(scenario({"orders": config}, events("orders", payload)))
+    (message,) = result.target(DLQ).messages
+    assert message.body == '{"id": 7, "items": ["book", "pen"]}'
+    assert result.events["payload_bytes"].tolist() == [len(message.body)]
+    (record,) = result.target(FAILED).messages
+    assert record.json()["requestPayload"] == payload
+
+
+def test_a_lambda_destination_s_dlq_gets_the_record_bytes_it_was_sent():
+    """B is invoked with the record as the destination sent it; B's DLQ receives those bytes."""
+    b_arn = PREFIX.format("lambda", "function:B")
+    b_dlq = PREFIX.format("sqs", "B-dlq")
+    functions = {"orders": function(retries=0, on_success=b_arn),
+                 "B": function(failures=ALWAYS_FAIL, retries=0, dlq=b_dlq)}
+    result = ls.run(scenario(functions, events("orders", {"id": 1})))
+    sent = result.deliveries.loc[result.deliveries["channel"] == "on_success", "body"].tolist()
+    (message,) = result.target(b_dlq).messages
+    assert [message.body] == sent
+    assert json.loads(message.body)["requestPayload"] == {"id": 1}
+
+
+# -- 12. EventBridge resources: the bus, then the function --------------------------------------------------
+
+
+def test_eventbridge_event_lists_the_bus_arn_first_then_the_function_arn():
+    result = ls.run(scenario({"orders": function(retries=0, on_success=BUS)}, events("orders", {"id": 1})))
+    (message,) = result.target(BUS).messages
+    assert message.json()["resources"] == [BUS, f"{ORDERS}:$LATEST"]
