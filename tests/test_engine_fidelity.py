@@ -9,6 +9,7 @@ import hashlib
 import json
 
 import boto3
+import pytest
 
 import lambdasim as ls
 from lambdasim.aws.mock import mock_aws
@@ -110,3 +111,45 @@ def test_eventbridge_event_lists_the_bus_arn_first_then_the_function_arn():
     result = ls.run(scenario({"orders": function(retries=0, on_success=BUS)}, events("orders", {"id": 1})))
     (message,) = result.target(BUS).messages
     assert message.json()["resources"] == [BUS, f"{ORDERS}:$LATEST"]
+
+
+# -- 8. the 6 MB response limit ------------------------------------------------------------------------------
+
+LIMIT = 6_291_456
+TOO_LARGE = {"errorMessage": "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+             "errorType": "Function.ResponseSizeTooLarge"}
+
+
+def returns_bytes(n):
+    """A handler whose JSON response is exactly ``n`` bytes (a string: ``n - 2`` characters and quotes)."""
+    def handler(event, context):
+        return "x" * (n - 2)
+    return handler
+
+
+def test_a_response_over_6_mb_is_an_unhandled_error_with_aws_s_payload_sync():
+    sim = ls.Simulation(scenario({"big": function(handler=returns_bytes(LIMIT + 1)),
+                                  "fits": function(handler=returns_bytes(LIMIT))}))
+    response = sim.client().invoke(FunctionName="big", Payload=b"{}")
+    assert response["StatusCode"] == 200
+    assert response["FunctionError"] == "Unhandled"
+    assert json.loads(response["Payload"].read()) == TOO_LARGE
+    fits = sim.client().invoke(FunctionName="fits", Payload=b"{}")
+    assert "FunctionError" not in fits
+    assert len(json.loads(fits["Payload"].read())) == LIMIT - 2
+
+
+def test_a_response_over_6_mb_is_a_function_error_that_an_async_event_retries():
+    config = function(handler=returns_bytes(LIMIT + 1), on_failure=FAILED)
+    result = ls.run(scenario({"big": config}, events("big", {"id": 1})))
+    attempts = result.attempts
+    assert attempts["start_at"].tolist() == pytest.approx([0.0, 60.2, 180.4])
+    assert attempts["outcome"].tolist() == ["error"] * 3
+    assert attempts["error_type"].tolist() == ["Function.ResponseSizeTooLarge"] * 3
+    (message,) = result.target(FAILED).messages
+    record = message.json()
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST",
+                                         "functionError": "Unhandled"}
+    assert record["responsePayload"] == TOO_LARGE

@@ -307,8 +307,8 @@ class ControlPlane:
             raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
         failure, response = job.failure, job.response
         if failure is not None:
-            response = {"errorMessage": failure.error_message, "errorType": failure.error_type,
-                        "requestId": request_id, "stackTrace": list(failure.stack_trace)}
+            response = rules.error_object(failure.error_type, failure.error_message, request_id,
+                                          failure.stack_trace)
         json.dumps(response)  # the response must be JSON, as the runtime marshals it
         return {"request_id": request_id, "status_code": 200, "payload": response,
                 "function_error": "Unhandled" if failure else None,

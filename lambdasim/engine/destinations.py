@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import request_body
-from lambdasim.model.rules import DESTINATION_MAX_BYTES
+from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object
 from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
@@ -156,10 +156,8 @@ def invocation_record(event: AsyncEvent, condition: str, timestamp: str, request
             failure = event.failure
             context["functionError"] = "Unhandled"
             record["responseContext"] = context
-            record["responsePayload"] = {
-                "errorMessage": failure.error_message, "errorType": failure.error_type,
-                "requestId": request_id, "stackTrace": list(failure.stack_trace),
-            }
+            record["responsePayload"] = error_object(failure.error_type, failure.error_message, request_id,
+                                                     failure.stack_trace)
     return record
 
 

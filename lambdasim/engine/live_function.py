@@ -13,7 +13,14 @@ from lambdasim.engine.concurrency import Environments, Pool
 from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
-from lambdasim.model.rules import DEFAULT_EVENT_AGE_S, DEFAULT_RETRY_ATTEMPTS, LATEST, RECURSION_LIMIT
+from lambdasim.model.rules import (
+    DEFAULT_EVENT_AGE_S,
+    DEFAULT_RETRY_ATTEMPTS,
+    LATEST,
+    RECURSION_LIMIT,
+    RESPONSE_PAYLOAD_LIMIT,
+    response_too_large,
+)
 from lambdasim.records.schema import OUTCOME_ERROR as ERROR
 from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
 from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
@@ -59,6 +66,12 @@ def payload_size(payload: Any) -> int:
     if isinstance(payload, (bytes, bytearray)):
         return len(payload)
     return len(request_body(payload))
+
+
+def response_size(response: Any) -> int:
+    """Bytes of a handler's return value as the Python runtime sends it back: ``json.dumps`` with its
+    default separators and, as the python3.12+ runtimes do, without escaping non-ASCII."""
+    return len(json.dumps(response, ensure_ascii=False).encode())
 
 
 class InvokeSettings:
@@ -200,4 +213,7 @@ class LiveFunction:
         response, failure = call_handler(self.handler, event, context)
         if failure is not None:
             return run, ERROR, failure, None
+        if response is not None and response_size(response) > RESPONSE_PAYLOAD_LIMIT:
+            # Over 6 MB: Lambda reports an Unhandled function error; an async event retries it.
+            return run, ERROR, Failure(*response_too_large()), None
         return run, SUCCESS, None, response
