@@ -153,3 +153,52 @@ def test_a_response_over_6_mb_is_a_function_error_that_an_async_event_retries():
     assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST",
                                          "functionError": "Unhandled"}
     assert record["responsePayload"] == TOO_LARGE
+
+
+# -- 13. a Lambda ARN in another Region or account --------------------------------------------------------
+
+
+@pytest.mark.parametrize("arn", [
+    "arn:aws:lambda:eu-west-1:123456789012:function:B",      # another Region
+    "arn:aws:lambda:us-east-1:210987654321:function:B",      # another account
+])
+def test_a_lambda_destination_elsewhere_is_an_external_target_that_records_the_record(arn):
+    """B here is not the B of another Region or account: that one records what it is sent."""
+    functions = {"orders": function(retries=0, on_success=arn), "B": function()}
+    result = ls.run(scenario(functions, events("orders", {"id": 1})))
+    assert result.events["function"].tolist() == ["orders"]        # the local B never ran
+    (message,) = result.target(arn).messages
+    sent = result.deliveries[["channel", "target_type", "target_arn", "ok", "body"]].values.tolist()
+    assert sent == [["on_success", "lambda", arn, True, message.body]]
+    assert message.json()["requestContext"]["condition"] == "Success"
+    assert result.target(arn).external
+
+
+def test_a_self_loop_written_with_another_region_is_another_function_not_a_loop():
+    """The self-destination check rightly passes (it is another function); nothing loops here."""
+    elsewhere = "arn:aws:lambda:eu-west-1:123456789012:function:orders"
+    sim = ls.Simulation(scenario({"orders": function()}))
+    sim.client().put_function_event_invoke_config(
+        FunctionName="orders", DestinationConfig={"OnSuccess": {"Destination": elsewhere}})
+    sim.invoke("orders", {"id": 1})
+    result = sim.run().result()
+    assert len(result.events) == 1 and result.events["fate"].tolist() == ["succeeded"]
+    assert len(result.target(elsewhere).messages) == 1
+
+
+def test_an_sns_subscription_by_a_function_elsewhere_records_the_lambda_event():
+    topic = PREFIX.format("sns", "orders-events")
+    elsewhere = "arn:aws:lambda:eu-west-1:123456789012:function:orders"
+    result = ls.run(scenario({"orders": function(retries=0, on_success=topic)}, events("orders", {"id": 1}),
+                             targets={topic: {"subscriptions": [elsewhere]}}))
+    assert len(result.events) == 1
+    (message,) = result.target(elsewhere).messages
+    (record,) = message.json()["Records"]
+    assert record["EventSource"] == "aws:sns" and record["Sns"]["TopicArn"] == topic
+
+
+def test_invoking_a_function_arn_of_another_region_is_not_the_local_function():
+    sim = ls.Simulation(scenario({"orders": function()}))
+    with pytest.raises(ls.ResourceNotFoundException):
+        sim.invoke("arn:aws:lambda:eu-west-1:123456789012:function:orders", {"id": 1})
+    assert sim.invoke("arn:aws:lambda:us-east-1:123456789012:function:orders", {"id": 1})

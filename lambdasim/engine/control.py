@@ -62,6 +62,9 @@ class ControlPlane:
         return fn
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[LiveFunction, str]:
+        # An ARN of another Region or account names another function, never the local one.
+        account = self.scenario.account
+        rules.check_account(function, account.region, account.account_id)
         name, qualifier = self.parse_function(function, qualifier)
         return self._function(name, qualifier), qualifier or LATEST
 

@@ -13,6 +13,10 @@ Choices where AWS is silent (spec §15), each a documented choice:
 - condition of an event stopped by loop detection: ``RecursiveInvocationException``;
 - EventBridge ``source``: ``lambda`` (the 2019 launch post, the 2022 guide and the CDK README;
   the current guide says ``aws.lambda``);
+- a Lambda function ARN in another Region or account is not the local function of that name: it
+  is an external target that records what it receives, as a queue does (nothing of it runs here,
+  and the ARN pattern AWS validates allows any Region and account). Only a function of the
+  scenario's own account and Region is invoked;
 - a failed delivery is not retried: it is recorded (``ok`` false) and counted
   (``DestinationDeliveryFailures`` / ``DeadLetterErrors``); an event that failed and that no
   channel received is ``lost``;
@@ -33,7 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import request_body
-from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object
+from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
@@ -91,16 +95,18 @@ class Target:
     ``messages`` holds what it received (for S3, the objects, with ``attributes["Key"]``).
     ``unavailable`` windows (virtual seconds) make deliveries fail, as a missing permission or an
     outage would. SQS queues and SNS topics whose name ends in ``.fifo`` are FIFO, which Lambda
-    cannot deliver to.
+    cannot deliver to. An ``external`` Lambda target (a function in another Region or account)
+    records what it receives instead of being invoked.
     """
 
-    def __init__(self, arn: str, behaviour: dict | None = None) -> None:
+    def __init__(self, arn: str, behaviour: dict | None = None, external: bool = False) -> None:
         behaviour = behaviour or {}
         self.arn = arn
         parts = arn.split(":")
         self.type = _TARGET_TYPES[parts[2]]
         self.name = parts[-1] if self.type != "lambda" else parts[6]
         self.fifo = self.type in ("sqs", "sns") and self.name.endswith(".fifo")
+        self.external = external and self.type == "lambda"
         self.max_bytes = MAX_BYTES[self.type]
         self.unavailable = tuple((w["start_s"], w["end_s"]) for w in behaviour.get("unavailable", ()))
         self.subscriptions = tuple(behaviour.get("subscriptions", ()))
@@ -188,7 +194,7 @@ class Destinations:
         self.sent = 0
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
-            self.targets[arn] = Target(arn, behaviour)
+            self.targets[arn] = Target(arn, behaviour, self._external(arn))
         # Every configured destination exists from the start, so an unused queue reads as empty.
         for config in scenario.functions.values():
             destinations = config.event_invoke_config.destination_config
@@ -202,8 +208,13 @@ class Destinations:
         """The simulated target with this ARN (created on first use)."""
         target = self.targets.get(arn)
         if target is None:
-            target = self.targets[arn] = Target(arn)
+            target = self.targets[arn] = Target(arn, None, self._external(arn))
         return target
+
+    def _external(self, arn: str) -> bool:
+        """A Lambda ARN outside the scenario's account and Region: not a function of this simulation."""
+        account = self.scenario.account
+        return not is_local_function(arn, account.region, account.account_id)
 
     def timestamp(self, now: float, precision: str = "milliseconds") -> str:
         """The wall-clock time of virtual second ``now``, ISO 8601 in UTC with a ``Z``."""
@@ -295,7 +306,7 @@ class Destinations:
     def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
                 event: AsyncEvent, record: Any) -> str:
         """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
-        if target.type == "lambda":
+        if target.type == "lambda" and not target.external:
             return self._invoke(target.arn, record, event.chain + 1, body.encode())
         if target.type == "s3":
             stamp = self.scenario.wall_time(now)
@@ -322,7 +333,14 @@ class Destinations:
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
                 event = {"Records": [record]}
-                reason = self._invoke(arn, event, chain, _json(event).encode())
+                body = _json(event)
+                if not subscriber.external:
+                    reason = self._invoke(arn, event, chain, body.encode())
+                else:  # a function of another account or Region: it records the event it is sent
+                    reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                    if not reason:
+                        subscriber.messages.append(Message(self._message_id(), body, {}, message.sent_at,
+                                                           message.event_id))
             else:
                 body = message.body if topic.raw_message_delivery else _json(notification)
                 reason = subscriber.refusal(message.sent_at, len(body.encode()))

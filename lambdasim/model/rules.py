@@ -34,7 +34,7 @@ __all__ = [
     "reservation_message", "check_reservation", "check_sync_payload", "check_async_payload",
     "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
     "RESPONSE_PAYLOAD_LIMIT", "RESPONSE_TOO_LARGE_ERROR", "RESPONSE_SIZE_IN_MESSAGE", "response_too_large",
-    "error_object",
+    "error_object", "is_local_function",
 ]
 
 # -- names -------------------------------------------------------------------------------------------
@@ -143,6 +143,15 @@ def check_account(function: str, region: str, account_id: str) -> None:
         head = function.split(":function:", 1)[0].split(":")
         if head[-1] != account_id or (head[-2] if len(head) >= 2 else region) != region:
             raise function_not_found(function)
+
+
+def is_local_function(arn: str, region: str, account_id: str) -> bool:
+    """True when a Lambda function ARN names a function of this account and Region.
+
+    A function ARN in another Region or account is a different function, even with the same name.
+    """
+    parts = arn.split(":")
+    return len(parts) >= 7 and parts[3] == region and parts[4] == account_id
 
 
 def unqualified_arn(arn: str) -> str:
