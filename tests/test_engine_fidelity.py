@@ -202,3 +202,49 @@ def test_invoking_a_function_arn_of_another_region_is_not_the_local_function():
     with pytest.raises(ls.ResourceNotFoundException):
         sim.invoke("arn:aws:lambda:eu-west-1:123456789012:function:orders", {"id": 1})
     assert sim.invoke("arn:aws:lambda:us-east-1:123456789012:function:orders", {"id": 1})
+
+
+# -- duplicates: the event-age limit and routing -----------------------------------------------------------
+
+
+def duplicated(delay_s, **config):
+    return scenario({"orders": function(**config)}, events("orders", {"id": 1}),
+                    queue={"duplicate_probability": 1.0, "duplicate_delay_s": delay_s})
+
+
+def test_a_duplicate_due_after_the_event_age_limit_is_not_delivered():
+    """Before: a duplicate started 5,000 s after its event's 60-s limit."""
+    result = ls.run(duplicated(5000.0, max_age=60))
+    assert result.attempts[["kind", "start_at"]].values.tolist() == [["invoke", 0.0]]
+    assert result.events["fate"].tolist() == ["succeeded"]
+
+
+def test_a_duplicate_due_within_the_event_age_limit_is_delivered_at_its_time():
+    result = ls.run(duplicated(59.0, max_age=60))
+    assert result.attempts[["kind", "attempt", "start_at", "end_at", "outcome"]].values.tolist() == [
+        ["invoke", 1, 0.0, 0.2, "success"], ["duplicate", 1, 59.0, pytest.approx(59.2), "success"]]
+
+
+def test_a_successful_duplicate_sends_its_own_success_record():
+    result = ls.run(duplicated(0.5, on_success=SUCCEEDED))
+    request_id = result.events["event_id"][0]
+    messages = result.target(SUCCEEDED).messages
+    assert [m.sent_at for m in messages] == pytest.approx([0.2, 0.7])
+    assert [m.event_id for m in messages] == [request_id, request_id]
+    records = [m.json() for m in messages]
+    assert [r["timestamp"] for r in records] == ["2025-01-01T00:00:00.200Z", "2025-01-01T00:00:00.700Z"]
+    for record in records:
+        assert record["requestContext"] == {"requestId": request_id, "functionArn": f"{ORDERS}:$LATEST",
+                                            "condition": "Success", "approximateInvokeCount": 1}
+        assert record["requestPayload"] == {"id": 1}
+        assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST"}
+    assert result.deliveries["channel"].tolist() == ["on_success", "on_success"]
+    assert result.events[["fate", "attempts", "on_success"]].values.tolist() == [["succeeded", 1, SUCCEEDED]]
+
+
+def test_a_failed_duplicate_is_not_retried_and_sends_nothing():
+    result = ls.run(duplicated(0.5, failures=ALWAYS_FAIL, retries=0, on_failure=FAILED, dlq=DLQ))
+    rows = result.attempts[["kind", "outcome"]].values.tolist()
+    assert rows == [["invoke", "error"], ["duplicate", "error"]]
+    assert len(result.target(FAILED).messages) == 1 and len(result.target(DLQ).messages) == 1
+    assert result.deliveries["at"].tolist() == pytest.approx([0.2, 0.2])

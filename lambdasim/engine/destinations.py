@@ -41,6 +41,7 @@ from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_
 from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
+    from lambdasim.engine.duplicates import Duplicate
     from lambdasim.engine.queue import AsyncEvent
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
@@ -134,7 +135,7 @@ class Target:
         return f"<{self.type} target {self.name}: {len(self.messages)} messages>"
 
 
-def invocation_record(event: AsyncEvent, condition: str, timestamp: str, request_id: str) -> dict:
+def invocation_record(event: AsyncEvent | Duplicate, condition: str, timestamp: str, request_id: str) -> dict:
     """The invocation record Lambda sends to a destination (spec §6.2), for a resolved event.
 
     An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
@@ -240,6 +241,18 @@ class Destinations:
         finally:
             self._nesting.pop()
 
+    def duplicate_succeeded(self, copy: Duplicate, now: float) -> None:
+        """A duplicate delivery succeeded: its record goes to ``OnSuccess``, if the qualifier has one
+        (:mod:`lambdasim.engine.duplicates` says why)."""
+        on_success = copy.fn.settings_for(copy.qualifier).on_success
+        if on_success is None:
+            return
+        self._nesting.append(False)
+        try:
+            self._send_record(copy, "on_success", on_success, "Success", now)
+        finally:
+            self._nesting.pop()
+
     def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes) -> str:
         """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
         if self._nesting[-1]:
@@ -266,7 +279,8 @@ class Destinations:
             received = self._send_dead_letter(event, fn.dead_letter_arn, fate, condition, now) or received
         return "", settings.on_failure or "", fn.dead_letter_arn or "", not received
 
-    def _send_record(self, event: AsyncEvent, channel: str, arn: str, condition: str, now: float) -> bool:
+    def _send_record(self, event: AsyncEvent | Duplicate, channel: str, arn: str, condition: str,
+                     now: float) -> bool:
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
         target = self.target(arn)
@@ -304,7 +318,7 @@ class Destinations:
         return not reason
 
     def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
-                event: AsyncEvent, record: Any) -> str:
+                event: AsyncEvent | Duplicate, record: Any) -> str:
         """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
         if target.type == "lambda" and not target.external:
             return self._invoke(target.arn, record, event.chain + 1, body.encode())
@@ -350,7 +364,8 @@ class Destinations:
             if reason:
                 topic.failed_fan_out.append((arn, message.message_id, reason))
 
-    def _bus_event(self, event: AsyncEvent, record: dict, bus_arn: str, condition: str, now: float) -> dict:
+    def _bus_event(self, event: AsyncEvent | Duplicate, record: dict, bus_arn: str, condition: str,
+                   now: float) -> dict:
         """The EventBridge event that carries a record as its ``detail``."""
         outcome = "Success" if condition == "Success" else "Failure"
         return {

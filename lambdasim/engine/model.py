@@ -85,6 +85,8 @@ class Model(ControlPlane):
             duplicates=uniform.sampler(stream(seed, "duplicates")),
             request_id=self._request_id, router=router, sync_ids=self._sync_ids,
         )
+        if router is self.destinations:  # a successful duplicate delivery is routed too
+            self.queue.duplicates.route = self.destinations.duplicate_succeeded
         self._limit = int(scenario.queue.payload_limit_bytes)
         self._last_settings: dict[tuple[str, str], tuple] = {}
         self.record_settings()
