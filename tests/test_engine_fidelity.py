@@ -248,3 +248,14 @@ def test_a_failed_duplicate_is_not_retried_and_sends_nothing():
     assert rows == [["invoke", "error"], ["duplicate", "error"]]
     assert len(result.target(FAILED).messages) == 1 and len(result.target(DLQ).messages) == 1
     assert result.deliveries["at"].tolist() == pytest.approx([0.2, 0.2])
+
+
+def test_rules_tell_a_local_function_arn_from_one_elsewhere():
+    from lambdasim.model.rules import is_local_function
+
+    def local(arn):
+        return is_local_function(arn, "us-east-1", "123456789012")
+
+    assert local("arn:aws:lambda:us-east-1:123456789012:function:B:live")
+    assert not local("arn:aws:lambda:eu-west-1:123456789012:function:B")
+    assert not local("arn:aws:lambda:us-east-1:210987654321:function:B")

@@ -300,7 +300,7 @@ class Destinations:
         # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
         # caller's bytes), not a re-serialisation of the parsed payload.
         raw = event.raw
-        body = (raw if raw is not None else request_body(event.payload)).decode()
+        body = (raw if raw is not None else request_body(event.payload)).decode("utf-8", "replace")
         attributes = {
             "RequestID": {"DataType": "String", "StringValue": request_id},
             "ErrorCode": {"DataType": "Number",
