@@ -506,7 +506,7 @@ def test_eventbridge_bus_receives_the_record_as_detail(fails, outcome):
         "account": "123456789012",
         "time": "2025-01-01T00:00:00Z",
         "region": "us-east-1",
-        "resources": [f"{ORDERS}:$LATEST", default_bus],
+        "resources": [default_bus, f"{ORDERS}:$LATEST"],  # the bus first, as AWS sends it
     }
     if fails:
         assert detail == error_record(request_id, {"id": 1}, "RetriesExhausted", 1,

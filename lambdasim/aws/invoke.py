@@ -38,7 +38,9 @@ def invoke(service: LambdaService, p: dict) -> dict:
         sim.dry_run(name, qualifier)
         return {"StatusCode": 204, "Payload": b""}
     if kind == "Event":
-        request_id = sim.invoke(name, payload, qualifier, payload_size_bytes=len(raw) or None)
+        # The bytes as sent go with the event: a DLQ receives them exactly (AWS's MD5OfBody).
+        request_id = sim.invoke(name, payload, qualifier, payload_size_bytes=len(raw) or None,
+                                raw_payload=raw or None)
         return {"StatusCode": 202, "Payload": b"", "_RequestId": request_id}
     rules.check_sync_payload(len(raw))
     result = sim.invoke_sync(name, payload, qualifier)

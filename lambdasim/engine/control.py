@@ -63,6 +63,9 @@ class ControlPlane:
         return fn
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[LiveFunction, str]:
+        # An ARN of another Region or account names another function, never the local one.
+        account = self.scenario.account
+        rules.check_account(function, account.region, account.account_id)
         name, qualifier = self.parse_function(function, qualifier)
         return self._function(name, qualifier), qualifier or LATEST
 
@@ -316,8 +319,8 @@ class ControlPlane:
             raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
         failure, response = job.failure, job.response
         if failure is not None:
-            response = {"errorMessage": failure.error_message, "errorType": failure.error_type,
-                        "requestId": request_id, "stackTrace": list(failure.stack_trace)}
+            response = rules.error_object(failure.error_type, failure.error_message, request_id,
+                                          failure.stack_trace)
         json.dumps(response)  # the response must be JSON, as the runtime marshals it
         return {"request_id": request_id, "status_code": 200, "payload": response,
                 "function_error": "Unhandled" if failure else None,

@@ -13,11 +13,19 @@ Choices where AWS is silent (spec §15), each a documented choice:
 - condition of an event stopped by loop detection: ``RecursiveInvocationException``;
 - EventBridge ``source``: ``lambda`` (the 2019 launch post, the 2022 guide and the CDK README;
   the current guide says ``aws.lambda``);
+- a Lambda function ARN in another Region or account is not the local function of that name: it
+  is an external target that records what it receives, as a queue does (nothing of it runs here,
+  and the ARN pattern AWS validates allows any Region and account). Only a function of the
+  scenario's own account and Region is invoked;
 - a failed delivery is not retried: it is recorded (``ok`` false) and counted
   (``DestinationDeliveryFailures`` / ``DeadLetterErrors``); an event that failed and that no
   channel received is ``lost``;
 - a record over SNS's 256 KB limit fails delivery (the developer guide's reading, not the API
   reference's "drops the payload");
+- the DLQ message body is the request body exactly as the caller sent it (AWS's recorded
+  ``MD5OfBody`` is that of the caller's bytes); a payload a scenario gives as data is sent as
+  ``json.dumps(payload)``. The invocation record carries ``requestPayload`` as parsed JSON inside a
+  compact record: AWS's recordings mask the record's bytes, so its whitespace is unknown;
 - DLQ ``ErrorCode``: 200 after a function error (as AWS sends), 429 for an event that never ran
   (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop.
 """
@@ -28,10 +36,12 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from lambdasim.model.rules import DESTINATION_MAX_BYTES
+from lambdasim.engine.live_function import request_body
+from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
+    from lambdasim.engine.duplicates import Duplicate
     from lambdasim.engine.queue import AsyncEvent
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
@@ -86,16 +96,18 @@ class Target:
     ``messages`` holds what it received (for S3, the objects, with ``attributes["Key"]``).
     ``unavailable`` windows (virtual seconds) make deliveries fail, as a missing permission or an
     outage would. SQS queues and SNS topics whose name ends in ``.fifo`` are FIFO, which Lambda
-    cannot deliver to.
+    cannot deliver to. An ``external`` Lambda target (a function in another Region or account)
+    records what it receives instead of being invoked.
     """
 
-    def __init__(self, arn: str, behaviour: dict | None = None) -> None:
+    def __init__(self, arn: str, behaviour: dict | None = None, external: bool = False) -> None:
         behaviour = behaviour or {}
         self.arn = arn
         parts = arn.split(":")
         self.type = _TARGET_TYPES[parts[2]]
         self.name = parts[-1] if self.type != "lambda" else parts[6]
         self.fifo = self.type in ("sqs", "sns") and self.name.endswith(".fifo")
+        self.external = external and self.type == "lambda"
         self.max_bytes = MAX_BYTES[self.type]
         self.unavailable = tuple((w["start_s"], w["end_s"]) for w in behaviour.get("unavailable", ()))
         self.subscriptions = tuple(behaviour.get("subscriptions", ()))
@@ -123,7 +135,7 @@ class Target:
         return f"<{self.type} target {self.name}: {len(self.messages)} messages>"
 
 
-def invocation_record(event: AsyncEvent, condition: str, timestamp: str, request_id: str) -> dict:
+def invocation_record(event: AsyncEvent | Duplicate, condition: str, timestamp: str, request_id: str) -> dict:
     """The invocation record Lambda sends to a destination (spec §6.2), for a resolved event.
 
     An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
@@ -151,10 +163,8 @@ def invocation_record(event: AsyncEvent, condition: str, timestamp: str, request
             failure = event.failure
             context["functionError"] = "Unhandled"
             record["responseContext"] = context
-            record["responsePayload"] = {
-                "errorMessage": failure.error_message, "errorType": failure.error_type,
-                "requestId": request_id, "stackTrace": list(failure.stack_trace),
-            }
+            record["responsePayload"] = error_object(failure.error_type, failure.error_message, request_id,
+                                                     failure.stack_trace)
     return record
 
 
@@ -170,12 +180,12 @@ class Destinations:
     request_ids
         The run's request ids.
     invoke
-        ``invoke(function_arn, payload, chain) -> failure reason or ""``: an async invoke in the same
-        simulation, for Lambda destinations and SNS subscriptions.
+        ``invoke(function_arn, payload, chain, raw) -> failure reason or ""``: an async invoke in the
+        same simulation, for Lambda destinations and SNS subscriptions (``raw``: the body as sent).
     """
 
     def __init__(self, scenario: Scenario, recorder: Recorder, request_ids: RequestIds,
-                 invoke: Callable[[str, Any, int], str]) -> None:
+                 invoke: Callable[[str, Any, int, bytes], str]) -> None:
         self.scenario = scenario
         self.recorder = recorder
         self.request_ids = request_ids
@@ -185,7 +195,7 @@ class Destinations:
         self.sent = 0
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
-            self.targets[arn] = Target(arn, behaviour)
+            self.targets[arn] = Target(arn, behaviour, self._external(arn))
         # Every configured destination exists from the start, so an unused queue reads as empty.
         for config in scenario.functions.values():
             destinations = config.event_invoke_config.destination_config
@@ -199,8 +209,13 @@ class Destinations:
         """The simulated target with this ARN (created on first use)."""
         target = self.targets.get(arn)
         if target is None:
-            target = self.targets[arn] = Target(arn)
+            target = self.targets[arn] = Target(arn, None, self._external(arn))
         return target
+
+    def _external(self, arn: str) -> bool:
+        """A Lambda ARN outside the scenario's account and Region: not a function of this simulation."""
+        account = self.scenario.account
+        return not is_local_function(arn, account.region, account.account_id)
 
     def timestamp(self, now: float, precision: str = "milliseconds") -> str:
         """The wall-clock time of virtual second ``now``, ISO 8601 in UTC with a ``Z``."""
@@ -226,7 +241,19 @@ class Destinations:
         finally:
             self._nesting.pop()
 
-    def _invoke(self, arn: str, payload: Any, chain: int) -> str:
+    def duplicate_succeeded(self, copy: Duplicate, now: float) -> None:
+        """A duplicate delivery succeeded: its record goes to ``OnSuccess``, if the qualifier has one
+        (:mod:`lambdasim.engine.duplicates` says why)."""
+        on_success = copy.fn.settings_for(copy.qualifier).on_success
+        if on_success is None:
+            return
+        self._nesting.append(False)
+        try:
+            self._send_record(copy, "on_success", on_success, "Success", now)
+        finally:
+            self._nesting.pop()
+
+    def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes) -> str:
         """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
         if self._nesting[-1]:
             # The record of a loop-stopped event would start the next hop of the same loop, which
@@ -234,7 +261,7 @@ class Destinations:
             return "RecursiveInvocationException"
         if len(self._nesting) > MAX_NESTED_ROUTING:
             return "RecursiveInvocationException (simulation guard: immediate resolutions nested too deep)"
-        return self.invoke(arn, payload, chain)
+        return self.invoke(arn, payload, chain, raw)
 
     def _route(self, event: AsyncEvent, fate: str, now: float) -> tuple[str, str, str, bool]:
         fn = event.fn
@@ -252,7 +279,8 @@ class Destinations:
             received = self._send_dead_letter(event, fn.dead_letter_arn, fate, condition, now) or received
         return "", settings.on_failure or "", fn.dead_letter_arn or "", not received
 
-    def _send_record(self, event: AsyncEvent, channel: str, arn: str, condition: str, now: float) -> bool:
+    def _send_record(self, event: AsyncEvent | Duplicate, channel: str, arn: str, condition: str,
+                     now: float) -> bool:
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
         target = self.target(arn)
@@ -269,7 +297,10 @@ class Destinations:
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
         request_id = self.request_ids(event.index)
         failure = event.failure if event.attempts else None
-        body = _json(event.payload if event.payload is not None else {})
+        # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
+        # caller's bytes), not a re-serialisation of the parsed payload.
+        raw = event.raw
+        body = (raw if raw is not None else request_body(event.payload)).decode("utf-8", "replace")
         attributes = {
             "RequestID": {"DataType": "String", "StringValue": request_id},
             "ErrorCode": {"DataType": "Number",
@@ -287,10 +318,10 @@ class Destinations:
         return not reason
 
     def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
-                event: AsyncEvent, record: Any) -> str:
+                event: AsyncEvent | Duplicate, record: Any) -> str:
         """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
-        if target.type == "lambda":
-            return self._invoke(target.arn, record, event.chain + 1)
+        if target.type == "lambda" and not target.external:
+            return self._invoke(target.arn, record, event.chain + 1, body.encode())
         if target.type == "s3":
             stamp = self.scenario.wall_time(now)
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
@@ -315,7 +346,15 @@ class Destinations:
             if subscriber.type == "lambda":
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
-                reason = self._invoke(arn, {"Records": [record]}, chain)
+                event = {"Records": [record]}
+                body = _json(event)
+                if not subscriber.external:
+                    reason = self._invoke(arn, event, chain, body.encode())
+                else:  # a function of another account or Region: it records the event it is sent
+                    reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                    if not reason:
+                        subscriber.messages.append(Message(self._message_id(), body, {}, message.sent_at,
+                                                           message.event_id))
             else:
                 body = message.body if topic.raw_message_delivery else _json(notification)
                 reason = subscriber.refusal(message.sent_at, len(body.encode()))
@@ -325,7 +364,8 @@ class Destinations:
             if reason:
                 topic.failed_fan_out.append((arn, message.message_id, reason))
 
-    def _bus_event(self, event: AsyncEvent, record: dict, bus_arn: str, condition: str, now: float) -> dict:
+    def _bus_event(self, event: AsyncEvent | Duplicate, record: dict, bus_arn: str, condition: str,
+                   now: float) -> dict:
         """The EventBridge event that carries a record as its ``detail``."""
         outcome = "Success" if condition == "Success" else "Failure"
         return {
@@ -333,5 +373,6 @@ class Destinations:
             "detail-type": f"Lambda Function Invocation Result - {outcome}", "source": "lambda",
             "account": self.scenario.account.account_id, "time": self.timestamp(now, "seconds"),
             "region": self.scenario.account.region,
-            "resources": [f"{event.fn.arn}:{event.qualifier}", bus_arn], "detail": record,
+            # AWS lists the bus first, then the function (AWS-recorded events, issue 10).
+            "resources": [bus_arn, f"{event.fn.arn}:{event.qualifier}"], "detail": record,
         }

@@ -6,10 +6,18 @@ with ``queue.duplicate_probability``. The rules of a duplicate, written here onc
 - it is drawn when its event is accepted and delivered ``duplicate_delay_s`` later;
 - it goes through the queue's one execution path (:meth:`EventQueue.acquire` and
   :meth:`EventQueue.execute`) and writes a ``duplicate`` row (attempt 1; billed like any execution);
-- it skips the age and reserved-0 checks (it is a delivery already made, not a dispatch decision)
-  and does not count toward the event's attempts, throttles or fate;
+- it obeys the event-age limit like any delivery from the queue: one due after its event's
+  ``MaximumEventAgeInSeconds`` (its qualifier's, at that moment) is not delivered, and writes no row
+  (a copy the queue drops is not an event: the event's own fate is unchanged);
+- it skips the reserved-0 check (with reserved concurrency 0 it simply finds no slot) and does not
+  count toward the event's attempts, throttles or fate;
 - with no concurrency it is refused (a ``duplicate`` row with outcome ``throttled``) and is not
-  retried: the extra delivery simply does not happen.
+  retried: the extra delivery simply does not happen;
+- it is routed as an execution of the event: when it succeeds and the qualifier has an
+  ``OnSuccess`` destination, that destination receives its invocation record (``Success``,
+  ``approximateInvokeCount`` 1, the copy's own response), as a consumer of destinations sees
+  duplicates. A duplicate that fails is not retried and sends nothing: the event's own attempts
+  decide its failure routing. AWS is silent on both; these are the simulator's choices.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ class Duplicate:
     """One extra delivery of an accepted event (an :class:`~lambdasim.engine.queue.Execution`)."""
 
     __slots__ = ("index", "fn", "qualifier", "qualifier_code", "payload", "enqueued_at", "outcome", "failure",
-                 "response")
+                 "response", "raw", "version", "chain", "attempts")
 
     def __init__(self, event: AsyncEvent) -> None:
         self.index = event.index
@@ -47,10 +55,19 @@ class Duplicate:
         self.outcome = SUCCESS
         self.failure: Failure | None = None
         self.response: Any = None
+        # What routing reads, as of an AsyncEvent: the body as sent, the version, the chain, and
+        # its own executions (one).
+        self.raw = event.raw
+        self.version = event.version
+        self.chain = event.chain
+        self.attempts = 1
 
     def ended(self, queue: EventQueue, now: float) -> None:
-        """Its execution ended (the slot is released): nothing follows."""
-        queue.duplicates.done()
+        """Its execution ended (the slot is released): a success is routed, then nothing follows."""
+        duplicates = queue.duplicates
+        if self.outcome == SUCCESS and duplicates.route is not None:
+            duplicates.route(self, now)
+        duplicates.done()
 
 
 class Duplicates:
@@ -72,6 +89,8 @@ class Duplicates:
         self.delay = float(settings.duplicate_delay_s)
         self.draw = draw
         self.in_flight = 0  # drawn and not yet finished: the run is not over while any is
+        #: Where a successful duplicate is routed (``route(duplicate, now)``); None: nowhere.
+        self.route: Callable[[Duplicate, float], None] | None = None
 
     def offer(self, event: AsyncEvent) -> None:
         """Maybe deliver ``event`` once more, ``delay`` seconds from now."""
@@ -84,6 +103,9 @@ class Duplicates:
         queue = self.queue
         now = queue.env.now
         fn = copy.fn
+        if now - copy.enqueued_at > fn.settings_for(copy.qualifier).max_age:
+            self.done()  # too old to be delivered: the queue drops the copy
+            return
         init, reason = queue.acquire(fn, now)
         if reason is not None:
             reason_code = queue.reason_codes[reason]

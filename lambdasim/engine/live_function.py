@@ -13,13 +13,20 @@ from lambdasim.engine.concurrency import Environments, Pool
 from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
-from lambdasim.model.rules import DEFAULT_EVENT_AGE_S, DEFAULT_RETRY_ATTEMPTS, LATEST, RECURSION_LIMIT
+from lambdasim.model.rules import (
+    DEFAULT_EVENT_AGE_S,
+    DEFAULT_RETRY_ATTEMPTS,
+    LATEST,
+    RECURSION_LIMIT,
+    RESPONSE_PAYLOAD_LIMIT,
+    response_too_large,
+)
 from lambdasim.records.schema import OUTCOME_ERROR as ERROR
 from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
 from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
 
 __all__ = [
-    "LiveFunction", "InvokeSettings", "payload_size", "SUCCESS", "ERROR", "TIMEOUT",
+    "LiveFunction", "InvokeSettings", "payload_size", "request_body", "SUCCESS", "ERROR", "TIMEOUT",
     "TIMEOUT_ERROR_TYPE",
 ]
 
@@ -37,13 +44,34 @@ def billed_ms(seconds: float) -> int:
     return math.ceil(seconds * 1000.0 - 1e-6)
 
 
+def request_body(payload: Any) -> bytes:
+    """The request body of a payload given as data, as a caller sends it: ``json.dumps(payload)``.
+
+    A choice where a scenario gives an event as data rather than bytes: it is serialised once, the
+    way AWS's SDKs are usually handed a payload (``Payload=json.dumps(event)``, Python's default
+    separators), so its size and its DLQ body are those of the bytes AWS would have received.
+    No payload is ``{}``; bytes are taken as they are.
+    """
+    if payload is None:
+        return b"{}"
+    if isinstance(payload, (bytes, bytearray)):
+        return bytes(payload)
+    return json.dumps(payload).encode()
+
+
 def payload_size(payload: Any) -> int:
-    """Bytes of the JSON document Lambda would receive (``{}`` when there is no payload)."""
+    """Bytes of the request body Lambda would receive (:func:`request_body`)."""
     if payload is None:
         return 2
     if isinstance(payload, (bytes, bytearray)):
         return len(payload)
-    return len(json.dumps(payload, separators=(",", ":")).encode())
+    return len(request_body(payload))
+
+
+def response_size(response: Any) -> int:
+    """Bytes of a handler's return value as the Python runtime sends it back: ``json.dumps`` with its
+    default separators and, as the python3.12+ runtimes do, without escaping non-ASCII."""
+    return len(json.dumps(response, ensure_ascii=False).encode())
 
 
 class InvokeSettings:
@@ -185,4 +213,7 @@ class LiveFunction:
         response, failure = call_handler(self.handler, event, context)
         if failure is not None:
             return run, ERROR, failure, None
+        if response is not None and response_size(response) > RESPONSE_PAYLOAD_LIMIT:
+            # Over 6 MB: Lambda reports an Unhandled function error; an async event retries it.
+            return run, ERROR, Failure(*response_too_large()), None
         return run, SUCCESS, None, response

@@ -85,6 +85,8 @@ class Model(ControlPlane):
             duplicates=uniform.sampler(stream(seed, "duplicates")),
             request_id=self._request_id, router=router, sync_ids=self._sync_ids,
         )
+        if router is self.destinations:  # a successful duplicate delivery is routed too
+            self.queue.duplicates.route = self.destinations.duplicate_succeeded
         self._limit = int(scenario.queue.payload_limit_bytes)
         self._last_settings: dict[tuple[str, str], tuple] = {}
         self.record_settings()
@@ -124,8 +126,13 @@ class Model(ControlPlane):
     # -- invoking --------------------------------------------------------------------------------
 
     def invoke(self, function: str, payload: Any = None, qualifier: str | None = None,
-               payload_size_bytes: int | None = None) -> str:
+               payload_size_bytes: int | None = None, raw_payload: bytes | None = None) -> str:
         """Invoke ``function`` asynchronously now (the 202 path); return the request id.
+
+        ``raw_payload`` is the request body as the caller sent it (``payload`` parsed from it):
+        its size is the payload's size, and a DLQ receives it byte for byte. Without it the
+        payload is taken as sent as ``json.dumps(payload)``
+        (:func:`~lambdasim.engine.live_function.request_body`).
 
         Raises
         ------
@@ -135,20 +142,26 @@ class Model(ControlPlane):
             The payload is over the async limit (1 MB, or 256 KB in legacy mode; HTTP 413).
         """
         fn, qualifier = self._resolve_target(function, qualifier)
-        return self._request_id(self._enqueue(fn, payload, qualifier, payload_size_bytes).index)
+        if raw_payload is not None and payload_size_bytes is None:
+            payload_size_bytes = len(raw_payload)
+        event = self._enqueue(fn, payload, qualifier, payload_size_bytes, raw=raw_payload)
+        return self._request_id(event.index)
 
     def _enqueue(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int | None,
-                 chain: int = 1) -> AsyncEvent:
+                 chain: int = 1, raw: bytes | None = None) -> AsyncEvent:
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
             check_async_payload(size, self._limit)
-        return self.queue.accept(fn, payload, qualifier, size, chain)
+        return self.queue.accept(fn, payload, qualifier, size, chain, raw)
 
-    def _invoke_from_target(self, function_arn: str, payload: Any, chain: int) -> str:
-        """An async invoke by a Lambda destination or an SNS subscription; returns why it failed, or ""."""
+    def _invoke_from_target(self, function_arn: str, payload: Any, chain: int,
+                            raw: bytes | None = None) -> str:
+        """An async invoke by a Lambda destination or an SNS subscription; returns why it failed, or "".
+
+        ``raw`` is the body the service sends (the record or notification as it serialised it)."""
         try:
             fn, qualifier = self._resolve_target(function_arn, None)
-            self._enqueue(fn, payload, qualifier, None, chain)
+            self._enqueue(fn, payload, qualifier, None if raw is None else len(raw), chain, raw)
         except (ResourceNotFoundException, RequestTooLargeException) as error:
             return error.code
         return ""

@@ -114,12 +114,18 @@ class Execution:
 
 
 class AsyncEvent(Execution):
-    """An accepted event in the async queue (alive only until it is resolved)."""
+    """An accepted event in the async queue (alive only until it is resolved).
 
-    __slots__ = ("size_bytes", "attempts", "throttles", "streak", "state", "chain", "version")
+    ``raw`` is the request body exactly as the caller sent it (the DLQ message body, which AWS
+    delivers byte for byte), or None when it is what :func:`~lambdasim.engine.live_function.request_body`
+    gives for ``payload``: a payload given as data is sent as AWS's SDKs are usually handed it,
+    ``json.dumps(payload)``. Kept only while the event is live.
+    """
+
+    __slots__ = ("size_bytes", "attempts", "throttles", "streak", "state", "chain", "version", "raw")
 
     def __init__(self, index: int, fn: LiveFunction, qualifier: str, qualifier_code: int, payload: Any,
-                 size_bytes: int, enqueued_at: float, chain: int = 1) -> None:
+                 size_bytes: int, enqueued_at: float, chain: int = 1, raw: bytes | None = None) -> None:
         # Execution's fields, set here rather than through its __init__: one call less per event.
         self.index = index
         self.fn = fn
@@ -137,6 +143,7 @@ class AsyncEvent(Execution):
         self.state = QUEUED
         self.chain = chain      # invocations so far in the chain this event belongs to (loop detection)
         self.version = fn.aliases.get(qualifier, qualifier)  # executedVersion (fn.version_of, inlined)
+        self.raw = raw
 
     def ended(self, queue: EventQueue, now: float) -> None:
         """An attempt ended: the event succeeded, is retried after a delay, or has no retries left."""
@@ -220,17 +227,18 @@ class EventQueue:
     # -- accepting -------------------------------------------------------------------------------
 
     def accept(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int,
-               chain: int = 1) -> AsyncEvent:
+               chain: int = 1, raw: bytes | None = None) -> AsyncEvent:
         """Queue an event (the 202 path) and dispatch it at once; return it.
 
         ``chain`` counts the invocations in the chain of events this one belongs to (1 for an
         event from outside; one more for each hop through a Lambda destination or SNS topic).
+        ``raw`` is the request body as sent, when the caller sent bytes (:class:`AsyncEvent`).
         """
         now = self.env.now
         code = self._string_codes.get(qualifier)  # the interner's lookup, without a call per event
         if code is None:
             code = self._strings(qualifier)
-        event = AsyncEvent(self.accepted, fn, qualifier, code, payload, size_bytes, now, chain)
+        event = AsyncEvent(self.accepted, fn, qualifier, code, payload, size_bytes, now, chain, raw)
         self.accepted += 1
         self.live[event.index] = event
         self.recorder.open_event(event.index, fn.index, now, size_bytes)
