@@ -100,6 +100,14 @@ TIMEOUT_S = (1, 900)
 MEMORY_MB = (128, 10_240)
 ARCHITECTURES = ("x86_64", "arm64")
 
+#: ``Environment.Variables``: a name matches botocore's ``EnvironmentVariableName`` pattern.
+ENV_VAR_NAME_PATTERN = r"[a-zA-Z]([a-zA-Z0-9_])+"
+#: Fixed values of runtime variables Lambda defines ("Defined runtime environment variables",
+#: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+RUNTIME_FIXED_VARIABLES = {"LAMBDA_TASK_ROOT": "/var/task", "LAMBDA_RUNTIME_DIR": "/var/runtime",
+                           "TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}
+__all__ += ["ENV_VAR_NAME_PATTERN", "RUNTIME_FIXED_VARIABLES"]
+
 
 # -- names and ARNs ----------------------------------------------------------------------------------
 
