@@ -62,6 +62,7 @@ MESSAGES = [
     "bytes for the InvokeAsync operation",
     "is not valid; allowed: an alias name, not a version",
     "Function not found: ",
+    "contains reserved keys that are currently not supported for modification",
 ]
 
 

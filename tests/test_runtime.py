@@ -15,6 +15,7 @@ import warnings
 
 import pytest
 from api_cases import ARN, ROLE, queue
+from helpers import error_of
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant
@@ -170,6 +171,21 @@ def test_create_function_takes_environment_variables(lam):
     lam.create_function(FunctionName="made", Role=ROLE, Code={"ZipFile": b"PK"},
                         Environment={"Variables": {"A1": "x"}})
     assert lam.get_function_configuration(FunctionName="made")["Environment"] == {"Variables": {"A1": "x"}}
+
+
+def test_reserved_variable_names_are_refused_as_aws_refuses_them(lam):
+    with pytest.raises(lam.exceptions.InvalidParameterValueException) as info:
+        lam.update_function_configuration(FunctionName="env", Environment={"Variables": {
+            "STAGE": "x", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}})
+    assert error_of(info) == (
+        "InvalidParameterValueException",
+        "Lambda was unable to configure your environment variables because the environment variables you "
+        "have provided contains reserved keys that are currently not supported for modification. Reserved "
+        "keys used in this request: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY", 400)
+    unchanged = lam.get_function_configuration(FunctionName="env")["Environment"]
+    assert unchanged == {"Variables": {"STAGE": "test"}}
+    lam.update_function_configuration(FunctionName="env", Environment={"Variables": {"TZ": "Asia/Tokyo"}})
+    assert call(lam, FunctionName="env")[1]["TZ"] == "Asia/Tokyo"  # TZ is listed, yet AWS accepts it
 
 
 def test_the_process_environment_is_restored_when_the_handler_changes_it_and_raises(lam):

@@ -198,8 +198,8 @@ class LiveFunction:
         invoked = self.arn if qualifier == LATEST else f"{self.arn}:{qualifier}"
         context = LambdaContext(request_ids(index), self.name, version, invoked, self.memory_mb,
                                 self.timeout_s, started=when)
-        variables = dict(config.environment)
-        variables.update(runtime_variables(context, self.region, config.handler))
+        variables = runtime_variables(context, self.region, config.handler)
+        variables.update(config.environment)  # reserved names are refused at configuration; TZ may be set
         response, failure, self.last_log = run_in_runtime(self.handler, event, context, variables, when)
         if failure is not None:
             return run, ERROR, failure, None

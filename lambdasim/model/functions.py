@@ -31,6 +31,7 @@ from lambdasim.model.rules import (
     ON_FAILURE_SERVICES,
     ON_SUCCESS_SERVICES,
     TIMEOUT_S,
+    check_environment_keys,
     service_of,
 )
 from lambdasim.model.validation import check_field, check_instance, check_str, read, sub, write
@@ -65,7 +66,8 @@ def _variables(value: Any, path: str) -> tuple[tuple[str, str], ...]:
     """Environment variables as ``((key, value), ...)``: AWS's key pattern, string values.
 
     AWS's ``EnvironmentVariableName`` pattern is ``[a-zA-Z]([a-zA-Z0-9_])+`` (botocore's Lambda
-    model); values are strings, stored and returned as given.
+    model); values are strings, stored and returned as given; the runtime's reserved names are
+    refused with AWS's message (:func:`~lambdasim.model.rules.check_environment_keys`).
     """
     items = value.items() if isinstance(value, Mapping) else value
     try:
@@ -77,6 +79,7 @@ def _variables(value: Any, path: str) -> tuple[tuple[str, str], ...]:
                   "names of 2+ letters, digits or '_', starting with a letter")
         if not isinstance(text, str):
             raise invalid_value(f"{path}.{key}", text, "a string")
+    check_environment_keys(key for key, _ in pairs)
     return pairs
 
 
