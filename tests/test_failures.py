@@ -150,7 +150,8 @@ def test_context_has_the_aws_python_runtime_attributes():
     assert ctx.log_group_name == "/aws/lambda/orders"
     assert ctx.log_stream_name == "2025/01/01/[$LATEST]e4b46cbfb7384a1b8880a18cdf61200e"
     assert ctx.get_remaining_time_in_millis() == 3000
-    assert (ctx.identity, ctx.client_context) == (None, None)
+    assert (ctx.identity.cognito_identity_id, ctx.identity.cognito_identity_pool_id) == (None, None)
+    assert ctx.client_context is None
 
 
 def test_context_version_and_remaining_time():

@@ -47,8 +47,8 @@ from lambdasim.model.failures import HANDLER_PATTERN, Failure
 from lambdasim.model.rules import LATEST, RUNTIME_FIXED_VARIABLES
 from lambdasim.model.validation import check_str
 
-__all__ = ["LambdaContext", "load_handler", "call_handler", "run_in_runtime", "runtime_variables",
-           "log_stream_name"]
+__all__ = ["CognitoIdentity", "LambdaContext", "load_handler", "call_handler", "run_in_runtime",
+           "runtime_variables", "log_stream_name", "error_log"]
 
 #: Indentation of traceback lines in the runtime's error log (``ERROR_LOG_IDENT`` in bootstrap.py).
 _NO_BREAK_SPACE = "\u00a0"
@@ -63,6 +63,20 @@ def log_stream_name(when: datetime, version: str, request_id: str) -> str:
     return f"{when:%Y/%m/%d}/[{version}]{request_id.replace('-', '')}"
 
 
+class CognitoIdentity:
+    """``context.identity``: the runtime always makes one, its fields None without a Cognito caller."""
+
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self, cognito_identity_id: str | None = None, cognito_identity_pool_id: str | None = None):
+        self.cognito_identity_id = cognito_identity_id
+        self.cognito_identity_pool_id = cognito_identity_pool_id
+
+    def __repr__(self) -> str:
+        return (f"CognitoIdentity(cognito_identity_id={self.cognito_identity_id!r}, "
+                f"cognito_identity_pool_id={self.cognito_identity_pool_id!r})")
+
+
 class LambdaContext:
     """The ``context`` a user handler receives, with the attributes of AWS's Python runtime.
 
@@ -71,6 +85,9 @@ class LambdaContext:
     caller named a version or an alias (AWS: "Indicates if the invoker specified a version number or
     alias"). In ``awslambdaric`` the name, version, memory, log group and stream come from the
     ``AWS_LAMBDA_*`` variables, so they agree with :func:`runtime_variables`.
+    ``identity`` is a :class:`CognitoIdentity` with None fields, as ``awslambdaric`` builds it when no
+    Cognito identity came with the request; ``client_context`` is None (the model passes no
+    ``ClientContext`` to handlers).
     ``remaining_ms`` is a callable returning the milliseconds left, a fixed number of them, or None
     for the whole timeout (handlers run in zero virtual time).
     """
@@ -90,7 +107,7 @@ class LambdaContext:
         self.memory_limit_in_mb = str(memory_mb)
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = log_stream_name or _default_stream(started, version, request_id)
-        self.identity = None
+        self.identity = CognitoIdentity()
         self.client_context = None
         self._remaining = timeout_s * 1000.0 if remaining_ms is None else remaining_ms
 
