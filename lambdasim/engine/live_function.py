@@ -102,7 +102,8 @@ class LiveFunction:
 
     Each qualifier (``$LATEST``, a version, an alias) has its own event-invoke config in
     ``settings``; published versions and aliases share ``$LATEST``'s execution settings (code,
-    duration, timeout, memory) in this model, a simplification the docs state.
+    duration, timeout, memory) in this model, a simplification the docs state, except the
+    environment variables a handler sees, which are the executed version's own.
     """
 
     __slots__ = (
