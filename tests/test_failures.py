@@ -150,12 +150,13 @@ def test_context_has_the_aws_python_runtime_attributes():
     assert ctx.log_group_name == "/aws/lambda/orders"
     assert ctx.log_stream_name == "2025/01/01/[$LATEST]e4b46cbfb7384a1b8880a18cdf61200e"
     assert ctx.get_remaining_time_in_millis() == 3000
-    assert (ctx.identity, ctx.client_context) == (None, None)
+    assert (ctx.identity.cognito_identity_id, ctx.identity.cognito_identity_pool_id) == (None, None)
+    assert ctx.client_context is None
 
 
 def test_context_version_and_remaining_time():
     assert LambdaContext(REQUEST, "orders", "7", f"{ARN}:7", 128, 3).function_version == "7"
-    assert LambdaContext(REQUEST, "orders", "live", f"{ARN}:live", 128, 3).function_version == "$LATEST"
+    assert LambdaContext(REQUEST, "orders", None, ARN, 128, 3).function_version == "$LATEST"
     assert LambdaContext(REQUEST, "orders", None, ARN, 128, 3, 1234.9).get_remaining_time_in_millis() == 1234
     left = iter([2500.0, -5.0])
     ctx = LambdaContext(REQUEST, "orders", None, ARN, 128, 3, lambda: next(left), log_stream_name="s")

@@ -66,6 +66,7 @@ MESSAGES = [
     "doesn't have an EventInvokeConfig",
     "The destination ARN ",
     "This operation is permitted on Lambda functions only.",
+    "contains reserved keys that are currently not supported for modification",
 ]
 
 

@@ -21,7 +21,7 @@ from lambdasim.model.rules import LATEST
 __all__ = ["HANDLERS", "config_changes"]
 
 _FIELDS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "Architectures",
-           "dead_letter_target_arn": "DeadLetterConfig.TargetArn"}
+           "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "environment": "Environment.Variables"}
 
 
 def config_changes(p: dict) -> dict:
@@ -35,6 +35,8 @@ def config_changes(p: dict) -> dict:
         changes["architecture"] = p["Architectures"][0]
     if p.get("DeadLetterConfig") is not None:
         changes["dead_letter_target_arn"] = p["DeadLetterConfig"].get("TargetArn") or None
+    if p.get("Environment") is not None:
+        changes["environment"] = dict(p["Environment"].get("Variables") or {})
     return changes
 
 
@@ -54,8 +56,6 @@ def _touch(service: LambdaService, name: str, p: dict, code: bool = False) -> No
     for key in ("Role", "Runtime", "Handler", "Description", "PackageType"):
         if p.get(key) is not None:
             meta[key] = p[key]
-    if p.get("Environment") is not None:
-        meta["Environment"] = {"Variables": dict(p["Environment"].get("Variables") or {})}
     if code:
         source = p.get("Code", p)
         blob = read_blob(source["ZipFile"]) if source.get("ZipFile") is not None else None
@@ -79,8 +79,8 @@ def _output(service: LambdaService, name: str, qualifier: str | None = None) -> 
                 "Version": version})
     if config.dead_letter_target_arn:
         out["DeadLetterConfig"] = {"TargetArn": config.dead_letter_target_arn}
-    if "Environment" in meta:
-        out["Environment"] = meta["Environment"]
+    if config.environment:
+        out["Environment"] = {"Variables": dict(config.environment)}
     out.update({"TracingConfig": {"Mode": "PassThrough"}, "RevisionId": meta["RevisionId"],
                 "State": "Active", "LastUpdateStatus": "Successful", "PackageType": meta["PackageType"],
                 "Architectures": [config.architecture], "EphemeralStorage": {"Size": 512}})
@@ -97,7 +97,8 @@ def _publish(service: LambdaService, name: str, description: str | None = None) 
 
 
 def create_function(service: LambdaService, p: dict) -> dict:
-    """``CreateFunction`` (``Timeout``, ``MemorySize``, ``Architectures``, ``DeadLetterConfig``)."""
+    """``CreateFunction`` (``Timeout``, ``MemorySize``, ``Architectures``, ``DeadLetterConfig``,
+    ``Environment``)."""
     name, qualifier = rules.parse_function(p["FunctionName"])
     if qualifier is not None:
         raise errors.InvalidParameterValueException(
@@ -116,7 +117,8 @@ def create_function(service: LambdaService, p: dict) -> dict:
 
 
 def update_function_configuration(service: LambdaService, p: dict) -> dict:
-    """``UpdateFunctionConfiguration``: ``$LATEST``'s ``Timeout``, ``MemorySize``, ``DeadLetterConfig``."""
+    """``UpdateFunctionConfiguration``: ``$LATEST``'s ``Timeout``, ``MemorySize``, ``DeadLetterConfig``,
+    ``Environment`` (its ``Variables`` replace the old ones whole, as in AWS)."""
     name = service.unqualified(p["FunctionName"], "UpdateFunctionConfiguration")
     try:
         service.sim.update_function(name, **config_changes(p))

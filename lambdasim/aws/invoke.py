@@ -4,7 +4,7 @@ The payload must be JSON (else ``InvalidRequestContentException``); an Event pay
 against the async limit by the engine's queue, a RequestResponse payload against the 6 MB limit
 here and in the engine (:mod:`lambdasim.model.rules`). The request id of an Event invoke is the
 event's id, the ``requestContext.requestId`` of its invocation record (spec §15.8), a choice
-where AWS is silent. ``LogType: Tail`` returns the START, END and REPORT lines.
+where AWS is silent. ``LogType: Tail`` returns the execution log (:func:`log_text`).
 """
 
 from __future__ import annotations
@@ -53,17 +53,38 @@ def invoke(service: LambdaService, p: dict) -> dict:
     return output
 
 
+#: ``Max Memory Used`` in the REPORT line. The model does not measure memory: it reports the figure of
+#: AWS's own example for a Python function of 128 MB ("Log and monitor Python Lambda functions",
+#: https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html: "Memory Size: 128 MB Max Memory
+#: Used: 56 MB"), never more than the function's memory. A choice, not a measurement.
+MAX_MEMORY_USED_MB = 56
+
+
+def log_text(request_id: str, version: str, memory_mb: int, init_s: float, run_s: float, output: str) -> str:
+    """The execution log of one synchronous invoke, as Lambda writes it.
+
+    ``START RequestId: … Version: …``, what the handler printed and logged with the runtime's error
+    lines (``output``), ``END RequestId: …`` and the REPORT line: ``Duration`` (the run, 2 decimals),
+    ``Billed Duration`` (init plus run, rounded up to the millisecond: AWS bills the init phase of
+    on-demand functions since 1 August 2025, and its example REPORT line bills 15.74 ms + an init of
+    130.49 ms as 147 ms), ``Memory Size``, ``Max Memory Used`` (:data:`MAX_MEMORY_USED_MB`) and, on a
+    cold start, ``Init Duration``; fields tab-separated, the line ending in a tab (the layout of
+    the python-logging page's example and of AWS's LogResult).
+    """
+    billed = math.ceil((init_s + run_s) * 1000 - 1e-6)
+    report = (f"REPORT RequestId: {request_id}\tDuration: {run_s * 1000:.2f} ms\tBilled Duration: {billed} ms"
+              f"\tMemory Size: {memory_mb} MB\tMax Memory Used: {min(MAX_MEMORY_USED_MB, memory_mb)} MB")
+    if init_s:
+        report += f"\tInit Duration: {init_s * 1000:.2f} ms"
+    start, end = f"START RequestId: {request_id} Version: {version}\n", f"END RequestId: {request_id}\n"
+    return f"{start}{output}{end}{report}\t\n"
+
+
 def _log_tail(service: LambdaService, name: str, qualifier: str | None, result: dict) -> str:
-    """The base64 log AWS returns with ``LogType: Tail``: START, END and REPORT lines."""
-    sim = service.sim
-    rid, version = result["request_id"], result["executed_version"]
-    init, run = result["init_s"], result["duration_s"]
-    memory = sim.function_config(name, qualifier).memory_mb
-    report = (f"REPORT RequestId: {rid}\tDuration: {run * 1000:.2f} ms\tBilled Duration: "
-              f"{math.ceil(run * 1000 - 1e-6)} ms\tMemory Size: {memory} MB")
-    if init:
-        report += f"\tInit Duration: {init * 1000:.2f} ms"
-    text = f"START RequestId: {rid} Version: {version}\nEND RequestId: {rid}\n{report}\t\n"
+    """``LogResult``: the last 4 KB of the execution log, base64-encoded (AWS's ``InvokeResponse``)."""
+    memory = service.sim.function_config(name, qualifier).memory_mb
+    text = log_text(result["request_id"], result["executed_version"], memory, result["init_s"],
+                    result["duration_s"], result.get("log", ""))
     return base64.b64encode(text.encode()[-4096:]).decode()
 
 

@@ -42,9 +42,10 @@ def scenario_to_boto3_calls(scenario: Scenario) -> list[tuple[str, dict]]:
     """The boto3 Lambda calls ``(method, kwargs)`` that configure the scenario's functions.
 
     Per function, in the scenario's order: ``update_function_configuration`` (``Timeout``,
-    ``MemorySize`` and ``DeadLetterConfig`` when one is set), ``put_function_concurrency`` when it
-    reserves concurrency, and ``put_function_event_invoke_config`` when its event-invoke config
-    differs from AWS's defaults. Run them with ``getattr(client, method)(**kwargs)``.
+    ``MemorySize``, and ``DeadLetterConfig`` and ``Environment`` when set),
+    ``put_function_concurrency`` when it reserves concurrency, and
+    ``put_function_event_invoke_config`` when its event-invoke config differs from AWS's defaults.
+    Run them with ``getattr(client, method)(**kwargs)``.
     """
     calls: list[tuple[str, dict]] = []
     for name, config in scenario.functions.items():
@@ -52,6 +53,8 @@ def scenario_to_boto3_calls(scenario: Scenario) -> list[tuple[str, dict]]:
                                     "MemorySize": config.memory_mb}
         if config.dead_letter_target_arn is not None:
             settings["DeadLetterConfig"] = {"TargetArn": config.dead_letter_target_arn}
+        if config.environment:
+            settings["Environment"] = {"Variables": dict(config.environment)}
         calls.append(("update_function_configuration", settings))
         if config.reserved_concurrency is not None:
             calls.append(("put_function_concurrency", {

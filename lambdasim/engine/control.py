@@ -313,7 +313,8 @@ class ControlPlane:
         """
         fn, qualifier = self._resolve_target(function, qualifier)
         rules.check_sync_payload(payload_size(payload))
-        job = self.queue.invoke_sync(fn, qualifier, payload)
+        fn.last_log = ""
+        job = self.queue.invoke_sync(fn, qualifier, payload)  # runs the handler now, if there is one
         request_id = self._sync_ids(job.index)
         if job.refused is not None:
             raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
@@ -325,4 +326,4 @@ class ControlPlane:
         return {"request_id": request_id, "status_code": 200, "payload": response,
                 "function_error": "Unhandled" if failure else None,
                 "executed_version": fn.version_of(qualifier), "init_s": job.init_s,
-                "duration_s": job.duration_s}
+                "duration_s": job.duration_s, "log": fn.last_log}

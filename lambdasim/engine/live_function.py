@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lambdasim.engine.concurrency import Environments, Pool
-from lambdasim.engine.handlers import LambdaContext, call_handler, load_handler
+from lambdasim.engine.handlers import LambdaContext, load_handler, run_in_runtime, runtime_variables
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
 from lambdasim.model.rules import (
@@ -124,22 +125,29 @@ class LiveFunction:
         Its unqualified ARN.
     limit_scaling
         Apply the scaling rate (1,000 new environments per 10 s); the ``ideal`` policy does not.
+    started
+        The wall-clock time (UTC) of virtual second 0: a handler's log and log stream are dated from it.
 
     Each qualifier (``$LATEST``, a version, an alias) has its own event-invoke config in
     ``settings``; published versions and aliases share ``$LATEST``'s execution settings (code,
-    duration, timeout, memory) in this model, a simplification the docs state.
+    duration, timeout, memory) in this model, a simplification the docs state, except the
+    environment variables a handler sees, which are the executed version's own.
     """
 
     __slots__ = (
         "index", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
-        "queued",
+        "queued", "region", "started", "last_log",
     )
 
     def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
-                 streams: dict[str, np.random.Generator], arn: str, limit_scaling: bool = True) -> None:
+                 streams: dict[str, np.random.Generator], arn: str, limit_scaling: bool = True,
+                 started: datetime | None = None) -> None:
         self.index = index
+        self.region = arn.split(":")[3]
+        self.started = started or datetime(2025, 1, 1)
+        self.last_log = ""   # the log of the last handler call (START..END's inside), for LogType Tail
         self.name = name
         self.pool = pool
         self.arn = arn
@@ -195,6 +203,12 @@ class LiveFunction:
         checked, and only then is a user handler called, with a fresh copy of the event as the
         runtime would deserialise it. ``request_ids(index)``, the event's request id, is computed
         only when a handler needs it.
+
+        The handler runs as AWS's Python runtime runs it (:func:`~lambdasim.engine.handlers.run_in_runtime`):
+        its context names the version that runs (an alias's version through an alias) and the ARN the
+        caller used (unqualified for ``$LATEST``); ``os.environ`` holds the executed version's
+        ``Environment.Variables`` (AWS stores them in the version-specific configuration) and the
+        runtime's own variables; what it prints and logs is kept in ``last_log`` until the next call.
         """
         run = self.duration()
         if run > self.timeout_s:
@@ -207,10 +221,15 @@ class LiveFunction:
         if self.handler is None:
             return run, SUCCESS, None, None
         event = json.loads(json.dumps(payload)) if payload is not None else {}
-        context = LambdaContext(
-            request_ids(index), self.name, qualifier, f"{self.arn}:{qualifier}", self.memory_mb,
-            self.timeout_s)
-        response, failure = call_handler(self.handler, event, context)
+        version = self.aliases.get(qualifier, qualifier)
+        config = self.versions.get(version, self.config)
+        when = self.started + timedelta(seconds=start)
+        invoked = self.arn if qualifier == LATEST else f"{self.arn}:{qualifier}"
+        context = LambdaContext(request_ids(index), self.name, version, invoked, self.memory_mb,
+                                self.timeout_s, started=when)
+        variables = runtime_variables(context, self.region, config.handler)
+        variables.update(config.environment)  # reserved names are refused at configuration; TZ may be set
+        response, failure, self.last_log = run_in_runtime(self.handler, event, context, variables, when)
         if failure is not None:
             return run, ERROR, failure, None
         if response is not None and response_size(response) > RESPONSE_PAYLOAD_LIMIT:

@@ -106,7 +106,7 @@ class Model(ControlPlane):
         seed = int(self.scenario.seed)
         streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
         fn = LiveFunction(code, name, config, pool, streams, self.scenario.function_arn(name),
-                          limit_scaling=self._limit_scaling)
+                          limit_scaling=self._limit_scaling, started=self.scenario.wall_time(0.0))
         self.functions[name] = fn
         return fn
 

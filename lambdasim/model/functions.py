@@ -1,7 +1,7 @@
 """The configuration of one function: AWS settings with AWS names plus what the simulation adds.
 
 :class:`FunctionConfig` holds the function's AWS settings (``Timeout``, ``MemorySize``,
-``Architectures``, ``ReservedConcurrentExecutions``, ``DeadLetterConfig``) and its
+``Architectures``, ``ReservedConcurrentExecutions``, ``DeadLetterConfig``, ``Environment``) and its
 :class:`EventInvokeConfig` with :class:`DestinationConfig`, read and written under AWS's CamelCase
 names, plus the simulated duration, cold start, keep-alive, failures and handler (snake_case, with
 units). Each is a frozen dataclass that validates on construction; ``from_dict`` / ``to_dict`` read
@@ -10,7 +10,7 @@ and write the scenario-file shape of design.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from lambdasim.model.rules import (
     DEAD_LETTER_SERVICES,
     DEFAULT_EVENT_AGE_S,
     DEFAULT_RETRY_ATTEMPTS,
+    ENV_VAR_NAME_PATTERN,
     MAX_EVENT_AGE_S,
     MAX_RETRY_ATTEMPTS,
     MEMORY_MB,
@@ -30,6 +31,7 @@ from lambdasim.model.rules import (
     ON_FAILURE_SERVICES,
     ON_SUCCESS_SERVICES,
     TIMEOUT_S,
+    check_environment_keys,
     service_of,
 )
 from lambdasim.model.validation import check_field, check_instance, check_str, read, sub, write
@@ -51,7 +53,34 @@ _FN_KEYS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "
             "reserved_concurrency": "ReservedConcurrentExecutions", "duration": "duration",
             "cold_start": "cold_start", "keep_alive_s": "keep_alive_s", "failures": "failures",
             "handler": "handler", "event_invoke_config": "EventInvokeConfig",
-            "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "recursive_loop": "RecursiveLoop"}
+            "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "recursive_loop": "RecursiveLoop",
+            "environment": "Environment.Variables"}
+
+
+def _environment(value: Any, path: str) -> tuple[tuple[str, str], ...]:
+    """Read ``{Variables: {name: value}}`` (the scenario file's and the API's ``Environment``)."""
+    return _variables(sub("Variables")(value, path) or {}, path + ".Variables")
+
+
+def _variables(value: Any, path: str) -> tuple[tuple[str, str], ...]:
+    """Environment variables as ``((key, value), ...)``: AWS's key pattern, string values.
+
+    AWS's ``EnvironmentVariableName`` pattern is ``[a-zA-Z]([a-zA-Z0-9_])+`` (botocore's Lambda
+    model); values are strings, stored and returned as given; the runtime's reserved names are
+    refused with AWS's message (:func:`~lambdasim.model.rules.check_environment_keys`).
+    """
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = tuple((k, v) for k, v in items)
+    except (TypeError, ValueError):
+        raise invalid_value(path, value, "a mapping of variable names to strings") from None
+    for key, text in pairs:
+        check_str(key, path, ENV_VAR_NAME_PATTERN,
+                  "names of 2+ letters, digits or '_', starting with a letter")
+        if not isinstance(text, str):
+            raise invalid_value(f"{path}.{key}", text, "a string")
+    check_environment_keys(key for key, _ in pairs)
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -108,7 +137,9 @@ class FunctionConfig:
 
     ``handler`` is an optional ``"package.module:function"`` (imported by the engine when it runs)
     or a callable. ``recursive_loop`` is AWS's recursion config: ``Terminate`` (default) stops a chain
-    of invocations after 16, ``Allow`` lets it run.
+    of invocations after 16, ``Allow`` lets it run. ``environment`` holds ``Environment.Variables``
+    (a mapping is accepted and kept as ``((name, value), ...)`` pairs, so the config stays hashable):
+    a handler reads them through ``os.environ`` during its call (:mod:`lambdasim.engine.handlers`).
     """
 
     timeout_s: int = 3
@@ -123,8 +154,10 @@ class FunctionConfig:
     event_invoke_config: EventInvokeConfig = EventInvokeConfig()
     dead_letter_target_arn: str | None = None
     recursive_loop: str = "Terminate"
+    environment: tuple[tuple[str, str], ...] | Mapping[str, str] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "environment", _variables(self.environment, "FunctionConfig.environment"))
         check_field(self, "timeout_s", ge=TIMEOUT_S[0], le=TIMEOUT_S[1], integer=True)
         check_field(self, "memory_mb", ge=MEMORY_MB[0], le=MEMORY_MB[1], integer=True)
         check_str(self.architecture, "FunctionConfig.architecture", "|".join(ARCHITECTURES),
@@ -154,6 +187,9 @@ class FunctionConfig:
             del out["failures"]
         if self.recursive_loop == "Terminate":
             del out["RecursiveLoop"]
+        variables = out.pop("Environment.Variables")
+        if variables:
+            out["Environment"] = {"Variables": dict(self.environment)}
         if self.dead_letter_target_arn is not None:
             out["DeadLetterConfig"] = {"TargetArn": out.pop("DeadLetterConfig.TargetArn")}
         return out
@@ -169,4 +205,5 @@ class FunctionConfig:
         return read(FunctionConfig, d, field, _FN_KEYS, {
             "architecture": architecture, "duration": Distribution.from_dict,
             "cold_start": Distribution.from_dict, "failures": FailureModel.from_dict,
-            "event_invoke_config": EventInvokeConfig.from_dict, "dead_letter_target_arn": sub("TargetArn")})
+            "event_invoke_config": EventInvokeConfig.from_dict, "dead_letter_target_arn": sub("TargetArn"),
+            "environment": _environment})

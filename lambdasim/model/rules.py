@@ -13,7 +13,7 @@ snake_case keys of :data:`SETTINGS`; None means "left out" (AWS's default applie
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from lambdasim.model.errors import (
@@ -110,6 +110,38 @@ RECURSION_LIMIT = 16
 TIMEOUT_S = (1, 900)
 MEMORY_MB = (128, 10_240)
 ARCHITECTURES = ("x86_64", "arm64")
+
+#: ``Environment.Variables``: a name matches botocore's ``EnvironmentVariableName`` pattern.
+ENV_VAR_NAME_PATTERN = r"[a-zA-Z]([a-zA-Z0-9_])+"
+#: Fixed values of runtime variables Lambda defines ("Defined runtime environment variables",
+#: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+RUNTIME_FIXED_VARIABLES = {"LAMBDA_TASK_ROOT": "/var/task", "LAMBDA_RUNTIME_DIR": "/var/runtime",
+                           "TZ": ":UTC", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}
+#: The defined runtime variables a function's ``Environment.Variables`` may not set (same page). The
+#: page lists ``TZ`` too, but AWS accepts it (functions set TZ to change their time zone): not refused.
+RESERVED_ENV_VARIABLES = (
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+)
+__all__ += ["ENV_VAR_NAME_PATTERN", "RUNTIME_FIXED_VARIABLES", "RESERVED_ENV_VARIABLES",
+            "check_environment_keys"]
+
+
+def check_environment_keys(names: Iterable[str]) -> None:
+    """Refuse reserved variable names as AWS does: 400 ``InvalidParameterValueException``.
+
+    AWS's message (as CloudFormation, Terraform and the SDKs report it) lists the reserved keys
+    used, separated by ", ".
+    """
+    used = [name for name in names if name in RESERVED_ENV_VARIABLES]
+    if used:
+        raise InvalidParameterValueException(
+            "Lambda was unable to configure your environment variables because the environment variables "
+            "you have provided contains reserved keys that are currently not supported for modification. "
+            f"Reserved keys used in this request: {', '.join(used)}")
 
 
 # -- names and ARNs ----------------------------------------------------------------------------------
