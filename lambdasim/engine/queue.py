@@ -24,6 +24,9 @@ An event's life in the queue (``AsyncEvent.state``, :mod:`lambdasim.engine.state
                 │                  └─ success, or no retries left ─► RESOLVED                     │
                 └──────────── due again (ideal: dispatched as soon as a slot frees) ◄─────────────┘
 
+A dispatch that meets a Lambda system error (500-series, kind ``system_error``) goes back to QUEUED
+the same way as a throttle, under either policy, before any slot is taken.
+
 Also RESOLVED: ``event_age_exceeded`` at a dispatch, whenever its next dispatch would come too
 late, or (WAITING) when its age limit comes; ``zero_reserved_concurrency`` at a dispatch;
 ``recursion_stopped`` at accept.
