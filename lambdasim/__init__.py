@@ -25,7 +25,7 @@ from lambdasim.model.errors import (
     TooManyRequestsException,
     ValidationException,
 )
-from lambdasim.model.failures import FailureModel, Outage
+from lambdasim.model.failures import FailureModel, Outage, SystemOutage
 from lambdasim.model.scenario import (
     Account,
     DestinationConfig,
@@ -98,6 +98,7 @@ __all__ = [
     "Scenario",
     "ServiceException",
     "Simulation",
+    "SystemOutage",
     "TooManyRequestsException",
     "ValidationException",
     "confidence",

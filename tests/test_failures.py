@@ -110,7 +110,8 @@ F = "functions.orders.failures"
     ({"poison_payloads": {"id": 1}}, f"{F}.poison_payloads", {"id": 1}, "a list of mappings"),
     ({"error_type": ""}, f"{F}.error_type", "", "a non-empty string"),
     ({"probability": 0.5}, f"{F}.probability", "probability",
-     "one of the keys error_probability, outages, poison_payloads, error_type, error_message"),
+     "one of the keys error_probability, outages, poison_payloads, error_type, error_message, "
+     "system_error_probability, system_outages, system_error_type"),
 ])
 def test_bad_yaml_names_the_field_value_and_range(d, field, value, allowed):
     with pytest.raises(InvalidParameterValueException) as info:

@@ -19,7 +19,9 @@ def test_existing_codes_keep_their_values():
     # Codes are stored in buffers and frames: a new label goes at the end, nothing moves.
     assert KINDS[:4] == ("invoke", "throttle", "expire", "duplicate")
     assert KINDS[4] == "sync"
-    assert OUTCOMES == ("success", "error", "timeout", "throttled", "expired", "running")
+    assert KINDS[5] == "system_error"
+    assert OUTCOMES[:6] == ("success", "error", "timeout", "throttled", "expired", "running")
+    assert OUTCOMES[6] == "system_error"
     assert FATES == ("succeeded", "retries_exhausted", "event_age_exceeded", "zero_reserved_concurrency",
                      "recursion_stopped", "pending")
 

@@ -36,9 +36,6 @@ class AwsDispatch:
 
     def __init__(self, queue: EventQueue, settings: QueueSettings) -> None:
         self.queue = queue
-        self.backoff_base = float(settings.throttle_backoff_base_s)
-        self.backoff_max = float(settings.throttle_backoff_max_s)
-        self.throttle_jitter = float(settings.throttle_jitter)
 
     def refused(self, event: AsyncEvent, now: float, reason: str) -> None:
         """No slot: a ``throttle`` row, then back to the queue after the backoff (or expiry)."""
@@ -48,10 +45,7 @@ class AwsDispatch:
                                 now, queue.reason_codes[reason], fn.in_flight, fn.queued)
         event.throttles += 1
         event.streak += 1
-        delay = min(self.backoff_base * 2.0 ** (event.streak - 1), self.backoff_max)
-        if self.throttle_jitter:
-            delay = min(delay * (1.0 + self.throttle_jitter * (2.0 * queue.jitter() - 1.0)), self.backoff_max)
-        queue.requeue(event, now, delay)
+        queue.requeue(event, now, queue.backoff(event.streak))
 
     def serve(self, pool: Pool) -> None:
         """Nothing waits in a pool under this policy."""

@@ -13,7 +13,7 @@ import numpy as np
 from lambdasim.engine.concurrency import Environments, Pool
 from lambdasim.engine.handlers import LambdaContext, load_handler, run_in_runtime, runtime_variables
 from lambdasim.model.dists import Uniform
-from lambdasim.model.failures import Failure, injected_failure
+from lambdasim.model.failures import Failure, injected_failure, injected_system_error
 from lambdasim.model.rules import (
     DEFAULT_EVENT_AGE_S,
     DEFAULT_RETRY_ATTEMPTS,
@@ -75,6 +75,10 @@ def response_size(response: Any) -> int:
     return len(json.dumps(response, ensure_ascii=False).encode())
 
 
+def _no_draws() -> float:
+    raise RuntimeError("a function with system errors needs a 'system_errors' random stream")
+
+
 class InvokeSettings:
     """One qualifier's event-invoke config: what is set, and the values in effect.
 
@@ -120,7 +124,8 @@ class LiveFunction:
     pool
         The concurrency pool it draws from (its reservation, or the shared unreserved pool).
     streams
-        ``{"duration", "cold_start", "errors"}`` → independent numpy Generators.
+        ``{"duration", "cold_start", "errors", "system_errors"}`` → independent numpy Generators
+        (``system_errors`` may be left out when no system errors are configured).
     arn
         Its unqualified ARN.
     limit_scaling
@@ -136,7 +141,8 @@ class LiveFunction:
 
     __slots__ = (
         "index", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
-        "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
+        "cold_start", "uniform", "failures", "failures_active", "system_uniform", "system_active",
+        "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
         "queued", "region", "started", "last_log",
     )
@@ -157,6 +163,9 @@ class LiveFunction:
         self.queued = 0  # its events waiting in the async queue (backoff, retry delay, ideal FIFO)
         self.reserved = config.reserved_concurrency is not None
         self.uniform: Callable[[], float] = Uniform(0.0, 1.0).sampler(streams["errors"])
+        system = streams.get("system_errors")
+        self.system_uniform: Callable[[], float] = (Uniform(0.0, 1.0).sampler(system) if system is not None
+                                                    else _no_draws)
         self.defaults = InvokeSettings(configured=False)
         self.settings: dict[str, InvokeSettings] = {}
         if config.event_invoke_config != type(config.event_invoke_config)():
@@ -177,6 +186,7 @@ class LiveFunction:
         self.envs.keep_alive_s = float(config.keep_alive_s)
         self.failures = config.failures
         self.failures_active = bool(config.failures.active)
+        self.system_active = bool(config.failures.system_active)
         self.handler = None
         if config.handler:
             self.handler = load_handler(config.handler, f"functions.{self.name}.handler")
@@ -189,6 +199,13 @@ class LiveFunction:
     def settings_for(self, qualifier: str) -> InvokeSettings:
         """The event-invoke config in effect for ``qualifier`` (AWS's defaults when it has none)."""
         return self.settings.get(qualifier) or self.defaults
+
+    def system_error(self, now: float) -> str | None:
+        """The AWS name of the Lambda system error (500-series) an async dispatch meets at ``now``, or
+        None (:func:`~lambdasim.model.failures.injected_system_error`; its own random stream)."""
+        if not self.system_active:
+            return None
+        return injected_system_error(self.failures, now, self.system_uniform)
 
     def version_of(self, qualifier: str) -> str:
         """The version a qualifier runs: ``$LATEST``, a version number, or an alias's version."""

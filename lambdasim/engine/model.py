@@ -104,7 +104,8 @@ class Model(ControlPlane):
             pool = Pool(name, config.reserved_concurrency, reserved=True)
             self.unreserved.limit -= config.reserved_concurrency
         seed = int(self.scenario.seed)
-        streams = {p: stream(seed, f"{p}:{name}") for p in ("duration", "cold_start", "errors")}
+        purposes = ("duration", "cold_start", "errors", "system_errors")
+        streams = {p: stream(seed, f"{p}:{name}") for p in purposes}
         fn = LiveFunction(code, name, config, pool, streams, self.scenario.function_arn(name),
                           limit_scaling=self._limit_scaling, started=self.scenario.wall_time(0.0))
         self.functions[name] = fn

@@ -24,6 +24,9 @@ An event's life in the queue (``AsyncEvent.state``, :mod:`lambdasim.engine.state
                 │                  └─ success, or no retries left ─► RESOLVED                     │
                 └──────────── due again (ideal: dispatched as soon as a slot frees) ◄─────────────┘
 
+A dispatch that meets a Lambda system error (500-series, kind ``system_error``) goes back to QUEUED
+the same way as a throttle, under either policy, before any slot is taken.
+
 Also RESOLVED: ``event_age_exceeded`` at a dispatch, whenever its next dispatch would come too
 late, or (WAITING) when its age limit comes; ``zero_reserved_concurrency`` at a dispatch;
 ``recursion_stopped`` at accept.
@@ -37,6 +40,12 @@ Choices where AWS is silent (design.md) are made here and in :mod:`lambdasim.eng
   concurrency the dispatch is throttled and the event waits ``min(base·2^(n−1), max)`` seconds,
   n counting the throttles since its last execution (optional jitter). Throttles do not use up
   ``MaximumRetryAttempts``.
+- A Lambda system error (500-series, from the function's ``failures``: ``system_error_probability``,
+  ``system_outages``) met at a dispatch, under either policy, is handled as AWS documents for "throttling
+  errors (429) and system errors (500-series)": a ``system_error`` row, and the event goes back to the
+  queue with the throttle backoff (n counts throttles and system errors since its last execution). It
+  is decided after the age check and before concurrency is taken: the function does not run (an
+  error "before execution", spec §4), so it uses no retry attempt and no ``approximateInvokeCount``.
 - ``ideal`` dispatch: the event waits FIFO for the first free slot of its pool (an M/M/c queue),
   without throttles or the scaling rate.
 - A function error is retried 60 s, then 120 s, after the failed attempt ends (optional jitter).
@@ -208,6 +217,9 @@ class EventQueue:
         self.router = router
         self.retry_delays = tuple(float(d) for d in queue.retry_delays_s)
         self.retry_jitter = float(queue.retry_jitter_s)
+        self.backoff_base = float(queue.throttle_backoff_base_s)
+        self.backoff_max = float(queue.throttle_backoff_max_s)
+        self.throttle_jitter = float(queue.throttle_jitter)
         self.jitter = jitter
         self.live: dict[int, AsyncEvent] = {}   # unresolved events by index
         self.accepted = 0
@@ -305,6 +317,11 @@ class EventQueue:
         if now - event.enqueued_at > limits.max_age:
             self.expire(event, now)
             return
+        if fn.system_active:
+            error_type = fn.system_error(now)
+            if error_type is not None:
+                self.system_error(event, now, error_type)
+                return
         init, reason = self.acquire(fn, now)
         if reason is not None:
             self.policy.refused(event, now, reason)
@@ -366,6 +383,23 @@ class EventQueue:
             self.policy.serve(pool)
 
     # -- waiting in the queue ----------------------------------------------------------------------
+
+    def backoff(self, streak: int) -> float:
+        """The wait after the ``streak``-th throttle or system error since the event's last execution:
+        ``min(base·2^(n−1), max)``, with the throttle jitter when one is set."""
+        delay = min(self.backoff_base * 2.0 ** (streak - 1), self.backoff_max)
+        if self.throttle_jitter:
+            delay = min(delay * (1.0 + self.throttle_jitter * (2.0 * self.jitter() - 1.0)), self.backoff_max)
+        return delay
+
+    def system_error(self, event: AsyncEvent, now: float, error_type: str) -> None:
+        """The dispatch met a Lambda system error (500-series): a ``system_error`` row, then back to the
+        queue with the throttle backoff (or expiry). Nothing ran: no slot, no attempt, no retry used."""
+        fn = event.fn
+        self.recorder.system_error(event.index, fn.index, event.qualifier_code, event.enqueued_at, now,
+                                   self._strings(error_type), fn.in_flight, fn.queued)
+        event.streak += 1
+        self.requeue(event, now, self.backoff(event.streak))
 
     def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
         """Put the event back in the queue, due after ``delay``; expire it now if that is too late."""

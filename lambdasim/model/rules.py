@@ -36,7 +36,7 @@ __all__ = [
     "check_reservation", "whole_function_only", "check_sync_payload", "check_async_payload",
     "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
     "RESPONSE_PAYLOAD_LIMIT", "RESPONSE_TOO_LARGE_ERROR", "RESPONSE_SIZE_IN_MESSAGE", "response_too_large",
-    "error_object", "is_local_function",
+    "error_object", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
 ]
 
 # -- names -------------------------------------------------------------------------------------------
@@ -66,6 +66,34 @@ ON_FAILURE_SERVICES = (*ON_SUCCESS_SERVICES, "s3")
 DEAD_LETTER_SERVICES = ("sqs", "sns")
 #: The settings of one qualifier's event-invoke config, by the names the engine uses.
 SETTINGS = ("maximum_retry_attempts", "maximum_event_age_s", "on_success", "on_failure")
+
+# -- system errors (spec §1.5, §4) ------------------------------------------------------------------
+
+#: Lambda-side errors (HTTP 500-series) an async dispatch can meet, by AWS's error code, with the
+#: status the Invoke API gives them (spec §1.5, from the Invoke API reference). For throttles (429)
+#: and these, "Lambda returns the event to the queue and attempts to run the function again for up to
+#: 6 hours", with the interval growing from 1 s to at most 5 min (AWS, "How Lambda handles errors and
+#: retries with asynchronous invocation"); they do not use up MaximumRetryAttempts (spec §4).
+SYSTEM_ERRORS = {
+    "ServiceException": 500,
+    "ResourceNotReadyException": 502,
+    "EC2AccessDeniedException": 502,
+    "EC2ThrottledException": 502,
+    "EC2UnexpectedException": 502,
+    "ENILimitReachedException": 502,
+    "ENINotReadyException": 502,
+    "InvalidRuntimeException": 502,
+    "InvalidSecurityGroupIDException": 502,
+    "InvalidSubnetIDException": 502,
+    "InvalidZipFileException": 502,
+    "KMSAccessDeniedException": 502,
+    "KMSDisabledException": 502,
+    "KMSInvalidStateException": 502,
+    "KMSNotFoundException": 502,
+    "SubnetIPAddressLimitReachedException": 502,
+}
+#: The system error of a failure model that names none: Lambda's internal error (HTTP 500).
+DEFAULT_SYSTEM_ERROR = "ServiceException"
 
 # -- concurrency (spec §5) ---------------------------------------------------------------------------
 

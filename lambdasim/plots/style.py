@@ -6,7 +6,8 @@ same colour in the timeline, the outcomes bars and the comparisons:
 
 - green: a success (an execution that succeeded, an event that succeeded);
 - vermillion: a function error, an event whose retries ran out, a failed state;
-- reddish purple: a timeout; orange: a throttle; blue: an expiry (``EventAgeExceeded``);
+- reddish purple: a timeout (and, as an ``x`` mark, a Lambda system error); orange: a throttle;
+  blue: an expiry (``EventAgeExceeded``);
 - sky blue: an execution still running; grey: pending or waiting; yellow: reserved concurrency 0;
   black: a recursion stop, limits and lost events.
 """
@@ -40,6 +41,7 @@ PALETTE = {
     # attempts.outcome
     "success": _C["bluish_green"], "error": _C["vermillion"], "timeout": _C["reddish_purple"],
     "throttled": _C["orange"], "expired": _C["blue"], "running": _C["sky_blue"],
+    "system_error": _C["reddish_purple"],
     # events.fate
     "succeeded": _C["bluish_green"], "retries_exhausted": _C["vermillion"],
     "event_age_exceeded": _C["blue"], "zero_reserved_concurrency": _C["yellow"],

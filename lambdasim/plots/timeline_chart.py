@@ -2,7 +2,8 @@
 
 Reading a row from left to right: a thin grey band while the event waits in the async queue
 (throttle backoff included), a bar for each execution coloured by its outcome (the hatched start
-of a bar is its cold start), small orange ticks where a dispatch was throttled, a dashed connector
+of a bar is its cold start), small orange ticks where a dispatch was throttled, purple crosses
+where a dispatch met a Lambda system error (5xx; it backs off like a throttle), a dashed connector
 labelled with its delay while the event waits for a retry after a failed execution, a black bar at
 the event's age limit (``enqueued_at + MaximumEventAgeInSeconds``) when it falls inside the view,
 and at the end a marker for the fate; the column to the right says where the event went.
@@ -85,7 +86,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
     matplotlib.figure.Figure
         The figure; its Axes is ``fig.axes[0]`` (or the ``ax`` given). Every mark kind is one
         artist whose ``gid`` names it: ``executions:<outcome>``, ``cold_starts``, ``queue_wait``,
-        ``retry_waits``, ``throttles``, ``age_limits``, ``fate:<fate>``, ``duplicates``.
+        ``retry_waits``, ``throttles``, ``system_errors``, ``age_limits``, ``fate:<fate>``, ``duplicates``.
     """
     chosen = select_events(result, events, first, sample, fate, seed)
     if len(chosen) > max_rows:
@@ -163,6 +164,12 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
                     color=PALETTE["throttled"], zorder=5)[0], "throttles",
             Line2D([], [], ls="", marker="|", ms=8, mew=1.6, color=PALETTE["throttled"],
                    label="throttled dispatch (backs off)"))
+    if rows.system_errors:
+        xs, ys = zip(*rows.system_errors, strict=True)
+        add(ax.plot(xs, ys, ls="", marker="x", ms=min(max(row_pt * 0.45, 3), 9), mew=1.6,
+                    color=PALETTE["system_error"], zorder=5)[0], "system_errors",
+            Line2D([], [], ls="", marker="x", ms=7, mew=1.6, color=PALETTE["system_error"],
+                   label="system error, 5xx (backs off)"))
     limits = age_limits(result, chosen)
     inside = limits <= right
     if inside.any():

@@ -64,8 +64,9 @@ class Rows:
 
     Each list holds spans ``(x0, x1, y, …)`` in virtual seconds and row numbers: ``bars`` (by
     outcome), ``duplicates``, ``cold`` (cold starts), ``waits`` (in the queue), ``retries`` (waiting
-    for a retry, with the delay; None for a retry still to come at the horizon) and ``throttles``
-    (points).
+    for a retry, with the delay; None for a retry still to come at the horizon), ``throttles`` and
+    ``system_errors`` (points: dispatches refused for lack of concurrency, or that met a Lambda
+    500-series error; the event backs off after both).
     """
 
     def __init__(self, result: Any, chosen: Any, view_end: float) -> None:
@@ -75,6 +76,7 @@ class Rows:
         self.waits: list = []                # (x0, x1, y)
         self.retries: list = []              # (x0, x1, y, delay or None)
         self.throttles: list = []            # (x, y)
+        self.system_errors: list = []        # (x, y)
         ids = chosen["event_id"].to_numpy()
         row_of = {eid: i for i, eid in enumerate(ids)}
         att = result.attempts
@@ -102,12 +104,15 @@ class Rows:
                 else:
                     self.throttles.append((dispatched, y))
                 continue
-            if retry_from is not None and kind in ("invoke", "throttle"):
+            if retry_from is not None and kind in ("invoke", "throttle", "system_error"):
                 self.retries.append((retry_from, dispatched, y, dispatched - retry_from))
                 cursor = dispatched
             retry_from = None
             if kind == "throttle":
                 self.throttles.append((dispatched, y))
+                continue
+            if kind == "system_error":
+                self.system_errors.append((dispatched, y))
                 continue
             if dispatched > cursor:
                 self.waits.append((cursor, dispatched, y))

@@ -15,7 +15,9 @@ from lambdasim.records.request_ids import RequestIds
 from lambdasim.records.schema import (
     FATE_PENDING,
     KIND_EXPIRE,
+    KIND_SYSTEM_ERROR,
     OUTCOME_EXPIRED,
+    OUTCOME_SYSTEM_ERROR,
     OUTCOME_THROTTLED,
 )
 
@@ -50,7 +52,8 @@ class Recorder:
 
     ``attempts`` rows are written by kind of row, each method taking only the values that row has:
     :meth:`execution` (code ran: an async attempt, a duplicate delivery or a synchronous invoke),
-    :meth:`throttle` (refused for lack of concurrency) and :meth:`expiry`. Rows of kind ``sync``
+    :meth:`throttle` (refused for lack of concurrency), :meth:`system_error` (a Lambda 500-series
+    error at dispatch) and :meth:`expiry`. Rows of kind ``sync``
     store the synchronous invoke's own index in the event column (its id comes from ``sync_ids``).
 
     Parameters
@@ -149,6 +152,13 @@ class Recorder:
         """Append the row of an event that expired (``EventAgeExceeded``) at ``at``."""
         self._not_run(KIND_EXPIRE, event, function, qualifier, enqueued_at, at, OUTCOME_EXPIRED,
                       self._expired, concurrency, queue_depth)
+
+    def system_error(self, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
+                     error_type: int, concurrency: int, queue_depth: int) -> None:
+        """Append the row of an async dispatch that met a Lambda system error (500-series) at ``at``:
+        nothing ran, nothing is billed; ``error_type`` is the :attr:`strings` code of AWS's error name."""
+        self._not_run(KIND_SYSTEM_ERROR, event, function, qualifier, enqueued_at, at, OUTCOME_SYSTEM_ERROR,
+                      error_type, concurrency, queue_depth)
 
     def _not_run(self, kind: int, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
                  outcome: int, error_type: int, concurrency: int, queue_depth: int) -> None:

@@ -18,19 +18,22 @@ __all__ = [
     "REJECTED_COLUMNS",
     "DELIVERY_COLUMNS",
     "FUNCTION_COLUMNS",
-    "KIND_INVOKE", "KIND_THROTTLE", "KIND_EXPIRE", "KIND_DUPLICATE", "KIND_SYNC",
+    "KIND_INVOKE", "KIND_THROTTLE", "KIND_EXPIRE", "KIND_DUPLICATE", "KIND_SYNC", "KIND_SYSTEM_ERROR",
     "OUTCOME_SUCCESS", "OUTCOME_ERROR", "OUTCOME_TIMEOUT", "OUTCOME_THROTTLED", "OUTCOME_EXPIRED",
-    "OUTCOME_RUNNING",
+    "OUTCOME_RUNNING", "OUTCOME_SYSTEM_ERROR",
     "FATE_SUCCEEDED", "FATE_RETRIES_EXHAUSTED", "FATE_EVENT_AGE_EXCEEDED", "FATE_ZERO_RESERVED_CONCURRENCY",
     "FATE_RECURSION_STOPPED", "FATE_PENDING",
 ]
 
 #: ``attempts.kind``: an execution, a dispatch refused for lack of concurrency, an expiry, an
-#: extra at-least-once delivery of an event that was already dispatched, or a synchronous
-#: (``RequestResponse``) invoke. New kinds go at the end: the codes below are positions.
-KINDS = ("invoke", "throttle", "expire", "duplicate", "sync")
-#: ``attempts.outcome``; ``running`` marks an execution still in flight when a horizon stopped the run.
-OUTCOMES = ("success", "error", "timeout", "throttled", "expired", "running")
+#: extra at-least-once delivery of an event that was already dispatched, a synchronous
+#: (``RequestResponse``) invoke, or an async dispatch that met a Lambda system error (500-series;
+#: ``error_type`` is AWS's error name; nothing ran). New kinds go at the end: the codes below are
+#: positions.
+KINDS = ("invoke", "throttle", "expire", "duplicate", "sync", "system_error")
+#: ``attempts.outcome``; ``running`` marks an execution still in flight when a horizon stopped the
+#: run; ``system_error`` is the outcome of every ``system_error`` row.
+OUTCOMES = ("success", "error", "timeout", "throttled", "expired", "running", "system_error")
 #: ``events.fate``; ``pending`` marks an event still unresolved when a horizon stopped the run.
 FATES = (
     "succeeded",
@@ -50,12 +53,14 @@ KIND_THROTTLE = KINDS.index("throttle")
 KIND_EXPIRE = KINDS.index("expire")
 KIND_DUPLICATE = KINDS.index("duplicate")
 KIND_SYNC = KINDS.index("sync")
+KIND_SYSTEM_ERROR = KINDS.index("system_error")
 OUTCOME_SUCCESS = OUTCOMES.index("success")
 OUTCOME_ERROR = OUTCOMES.index("error")
 OUTCOME_TIMEOUT = OUTCOMES.index("timeout")
 OUTCOME_THROTTLED = OUTCOMES.index("throttled")
 OUTCOME_EXPIRED = OUTCOMES.index("expired")
 OUTCOME_RUNNING = OUTCOMES.index("running")
+OUTCOME_SYSTEM_ERROR = OUTCOMES.index("system_error")
 FATE_SUCCEEDED = FATES.index("succeeded")
 FATE_RETRIES_EXHAUSTED = FATES.index("retries_exhausted")
 FATE_EVENT_AGE_EXCEEDED = FATES.index("event_age_exceeded")

@@ -16,6 +16,13 @@ Choices where CloudWatch is not specific (documented here as choices):
 - ``Throttles`` counts every row with outcome ``throttled``, including the one row written when
   reserved concurrency 0 refuses an event, refused duplicate deliveries and refused synchronous
   invokes (a 429 to the caller, which AWS counts as a throttle too).
+- ``SystemErrors`` is lambdasim's own metric, not CloudWatch's: async dispatches that met a Lambda
+  system error (rows of kind ``system_error``, 500-series, :mod:`lambdasim.model.failures`). AWS
+  publishes no metric for them: "Throttled requests and other invocation errors don't count as either
+  Invocations or Errors", and ``Throttles`` counts requests refused for lack of concurrency
+  (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html). On AWS they show
+  only as a growing ``AsyncEventAge`` and, once an event expires, in ``AsyncEventsDropped``; here
+  they count in neither ``Invocations``, ``Errors`` nor ``Throttles``.
 - ``ConcurrentExecutions`` is the exact maximum of executions in flight during the period; an
   execution occupies ``[dispatched_at, end_at)`` (cold start included) and one still ``running``
   occupies every period after its dispatch. Unlike CloudWatch, idle periods report 0 rather
@@ -46,7 +53,7 @@ METRICS = (
     ("ConcurrentExecutions", "Maximum"), ("AsyncEventsReceived", "Sum"),
     ("AsyncEventAge", "Average"), ("AsyncEventAge", "Maximum"), ("AsyncEventsDropped", "Sum"),
     ("DestinationDeliveryFailures", "Sum"), ("DeadLetterErrors", "Sum"),
-    ("RecursiveInvocationsDropped", "Sum"),
+    ("RecursiveInvocationsDropped", "Sum"), ("SystemErrors", "Sum"),
 )
 _STATISTICS = ("Sum", "Average", "p50", "p99", "Maximum")
 _METRIC_NAMES = list(dict.fromkeys(m for m, _ in METRICS))
@@ -216,6 +223,7 @@ def metrics(attempts: pd.DataFrame, events: pd.DataFrame, deliveries: pd.DataFra
     fn_c, k = np.maximum(fn, 0), _period(dispatched, period_s)
     outcome = _codes(attempts["outcome"], _OUTCOME_CODES)
     invoke = _codes(attempts["kind"], ("invoke",)) == 0
+    system = _codes(attempts["outcome"], ("system_error",)) == 0
     e_fn_c = np.maximum(e_fn, 0)
     recursion = _FAILED.index("recursion_stopped")
     k_res = _period(np.where(e_dropped, resolved, 0.0), period_s)
@@ -236,6 +244,7 @@ def metrics(attempts: pd.DataFrame, events: pd.DataFrame, deliveries: pd.DataFra
         _sums(d_fn_c, d_k, (d_fn >= 0) & (d_channel >= 0) & (d_channel <= 1) & ~d_ok, shape),
         _sums(d_fn_c, d_k, (d_fn >= 0) & (d_channel == 2) & ~d_ok, shape),
         _sums(e_fn_c, k_res, e_dropped & (e_fate == recursion), shape),
+        _sums(fn_c, k, listed & system, shape),
     ]
     values = np.stack(blocks)  # (metric-statistic pair, function or total, period)
     which, group, period = (axis.ravel() for axis in np.indices(values.shape))
@@ -260,9 +269,11 @@ def summary(attempts: pd.DataFrame, events: pd.DataFrame,
         ``accepted``, ``succeeded``, ``failed`` (dropped: a failed fate), ``retried`` (events with
         more than one attempt), ``expired`` (``event_age_exceeded``), ``lost`` (failed and received
         by nothing), ``pending``, ``invocations``, ``errors``, ``throttles``,
-        ``destination_delivery_failures``, ``dead_letter_errors`` (ints); ``event_age_p50_s``,
-        ``event_age_p99_s``, ``event_age_max_s`` (age at resolution of the resolved events, NaN if
-        none) and ``mean_attempts`` (executions per accepted event, NaN if none) (floats).
+        ``destination_delivery_failures``, ``dead_letter_errors``, ``system_errors`` (dispatches that
+        met a Lambda 500-series error; not a CloudWatch metric, see the module docstring) (ints);
+        ``event_age_p50_s``, ``event_age_p99_s``, ``event_age_max_s`` (age at resolution of the
+        resolved events, NaN if none) and ``mean_attempts`` (executions per accepted event, NaN if
+        none) (floats).
     """
     fates = events["fate"].value_counts()
     executed = _executed(attempts)
@@ -286,6 +297,7 @@ def summary(attempts: pd.DataFrame, events: pd.DataFrame,
         "throttles": int((outcome == 0).sum()),
         "destination_delivery_failures": int((failed & (channel >= 0) & (channel <= 1)).sum()),
         "dead_letter_errors": int((failed & (channel == 2)).sum()),
+        "system_errors": int((_codes(attempts["outcome"], ("system_error",)) == 0).sum()),
         "event_age_p50_s": float(p50),
         "event_age_p99_s": float(p99),
         "event_age_max_s": float(top),
