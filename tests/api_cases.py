@@ -61,6 +61,11 @@ VALID_CASES = [
     ("delete_function", {"FunctionName": "pay"}),
     ("publish_version", {"FunctionName": "orders", "Description": "v2"}),
     ("create_alias", {"FunctionName": "orders", "Name": "beta", "FunctionVersion": "1", "Description": "b"}),
+    ("update_alias", {"FunctionName": "orders", "Name": "live", "FunctionVersion": "1", "Description": "l",
+                      "RoutingConfig": {"AdditionalVersionWeights": {}}}),
+    ("get_alias", {"FunctionName": f"{ARN}orders", "Name": "live"}),
+    ("list_aliases", {"FunctionName": "orders", "FunctionVersion": "1", "MaxItems": 1}),
+    ("delete_alias", {"FunctionName": "orders", "Name": "live"}),
 ]
 VE = "ValidationException"
 INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationError, else the AWS error code)

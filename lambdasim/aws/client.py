@@ -146,9 +146,25 @@ class LambdaClient:
         """Point a new alias at a version."""
         return self._call("CreateAlias", args, kwargs)
 
+    def update_alias(self, *args: Any, **kwargs: Any) -> dict:
+        """Repoint an alias: ``FunctionVersion``, ``Description``, ``RoutingConfig`` weights."""
+        return self._call("UpdateAlias", args, kwargs)
+
+    def get_alias(self, *args: Any, **kwargs: Any) -> dict:
+        """An alias: its version, description and routing."""
+        return self._call("GetAlias", args, kwargs)
+
+    def delete_alias(self, *args: Any, **kwargs: Any) -> dict:
+        """Delete an alias (no error when it does not exist)."""
+        return self._call("DeleteAlias", args, kwargs)
+
+    def list_aliases(self, *args: Any, **kwargs: Any) -> dict:
+        """A function's aliases, a page (``MaxItems``, ``Marker``) at a time."""
+        return self._call("ListAliases", args, kwargs)
+
     def can_paginate(self, operation_name: str) -> bool:
         """True for ``list_function_event_invoke_configs``, as in boto3."""
-        return operation_name == "list_function_event_invoke_configs"
+        return operation_name in ("list_function_event_invoke_configs", "list_aliases")
 
     def get_paginator(self, operation_name: str) -> botocore.paginate.Paginator:
         """botocore's paginator over this client (``list_function_event_invoke_configs``)."""

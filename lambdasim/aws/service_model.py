@@ -20,7 +20,8 @@ OPERATIONS = {xform_name(name): name for name in (
     "GetFunctionEventInvokeConfig", "DeleteFunctionEventInvokeConfig", "ListFunctionEventInvokeConfigs",
     "PutFunctionConcurrency", "GetFunctionConcurrency", "DeleteFunctionConcurrency", "GetAccountSettings",
     "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode", "GetFunctionConfiguration",
-    "DeleteFunction", "PublishVersion", "CreateAlias")}
+    "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias", "GetAlias", "DeleteAlias",
+    "ListAliases")}
 
 
 @lru_cache(maxsize=1)

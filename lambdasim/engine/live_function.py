@@ -138,7 +138,7 @@ class LiveFunction:
         "index", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
-        "queued", "region", "started", "last_log",
+        "queued", "region", "started", "last_log", "weights", "routed", "sync_version", "route",
     )
 
     def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
@@ -163,6 +163,14 @@ class LiveFunction:
             self.settings[LATEST] = InvokeSettings.from_config(config.event_invoke_config)
         self.versions: dict[str, FunctionConfig] = {}   # published version -> FunctionConfig snapshot
         self.aliases: dict[str, str] = {}    # alias -> version
+        # A weighted alias (RoutingConfig): alias -> (additional version, its weight). Each event
+        # accepted through it draws its version from the "routing" stream (route); the draw of an
+        # async event is kept by event index (routed), a synchronous invoke's while it runs.
+        self.weights: dict[str, tuple[str, float]] = {}
+        self.routed: dict[int, str] = {}
+        self.sync_version: str | None = None
+        self.route: Callable[[], float] = Uniform(0.0, 1.0).sampler(streams["routing"]) \
+            if "routing" in streams else Uniform(0.0, 1.0).sampler(streams["errors"])
         self.apply(config)
 
     def apply(self, config: FunctionConfig) -> None:
@@ -194,6 +202,24 @@ class LiveFunction:
         """The version a qualifier runs: ``$LATEST``, a version number, or an alias's version."""
         return self.aliases.get(qualifier, qualifier)
 
+    def pick_version(self, qualifier: str) -> str:
+        """The version one invoke of ``qualifier`` runs: for a weighted alias, the additional version
+        with its weight's probability (a draw from the function's routing stream), else
+        :meth:`version_of`."""
+        weighted = self.weights.get(qualifier)
+        if weighted is None:
+            return self.aliases.get(qualifier, qualifier)
+        return weighted[0] if self.route() < weighted[1] else self.aliases[qualifier]
+
+    def executed_version(self, qualifier: str, index: int) -> str:
+        """The version an execution of event ``index`` through ``qualifier`` runs (its draw, for a
+        weighted alias)."""
+        if self.sync_version is not None:
+            return self.sync_version
+        if qualifier in self.weights:
+            return self.routed.get(index) or self.aliases[qualifier]
+        return self.aliases.get(qualifier, qualifier)
+
     def execute(self, payload: Any, qualifier: str, start: float,
                 request_ids: Callable[[int], str], index: int) -> tuple[float, int, Failure | None, Any]:
         """Decide one attempt: how long it runs, its outcome, its error and its response.
@@ -221,7 +247,7 @@ class LiveFunction:
         if self.handler is None:
             return run, SUCCESS, None, None
         event = json.loads(json.dumps(payload)) if payload is not None else {}
-        version = self.aliases.get(qualifier, qualifier)
+        version = self.executed_version(qualifier, index)
         config = self.versions.get(version, self.config)
         when = self.started + timedelta(seconds=start)
         invoked = self.arn if qualifier == LATEST else f"{self.arn}:{qualifier}"

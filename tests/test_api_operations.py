@@ -1,0 +1,117 @@
+"""The operations a user of versions, aliases and functions calls (issue 10), through both clients.
+
+Each test runs through the native ``LambdaClient`` and through real boto3 under ``mock_aws`` (the
+``lam`` fixture). Shapes are botocore's Lambda model (``AliasConfiguration``, ...); error messages are
+AWS's, as moto and LocalStack's AWS-validated snapshots give them (cited per test).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from api_cases import ARN, queue
+from helpers import error_of
+
+ALIAS = f"{ARN}orders:live"
+
+
+def records(sim, name):
+    """The destination records the SQS queue ``name`` received, parsed."""
+    return [json.loads(m.body) for m in sim.target(queue(name)).messages]
+
+
+def publish_two(lam):
+    assert lam.publish_version(FunctionName="orders")["Version"] == "1"
+    assert lam.publish_version(FunctionName="orders")["Version"] == "2"
+
+
+class TestAliases:
+    def test_get_update_list_delete(self, lam):
+        publish_two(lam)
+        created = lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1", Description="d")
+        assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+        got = lam.get_alias(FunctionName="orders", Name="live")
+        assert {k: got[k] for k in ("AliasArn", "Name", "FunctionVersion", "Description")} == {
+            "AliasArn": ALIAS, "Name": "live", "FunctionVersion": "1", "Description": "d"}
+        assert "RoutingConfig" not in got and got["RevisionId"] == created["RevisionId"]
+        updated = lam.update_alias(FunctionName="orders", Name="live", FunctionVersion="2",
+                                   RoutingConfig={"AdditionalVersionWeights": {"1": 0.1}})
+        assert updated["FunctionVersion"] == "2" and updated["Description"] == "d"
+        assert updated["RoutingConfig"] == {"AdditionalVersionWeights": {"1": 0.1}}
+        assert updated["RevisionId"] != created["RevisionId"]
+        assert lam.get_alias(FunctionName="orders", Name="live")["RoutingConfig"] == updated["RoutingConfig"]
+        # Leaving RoutingConfig out keeps it; an empty one removes it.
+        kept = lam.update_alias(FunctionName="orders", Name="live", Description="e")
+        assert kept["RoutingConfig"] == updated["RoutingConfig"] and kept["Description"] == "e"
+        cleared = lam.update_alias(FunctionName="orders", Name="live", RoutingConfig={})
+        assert "RoutingConfig" not in cleared
+        lam.create_alias(FunctionName="orders", Name="beta", FunctionVersion="1")
+        listed = lam.list_aliases(FunctionName="orders")
+        assert [a["Name"] for a in listed["Aliases"]] == ["beta", "live"] and "NextMarker" not in listed
+        assert [a["Name"] for a in lam.list_aliases(FunctionName="orders", FunctionVersion="1")["Aliases"]] \
+            == ["beta"]
+        page = lam.list_aliases(FunctionName="orders", MaxItems=1)
+        assert [a["Name"] for a in page["Aliases"]] == ["beta"]
+        rest = lam.list_aliases(FunctionName="orders", Marker=page["NextMarker"])
+        assert [a["Name"] for a in rest["Aliases"]] == ["live"] and "NextMarker" not in rest
+        paged = lam.get_paginator("list_aliases").paginate(
+            FunctionName="orders", PaginationConfig={"PageSize": 1}).build_full_result()
+        assert [a["Name"] for a in paged["Aliases"]] == ["beta", "live"]
+        deleted = lam.delete_alias(FunctionName="orders", Name="live")
+        assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+        assert [a["Name"] for a in lam.list_aliases(FunctionName="orders")["Aliases"]] == ["beta"]
+        # Deleting an alias that is gone is no error (AWS's DeleteAlias is idempotent).
+        again = lam.delete_alias(FunctionName="orders", Name="live")
+        assert again["ResponseMetadata"]["HTTPStatusCode"] == 204
+
+    def test_errors(self, lam):
+        publish_two(lam)
+        # moto's UnknownAliasException and LocalStack's provider: "Cannot find alias arn: <alias ARN>", 404.
+        with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
+            lam.get_alias(FunctionName="orders", Name="live")
+        assert error_of(excinfo) == ("ResourceNotFoundException", f"Cannot find alias arn: {ALIAS}", 404)
+        with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
+            lam.update_alias(FunctionName="orders", Name="live", FunctionVersion="1")
+        assert error_of(excinfo) == ("ResourceNotFoundException", f"Cannot find alias arn: {ALIAS}", 404)
+        with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
+            lam.list_aliases(FunctionName="nope")
+        assert error_of(excinfo) == ("ResourceNotFoundException",
+                                     f"Function not found: {ARN}nope:$LATEST", 404)
+        lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1")
+        with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
+            lam.update_alias(FunctionName="orders", Name="live", FunctionVersion="7")
+        assert error_of(excinfo)[1] == f"Function not found: {ARN}orders:7"
+        with pytest.raises(lam.exceptions.InvalidParameterValueException) as excinfo:
+            lam.update_alias(FunctionName="orders", Name="live",
+                             RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
+        assert error_of(excinfo)[1] == ("Invalid function version 1. Function version 1 is already "
+                                        "included in routing configuration.")
+        with pytest.raises(lam.exceptions.InvalidParameterValueException):
+            lam.create_alias(FunctionName="orders", Name="dev", FunctionVersion="$LATEST",
+                             RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
+        assert lam.get_alias(FunctionName="orders", Name="live")["FunctionVersion"] == "1"
+
+    def test_routing_weights_split_async_events(self, lam, sim):
+        publish_two(lam)
+        lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",
+                         RoutingConfig={"AdditionalVersionWeights": {"2": 0.25}})
+        lam.put_function_event_invoke_config(FunctionName="orders", Qualifier="live",
+                                             DestinationConfig={"OnSuccess": {"Destination": queue("ok")}})
+        for i in range(400):
+            lam.invoke(FunctionName="orders:live", InvocationType="Event", Payload=json.dumps({"i": i}))
+        sim.run()
+        got = records(sim, "ok")
+        versions = [r["responseContext"]["executedVersion"] for r in got]
+        assert len(versions) == 400 and set(versions) == {"1", "2"}
+        assert 70 <= versions.count("2") <= 130       # 25 % of 400, binomial sd ~ 8.7
+        assert {r["requestContext"]["functionArn"] for r in got} == {ALIAS}
+
+    def test_routing_is_seeded_and_sync_invokes_report_their_version(self, lam):
+        publish_two(lam)
+        lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",
+                         RoutingConfig={"AdditionalVersionWeights": {"2": 1.0}})
+        assert lam.invoke(FunctionName="orders", Qualifier="live")["ExecutedVersion"] == "2"
+        lam.update_alias(FunctionName="orders", Name="live",
+                         RoutingConfig={"AdditionalVersionWeights": {"2": 0.0}})
+        assert lam.invoke(FunctionName="orders", Qualifier="live")["ExecutedVersion"] == "1"
