@@ -13,6 +13,8 @@ import pytest
 from api_cases import ARN, queue
 from helpers import error_of
 
+from lambdasim.model.dists import Constant
+
 ALIAS = f"{ARN}orders:live"
 
 
@@ -115,3 +117,51 @@ class TestAliases:
         lam.update_alias(FunctionName="orders", Name="live",
                          RoutingConfig={"AdditionalVersionWeights": {"2": 0.0}})
         assert lam.invoke(FunctionName="orders", Qualifier="live")["ExecutedVersion"] == "1"
+
+
+class TestVersionsAreSnapshots:
+    """A published version keeps the configuration it was published with (AWS: "the DLQ is attached
+    with the function's version configuration so once you publish a version, it's locked with it")."""
+
+    def test_a_version_keeps_its_timeout_duration_memory_and_dlq(self, lam, sim):
+        lam.put_function_event_invoke_config(FunctionName="failing", MaximumRetryAttempts=0)
+        lam.update_function_configuration(FunctionName="failing", Timeout=5, MemorySize=256,
+                                          Environment={"Variables": {"STAGE": "one"}},
+                                          DeadLetterConfig={"TargetArn": queue("dlq-1")})
+        assert lam.publish_version(FunctionName="failing")["Version"] == "1"
+        lam.put_function_event_invoke_config(FunctionName="failing", Qualifier="1", MaximumRetryAttempts=0)
+        lam.update_function_configuration(FunctionName="failing", Timeout=1, MemorySize=1024,
+                                          Environment={"Variables": {"STAGE": "two"}},
+                                          DeadLetterConfig={"TargetArn": queue("dlq-2")})
+        sim.update_function("failing", duration=Constant(1.5))   # $LATEST now runs 1.5 s > 1 s
+        one = lam.get_function_configuration(FunctionName="failing", Qualifier="1")
+        assert (one["Timeout"], one["MemorySize"]) == (5, 256)
+        assert one["DeadLetterConfig"]["TargetArn"] == queue("dlq-1")
+        assert one["Environment"] == {"Variables": {"STAGE": "one"}}
+        for qualifier in ("1", "$LATEST"):
+            lam.invoke(FunctionName="failing", Qualifier=qualifier, InvocationType="Event",
+                       Payload=json.dumps({"q": qualifier}))
+        sim.run()
+        # Version 1 runs 0.2 s and fails as published; $LATEST runs into its new 1 s timeout.
+        attempts = sim.result().attempts.set_index("qualifier")
+        assert attempts.loc["1", "duration_s"] == pytest.approx(0.2)
+        assert attempts.loc["$LATEST", "duration_s"] == pytest.approx(1.0)
+        assert [json.loads(m.body) for m in sim.target(queue("dlq-1")).messages] == [{"q": "1"}]
+        assert [json.loads(m.body) for m in sim.target(queue("dlq-2")).messages] == [{"q": "$LATEST"}]
+        table = sim.result().functions
+        last = table[table["function"] == "failing"].groupby("qualifier").last()
+        assert (last.loc["1", "memory_mb"], last.loc["1", "timeout_s"]) == (256, 5.0)
+        assert (last.loc["$LATEST", "memory_mb"], last.loc["$LATEST", "timeout_s"]) == (1024, 1.0)
+        cost = sim.result().cost().set_index("function")
+        assert cost.loc["failing", "gb_seconds"] == pytest.approx(0.2 * 0.25 + 1.0 * 1.0)
+
+    def test_sync_invokes_run_each_versions_handler_settings(self, lam, sim):
+        lam.update_function_configuration(FunctionName="echo", Environment={"Variables": {"STAGE": "one"}})
+        lam.publish_version(FunctionName="echo")
+        lam.update_function_configuration(FunctionName="echo", Timeout=1)
+        sim.update_function("echo", duration=Constant(2.0))
+        latest = lam.invoke(FunctionName="echo", Payload=b'{"a": 1}')
+        assert latest["FunctionError"] == "Unhandled"
+        assert json.loads(latest["Payload"].read())["errorMessage"] == "Task timed out after 1.00 seconds"
+        one = lam.invoke(FunctionName="echo", Qualifier="1", Payload=b'{"a": 1}')
+        assert "FunctionError" not in one and one["ExecutedVersion"] == "1"

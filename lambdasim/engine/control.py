@@ -102,6 +102,7 @@ class ControlPlane:
         if qualifier not in fn.versions:
             raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
         del fn.versions[qualifier]
+        fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)
         self.record_settings()
 
@@ -127,7 +128,7 @@ class ControlPlane:
         """Publish ``$LATEST`` as the next version number and return it."""
         fn = self._function(name)
         version = str(max((int(v) for v in fn.versions), default=0) + 1)
-        fn.versions[version] = fn.config
+        fn.publish(version)
         self.record_settings()
         return version
 
@@ -307,20 +308,21 @@ class ControlPlane:
         """Add a functions-table row for each qualifier whose settings differ from its last row.
 
         Called at the start (time 0) and after every change; each function lists ``$LATEST``, its
-        published versions and its aliases. Every qualifier runs ``$LATEST``'s execution settings in
-        this model, so those are the ones recorded for each.
+        published versions and its aliases. Each qualifier's row holds the memory, architecture,
+        timeout and dead-letter queue of the version it runs (a published version keeps those it was
+        published with; a weighted alias records its primary version's).
         """
         now = self.env.now
         last = self._last_settings
         for name, fn in self.functions.items():
             pool = fn.pool
             reserved = pool.limit if fn.reserved else math.nan
-            architecture = fn.config.architecture
             for qualifier in (LATEST, *fn.versions, *fn.aliases):
                 limits = fn.settings_for(qualifier)
-                values = (name, qualifier, fn.memory_mb, architecture, fn.timeout_s, pool.name, pool.limit,
-                          reserved, limits.max_retry, limits.max_age_s, limits.on_success or "",
-                          limits.on_failure or "", fn.dead_letter_arn or "")
+                runs = fn.runs(fn.version_of(qualifier))
+                values = (name, qualifier, runs.memory_mb, runs.config.architecture, runs.timeout_s,
+                          pool.name, pool.limit, reserved, limits.max_retry, limits.max_age_s,
+                          limits.on_success or "", limits.on_failure or "", runs.dead_letter_arn or "")
                 if last.get((name, qualifier)) != values:
                     last[(name, qualifier)] = values
                     self.recorder.function_settings((now, *values))
