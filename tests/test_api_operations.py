@@ -16,6 +16,7 @@ from helpers import error_of
 from lambdasim.model.dists import Constant
 
 ALIAS = f"{ARN}orders:live"
+NOPE = f"Function not found: {ARN}nope:$LATEST"
 
 
 def records(sim, name):
@@ -165,3 +166,72 @@ class TestVersionsAreSnapshots:
         assert json.loads(latest["Payload"].read())["errorMessage"] == "Task timed out after 1.00 seconds"
         one = lam.invoke(FunctionName="echo", Qualifier="1", Payload=b'{"a": 1}')
         assert "FunctionError" not in one and one["ExecutedVersion"] == "1"
+
+
+class TestFunctions:
+    def test_get_function(self, lam):
+        got = lam.get_function(FunctionName="echo")
+        configuration = lam.get_function_configuration(FunctionName="echo")
+        assert got["Configuration"] == {k: v for k, v in configuration.items() if k != "ResponseMetadata"}
+        assert got["Code"]["RepositoryType"] == "S3" and got["Code"]["Location"].startswith("https://")
+        assert "Concurrency" not in got
+        lam.put_function_concurrency(FunctionName="echo", ReservedConcurrentExecutions=7)
+        lam.publish_version(FunctionName="echo")
+        got = lam.get_function(FunctionName="echo", Qualifier="1")
+        assert got["Concurrency"] == {"ReservedConcurrentExecutions": 7}
+        assert (got["Configuration"]["Version"], got["Configuration"]["FunctionArn"]) == ("1", f"{ARN}echo:1")
+        with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
+            lam.get_function(FunctionName="nope")
+        assert error_of(excinfo) == ("ResourceNotFoundException", NOPE, 404)
+
+    def test_list_functions_pages_by_name(self, lam):
+        listed = lam.list_functions()
+        assert [f["FunctionName"] for f in listed["Functions"]] == ["echo", "failing", "orders"]
+        assert {f["Version"] for f in listed["Functions"]} == {"$LATEST"} and "NextMarker" not in listed
+        assert listed["Functions"][2]["FunctionArn"] == f"{ARN}orders"
+        first = lam.list_functions(MaxItems=2)
+        assert [f["FunctionName"] for f in first["Functions"]] == ["echo", "failing"]
+        rest = lam.list_functions(Marker=first["NextMarker"])
+        assert [f["FunctionName"] for f in rest["Functions"]] == ["orders"] and "NextMarker" not in rest
+        lam.publish_version(FunctionName="orders")
+        every = lam.get_paginator("list_functions").paginate(
+            FunctionVersion="ALL", PaginationConfig={"PageSize": 1}).build_full_result()
+        assert [(f["FunctionName"], f["Version"]) for f in every["Functions"]] == [
+            ("echo", "$LATEST"), ("failing", "$LATEST"), ("orders", "$LATEST"), ("orders", "1")]
+
+    def test_list_versions_by_function(self, lam):
+        publish_two(lam)
+        listed = lam.list_versions_by_function(FunctionName="orders")
+        assert [v["Version"] for v in listed["Versions"]] == ["$LATEST", "1", "2"]
+        # AWS qualifies $LATEST's ARN in this listing (LocalStack's recorded ListVersionsByFunction).
+        assert [v["FunctionArn"] for v in listed["Versions"]] == [
+            f"{ARN}orders:$LATEST", f"{ARN}orders:1", f"{ARN}orders:2"]
+        page = lam.list_versions_by_function(FunctionName="orders", MaxItems=2)
+        assert [v["Version"] for v in page["Versions"]] == ["$LATEST", "1"]
+        rest = lam.list_versions_by_function(FunctionName="orders", Marker=page["NextMarker"])
+        assert [v["Version"] for v in rest["Versions"]] == ["2"]
+        with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
+            lam.list_versions_by_function(FunctionName="nope")
+        assert error_of(excinfo) == ("ResourceNotFoundException", NOPE, 404)
+
+    def test_recursion_config(self, lam, sim):
+        assert lam.get_function_recursion_config(FunctionName="orders")["RecursiveLoop"] == "Terminate"
+        put = lam.put_function_recursion_config(FunctionName="orders", RecursiveLoop="Allow")
+        assert put["RecursiveLoop"] == "Allow" and put["ResponseMetadata"]["HTTPStatusCode"] == 200
+        assert lam.get_function_recursion_config(FunctionName=f"{ARN}orders")["RecursiveLoop"] == "Allow"
+        assert sim.functions["orders"].recursion_limit is None
+        lam.put_function_recursion_config(FunctionName="orders", RecursiveLoop="Terminate")
+        assert sim.functions["orders"].recursion_limit == 16
+        with pytest.raises(lam.exceptions.ResourceNotFoundException):
+            lam.get_function_recursion_config(FunctionName="nope")
+
+    def test_invoke_async_queues_an_event(self, lam, sim):
+        lam.put_function_event_invoke_config(FunctionName="orders",
+                                             DestinationConfig={"OnSuccess": {"Destination": queue("ok")}})
+        response = lam.invoke_async(FunctionName="orders", InvokeArgs=b'{"id": 7}')
+        assert response["Status"] == 202 and response["ResponseMetadata"]["HTTPStatusCode"] == 202
+        sim.run()
+        [record] = records(sim, "ok")
+        assert record["requestPayload"] == {"id": 7}
+        with pytest.raises(lam.exceptions.ResourceNotFoundException):
+            lam.invoke_async(FunctionName="nope", InvokeArgs=b"{}")

@@ -250,11 +250,72 @@ def list_aliases(service: LambdaService, p: dict) -> dict:
     return _page(aliases, "Name", p, "Aliases")
 
 
+def get_function(service: LambdaService, p: dict) -> dict:
+    """``GetFunction``: the configuration of ``$LATEST``, a version or an alias's version, where its
+    code is, and the function's reserved concurrency when it has one."""
+    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
+    configuration = _output(service, name, qualifier)
+    region = service.sim.scenario.account.region
+    version = configuration["Version"]
+    # AWS answers a presigned S3 URL valid for 10 minutes; the simulation has no code to fetch.
+    location = (f"https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/"
+                f"{service.sim.scenario.account.account_id}/{name}-{version}")
+    out: dict[str, Any] = {"Configuration": configuration,
+                           "Code": {"RepositoryType": "S3", "Location": location}}
+    reserved = service.sim.get_reserved_concurrency(name)
+    if reserved is not None:
+        out["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
+    return out
+
+
+def list_functions(service: LambdaService, p: dict) -> dict:
+    """``ListFunctions``: each function's ``$LATEST`` by name (every version too with
+    ``FunctionVersion="ALL"``), a page (``MaxItems``, ``Marker``) at a time."""
+    sim = service.sim
+    every = p.get("FunctionVersion") == "ALL"
+    items = []
+    for name in sorted(sim.function_names()):
+        items.append(_output(service, name))
+        if every:
+            items.extend(_output(service, name, v) for v in sim.versions(name)[1:])
+    for item in items:
+        item["_key"] = f"{item['FunctionName']}:{item['Version']}"
+    page = _page(items, "_key", p, "Functions")
+    for item in items:
+        del item["_key"]
+    return page
+
+
+def list_versions(service: LambdaService, p: dict) -> dict:
+    """``ListVersionsByFunction``: ``$LATEST`` (its ARN qualified with ``$LATEST``), then each
+    published version, a page at a time."""
+    name = service.unqualified(p["FunctionName"], "ListVersionsByFunction")
+    versions = [{**_output(service, name, v), "FunctionArn": service.arn(name, v)}
+                for v in service.sim.versions(name)]
+    return _page(versions, "Version", p, "Versions")
+
+
+def get_recursion_config(service: LambdaService, p: dict) -> dict:
+    """``GetFunctionRecursionConfig``: ``Terminate`` (AWS's default) or ``Allow``."""
+    name = service.unqualified(p["FunctionName"], "GetFunctionRecursionConfig")
+    return {"RecursiveLoop": service.sim.function_config(name).recursive_loop}
+
+
+def put_recursion_config(service: LambdaService, p: dict) -> dict:
+    """``PutFunctionRecursionConfig``: whether loop detection stops this function's loops (for the
+    whole function, every version)."""
+    name = service.unqualified(p["FunctionName"], "PutFunctionRecursionConfig")
+    service.sim.set_recursive_loop(name, p["RecursiveLoop"])
+    return {"RecursiveLoop": p["RecursiveLoop"]}
+
+
 #: The operations this module serves, by API name.
 HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {
     "CreateFunction": create_function, "UpdateFunctionConfiguration": update_function_configuration,
     "UpdateFunctionCode": update_function_code, "GetFunctionConfiguration": get_function_configuration,
     "DeleteFunction": delete_function, "PublishVersion": publish_version, "CreateAlias": create_alias,
     "UpdateAlias": update_alias, "GetAlias": get_alias, "DeleteAlias": delete_alias,
-    "ListAliases": list_aliases,
+    "ListAliases": list_aliases, "GetFunction": get_function, "ListFunctions": list_functions,
+    "ListVersionsByFunction": list_versions, "GetFunctionRecursionConfig": get_recursion_config,
+    "PutFunctionRecursionConfig": put_recursion_config,
 }

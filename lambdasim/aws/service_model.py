@@ -21,7 +21,8 @@ OPERATIONS = {xform_name(name): name for name in (
     "PutFunctionConcurrency", "GetFunctionConcurrency", "DeleteFunctionConcurrency", "GetAccountSettings",
     "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode", "GetFunctionConfiguration",
     "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias", "GetAlias", "DeleteAlias",
-    "ListAliases")}
+    "ListAliases", "GetFunction", "ListFunctions", "ListVersionsByFunction", "GetFunctionRecursionConfig",
+    "PutFunctionRecursionConfig", "InvokeAsync")}
 
 
 @lru_cache(maxsize=1)

@@ -124,6 +124,17 @@ class ControlPlane:
         self.record_settings()
         return config
 
+    def set_recursive_loop(self, name: str, recursive_loop: str) -> None:
+        """PutFunctionRecursionConfig: ``Terminate`` stops a loop past AWS's limit, ``Allow`` lets it
+        run; a setting of the function as a whole (its published versions too)."""
+        fn = self._function(name)
+        fn.config = dataclasses.replace(fn.config, recursive_loop=recursive_loop)
+        fn.recursion_limit = rules.RECURSION_LIMIT if recursive_loop == "Terminate" else None
+        fn.versions = {v: dataclasses.replace(c, recursive_loop=recursive_loop)
+                       for v, c in fn.versions.items()}
+        for version, snapshot in fn.snapshots.items():
+            snapshot.config = fn.versions[version]
+
     def publish_version(self, name: str) -> str:
         """Publish ``$LATEST`` as the next version number and return it."""
         fn = self._function(name)
