@@ -95,6 +95,21 @@ class TestAliases:
                              RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
         assert lam.get_alias(FunctionName="orders", Name="live")["FunctionVersion"] == "1"
 
+    def test_a_version_an_alias_uses_cannot_be_deleted(self, lam):
+        publish_two(lam)
+        lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",
+                         RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
+        for version in ("1", "2"):
+            with pytest.raises(lam.exceptions.ResourceConflictException) as excinfo:
+                lam.delete_function(FunctionName="orders", Qualifier=version)
+            assert error_of(excinfo) == (
+                "ResourceConflictException",
+                "Unable to delete version because the following aliases reference it: [live]", 409)
+        lam.update_alias(FunctionName="orders", Name="live", RoutingConfig={})
+        lam.delete_function(FunctionName="orders", Qualifier="2")
+        assert [v["Version"] for v in lam.list_versions_by_function(FunctionName="orders")["Versions"]] == [
+            "$LATEST", "1"]
+
     def test_routing_weights_split_async_events(self, lam, sim):
         publish_two(lam)
         lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",

@@ -101,6 +101,10 @@ class ControlPlane:
             return
         if qualifier not in fn.versions:
             raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
+        users = [a for a, v in fn.aliases.items()
+                 if v == qualifier or fn.weights.get(a, ("",))[0] == qualifier]
+        if users:
+            raise rules.version_in_use(users)
         del fn.versions[qualifier]
         fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)

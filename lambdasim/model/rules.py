@@ -19,6 +19,7 @@ from typing import Any
 from lambdasim.model.errors import (
     InvalidParameterValueException,
     RequestEntityTooLargeException,
+    ResourceConflictException,
     ResourceNotFoundException,
 )
 
@@ -431,3 +432,10 @@ def check_routing(primary: str, weights: Mapping[str, float]) -> None:
 def invalid_marker(marker: str) -> InvalidParameterValueException:
     """A List operation's ``Marker`` that no page of this listing gave."""
     return InvalidParameterValueException(f"Invalid marker: {marker}")
+
+
+def version_in_use(aliases: Iterable[str]) -> ResourceConflictException:
+    """AWS's answer to DeleteFunction of a version that aliases point or route to (HTTP 409), as
+    emulators validated against AWS give it: ``... reference it: [live]``."""
+    return ResourceConflictException(
+        f"Unable to delete version because the following aliases reference it: [{', '.join(aliases)}]")
