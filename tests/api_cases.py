@@ -61,6 +61,17 @@ VALID_CASES = [
     ("delete_function", {"FunctionName": "pay"}),
     ("publish_version", {"FunctionName": "orders", "Description": "v2"}),
     ("create_alias", {"FunctionName": "orders", "Name": "beta", "FunctionVersion": "1", "Description": "b"}),
+    ("update_alias", {"FunctionName": "orders", "Name": "live", "FunctionVersion": "1", "Description": "l",
+                      "RoutingConfig": {"AdditionalVersionWeights": {}}}),
+    ("get_alias", {"FunctionName": f"{ARN}orders", "Name": "live"}),
+    ("list_aliases", {"FunctionName": "orders", "FunctionVersion": "1", "MaxItems": 1}),
+    ("delete_alias", {"FunctionName": "orders", "Name": "live"}),
+    ("get_function", {"FunctionName": "echo", "Qualifier": "$LATEST"}),
+    ("list_functions", {"FunctionVersion": "ALL", "MaxItems": 2}),
+    ("list_versions_by_function", {"FunctionName": f"{ARN}orders", "MaxItems": 5}),
+    ("get_function_recursion_config", {"FunctionName": "orders"}),
+    ("put_function_recursion_config", {"FunctionName": "orders", "RecursiveLoop": "Allow"}),
+    ("invoke_async", {"FunctionName": "orders", "InvokeArgs": b'{"id": 3}'}),
 ]
 VE = "ValidationException"
 INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationError, else the AWS error code)

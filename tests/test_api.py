@@ -147,7 +147,9 @@ def test_scenario_from_calls_with_aws_semantics():
      ls.InvalidParameterValueException, "versions, aliases"),
     ([("put_function_concurrency", {"FunctionName": "nope", "ReservedConcurrentExecutions": 1})],
      ls.ResourceNotFoundException, "Function not found"),
-    ([("list_functions", {})], ls.InvalidParameterValueException, "calls[0].method"),
+    ([("list_layers", {})], ls.InvalidParameterValueException, "calls[0].method"),
+    ([("update_alias", {"FunctionName": "orders", "Name": "live"})],
+     ls.InvalidParameterValueException, "versions, aliases"),
 ])
 def test_scenario_from_calls_refuses_what_aws_refuses(calls, error, text):
     base = ls.Scenario(functions={"orders": ls.FunctionConfig()})

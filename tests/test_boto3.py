@@ -170,8 +170,8 @@ def test_the_service_checks_constraints_when_the_client_does_not(sim):
 def test_operations_lambdasim_does_not_simulate_say_so(sim):
     with mock_aws(sim):
         client = boto3.client("lambda", region_name="us-east-1")
-        with pytest.raises(ClientError, match="lambdasim does not simulate ListFunctions"):
-            client.list_functions()
+        with pytest.raises(ClientError, match="lambdasim does not simulate ListLayers"):
+            client.list_layers()
 
 
 def test_boto3_validates_before_sending(sim):

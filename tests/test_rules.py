@@ -67,6 +67,10 @@ MESSAGES = [
     "The destination ARN ",
     "This operation is permitted on Lambda functions only.",
     "contains reserved keys that are currently not supported for modification",
+    "Cannot find alias arn: ",
+    "Unable to delete version because the following aliases reference it",
+    "is already included in routing configuration.",
+    "is not supported for an alias pointing to more than 1 version",
 ]
 
 

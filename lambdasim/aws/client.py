@@ -146,12 +146,54 @@ class LambdaClient:
         """Point a new alias at a version."""
         return self._call("CreateAlias", args, kwargs)
 
+    def update_alias(self, *args: Any, **kwargs: Any) -> dict:
+        """Repoint an alias: ``FunctionVersion``, ``Description``, ``RoutingConfig`` weights."""
+        return self._call("UpdateAlias", args, kwargs)
+
+    def get_alias(self, *args: Any, **kwargs: Any) -> dict:
+        """An alias: its version, description and routing."""
+        return self._call("GetAlias", args, kwargs)
+
+    def delete_alias(self, *args: Any, **kwargs: Any) -> dict:
+        """Delete an alias (no error when it does not exist)."""
+        return self._call("DeleteAlias", args, kwargs)
+
+    def list_aliases(self, *args: Any, **kwargs: Any) -> dict:
+        """A function's aliases, a page (``MaxItems``, ``Marker``) at a time."""
+        return self._call("ListAliases", args, kwargs)
+
+    def get_function(self, *args: Any, **kwargs: Any) -> dict:
+        """A function's (or version's) configuration, code location and reserved concurrency."""
+        return self._call("GetFunction", args, kwargs)
+
+    def list_functions(self, *args: Any, **kwargs: Any) -> dict:
+        """The account's functions (``FunctionVersion="ALL"``: every version), a page at a time."""
+        return self._call("ListFunctions", args, kwargs)
+
+    def list_versions_by_function(self, *args: Any, **kwargs: Any) -> dict:
+        """``$LATEST`` and the published versions, a page at a time."""
+        return self._call("ListVersionsByFunction", args, kwargs)
+
+    def get_function_recursion_config(self, *args: Any, **kwargs: Any) -> dict:
+        """Whether Lambda stops the function's recursive loops (``Terminate``) or not (``Allow``)."""
+        return self._call("GetFunctionRecursionConfig", args, kwargs)
+
+    def put_function_recursion_config(self, *args: Any, **kwargs: Any) -> dict:
+        """Set ``RecursiveLoop`` (``Allow`` | ``Terminate``) for the whole function."""
+        return self._call("PutFunctionRecursionConfig", args, kwargs)
+
+    def invoke_async(self, *args: Any, **kwargs: Any) -> dict:
+        """Deprecated ``InvokeAsync``: an ``Event`` invoke of ``InvokeArgs``; ``{"Status": 202}``."""
+        return self._call("InvokeAsync", args, kwargs)
+
     def can_paginate(self, operation_name: str) -> bool:
-        """True for ``list_function_event_invoke_configs``, as in boto3."""
-        return operation_name == "list_function_event_invoke_configs"
+        """True for the List operations with a botocore paginator (``list_functions``, ``list_aliases``,
+        ``list_versions_by_function``, ``list_function_event_invoke_configs``), as in boto3."""
+        return operation_name in ("list_function_event_invoke_configs", "list_aliases", "list_functions",
+                                  "list_versions_by_function")
 
     def get_paginator(self, operation_name: str) -> botocore.paginate.Paginator:
-        """botocore's paginator over this client (``list_function_event_invoke_configs``)."""
+        """botocore's paginator over this client (the operations :meth:`can_paginate` names)."""
         if not self.can_paginate(operation_name):
             raise ValueError(f"Operation cannot be paginated: {operation_name}")
         name = OPERATIONS[operation_name]

@@ -1,7 +1,8 @@
 """The function, version and alias operations.
 
 ``CreateFunction``, ``UpdateFunctionConfiguration``, ``UpdateFunctionCode``,
-``GetFunctionConfiguration``, ``DeleteFunction``, ``PublishVersion`` and ``CreateAlias`` change the
+``GetFunctionConfiguration``, ``DeleteFunction``, ``PublishVersion`` and the alias operations
+(``CreateAlias``, ``UpdateAlias``, ``GetAlias``, ``ListAliases``, ``DeleteAlias``) change the
 simulation's functions through the engine, and keep in the :class:`~lambdasim.aws.service.LambdaService`
 what only AWS reports (role, runtime, handler, code size and hash, revision ids). Functions a
 scenario defines (rather than ``CreateFunction``) report a placeholder role and no runtime or
@@ -10,6 +11,8 @@ handler; code is never run from ``Code`` (the simulated handler is the scenario'
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +22,9 @@ from lambdasim.model.functions import FunctionConfig
 from lambdasim.model.rules import LATEST
 
 __all__ = ["HANDLERS", "config_changes"]
+
+#: The page size of the List operations when ``MaxItems`` is left out.
+_PAGE = 50
 
 _FIELDS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "Architectures",
            "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "environment": "Environment.Variables"}
@@ -156,16 +162,151 @@ def publish_version(service: LambdaService, p: dict) -> dict:
     return _publish(service, service.unqualified(p["FunctionName"], "PublishVersion"), p.get("Description"))
 
 
+def _weights(p: dict) -> dict[str, float] | None:
+    """``RoutingConfig.AdditionalVersionWeights`` of a request (None when RoutingConfig is left out)."""
+    if p.get("RoutingConfig") is None:
+        return None
+    return dict(p["RoutingConfig"].get("AdditionalVersionWeights") or {})
+
+
+def _alias(service: LambdaService, name: str, alias: str) -> dict:
+    """An alias as AWS answers it (``AliasConfiguration``): RoutingConfig only when it is weighted."""
+    version = service.sim.aliases(name).get(alias)
+    if version is None:
+        raise rules.alias_not_found(service.arn(name, alias))
+    meta = service.meta.setdefault((name, alias), {"Description": "", "RevisionId": service.next_revision()})
+    out = {"AliasArn": service.arn(name, alias), "Name": alias, "FunctionVersion": version,
+           "Description": meta["Description"]}
+    weights = service.sim.alias_weights(name, alias)
+    if weights:
+        out["RoutingConfig"] = {"AdditionalVersionWeights": weights}
+    out["RevisionId"] = meta["RevisionId"]
+    return out
+
+
 def create_alias(service: LambdaService, p: dict) -> dict:
-    """``CreateAlias``: a name that points at a version (weighted aliases are not simulated)."""
+    """``CreateAlias``: a name that points at a version, and at most one more with a weight."""
     name = service.unqualified(p["FunctionName"], "CreateAlias")
-    if (p.get("RoutingConfig") or {}).get("AdditionalVersionWeights"):
-        raise errors.InvalidParameterValueException(
-            "lambdasim does not simulate weighted aliases: leave out RoutingConfig")
-    service.sim.create_alias(name, p["Name"], p["FunctionVersion"])
-    return {"AliasArn": service.arn(name, p["Name"]), "Name": p["Name"],
-            "FunctionVersion": p["FunctionVersion"], "Description": p.get("Description", ""),
-            "RevisionId": service.next_revision()}
+    service.sim.create_alias(name, p["Name"], p["FunctionVersion"], _weights(p))
+    service.meta[(name, p["Name"])] = {"Description": p.get("Description", ""),
+                                       "RevisionId": service.next_revision()}
+    return _alias(service, name, p["Name"])
+
+
+def update_alias(service: LambdaService, p: dict) -> dict:
+    """``UpdateAlias``: its version, description and routing (``RoutingConfig`` given replaces it)."""
+    name = service.unqualified(p["FunctionName"], "UpdateAlias")
+    alias = p["Name"]
+    if alias not in service.sim.aliases(name):
+        raise rules.alias_not_found(service.arn(name, alias))
+    service.sim.update_alias(name, alias, p.get("FunctionVersion"), _weights(p))
+    meta = service.meta.setdefault((name, alias), {"Description": ""})
+    if p.get("Description") is not None:
+        meta["Description"] = p["Description"]
+    meta["RevisionId"] = service.next_revision()
+    return _alias(service, name, alias)
+
+
+def get_alias(service: LambdaService, p: dict) -> dict:
+    """``GetAlias``."""
+    name = service.unqualified(p["FunctionName"], "GetAlias")
+    return _alias(service, name, p["Name"])
+
+
+def delete_alias(service: LambdaService, p: dict) -> dict:
+    """``DeleteAlias``: 204, also for an alias that does not exist (the function must)."""
+    name = service.unqualified(p["FunctionName"], "DeleteAlias")
+    service.sim.delete_alias(name, p["Name"])
+    service.meta.pop((name, p["Name"]), None)
+    return {"StatusCode": 204}
+
+
+def _page(items: list[dict], key: str, p: dict, member: str) -> dict:
+    """One page of ``items`` (already in AWS's order) by ``Marker`` / ``MaxItems`` (default 50): the
+    marker is the base64 of the next item's ``key``, ``NextMarker`` only when more follow."""
+    start = 0
+    if p.get("Marker"):
+        try:
+            after = base64.urlsafe_b64decode(p["Marker"].encode()).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise rules.invalid_marker(p["Marker"]) from None
+        keys = [item[key] for item in items]
+        if after not in keys:
+            raise rules.invalid_marker(p["Marker"])
+        start = keys.index(after)
+    size = p.get("MaxItems") or _PAGE
+    out: dict[str, Any] = {member: items[start:start + size]}
+    if start + size < len(items):
+        out["NextMarker"] = base64.urlsafe_b64encode(items[start + size][key].encode()).decode()
+    return out
+
+
+def list_aliases(service: LambdaService, p: dict) -> dict:
+    """``ListAliases`` by name, optionally of one ``FunctionVersion``, a page at a time."""
+    name = service.unqualified(p["FunctionName"], "ListAliases")
+    aliases = [_alias(service, name, a) for a in sorted(service.sim.aliases(name))]
+    if p.get("FunctionVersion"):
+        aliases = [a for a in aliases if a["FunctionVersion"] == p["FunctionVersion"]]
+    return _page(aliases, "Name", p, "Aliases")
+
+
+def get_function(service: LambdaService, p: dict) -> dict:
+    """``GetFunction``: the configuration of ``$LATEST``, a version or an alias's version, where its
+    code is, and the function's reserved concurrency when it has one."""
+    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
+    configuration = _output(service, name, qualifier)
+    region = service.sim.scenario.account.region
+    version = configuration["Version"]
+    # AWS answers a presigned S3 URL valid for 10 minutes; the simulation has no code to fetch.
+    location = (f"https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/"
+                f"{service.sim.scenario.account.account_id}/{name}-{version}")
+    out: dict[str, Any] = {"Configuration": configuration,
+                           "Code": {"RepositoryType": "S3", "Location": location}}
+    reserved = service.sim.get_reserved_concurrency(name)
+    if reserved is not None:
+        out["Concurrency"] = {"ReservedConcurrentExecutions": reserved}
+    return out
+
+
+def list_functions(service: LambdaService, p: dict) -> dict:
+    """``ListFunctions``: each function's ``$LATEST`` by name (every version too with
+    ``FunctionVersion="ALL"``), a page (``MaxItems``, ``Marker``) at a time."""
+    sim = service.sim
+    every = p.get("FunctionVersion") == "ALL"
+    items = []
+    for name in sorted(sim.function_names()):
+        items.append(_output(service, name))
+        if every:
+            items.extend(_output(service, name, v) for v in sim.versions(name)[1:])
+    for item in items:
+        item["_key"] = f"{item['FunctionName']}:{item['Version']}"
+    page = _page(items, "_key", p, "Functions")
+    for item in items:
+        del item["_key"]
+    return page
+
+
+def list_versions(service: LambdaService, p: dict) -> dict:
+    """``ListVersionsByFunction``: ``$LATEST`` (its ARN qualified with ``$LATEST``), then each
+    published version, a page at a time."""
+    name = service.unqualified(p["FunctionName"], "ListVersionsByFunction")
+    versions = [{**_output(service, name, v), "FunctionArn": service.arn(name, v)}
+                for v in service.sim.versions(name)]
+    return _page(versions, "Version", p, "Versions")
+
+
+def get_recursion_config(service: LambdaService, p: dict) -> dict:
+    """``GetFunctionRecursionConfig``: ``Terminate`` (AWS's default) or ``Allow``."""
+    name = service.unqualified(p["FunctionName"], "GetFunctionRecursionConfig")
+    return {"RecursiveLoop": service.sim.function_config(name).recursive_loop}
+
+
+def put_recursion_config(service: LambdaService, p: dict) -> dict:
+    """``PutFunctionRecursionConfig``: whether loop detection stops this function's loops (for the
+    whole function, every version)."""
+    name = service.unqualified(p["FunctionName"], "PutFunctionRecursionConfig")
+    service.sim.set_recursive_loop(name, p["RecursiveLoop"])
+    return {"RecursiveLoop": p["RecursiveLoop"]}
 
 
 #: The operations this module serves, by API name.
@@ -173,4 +314,8 @@ HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {
     "CreateFunction": create_function, "UpdateFunctionConfiguration": update_function_configuration,
     "UpdateFunctionCode": update_function_code, "GetFunctionConfiguration": get_function_configuration,
     "DeleteFunction": delete_function, "PublishVersion": publish_version, "CreateAlias": create_alias,
+    "UpdateAlias": update_alias, "GetAlias": get_alias, "DeleteAlias": delete_alias,
+    "ListAliases": list_aliases, "GetFunction": get_function, "ListFunctions": list_functions,
+    "ListVersionsByFunction": list_versions, "GetFunctionRecursionConfig": get_recursion_config,
+    "PutFunctionRecursionConfig": put_recursion_config,
 }

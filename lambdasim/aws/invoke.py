@@ -82,11 +82,19 @@ def log_text(request_id: str, version: str, memory_mb: int, init_s: float, run_s
 
 def _log_tail(service: LambdaService, name: str, qualifier: str | None, result: dict) -> str:
     """``LogResult``: the last 4 KB of the execution log, base64-encoded (AWS's ``InvokeResponse``)."""
-    memory = service.sim.function_config(name, qualifier).memory_mb
+    memory = service.sim.function_config(name, result["executed_version"]).memory_mb
     text = log_text(result["request_id"], result["executed_version"], memory, result["init_s"],
                     result["duration_s"], result.get("log", ""))
     return base64.b64encode(text.encode()[-4096:]).decode()
 
 
-#: The operation this module serves, by API name.
-HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {"Invoke": invoke}
+def invoke_async(service: LambdaService, p: dict) -> dict:
+    """``InvokeAsync`` (deprecated, still in the API): an ``Event`` invoke of ``InvokeArgs``; AWS
+    answers 202 with ``Status`` 202."""
+    invoke(service, {"FunctionName": p["FunctionName"], "InvocationType": "Event",
+                     "Payload": p.get("InvokeArgs", b"")})
+    return {"Status": 202}
+
+
+#: The operations this module serves, by API name.
+HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {"Invoke": invoke, "InvokeAsync": invoke_async}

@@ -35,7 +35,9 @@ __all__ = ["scenario_to_boto3_calls", "scenario_to_cli", "scenario_from_calls"]
 _PLACEHOLDER = "lambdasim-placeholder"
 #: Calls that only read: ``scenario_from_calls`` passes over them.
 _READS = {"get_function_event_invoke_config", "list_function_event_invoke_configs",
-          "get_function_concurrency", "get_account_settings", "get_function_configuration"}
+          "get_function_concurrency", "get_account_settings", "get_function_configuration", "get_function",
+          "list_functions", "list_versions_by_function", "list_aliases", "get_alias",
+          "get_function_recursion_config"}
 
 
 def scenario_to_boto3_calls(scenario: Scenario) -> list[tuple[str, dict]]:
@@ -98,7 +100,7 @@ def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None
     existing one, else ``ResourceNotFoundException``; at least 100 concurrency stays unreserved;
     ...). The scenario is then read back from the simulation's functions. Read-only calls are
     checked and passed over. A Scenario holds each function's ``$LATEST`` settings only, so
-    qualified names, ``publish_version``, ``create_alias`` and ``invoke`` are refused. ``base``
+    qualified names, ``publish_version``, the alias changes and the invokes are refused. ``base``
     gives the functions to start from and everything else (account, workloads, targets, seed);
     without it the calls must create the functions.
     """
@@ -143,7 +145,8 @@ def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None
 def _only_latest(method: str, p: dict, account: Account) -> str:
     """The function a call changes; what a Scenario cannot hold (versions, aliases, invokes and
     qualified names) is refused."""
-    if method in ("publish_version", "create_alias", "invoke"):
+    if method in ("publish_version", "create_alias", "update_alias", "delete_alias", "invoke",
+                  "invoke_async"):
         raise errors.InvalidParameterValueException(
             "a Scenario holds each function's $LATEST settings only: versions, aliases and invokes are "
             "made with a client on a Simulation")

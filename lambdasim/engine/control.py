@@ -101,7 +101,12 @@ class ControlPlane:
             return
         if qualifier not in fn.versions:
             raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
+        users = [a for a, v in fn.aliases.items()
+                 if v == qualifier or fn.weights.get(a, ("",))[0] == qualifier]
+        if users:
+            raise rules.version_in_use(users)
         del fn.versions[qualifier]
+        fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)
         self.record_settings()
 
@@ -123,11 +128,22 @@ class ControlPlane:
         self.record_settings()
         return config
 
+    def set_recursive_loop(self, name: str, recursive_loop: str) -> None:
+        """PutFunctionRecursionConfig: ``Terminate`` stops a loop past AWS's limit, ``Allow`` lets it
+        run; a setting of the function as a whole (its published versions too)."""
+        fn = self._function(name)
+        fn.config = dataclasses.replace(fn.config, recursive_loop=recursive_loop)
+        fn.recursion_limit = rules.RECURSION_LIMIT if recursive_loop == "Terminate" else None
+        fn.versions = {v: dataclasses.replace(c, recursive_loop=recursive_loop)
+                       for v, c in fn.versions.items()}
+        for version, snapshot in fn.snapshots.items():
+            snapshot.config = fn.versions[version]
+
     def publish_version(self, name: str) -> str:
         """Publish ``$LATEST`` as the next version number and return it."""
         fn = self._function(name)
         version = str(max((int(v) for v in fn.versions), default=0) + 1)
-        fn.versions[version] = fn.config
+        fn.publish(version)
         self.record_settings()
         return version
 
@@ -135,17 +151,62 @@ class ControlPlane:
         """``$LATEST`` and the published versions, oldest first."""
         return [LATEST, *self._function(name).versions]
 
-    def create_alias(self, name: str, alias: str, version: str) -> None:
-        """Point a new alias at a published version (or ``$LATEST``)."""
+    def create_alias(self, name: str, alias: str, version: str,
+                     weights: dict[str, float] | None = None) -> None:
+        """Point a new alias at a published version (or ``$LATEST``); ``weights`` (RoutingConfig's
+        ``AdditionalVersionWeights``) sends that share of its events to one other version."""
         fn = self._function(name)
         if alias in fn.aliases:
             raise ResourceConflictException(
                 f"Alias already exists: {self.scenario.function_arn(name, alias)}")
         rules.check_alias_name(alias)
-        if version != LATEST and version not in fn.versions:
-            raise rules.function_not_found(self.scenario.function_arn(name, version))
+        self._check_alias_target(name, fn, version, weights)
         fn.aliases[alias] = version
+        self._set_weights(fn, alias, weights)
         self.record_settings()
+
+    def update_alias(self, name: str, alias: str, version: str | None = None,
+                     weights: dict[str, float] | None = None) -> None:
+        """Repoint an alias (UpdateAlias): ``version`` if given; ``weights`` if given replace the
+        routing (``{}`` removes it)."""
+        fn = self._function(name)
+        if alias not in fn.aliases:
+            raise rules.alias_not_found(self.scenario.function_arn(name, alias))
+        version = fn.aliases[alias] if version is None else version
+        if weights is None:
+            weights = dict([fn.weights[alias]]) if alias in fn.weights else {}
+        self._check_alias_target(name, fn, version, weights)
+        fn.aliases[alias] = version
+        self._set_weights(fn, alias, weights)
+        self.record_settings()
+
+    def delete_alias(self, name: str, alias: str) -> None:
+        """Delete an alias (DeleteAlias) and its event-invoke config; a missing alias is no error, as
+        in AWS. Events already queued through it still resolve."""
+        fn = self._function(name)
+        if fn.aliases.pop(alias, None) is not None:
+            fn.weights.pop(alias, None)
+            fn.settings.pop(alias, None)
+            self._last_settings.pop((name, alias), None)
+
+    def alias_weights(self, name: str, alias: str) -> dict[str, float]:
+        """An alias's ``AdditionalVersionWeights`` (``{}`` when it routes to one version)."""
+        fn = self._function(name)
+        return dict([fn.weights[alias]]) if alias in fn.weights else {}
+
+    def _check_alias_target(self, name: str, fn: LiveFunction, version: str,
+                            weights: dict[str, float] | None) -> None:
+        for target in (version, *(weights or {})):
+            if target != LATEST and target not in fn.versions:
+                raise rules.function_not_found(self.scenario.function_arn(name, target))
+        rules.check_routing(version, weights or {})
+
+    @staticmethod
+    def _set_weights(fn: LiveFunction, alias: str, weights: dict[str, float] | None) -> None:
+        fn.weights.pop(alias, None)
+        if weights:
+            (other, weight), = weights.items()
+            fn.weights[alias] = (other, float(weight))
 
     def aliases(self, name: str) -> dict[str, str]:
         """Each alias of the function and the version it points to."""
@@ -262,20 +323,21 @@ class ControlPlane:
         """Add a functions-table row for each qualifier whose settings differ from its last row.
 
         Called at the start (time 0) and after every change; each function lists ``$LATEST``, its
-        published versions and its aliases. Every qualifier runs ``$LATEST``'s execution settings in
-        this model, so those are the ones recorded for each.
+        published versions and its aliases. Each qualifier's row holds the memory, architecture,
+        timeout and dead-letter queue of the version it runs (a published version keeps those it was
+        published with; a weighted alias records its primary version's).
         """
         now = self.env.now
         last = self._last_settings
         for name, fn in self.functions.items():
             pool = fn.pool
             reserved = pool.limit if fn.reserved else math.nan
-            architecture = fn.config.architecture
             for qualifier in (LATEST, *fn.versions, *fn.aliases):
                 limits = fn.settings_for(qualifier)
-                values = (name, qualifier, fn.memory_mb, architecture, fn.timeout_s, pool.name, pool.limit,
-                          reserved, limits.max_retry, limits.max_age_s, limits.on_success or "",
-                          limits.on_failure or "", fn.dead_letter_arn or "")
+                runs = fn.runs(fn.version_of(qualifier))
+                values = (name, qualifier, runs.memory_mb, runs.config.architecture, runs.timeout_s,
+                          pool.name, pool.limit, reserved, limits.max_retry, limits.max_age_s,
+                          limits.on_success or "", limits.on_failure or "", runs.dead_letter_arn or "")
                 if last.get((name, qualifier)) != values:
                     last[(name, qualifier)] = values
                     self.recorder.function_settings((now, *values))
@@ -314,7 +376,11 @@ class ControlPlane:
         fn, qualifier = self._resolve_target(function, qualifier)
         rules.check_sync_payload(payload_size(payload))
         fn.last_log = ""
-        job = self.queue.invoke_sync(fn, qualifier, payload)  # runs the handler now, if there is one
+        version = fn.sync_version = fn.pick_version(qualifier)  # a weighted alias draws its version
+        try:
+            job = self.queue.invoke_sync(fn, qualifier, payload)  # runs the handler now, if there is one
+        finally:
+            fn.sync_version = None
         request_id = self._sync_ids(job.index)
         if job.refused is not None:
             raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
@@ -325,5 +391,5 @@ class ControlPlane:
         json.dumps(response)  # the response must be JSON, as the runtime marshals it
         return {"request_id": request_id, "status_code": 200, "payload": response,
                 "function_error": "Unhandled" if failure else None,
-                "executed_version": fn.version_of(qualifier), "init_s": job.init_s,
+                "executed_version": version, "init_s": job.init_s,
                 "duration_s": job.duration_s, "log": fn.last_log}

@@ -275,9 +275,10 @@ class Destinations:
         received = False
         if settings.on_failure is not None:
             received = self._send_record(event, "on_failure", settings.on_failure, condition, now)
-        if fn.dead_letter_arn is not None:
-            received = self._send_dead_letter(event, fn.dead_letter_arn, fate, condition, now) or received
-        return "", settings.on_failure or "", fn.dead_letter_arn or "", not received
+        dead_letter_arn = fn.runs(event.version).dead_letter_arn  # a version's DLQ is locked with it
+        if dead_letter_arn is not None:
+            received = self._send_dead_letter(event, dead_letter_arn, fate, condition, now) or received
+        return "", settings.on_failure or "", dead_letter_arn or "", not received
 
     def _send_record(self, event: AsyncEvent | Duplicate, channel: str, arn: str, condition: str,
                      now: float) -> bool:

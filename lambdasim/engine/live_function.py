@@ -112,6 +112,24 @@ class InvokeSettings:
                    destinations.on_success, destinations.on_failure, True, last_modified)
 
 
+class VersionSnapshot:
+    """What a published version runs, fixed at PublishVersion: its configuration and the samplers,
+    handler and failure model ``$LATEST`` had then (a version is an immutable snapshot in AWS)."""
+
+    __slots__ = ("config", "duration", "timeout_s", "memory_mb", "failures", "failures_active", "handler",
+                 "dead_letter_arn")
+
+    def __init__(self, fn: LiveFunction) -> None:
+        self.config = fn.config
+        self.duration = fn.duration
+        self.timeout_s = fn.timeout_s
+        self.memory_mb = fn.memory_mb
+        self.failures = fn.failures
+        self.failures_active = fn.failures_active
+        self.handler = fn.handler
+        self.dead_letter_arn = fn.dead_letter_arn
+
+
 class LiveFunction:
     """Settings and state of one simulated function, read by the engine on every attempt.
 
@@ -134,9 +152,11 @@ class LiveFunction:
         The wall-clock time (UTC) of virtual second 0: a handler's log and log stream are dated from it.
 
     Each qualifier (``$LATEST``, a version, an alias) has its own event-invoke config in
-    ``settings``; published versions and aliases share ``$LATEST``'s execution settings (code,
-    duration, timeout, memory) in this model, a simplification the docs state, except the
-    environment variables a handler sees, which are the executed version's own.
+    ``settings``. A published version is an immutable snapshot (:class:`VersionSnapshot`, in
+    ``snapshots``): it runs the handler, duration distribution, timeout, memory, failure model,
+    environment and dead-letter queue ``$LATEST`` had when it was published, whatever ``$LATEST``
+    becomes afterwards; an alias runs its version's. Cold starts and keep-alive are the function's
+    (``$LATEST``'s), one pool of environments for all its versions, a simplification.
     """
 
     __slots__ = (
@@ -144,7 +164,7 @@ class LiveFunction:
         "cold_start", "uniform", "failures", "failures_active", "system_uniform", "system_active",
         "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
-        "queued", "region", "started", "last_log",
+        "queued", "region", "started", "last_log", "snapshots", "weights", "routed", "sync_version", "route",
     )
 
     def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
@@ -171,7 +191,16 @@ class LiveFunction:
         if config.event_invoke_config != type(config.event_invoke_config)():
             self.settings[LATEST] = InvokeSettings.from_config(config.event_invoke_config)
         self.versions: dict[str, FunctionConfig] = {}   # published version -> FunctionConfig snapshot
+        self.snapshots: dict[str, VersionSnapshot] = {}  # published version -> what it runs
         self.aliases: dict[str, str] = {}    # alias -> version
+        # A weighted alias (RoutingConfig): alias -> (additional version, its weight). Each event
+        # accepted through it draws its version from the "routing" stream (route); the draw of an
+        # async event is kept by event index (routed), a synchronous invoke's while it runs.
+        self.weights: dict[str, tuple[str, float]] = {}
+        self.routed: dict[int, str] = {}
+        self.sync_version: str | None = None
+        self.route: Callable[[], float] = Uniform(0.0, 1.0).sampler(streams["routing"]) \
+            if "routing" in streams else Uniform(0.0, 1.0).sampler(streams["errors"])
         self.apply(config)
 
     def apply(self, config: FunctionConfig) -> None:
@@ -196,6 +225,15 @@ class LiveFunction:
         # The chain length past which loop detection stops an invocation (None: RecursiveLoop Allow).
         self.recursion_limit = RECURSION_LIMIT if config.recursive_loop == "Terminate" else None
 
+    def publish(self, version: str) -> None:
+        """Fix ``$LATEST`` as it is now as published ``version``."""
+        self.versions[version] = self.config
+        self.snapshots[version] = VersionSnapshot(self)
+
+    def runs(self, version: str) -> LiveFunction | VersionSnapshot:
+        """What ``version`` runs: its snapshot, or the function itself for ``$LATEST``."""
+        return self.snapshots.get(version, self)
+
     def settings_for(self, qualifier: str) -> InvokeSettings:
         """The event-invoke config in effect for ``qualifier`` (AWS's defaults when it has none)."""
         return self.settings.get(qualifier) or self.defaults
@@ -209,6 +247,24 @@ class LiveFunction:
 
     def version_of(self, qualifier: str) -> str:
         """The version a qualifier runs: ``$LATEST``, a version number, or an alias's version."""
+        return self.aliases.get(qualifier, qualifier)
+
+    def pick_version(self, qualifier: str) -> str:
+        """The version one invoke of ``qualifier`` runs: for a weighted alias, the additional version
+        with its weight's probability (a draw from the function's routing stream), else
+        :meth:`version_of`."""
+        weighted = self.weights.get(qualifier)
+        if weighted is None:
+            return self.aliases.get(qualifier, qualifier)
+        return weighted[0] if self.route() < weighted[1] else self.aliases[qualifier]
+
+    def executed_version(self, qualifier: str, index: int) -> str:
+        """The version an execution of event ``index`` through ``qualifier`` runs (its draw, for a
+        weighted alias)."""
+        if self.sync_version is not None:
+            return self.sync_version
+        if qualifier in self.weights:
+            return self.routed.get(index) or self.aliases[qualifier]
         return self.aliases.get(qualifier, qualifier)
 
     def execute(self, payload: Any, qualifier: str, start: float,
@@ -227,26 +283,27 @@ class LiveFunction:
         ``Environment.Variables`` (AWS stores them in the version-specific configuration) and the
         runtime's own variables; what it prints and logs is kept in ``last_log`` until the next call.
         """
-        run = self.duration()
-        if run > self.timeout_s:
-            message = f"Task timed out after {self.timeout_s:.2f} seconds"
-            return self.timeout_s, TIMEOUT, Failure(TIMEOUT_ERROR_TYPE, message), None
-        if self.failures_active:
-            failure = injected_failure(self.failures, start, payload, self.uniform)
+        version = self.executed_version(qualifier, index)
+        runs = self.snapshots.get(version, self) if self.snapshots else self
+        run = runs.duration()
+        if run > runs.timeout_s:
+            message = f"Task timed out after {runs.timeout_s:.2f} seconds"
+            return runs.timeout_s, TIMEOUT, Failure(TIMEOUT_ERROR_TYPE, message), None
+        if runs.failures_active:
+            failure = injected_failure(runs.failures, start, payload, self.uniform)
             if failure is not None:
                 return run, ERROR, failure, None
-        if self.handler is None:
+        if runs.handler is None:
             return run, SUCCESS, None, None
         event = json.loads(json.dumps(payload)) if payload is not None else {}
-        version = self.aliases.get(qualifier, qualifier)
-        config = self.versions.get(version, self.config)
+        config = runs.config
         when = self.started + timedelta(seconds=start)
         invoked = self.arn if qualifier == LATEST else f"{self.arn}:{qualifier}"
-        context = LambdaContext(request_ids(index), self.name, version, invoked, self.memory_mb,
-                                self.timeout_s, started=when)
+        context = LambdaContext(request_ids(index), self.name, version, invoked, runs.memory_mb,
+                                runs.timeout_s, started=when)
         variables = runtime_variables(context, self.region, config.handler)
         variables.update(config.environment)  # reserved names are refused at configuration; TZ may be set
-        response, failure, self.last_log = run_in_runtime(self.handler, event, context, variables, when)
+        response, failure, self.last_log = run_in_runtime(runs.handler, event, context, variables, when)
         if failure is not None:
             return run, ERROR, failure, None
         if response is not None and response_size(response) > RESPONSE_PAYLOAD_LIMIT:

@@ -104,7 +104,7 @@ class Model(ControlPlane):
             pool = Pool(name, config.reserved_concurrency, reserved=True)
             self.unreserved.limit -= config.reserved_concurrency
         seed = int(self.scenario.seed)
-        purposes = ("duration", "cold_start", "errors", "system_errors")
+        purposes = ("duration", "cold_start", "errors", "system_errors", "routing")
         streams = {p: stream(seed, f"{p}:{name}") for p in purposes}
         fn = LiveFunction(code, name, config, pool, streams, self.scenario.function_arn(name),
                           limit_scaling=self._limit_scaling, started=self.scenario.wall_time(0.0))
@@ -153,6 +153,11 @@ class Model(ControlPlane):
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
         if size > self._limit:
             check_async_payload(size, self._limit)
+        if qualifier in fn.weights:  # a weighted alias: this event's version is drawn once, now
+            version = fn.routed[self.queue.accepted] = fn.pick_version(qualifier)
+            event = self.queue.accept(fn, payload, qualifier, size, chain, raw)
+            event.version = version
+            return event
         return self.queue.accept(fn, payload, qualifier, size, chain, raw)
 
     def _invoke_from_target(self, function_arn: str, payload: Any, chain: int,

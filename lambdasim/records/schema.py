@@ -86,8 +86,9 @@ DELIVERY_COLUMNS = (
 #: published version and alias) of every function at time 0, and one more for a qualifier each
 #: time the control plane changes any of its values (``at`` is when). ``memory_mb``,
 #: ``architecture`` and ``timeout_s`` are the execution settings the run used for that qualifier
-#: (in this model every qualifier runs ``$LATEST``'s); ``pool`` is the concurrency pool the function
-#: draws from (``unreserved`` or its own name) and ``pool_limit`` that pool's size;
+#: (a published version keeps those it was published with; an alias, its version's); ``pool`` is
+#: the concurrency pool the function draws from (``unreserved`` or its own name) and ``pool_limit``
+#: that pool's size;
 #: ``reserved_concurrency`` is NaN when nothing is reserved; ``max_retry_attempts`` and
 #: ``max_event_age_s`` are the limits in effect (AWS's defaults when nothing is set); ``on_success``,
 #: ``on_failure`` and ``dlq`` are target ARNs, or empty.

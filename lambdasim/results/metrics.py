@@ -329,26 +329,32 @@ def _free_share(amount: np.ndarray, order: np.ndarray, allowance: float) -> np.n
     return free
 
 
-def _settings_at(functions: pd.DataFrame, names: list[str], fn: np.ndarray, at: np.ndarray,
-                 used: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Memory (MB) and architecture of each attempt: the ``$LATEST`` row of its function in force at
-    ``at`` (the last row at or before it), from the functions table."""
-    table = functions[functions["qualifier"].astype(str) == LATEST]
-    table_fn = _codes(table["function"], names)
-    table_at = table["at"].to_numpy(float)
-    table_mem = table["memory_mb"].to_numpy(float)
-    table_arch = table["architecture"].astype(str).to_numpy()
+def _settings_at(functions: pd.DataFrame, names: list[str], fn: np.ndarray, qualifier: np.ndarray,
+                 at: np.ndarray, used: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Memory (MB) and architecture of each attempt: the row of its function and qualifier in force at
+    ``at`` (the last row at or before it), from the functions table. A published version keeps the
+    settings it was published with, so its row (or its alias's) can differ from ``$LATEST``'s; a
+    qualifier without rows is priced by ``$LATEST``'s."""
+    table_fn = _codes(functions["function"], names)
+    table_q = functions["qualifier"].astype(str).to_numpy()
+    table_at = functions["at"].to_numpy(float)
+    table_mem = functions["memory_mb"].to_numpy(float)
+    table_arch = functions["architecture"].astype(str).to_numpy()
     mem = np.zeros(fn.size)
     arch = np.empty(fn.size, dtype=object)
     for i in used:
-        rows = np.flatnonzero(table_fn == i)
-        if not rows.size:
+        of_fn = fn == i
+        if not np.any((table_fn == i) & (table_q == LATEST)):
             raise ValueError(f"cost() needs the settings of function {names[i]!r}; "
                              "the functions table has none")
-        rows = rows[np.argsort(table_at[rows], kind="stable")]
-        mine = fn == i
-        pick = rows[np.maximum(np.searchsorted(table_at[rows], at[mine], side="right") - 1, 0)]
-        mem[mine], arch[mine] = table_mem[pick], table_arch[pick]
+        for q in pd.unique(qualifier[of_fn]):
+            rows = np.flatnonzero((table_fn == i) & (table_q == q))
+            if not rows.size:
+                rows = np.flatnonzero((table_fn == i) & (table_q == LATEST))
+            rows = rows[np.argsort(table_at[rows], kind="stable")]
+            mine = of_fn & (qualifier == q)
+            pick = rows[np.maximum(np.searchsorted(table_at[rows], at[mine], side="right") - 1, 0)]
+            mem[mine], arch[mine] = table_mem[pick], table_arch[pick]
     return mem, arch
 
 
@@ -377,7 +383,7 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
         the rows still add up to ``"(all)"``.
     functions
         The run's functions table (``Result.functions``): each attempt is then costed at the
-        memory and architecture of its function's ``$LATEST`` row in force when it was dispatched
+        memory and architecture of its function's row for its qualifier in force when it was dispatched
         (a row at the same instant counts), instead of ``memory_mb`` / ``architecture``.
 
     Returns
@@ -393,7 +399,8 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
     used = np.unique(fn)  # settings are needed only for functions that executed
     if functions is not None:
         dispatched = attempts["dispatched_at"].to_numpy(float)[executed]
-        mem, arch = _settings_at(functions, names, fn, dispatched, used)
+        qualifier = attempts["qualifier"].astype(str).to_numpy()[executed]
+        mem, arch = _settings_at(functions, names, fn, qualifier, dispatched, used)
         bad = [a for a in pd.unique(arch) if a not in pricing.PRICE_PER_GB_SECOND]
         if bad:
             raise ValueError(f"cost() cannot price architecture {bad[0]!r}")
