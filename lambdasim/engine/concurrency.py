@@ -14,7 +14,7 @@ from collections import deque
 
 from lambdasim.model.rules import SCALING_BURST, SCALING_REFILL_PER_S
 
-__all__ = ["Pool", "Environments", "SCALE_BURST", "SCALE_REFILL_PER_S", "THROTTLE_REASONS"]
+__all__ = ["Pool", "Environments", "Provisioned", "SCALE_BURST", "SCALE_REFILL_PER_S", "THROTTLE_REASONS"]
 
 #: New execution environments a function may add at once, and how fast that allowance refills.
 SCALE_BURST = SCALING_BURST
@@ -94,3 +94,29 @@ class Environments:
     def release(self, now: float) -> None:
         """An environment finished a request and is idle (warm) from ``now``."""
         self.idle.append(now)
+
+
+class Provisioned:
+    """Provisioned concurrency on one version or alias: ``count`` pre-initialised environments.
+
+    Its environments hold ``count`` slots of the function's pool for as long as it is configured
+    (they are counted against the reservation, or the unreserved pool), whether busy or not, so
+    on-demand invocations of any qualifier get only what is left (AWS: provisioned concurrency equal
+    to the reserved concurrency leaves ``$LATEST`` throttled). An invocation of this qualifier takes
+    an idle provisioned environment first, with no cold start and no scaling allowance; when all
+    ``count`` are busy it spills over to on-demand. ``since`` is when it was configured (its billing
+    starts then), ``billed_ms`` the billed duration of the executions that ran on it so far.
+    """
+
+    __slots__ = ("qualifier", "count", "busy", "since", "billed_ms", "executions")
+
+    def __init__(self, qualifier: str, count: int, since: float) -> None:
+        self.qualifier = qualifier
+        self.count = count
+        self.busy = 0
+        self.since = since
+        self.billed_ms = 0
+        self.executions = 0
+
+    def __repr__(self) -> str:
+        return f"Provisioned({self.qualifier!r}, count={self.count}, busy={self.busy})"

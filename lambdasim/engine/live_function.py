@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lambdasim.engine.concurrency import Environments, Pool
+from lambdasim.engine.concurrency import Environments, Pool, Provisioned
 from lambdasim.engine.handlers import LambdaContext, load_handler, run_in_runtime, runtime_variables
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure
@@ -138,7 +138,7 @@ class LiveFunction:
         "index", "name", "config", "pool", "arn", "envs", "in_flight", "reserved", "duration",
         "cold_start", "uniform", "failures", "failures_active", "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
-        "queued", "region", "started", "last_log",
+        "queued", "region", "started", "last_log", "provisioned",
     )
 
     def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
@@ -163,6 +163,8 @@ class LiveFunction:
             self.settings[LATEST] = InvokeSettings.from_config(config.event_invoke_config)
         self.versions: dict[str, FunctionConfig] = {}   # published version -> FunctionConfig snapshot
         self.aliases: dict[str, str] = {}    # alias -> version
+        #: qualifier (version or alias) -> its provisioned concurrency; empty on the common path.
+        self.provisioned: dict[str, Provisioned] = {}
         self.apply(config)
 
     def apply(self, config: FunctionConfig) -> None:

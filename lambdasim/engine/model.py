@@ -26,7 +26,12 @@ from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue, Router
 from lambdasim.model.dists import Uniform
-from lambdasim.model.errors import RequestTooLargeException, ResourceNotFoundException
+from lambdasim.model.errors import (
+    InvalidParameterValueException,
+    RequestTooLargeException,
+    ResourceNotFoundException,
+    invalid_value,
+)
 from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.records import Recorder, RequestIds
 
@@ -89,6 +94,9 @@ class Model(ControlPlane):
             self.queue.duplicates.route = self.destinations.duplicate_succeeded
         self._limit = int(scenario.queue.payload_limit_bytes)
         self._last_settings: dict[tuple[str, str], tuple] = {}
+        for name, config in scenario.functions.items():
+            if config.provisioned:
+                self._provision(name, config)
         self.record_settings()
         self._started = False
         self._wall_s = 0.0
@@ -109,6 +117,20 @@ class Model(ControlPlane):
                           limit_scaling=self._limit_scaling, started=self.scenario.wall_time(0.0))
         self.functions[name] = fn
         return fn
+
+    def _provision(self, name: str, config: FunctionConfig) -> None:
+        """A scenario's ``ProvisionedConcurrencyConfigs``: publish versions 1..N (N the highest one
+        named) from the function's configuration, then configure each as the API would, so AWS's
+        checks apply, reported against the scenario field."""
+        fn = self.functions[name]
+        for _ in range(max(int(v) for v, _ in config.provisioned)):
+            fn.versions[str(len(fn.versions) + 1)] = config
+        for version, count in config.provisioned:
+            try:
+                self.put_provisioned_concurrency(name, version, count)
+            except InvalidParameterValueException as error:
+                raise invalid_value(f"functions.{name}.ProvisionedConcurrencyConfigs.{version}", count,
+                                    f"a count that fits ({error.message})") from None
 
     @property
     def now(self) -> float:

@@ -1,0 +1,88 @@
+"""Provisioned concurrency (issue 10): pre-initialised environments on a version or alias.
+
+AWS: an invocation of the configured qualifier runs on a provisioned environment with no cold
+start, up to the configured count; beyond it, it spills over to on-demand (cold starts, scaling
+limit). Provisioned environments are counted against the function's reserved concurrency, so
+provisioned = reserved leaves ``$LATEST`` throttled. Durations and cold starts are constant, so
+every instant below is exact.
+"""
+
+import pytest
+from helpers import one_function
+
+import lambdasim as ls
+from lambdasim.model.dists import Constant
+from lambdasim.model.workloads import Events, ScheduledEvent
+
+
+def burst(n, qualifier="1", at_s=0.0):
+    return Events("orders", tuple(ScheduledEvent(at_s, {"i": i}) for i in range(n)), qualifier=qualifier)
+
+
+def invocations(result):
+    rows = result.attempts[result.attempts["kind"] == "invoke"]
+    return rows.sort_values(["dispatched_at", "end_at"], kind="stable").reset_index(drop=True)
+
+
+def test_within_the_provisioned_count_nothing_cold_starts():
+    scenario = one_function([burst(3)], cold_start=Constant(0.5), provisioned={"1": 3})
+    runs = invocations(ls.run(scenario))
+    assert runs["init_s"].tolist() == [0.0, 0.0, 0.0]
+    assert runs["start_at"].tolist() == [0.0, 0.0, 0.0]
+    assert runs["end_at"].tolist() == pytest.approx([0.2, 0.2, 0.2])
+    assert runs["billed_ms"].tolist() == [200, 200, 200]
+
+
+def test_beyond_the_provisioned_count_invocations_spill_over_to_on_demand_cold_starts():
+    scenario = one_function([burst(5), burst(5, at_s=1.0)], cold_start=Constant(0.5),
+                            provisioned={"1": 3})
+    runs = invocations(ls.run(scenario))
+    # Three on provisioned environments, two cold on-demand ones; a second later all five are warm
+    # (three provisioned, two on-demand environments kept alive).
+    assert runs["init_s"].tolist() == [0.0, 0.0, 0.0, 0.5, 0.5] + [0.0] * 5
+    assert runs["end_at"].tolist() == pytest.approx([0.2, 0.2, 0.2, 0.7, 0.7] + [1.2] * 5)
+
+
+def test_latest_does_not_run_on_a_version_s_provisioned_environments():
+    # Provisioned concurrency on version 1 serves version 1 (and its aliases) only.
+    scenario = one_function([burst(1, qualifier=None)], cold_start=Constant(0.5), provisioned={"1": 2})
+    result = ls.run(scenario)
+    assert invocations(result)["init_s"].tolist() == [0.5]
+
+
+def test_provisioned_equal_to_reserved_leaves_latest_throttled():
+    scenario = one_function([burst(1, qualifier=None), burst(2, qualifier="1")], reserved_concurrency=2,
+                            provisioned={"1": 2}, horizon_s=5.0)
+    result = ls.run(scenario)
+    runs = invocations(result)
+    assert runs["qualifier"].tolist() == ["1", "1"]
+    assert runs["init_s"].tolist() == [0.0, 0.0]
+    throttles = result.attempts[result.attempts["kind"] == "throttle"]
+    assert set(throttles["qualifier"]) == {"$LATEST"}
+    assert set(throttles["error_type"]) == {"ReservedFunctionConcurrentInvocationLimitExceeded"}
+
+
+def test_provisioned_concurrency_above_reserved_is_refused_with_the_field_named():
+    with pytest.raises(ls.InvalidParameterValueException) as error:
+        ls.Simulation(one_function([], reserved_concurrency=2, provisioned={"1": 3}))
+    assert "ProvisionedConcurrencyConfigs.1" in str(error.value)
+    assert ("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution "
+            "for function") in str(error.value)
+
+
+@pytest.mark.parametrize("provisioned, allowed", [
+    ({"$LATEST": 1}, "Provisioned Concurrency Configs cannot be applied to unpublished function versions."),
+    ({"1": 0}, "integer >= 1"),
+    ({"prod": 1}, "a published version number"),
+])
+def test_scenario_provisioned_values_are_checked(provisioned, allowed):
+    with pytest.raises(ls.InvalidParameterValueException) as error:
+        ls.FunctionConfig(provisioned=provisioned)
+    assert allowed in str(error.value)
+
+
+def test_scenario_file_shape_round_trips():
+    config = ls.FunctionConfig.from_dict({"ProvisionedConcurrencyConfigs": {"2": 4}})
+    assert config.provisioned == (("2", 4),)
+    assert config.to_dict()["ProvisionedConcurrencyConfigs"] == {"2": 4}
+    assert "ProvisionedConcurrencyConfigs" not in ls.FunctionConfig().to_dict()
