@@ -26,6 +26,8 @@ PREPARE = [  # the state the contract cases run against (helpers.prepare makes t
     ("put_function_event_invoke_config", {"FunctionName": "orders:live", "MaximumEventAgeInSeconds": 600}),
     ("put_function_concurrency", {"FunctionName": "echo", "ReservedConcurrentExecutions": 10}),
     ("create_function", {"FunctionName": "pay", "Role": ROLE, "Code": {"ZipFile": b"x"}}),
+    ("put_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live",
+                                            "ProvisionedConcurrentExecutions": 1}),
 ]
 
 PUT, UPDATE = "put_function_event_invoke_config", "update_function_event_invoke_config"
@@ -61,6 +63,11 @@ VALID_CASES = [
     ("delete_function", {"FunctionName": "pay"}),
     ("publish_version", {"FunctionName": "orders", "Description": "v2"}),
     ("create_alias", {"FunctionName": "orders", "Name": "beta", "FunctionVersion": "1", "Description": "b"}),
+    ("put_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live",
+                                            "ProvisionedConcurrentExecutions": 2}),
+    ("get_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live"}),
+    ("delete_provisioned_concurrency_config", {"FunctionName": f"{ARN}orders", "Qualifier": "live"}),
+    ("list_provisioned_concurrency_configs", {"FunctionName": "orders"}),
 ]
 VE = "ValidationException"
 INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationError, else the AWS error code)

@@ -8,7 +8,8 @@ every instant below is exact.
 """
 
 import pytest
-from helpers import one_function
+from botocore.exceptions import ClientError
+from helpers import error_of, one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant
@@ -86,3 +87,70 @@ def test_scenario_file_shape_round_trips():
     assert config.provisioned == (("2", 4),)
     assert config.to_dict()["ProvisionedConcurrencyConfigs"] == {"2": 4}
     assert "ProvisionedConcurrencyConfigs" not in ls.FunctionConfig().to_dict()
+
+
+# -- the API, through the native client and real boto3 (the ``lam`` fixture) -------------------------
+
+NOT_PROVISIONED = ("ProvisionedConcurrencyConfigNotFoundException",
+                   "No Provisioned Concurrency Config found for this function", 404)
+
+
+def test_put_answers_in_progress_then_get_and_list_answer_ready(lam, sim):
+    lam.publish_version(FunctionName="orders")
+    put = lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="1",
+                                                 ProvisionedConcurrentExecutions=2)
+    assert {k: put[k] for k in put if k != "ResponseMetadata"} == {
+        "RequestedProvisionedConcurrentExecutions": 2, "AvailableProvisionedConcurrentExecutions": 0,
+        "AllocatedProvisionedConcurrentExecutions": 0, "Status": "IN_PROGRESS",
+        "LastModified": "2025-01-01T00:00:00.000+0000"}
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 202
+    got = lam.get_provisioned_concurrency_config(FunctionName="orders", Qualifier="1")
+    assert (got["RequestedProvisionedConcurrentExecutions"], got["AvailableProvisionedConcurrentExecutions"],
+            got["AllocatedProvisionedConcurrentExecutions"], got["Status"]) == (2, 2, 2, "READY")
+    listed = lam.list_provisioned_concurrency_configs(FunctionName="orders")["ProvisionedConcurrencyConfigs"]
+    assert [c["FunctionArn"] for c in listed] == [sim.scenario.function_arn("orders", "1")]
+    lam.invoke(FunctionName="orders", Qualifier="1", InvocationType="Event", Payload=b"{}")
+    sim.run()
+    assert sim.result().attempts["init_s"].tolist() == [0.0]
+    deleted = lam.delete_provisioned_concurrency_config(FunctionName="orders", Qualifier="1")
+    assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 204
+    with pytest.raises(ClientError) as excinfo:
+        lam.get_provisioned_concurrency_config(FunctionName="orders", Qualifier="1")
+    assert error_of(excinfo) == NOT_PROVISIONED
+
+
+def test_provisioned_concurrency_on_latest_is_refused_as_aws_refuses_it(lam):
+    lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="$LATEST")
+    for qualifier in ("$LATEST", "live"):
+        with pytest.raises(ClientError) as excinfo:
+            lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier=qualifier,
+                                                   ProvisionedConcurrentExecutions=1)
+        assert error_of(excinfo) == (
+            "InvalidParameterValueException",
+            "Provisioned Concurrency Configs cannot be applied to unpublished function versions.", 400)
+
+
+def test_provisioned_above_reserved_is_refused_and_equal_throttles_latest(lam, sim):
+    lam.put_function_concurrency(FunctionName="orders", ReservedConcurrentExecutions=2)
+    lam.publish_version(FunctionName="orders")
+    with pytest.raises(ClientError) as excinfo:
+        lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="1",
+                                               ProvisionedConcurrentExecutions=3)
+    assert error_of(excinfo) == (
+        "InvalidParameterValueException",
+        "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for "
+        "function", 400)
+    lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="1",
+                                           ProvisionedConcurrentExecutions=2)
+    with pytest.raises(ClientError) as excinfo:
+        lam.invoke(FunctionName="orders", Payload=b"{}")
+    assert excinfo.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    assert lam.invoke(FunctionName="orders", Qualifier="1", Payload=b"{}")["StatusCode"] == 200
+
+
+def test_get_and_delete_without_a_config_answer_not_found(lam):
+    lam.publish_version(FunctionName="orders")
+    for method in ("get_provisioned_concurrency_config", "delete_provisioned_concurrency_config"):
+        with pytest.raises(ClientError) as excinfo:
+            getattr(lam, method)(FunctionName="orders", Qualifier="1")
+        assert error_of(excinfo) == NOT_PROVISIONED

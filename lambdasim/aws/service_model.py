@@ -20,7 +20,9 @@ OPERATIONS = {xform_name(name): name for name in (
     "GetFunctionEventInvokeConfig", "DeleteFunctionEventInvokeConfig", "ListFunctionEventInvokeConfigs",
     "PutFunctionConcurrency", "GetFunctionConcurrency", "DeleteFunctionConcurrency", "GetAccountSettings",
     "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode", "GetFunctionConfiguration",
-    "DeleteFunction", "PublishVersion", "CreateAlias")}
+    "DeleteFunction", "PublishVersion", "CreateAlias", "PutProvisionedConcurrencyConfig",
+    "GetProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig",
+    "ListProvisionedConcurrencyConfigs")}
 
 
 @lru_cache(maxsize=1)
