@@ -154,3 +154,37 @@ def test_get_and_delete_without_a_config_answer_not_found(lam):
         with pytest.raises(ClientError) as excinfo:
             getattr(lam, method)(FunctionName="orders", Qualifier="1")
         assert error_of(excinfo) == NOT_PROVISIONED
+
+
+def test_cost_prices_configured_gb_seconds_and_the_lower_duration_rate():
+    from lambdasim.results import pricing
+    from lambdasim.results.metrics import provisioned_cost
+
+    sim = ls.Simulation(one_function([burst(3)], memory_mb=1024, duration=Constant(1.0),
+                                     cold_start=Constant(0.5), provisioned={"1": 2}))
+    sim.run()
+    usage = sim.provisioned_usage()
+    assert [(u["function"], u["qualifier"], u["executions"], u["billed_ms"]) for u in usage] == [
+        ("orders", "1", 2, 2000)]
+    row = provisioned_cost(usage).iloc[0]
+    # 2 environments x 1 GB, configured 1.5 s, billed as 5 minutes (AWS rounds up to 5 minutes).
+    assert row["provisioned_gb_seconds"] == pytest.approx(600.0)
+    assert row["provisioned_cost"] == pytest.approx(600.0 * 0.0000041667)
+    assert row["duration_gb_seconds"] == pytest.approx(2.0)
+    assert row["duration_cost"] == pytest.approx(2.0 * 0.0000097222)
+    assert row["adjustment"] == pytest.approx(600.0 * 0.0000041667 + 2.0 * (0.0000097222 - 0.0000166667))
+    assert pricing.PROVISIONED_PER_GB_SECOND["arm64"] == 0.0000033334
+    # The spill-over invocation paid a cold start and is billed on demand (cost(), INIT included).
+    runs = invocations(sim.result())
+    assert runs["init_s"].tolist() == [0.0, 0.0, 0.5]
+    assert runs["billed_ms"].tolist() == [1000, 1000, 1500]
+
+
+def test_deleting_the_config_returns_its_slots_and_stops_its_billing():
+    sim = ls.Simulation(one_function([], reserved_concurrency=2, provisioned={"1": 2}))
+    with pytest.raises(ls.TooManyRequestsException):
+        sim.invoke_sync("orders")
+    sim.delete_provisioned_concurrency("orders", "1")
+    assert sim.invoke_sync("orders")["status_code"] == 200
+    (usage,) = sim.provisioned_usage()
+    assert (usage["since"], usage["until"], usage["count_s"]) == (0.0, 0.0, 0.0)

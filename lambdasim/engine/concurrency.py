@@ -105,18 +105,33 @@ class Provisioned:
     to the reserved concurrency leaves ``$LATEST`` throttled). An invocation of this qualifier takes
     an idle provisioned environment first, with no cold start and no scaling allowance; when all
     ``count`` are busy it spills over to on-demand. ``since`` is when it was configured (its billing
-    starts then), ``billed_ms`` the billed duration of the executions that ran on it so far.
+    starts then), ``ended`` when it was deleted (None while configured), ``count_s`` the integral of
+    ``count`` over time up to ``changed``, ``billed_ms`` and ``executions`` those of the executions
+    that ran on it: what :func:`lambdasim.results.metrics.provisioned_cost` prices.
     """
 
-    __slots__ = ("qualifier", "count", "busy", "since", "billed_ms", "executions")
+    __slots__ = ("function", "qualifier", "memory_mb", "architecture", "count", "busy", "since", "ended",
+                 "changed", "count_s", "billed_ms", "executions")
 
-    def __init__(self, qualifier: str, count: int, since: float) -> None:
+    def __init__(self, function: str, qualifier: str, since: float, memory_mb: int = 128,
+                 architecture: str = "x86_64") -> None:
+        self.function = function
         self.qualifier = qualifier
-        self.count = count
+        self.memory_mb = memory_mb
+        self.architecture = architecture
+        self.count = 0
         self.busy = 0
-        self.since = since
+        self.since = self.changed = since
+        self.ended: float | None = None
+        self.count_s = 0.0
         self.billed_ms = 0
         self.executions = 0
+
+    def set_count(self, count: int, now: float) -> None:
+        """Change the configured count at ``now`` (0: deleted), keeping ``count_s`` up to date."""
+        self.count_s += self.count * (now - self.changed)
+        self.changed = now
+        self.count = count
 
     def __repr__(self) -> str:
         return f"Provisioned({self.qualifier!r}, count={self.count}, busy={self.busy})"

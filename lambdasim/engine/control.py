@@ -96,7 +96,7 @@ class ControlPlane:
         fn = self._function(name, qualifier)
         if qualifier in (None, LATEST):
             for prov in list(fn.provisioned.values()):
-                self._resize(fn, prov, 0)  # its environments give their slots back
+                self._resize(fn, prov, 0, self.env.now)  # its environments give their slots back
             if fn.reserved:
                 self.delete_reserved_concurrency(name)
             del self.functions[name]
@@ -104,7 +104,7 @@ class ControlPlane:
         if qualifier not in fn.versions:
             raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
         if qualifier in fn.provisioned:
-            self._resize(fn, fn.provisioned.pop(qualifier), 0)
+            self._resize(fn, fn.provisioned.pop(qualifier), 0, self.env.now)
         del fn.versions[qualifier]
         fn.settings.pop(qualifier, None)
         self.record_settings()
@@ -286,8 +286,11 @@ class ControlPlane:
                                 self.unreserved.limit - held, self.scenario.account.concurrent_executions)
         prov = fn.provisioned.get(qualifier)
         if prov is None:
-            prov = fn.provisioned[qualifier] = Provisioned(qualifier, 0, self.env.now)
-        self._resize(fn, prov, count)
+            config = self.function_config(name, qualifier)
+            prov = Provisioned(name, qualifier, self.env.now, config.memory_mb, config.architecture)
+            fn.provisioned[qualifier] = prov
+            self.provisioned_history.append(prov)
+        self._resize(fn, prov, count, self.env.now)
         self.record_settings()
         return self.get_provisioned_concurrency(name, qualifier)
 
@@ -299,7 +302,7 @@ class ControlPlane:
         if prov is None:
             raise rules.provisioned_not_found()
         return {"requested": prov.count, "available": prov.count, "allocated": prov.count,
-                "status": "READY", "last_modified": prov.since}
+                "status": "READY", "last_modified": prov.changed}
 
     def list_provisioned_concurrency(self, name: str) -> list[tuple[str, dict]]:
         """Each configured qualifier and its configuration, in the order they were configured."""
@@ -313,17 +316,30 @@ class ControlPlane:
         prov = fn.provisioned.get(qualifier or LATEST)
         if prov is None:
             raise rules.provisioned_not_found()
-        self._resize(fn, prov, 0)
+        self._resize(fn, prov, 0, self.env.now)
         del fn.provisioned[qualifier]
         self.record_settings()
 
+    def provisioned_usage(self) -> list[dict]:
+        """Every provisioned-concurrency configuration of the run so far (deleted ones too): function,
+        qualifier, memory and architecture, when it was set and deleted, its count-seconds (the
+        integral of the configured count over time, up to now) and the executions that ran on it."""
+        now = self.env.now
+        return [{"function": p.function, "qualifier": p.qualifier, "memory_mb": p.memory_mb,
+                 "architecture": p.architecture, "since": p.since,
+                 "until": now if p.ended is None else p.ended,
+                 "count_s": p.count_s + p.count * (now - p.changed), "executions": p.executions,
+                 "billed_ms": p.billed_ms} for p in self.provisioned_history]
+
     @staticmethod
-    def _resize(fn: LiveFunction, prov: Provisioned, count: int) -> None:
+    def _resize(fn: LiveFunction, prov: Provisioned, count: int, now: float) -> None:
         """Set ``prov.count``; the pool holds ``max(count, busy)`` slots for it (a busy environment
         keeps its slot until its execution ends, :meth:`EventQueue._on_end`)."""
         fn.pool.in_use += max(count, prov.busy) - max(prov.count, prov.busy)
         fn.pool.peak = max(fn.pool.peak, fn.pool.in_use)
-        prov.count = count
+        prov.set_count(count, now)
+        if count == 0:
+            prov.ended = now
 
     # -- the functions table -------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from lambdasim.engine.concurrency import Pool
+from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
 from lambdasim.engine.destinations import Destinations, Target
 from lambdasim.engine.dispatch import POLICIES
@@ -78,6 +78,7 @@ class Model(ControlPlane):
         self._limit_scaling = POLICIES[scenario.dispatch].limit_scaling
         self.unreserved = Pool("unreserved", scenario.account.concurrent_executions, reserved=False)
         self.functions: dict[str, LiveFunction] = {}
+        self.provisioned_history: list[Provisioned] = []  # every provisioned config, deleted ones too
         for name, config in scenario.functions.items():
             self._add_function(name, config)
         self.destinations = Destinations(scenario, self.recorder, self._request_id, self._invoke_from_target)
