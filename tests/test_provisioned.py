@@ -177,6 +177,9 @@ def test_cost_prices_configured_gb_seconds_and_the_lower_duration_rate():
     # The spill-over invocation paid a cold start and is billed on demand (cost(), INIT included).
     runs = invocations(sim.result())
     assert runs["init_s"].tolist() == [0.0, 0.0, 0.5]
+    # Which attempts ran on provisioned environments: the usage names them by (event_id, attempt).
+    assert usage[0]["runs"] == [(sim.request_id(0), 1), (sim.request_id(1), 1)]
+    assert runs["event_id"].tolist()[:2] == [sim.request_id(0), sim.request_id(1)]
     assert runs["billed_ms"].tolist() == [1000, 1000, 1500]
 
 

@@ -323,13 +323,15 @@ class ControlPlane:
     def provisioned_usage(self) -> list[dict]:
         """Every provisioned-concurrency configuration of the run so far (deleted ones too): function,
         qualifier, memory and architecture, when it was set and deleted, its count-seconds (the
-        integral of the configured count over time, up to now) and the executions that ran on it."""
+        integral of the configured count over time, up to now) and the executions that ran on it
+        (``runs``: the ``(event_id, attempt)`` of each, as in the attempts table, which keeps its shape:
+        such a row has ``init_s`` 0, like a warm on-demand start)."""
         now = self.env.now
         return [{"function": p.function, "qualifier": p.qualifier, "memory_mb": p.memory_mb,
                  "architecture": p.architecture, "since": p.since,
                  "until": now if p.ended is None else p.ended,
                  "count_s": p.count_s + p.count * (now - p.changed), "executions": p.executions,
-                 "billed_ms": p.billed_ms} for p in self.provisioned_history]
+                 "billed_ms": p.billed_ms, "runs": list(p.runs)} for p in self.provisioned_history]
 
     @staticmethod
     def _resize(fn: LiveFunction, prov: Provisioned, count: int, now: float) -> None:

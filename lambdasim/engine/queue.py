@@ -31,6 +31,13 @@ late, or (WAITING) when its age limit comes; ``zero_reserved_concurrency`` at a 
 A RESOLVED event is handed to the router (destinations, DLQ) once and its ``events`` row is
 written; an event still QUEUED, WAITING or RUNNING when a horizon stops the run is ``pending``.
 
+Provisioned concurrency (:class:`~lambdasim.engine.concurrency.Provisioned`): an async attempt or
+a synchronous invoke of a provisioned version or alias first takes an idle provisioned environment
+(``init_s`` 0, no scaling token, no new pool slot: its environments hold theirs while configured)
+and spills over to :meth:`EventQueue.acquire` beyond the count. Choices: a duplicate delivery runs
+on demand (it goes through ``acquire`` alone), and the ``ideal`` policy's FIFO is served from
+on-demand slots only.
+
 Choices where AWS is silent (design.md) are made here and in :mod:`lambdasim.engine.dispatch`:
 
 - ``aws`` dispatch: a poller takes an event as soon as it is enqueued or due; with no free
@@ -373,6 +380,7 @@ class EventQueue:
             if prov is not None:
                 prov.billed_ms += billed_ms(delay)
                 prov.executions += 1
+                prov.runs.append((request_ids(job.index), attempt))
         self.env.timeout(delay, job).callbacks.append(self._on_end)
         return run
 
