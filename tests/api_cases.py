@@ -26,6 +26,8 @@ PREPARE = [  # the state the contract cases run against (helpers.prepare makes t
     ("put_function_event_invoke_config", {"FunctionName": "orders:live", "MaximumEventAgeInSeconds": 600}),
     ("put_function_concurrency", {"FunctionName": "echo", "ReservedConcurrentExecutions": 10}),
     ("create_function", {"FunctionName": "pay", "Role": ROLE, "Code": {"ZipFile": b"x"}}),
+    ("put_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live",
+                                            "ProvisionedConcurrentExecutions": 1}),
 ]
 
 PUT, UPDATE = "put_function_event_invoke_config", "update_function_event_invoke_config"
@@ -72,6 +74,11 @@ VALID_CASES = [
     ("get_function_recursion_config", {"FunctionName": "orders"}),
     ("put_function_recursion_config", {"FunctionName": "orders", "RecursiveLoop": "Allow"}),
     ("invoke_async", {"FunctionName": "orders", "InvokeArgs": b'{"id": 3}'}),
+    ("put_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live",
+                                            "ProvisionedConcurrentExecutions": 2}),
+    ("get_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live"}),
+    ("delete_provisioned_concurrency_config", {"FunctionName": f"{ARN}orders", "Qualifier": "live"}),
+    ("list_provisioned_concurrency_configs", {"FunctionName": "orders"}),
 ]
 VE = "ValidationException"
 INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationError, else the AWS error code)

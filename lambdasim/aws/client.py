@@ -114,6 +114,22 @@ class LambdaClient:
         """Return a function to the unreserved pool."""
         return self._call("DeleteFunctionConcurrency", args, kwargs)
 
+    def put_provisioned_concurrency_config(self, *args: Any, **kwargs: Any) -> dict:
+        """Configure provisioned concurrency on a version or alias (answers ``IN_PROGRESS``)."""
+        return self._call("PutProvisionedConcurrencyConfig", args, kwargs)
+
+    def get_provisioned_concurrency_config(self, *args: Any, **kwargs: Any) -> dict:
+        """A version's or alias's provisioned concurrency."""
+        return self._call("GetProvisionedConcurrencyConfig", args, kwargs)
+
+    def delete_provisioned_concurrency_config(self, *args: Any, **kwargs: Any) -> dict:
+        """Remove a version's or alias's provisioned concurrency."""
+        return self._call("DeleteProvisionedConcurrencyConfig", args, kwargs)
+
+    def list_provisioned_concurrency_configs(self, *args: Any, **kwargs: Any) -> dict:
+        """The function's provisioned-concurrency configurations."""
+        return self._call("ListProvisionedConcurrencyConfigs", args, kwargs)
+
     def get_account_settings(self, *args: Any, **kwargs: Any) -> dict:
         """The account's concurrency limit and what is left unreserved."""
         return self._call("GetAccountSettings", args, kwargs)

@@ -6,13 +6,22 @@
 ``GetAccountSettings`` reports the limit and what is left unreserved. A version or alias (a
 qualified name) is refused with AWS's "This operation is permitted on Lambda functions only. ..."
 (recorded for ``PutFunctionConcurrency``; Get and Delete give the same answer here, a choice).
+
+``Put/Get/Delete/ListProvisionedConcurrencyConfig(s)`` configure provisioned concurrency on a
+version or alias (:meth:`lambdasim.engine.control.ControlPlane.put_provisioned_concurrency`), with
+AWS's errors: ``$LATEST`` → "Provisioned Concurrency Configs cannot be applied to unpublished
+function versions.", more than the reserved concurrency → "Requested Provisioned Concurrency should
+not be greater than the reservedConcurrentExecution for function", none configured → 404
+``ProvisionedConcurrencyConfigNotFoundException``. Put answers as AWS does while it allocates
+(``IN_PROGRESS``, nothing available yet; LocalStack's AWS-validated snapshots); allocation takes no
+virtual time in this model, so Get and List answer ``READY`` with every environment available.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from lambdasim.aws.service import LambdaService
+from lambdasim.aws.service import LambdaService, iso
 from lambdasim.model import rules
 from lambdasim.model.rules import LATEST
 
@@ -53,8 +62,55 @@ def get_account_settings(service: LambdaService, p: dict) -> dict:
     return {"AccountLimit": limit, "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": len(names)}}
 
 
+def _qualified(service: LambdaService, p: dict) -> tuple[str, str]:
+    name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
+    return name, qualifier or LATEST
+
+
+def _config(service: LambdaService, config: dict) -> dict:
+    return {"RequestedProvisionedConcurrentExecutions": config["requested"],
+            "AvailableProvisionedConcurrentExecutions": config["available"],
+            "AllocatedProvisionedConcurrentExecutions": config["allocated"], "Status": config["status"],
+            "LastModified": iso(service.sim.wall_time(config["last_modified"]))}
+
+
+def put_provisioned_concurrency_config(service: LambdaService, p: dict) -> dict:
+    """``PutProvisionedConcurrencyConfig``: AWS's answer while it allocates (``IN_PROGRESS``)."""
+    name, qualifier = _qualified(service, p)
+    if qualifier == LATEST:
+        raise rules.provisioned_on_latest()
+    config = service.sim.put_provisioned_concurrency(name, qualifier, p["ProvisionedConcurrentExecutions"])
+    return {**_config(service, config), "AvailableProvisionedConcurrentExecutions": 0,
+            "AllocatedProvisionedConcurrentExecutions": 0, "Status": "IN_PROGRESS"}
+
+
+def get_provisioned_concurrency_config(service: LambdaService, p: dict) -> dict:
+    """``GetProvisionedConcurrencyConfig``."""
+    name, qualifier = _qualified(service, p)
+    return _config(service, service.sim.get_provisioned_concurrency(name, qualifier))
+
+
+def delete_provisioned_concurrency_config(service: LambdaService, p: dict) -> dict:
+    """``DeleteProvisionedConcurrencyConfig`` (204, no body)."""
+    name, qualifier = _qualified(service, p)
+    service.sim.delete_provisioned_concurrency(name, qualifier)
+    return {}
+
+
+def list_provisioned_concurrency_configs(service: LambdaService, p: dict) -> dict:
+    """``ListProvisionedConcurrencyConfigs``: every configured version and alias (one page)."""
+    name = service.unqualified(p["FunctionName"], "ListProvisionedConcurrencyConfigs")
+    return {"ProvisionedConcurrencyConfigs": [
+        {"FunctionArn": service.arn(name, qualifier), **_config(service, config)}
+        for qualifier, config in service.sim.list_provisioned_concurrency(name)]}
+
+
 #: The operations this module serves, by API name.
 HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {
     "PutFunctionConcurrency": put_function_concurrency, "GetFunctionConcurrency": get_function_concurrency,
     "DeleteFunctionConcurrency": delete_function_concurrency, "GetAccountSettings": get_account_settings,
+    "PutProvisionedConcurrencyConfig": put_provisioned_concurrency_config,
+    "GetProvisionedConcurrencyConfig": get_provisioned_concurrency_config,
+    "DeleteProvisionedConcurrencyConfig": delete_provisioned_concurrency_config,
+    "ListProvisionedConcurrencyConfigs": list_provisioned_concurrency_configs,
 }

@@ -22,7 +22,9 @@ OPERATIONS = {xform_name(name): name for name in (
     "CreateFunction", "UpdateFunctionConfiguration", "UpdateFunctionCode", "GetFunctionConfiguration",
     "DeleteFunction", "PublishVersion", "CreateAlias", "UpdateAlias", "GetAlias", "DeleteAlias",
     "ListAliases", "GetFunction", "ListFunctions", "ListVersionsByFunction", "GetFunctionRecursionConfig",
-    "PutFunctionRecursionConfig", "InvokeAsync")}
+    "PutFunctionRecursionConfig", "InvokeAsync", "PutProvisionedConcurrencyConfig",
+    "GetProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig",
+    "ListProvisionedConcurrencyConfigs")}
 
 
 @lru_cache(maxsize=1)

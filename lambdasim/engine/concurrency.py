@@ -14,7 +14,7 @@ from collections import deque
 
 from lambdasim.model.rules import SCALING_BURST, SCALING_REFILL_PER_S
 
-__all__ = ["Pool", "Environments", "SCALE_BURST", "SCALE_REFILL_PER_S", "THROTTLE_REASONS"]
+__all__ = ["Pool", "Environments", "Provisioned", "SCALE_BURST", "SCALE_REFILL_PER_S", "THROTTLE_REASONS"]
 
 #: New execution environments a function may add at once, and how fast that allowance refills.
 SCALE_BURST = SCALING_BURST
@@ -94,3 +94,46 @@ class Environments:
     def release(self, now: float) -> None:
         """An environment finished a request and is idle (warm) from ``now``."""
         self.idle.append(now)
+
+
+class Provisioned:
+    """Provisioned concurrency on one version or alias: ``count`` pre-initialised environments.
+
+    Its environments hold ``count`` slots of the function's pool for as long as it is configured
+    (they are counted against the reservation, or the unreserved pool), whether busy or not, so
+    on-demand invocations of any qualifier get only what is left (AWS: provisioned concurrency equal
+    to the reserved concurrency leaves ``$LATEST`` throttled). An invocation of this qualifier takes
+    an idle provisioned environment first, with no cold start and no scaling allowance; when all
+    ``count`` are busy it spills over to on-demand. ``since`` is when it was configured (its billing
+    starts then), ``ended`` when it was deleted (None while configured), ``count_s`` the integral of
+    ``count`` over time up to ``changed``, ``billed_ms``, ``executions`` and ``runs`` (the attempts
+    table's ``(event_id, attempt)``) those of the executions that ran on it: what
+    :func:`lambdasim.results.metrics.provisioned_cost` prices.
+    """
+
+    __slots__ = ("function", "qualifier", "memory_mb", "architecture", "count", "busy", "since", "ended",
+                 "changed", "count_s", "billed_ms", "executions", "runs")
+
+    def __init__(self, function: str, qualifier: str, since: float, memory_mb: int = 128,
+                 architecture: str = "x86_64") -> None:
+        self.function = function
+        self.qualifier = qualifier
+        self.memory_mb = memory_mb
+        self.architecture = architecture
+        self.count = 0
+        self.busy = 0
+        self.since = self.changed = since
+        self.ended: float | None = None
+        self.count_s = 0.0
+        self.billed_ms = 0
+        self.executions = 0
+        self.runs: list[tuple[str, int]] = []  # (event_id, attempt) of each execution on it
+
+    def set_count(self, count: int, now: float) -> None:
+        """Change the configured count at ``now`` (0: deleted), keeping ``count_s`` up to date."""
+        self.count_s += self.count * (now - self.changed)
+        self.changed = now
+        self.count = count
+
+    def __repr__(self) -> str:
+        return f"Provisioned({self.qualifier!r}, count={self.count}, busy={self.busy})"

@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from lambdasim.engine.concurrency import Pool
+from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.live_function import InvokeSettings, LiveFunction, payload_size
 from lambdasim.model import rules
 from lambdasim.model.errors import (
@@ -95,6 +95,8 @@ class ControlPlane:
         """Delete a function, or one published version. Events already queued still resolve."""
         fn = self._function(name, qualifier)
         if qualifier in (None, LATEST):
+            for prov in list(fn.provisioned.values()):
+                self._resize(fn, prov, 0, self.env.now)  # its environments give their slots back
             if fn.reserved:
                 self.delete_reserved_concurrency(name)
             del self.functions[name]
@@ -105,6 +107,8 @@ class ControlPlane:
                  if v == qualifier or fn.weights.get(a, ("",))[0] == qualifier]
         if users:
             raise rules.version_in_use(users)
+        if qualifier in fn.provisioned:
+            self._resize(fn, fn.provisioned.pop(qualifier), 0, self.env.now)
         del fn.versions[qualifier]
         fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)
@@ -119,10 +123,11 @@ class ControlPlane:
     def update_function(self, name: str, **changes: Any) -> FunctionConfig:
         """Change ``$LATEST``'s settings (UpdateFunctionConfiguration): FunctionConfig field names."""
         fn = self._function(name)
-        if "reserved_concurrency" in changes or "event_invoke_config" in changes:
+        if {"reserved_concurrency", "event_invoke_config", "provisioned"} & set(changes):
             raise InvalidParameterValueException(
-                "update_function changes execution settings; use put_reserved_concurrency and "
-                "put_event_invoke_config for concurrency and event-invoke settings")
+                "update_function changes execution settings; use put_reserved_concurrency, "
+                "put_provisioned_concurrency and put_event_invoke_config for concurrency and "
+                "event-invoke settings")
         config = dataclasses.replace(fn.config, **changes)
         fn.apply(config)
         self.record_settings()
@@ -317,6 +322,88 @@ class ControlPlane:
             fn.reserved = False
             self.record_settings()
 
+    # -- provisioned concurrency ----------------------------------------------------------------------
+
+    def put_provisioned_concurrency(self, name: str, qualifier: str | None, count: int) -> dict:
+        """Configure ``count`` provisioned environments on a version or alias (PutProvisioned…Config).
+
+        Allocation is instant on the virtual clock (a documented choice: AWS allocates up to 6,000
+        environments a minute and answers ``IN_PROGRESS`` until it is done); the answer is the
+        configuration as :meth:`get_provisioned_concurrency` gives it. The environments hold ``count``
+        slots of the function's pool from now on (``Provisioned``), so the total over the function's
+        versions and aliases must fit its reserved concurrency (AWS's check and message), or leave
+        the account's unreserved floor free.
+        """
+        fn = self._function(name, qualifier)
+        if qualifier in (None, LATEST) or fn.aliases.get(qualifier) == LATEST:
+            raise rules.provisioned_on_latest()
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidParameterValueException(
+                f"ProvisionedConcurrentExecutions: {count!r} is not valid; allowed: integer >= 1")
+        others = sum(p.count for q, p in fn.provisioned.items() if q != qualifier)
+        held = sum(p.count for f in self.functions.values() if not f.reserved
+                   for q, p in f.provisioned.items() if f is not fn or q != qualifier)
+        rules.check_provisioned(others + count, fn.pool.limit if fn.reserved else None,
+                                self.unreserved.limit - held, self.scenario.account.concurrent_executions)
+        prov = fn.provisioned.get(qualifier)
+        if prov is None:
+            config = self.function_config(name, qualifier)
+            prov = Provisioned(name, qualifier, self.env.now, config.memory_mb, config.architecture)
+            fn.provisioned[qualifier] = prov
+            self.provisioned_history.append(prov)
+        self._resize(fn, prov, count, self.env.now)
+        self.record_settings()
+        return self.get_provisioned_concurrency(name, qualifier)
+
+    def get_provisioned_concurrency(self, name: str, qualifier: str | None) -> dict:
+        """A version's or alias's provisioned concurrency: requested, available and allocated
+        environments (all of them: allocation is instant here), ``READY``, and when it was set."""
+        fn = self._function(name, qualifier)
+        prov = fn.provisioned.get(qualifier or LATEST)
+        if prov is None:
+            raise rules.provisioned_not_found()
+        return {"requested": prov.count, "available": prov.count, "allocated": prov.count,
+                "status": "READY", "last_modified": prov.changed}
+
+    def list_provisioned_concurrency(self, name: str) -> list[tuple[str, dict]]:
+        """Each configured qualifier and its configuration, in the order they were configured."""
+        fn = self._function(name)
+        return [(q, self.get_provisioned_concurrency(name, q)) for q in fn.provisioned]
+
+    def delete_provisioned_concurrency(self, name: str, qualifier: str | None) -> None:
+        """Remove a version's or alias's provisioned concurrency: its idle environments go at once,
+        busy ones when their execution ends; its slots return to the pool."""
+        fn = self._function(name, qualifier)
+        prov = fn.provisioned.get(qualifier or LATEST)
+        if prov is None:
+            raise rules.provisioned_not_found()
+        self._resize(fn, prov, 0, self.env.now)
+        del fn.provisioned[qualifier]
+        self.record_settings()
+
+    def provisioned_usage(self) -> list[dict]:
+        """Every provisioned-concurrency configuration of the run so far (deleted ones too): function,
+        qualifier, memory and architecture, when it was set and deleted, its count-seconds (the
+        integral of the configured count over time, up to now) and the executions that ran on it
+        (``runs``: the ``(event_id, attempt)`` of each, as in the attempts table, which keeps its shape:
+        such a row has ``init_s`` 0, like a warm on-demand start)."""
+        now = self.env.now
+        return [{"function": p.function, "qualifier": p.qualifier, "memory_mb": p.memory_mb,
+                 "architecture": p.architecture, "since": p.since,
+                 "until": now if p.ended is None else p.ended,
+                 "count_s": p.count_s + p.count * (now - p.changed), "executions": p.executions,
+                 "billed_ms": p.billed_ms, "runs": list(p.runs)} for p in self.provisioned_history]
+
+    @staticmethod
+    def _resize(fn: LiveFunction, prov: Provisioned, count: int, now: float) -> None:
+        """Set ``prov.count``; the pool holds ``max(count, busy)`` slots for it (a busy environment
+        keeps its slot until its execution ends, :meth:`EventQueue._on_end`)."""
+        fn.pool.in_use += max(count, prov.busy) - max(prov.count, prov.busy)
+        fn.pool.peak = max(fn.pool.peak, fn.pool.in_use)
+        prov.set_count(count, now)
+        if count == 0:
+            prov.ended = now
+
     # -- the functions table -------------------------------------------------------------------------
 
     def record_settings(self) -> None:
@@ -349,8 +436,9 @@ class ControlPlane:
     def _move(self, fn: LiveFunction, pool: Pool) -> None:
         """Move a function to another pool, taking its executions in flight (and FIFO waiters) along."""
         old = fn.pool
-        old.in_use -= fn.in_flight
-        pool.in_use += fn.in_flight
+        share = fn.in_flight + sum(max(p.count, p.busy) - p.busy for p in fn.provisioned.values())
+        old.in_use -= share
+        pool.in_use += share
         pool.peak = max(pool.peak, pool.in_use)
         if old.waiting:
             mine = [e for e in old.waiting if e.fn is fn]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lambdasim.engine.concurrency import Environments, Pool
+from lambdasim.engine.concurrency import Environments, Pool, Provisioned
 from lambdasim.engine.handlers import LambdaContext, load_handler, run_in_runtime, runtime_variables
 from lambdasim.model.dists import Uniform
 from lambdasim.model.failures import Failure, injected_failure, injected_system_error
@@ -165,6 +165,7 @@ class LiveFunction:
         "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
         "queued", "region", "started", "last_log", "snapshots", "weights", "routed", "sync_version", "route",
+        "provisioned",
     )
 
     def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
@@ -201,6 +202,8 @@ class LiveFunction:
         self.sync_version: str | None = None
         self.route: Callable[[], float] = Uniform(0.0, 1.0).sampler(streams["routing"]) \
             if "routing" in streams else Uniform(0.0, 1.0).sampler(streams["errors"])
+        #: qualifier (version or alias) -> its provisioned concurrency; empty on the common path.
+        self.provisioned: dict[str, Provisioned] = {}
         self.apply(config)
 
     def apply(self, config: FunctionConfig) -> None:

@@ -19,14 +19,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from lambdasim.engine.concurrency import Pool
+from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
 from lambdasim.engine.destinations import Destinations, Target
 from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue, Router
 from lambdasim.model.dists import Uniform
-from lambdasim.model.errors import RequestTooLargeException, ResourceNotFoundException
+from lambdasim.model.errors import (
+    InvalidParameterValueException,
+    RequestTooLargeException,
+    ResourceNotFoundException,
+    invalid_value,
+)
 from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.records import Recorder, RequestIds
 
@@ -73,6 +78,7 @@ class Model(ControlPlane):
         self._limit_scaling = POLICIES[scenario.dispatch].limit_scaling
         self.unreserved = Pool("unreserved", scenario.account.concurrent_executions, reserved=False)
         self.functions: dict[str, LiveFunction] = {}
+        self.provisioned_history: list[Provisioned] = []  # every provisioned config, deleted ones too
         for name, config in scenario.functions.items():
             self._add_function(name, config)
         self.destinations = Destinations(scenario, self.recorder, self._request_id, self._invoke_from_target)
@@ -89,6 +95,9 @@ class Model(ControlPlane):
             self.queue.duplicates.route = self.destinations.duplicate_succeeded
         self._limit = int(scenario.queue.payload_limit_bytes)
         self._last_settings: dict[tuple[str, str], tuple] = {}
+        for name, config in scenario.functions.items():
+            if config.provisioned:
+                self._provision(name, config)
         self.record_settings()
         self._started = False
         self._wall_s = 0.0
@@ -110,6 +119,20 @@ class Model(ControlPlane):
                           limit_scaling=self._limit_scaling, started=self.scenario.wall_time(0.0))
         self.functions[name] = fn
         return fn
+
+    def _provision(self, name: str, config: FunctionConfig) -> None:
+        """A scenario's ``ProvisionedConcurrencyConfigs``: publish versions 1..N (N the highest one
+        named) from the function's configuration, then configure each as the API would, so AWS's
+        checks apply, reported against the scenario field."""
+        fn = self.functions[name]
+        for _ in range(max(int(v) for v, _ in config.provisioned)):
+            fn.versions[str(len(fn.versions) + 1)] = config
+        for version, count in config.provisioned:
+            try:
+                self.put_provisioned_concurrency(name, version, count)
+            except InvalidParameterValueException as error:
+                raise invalid_value(f"functions.{name}.ProvisionedConcurrencyConfigs.{version}", count,
+                                    f"a count that fits ({error.message})") from None
 
     @property
     def now(self) -> float:

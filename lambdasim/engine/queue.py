@@ -34,6 +34,13 @@ late, or (WAITING) when its age limit comes; ``zero_reserved_concurrency`` at a 
 A RESOLVED event is handed to the router (destinations, DLQ) once and its ``events`` row is
 written; an event still QUEUED, WAITING or RUNNING when a horizon stops the run is ``pending``.
 
+Provisioned concurrency (:class:`~lambdasim.engine.concurrency.Provisioned`): an async attempt or
+a synchronous invoke of a provisioned version or alias first takes an idle provisioned environment
+(``init_s`` 0, no scaling token, no new pool slot: its environments hold theirs while configured)
+and spills over to :meth:`EventQueue.acquire` beyond the count. Choices: a duplicate delivery runs
+on demand (it goes through ``acquire`` alone), and the ``ideal`` policy's FIFO is served from
+on-demand slots only.
+
 Choices where AWS is silent (design.md) are made here and in :mod:`lambdasim.engine.dispatch`:
 
 - ``aws`` dispatch: a poller takes an event as soon as it is enqueued or due; with no free
@@ -235,6 +242,8 @@ class EventQueue:
         self.policy = policy_for(dispatch, self, queue)
         self.duplicates = Duplicates(self, queue, duplicates)
         self._duplicate_probability = self.duplicates.probability
+        #: Executions running on a provisioned environment, and the configuration it belongs to.
+        self.on_provisioned: dict[Execution, Any] = {}
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -288,7 +297,10 @@ class EventQueue:
         now = self.env.now
         job = SyncInvoke(self.synchronous, fn, qualifier, self._strings(qualifier), payload, now)
         self.synchronous += 1
-        init, reason = self.acquire(fn, now)
+        if fn.provisioned and self._take_provisioned(job):
+            init, reason = 0.0, None
+        else:
+            init, reason = self.acquire(fn, now)
         job.refused = reason
         if reason is not None:
             job.init_s = job.duration_s = 0.0
@@ -322,7 +334,10 @@ class EventQueue:
             if error_type is not None:
                 self.system_error(event, now, error_type)
                 return
-        init, reason = self.acquire(fn, now)
+        if fn.provisioned and self._take_provisioned(event):
+            init, reason = 0.0, None
+        else:
+            init, reason = self.acquire(fn, now)
         if reason is not None:
             self.policy.refused(event, now, reason)
             return
@@ -349,6 +364,19 @@ class EventQueue:
         fn.in_flight += 1
         return init, None
 
+    def _take_provisioned(self, job: Execution) -> bool:
+        """Run ``job`` on an idle provisioned environment of its qualifier (or of the version an
+        alias points to), if it has one: no cold start, no scaling allowance, and no new pool slot
+        (its environments already hold theirs). False: it spills over to on-demand."""
+        fn = job.fn
+        prov = fn.provisioned.get(job.qualifier) or fn.provisioned.get(fn.aliases.get(job.qualifier, ""))
+        if prov is None or prov.busy >= prov.count:
+            return False
+        prov.busy += 1
+        fn.in_flight += 1
+        self.on_provisioned[job] = prov
+        return True
+
     def execute(self, job: Execution, kind: int, attempt: int, now: float, init: float,
                 request_ids: Callable[[int], str]) -> float:
         """Run ``job`` in the slot :meth:`acquire` gave it: decide the attempt, write its row and
@@ -364,6 +392,12 @@ class EventQueue:
             init, run, billed_ms(delay), outcome,
             self._strings(failure.error_type) if failure is not None else 0, fn.in_flight, fn.queued,
         )
+        if fn.provisioned:
+            prov = self.on_provisioned.get(job)
+            if prov is not None:
+                prov.billed_ms += billed_ms(delay)
+                prov.executions += 1
+                prov.runs.append((request_ids(job.index), attempt))
         self.env.timeout(delay, job).callbacks.append(self._on_end)
         return run
 
@@ -374,10 +408,16 @@ class EventQueue:
         now = self.env.now
         fn = job.fn
         pool = fn.pool
-        pool.in_use -= 1
         fn.in_flight -= 1
-        if job.outcome != TIMEOUT:
-            fn.envs.release(now)
+        if self.on_provisioned and job in self.on_provisioned:
+            prov = self.on_provisioned.pop(job)
+            if prov.busy > prov.count:  # configured down (or deleted) while it ran: its slot goes
+                pool.in_use -= 1
+            prov.busy -= 1  # back to idle, still initialised
+        else:
+            pool.in_use -= 1
+            if job.outcome != TIMEOUT:
+                fn.envs.release(now)
         job.ended(self, now)
         if pool.waiting:  # only the ``ideal`` policy keeps a FIFO
             self.policy.serve(pool)

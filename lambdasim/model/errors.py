@@ -16,6 +16,7 @@ __all__ = [
     "RecursiveInvocationException",
     "ResourceNotFoundException",
     "ResourceConflictException",
+    "ProvisionedConcurrencyConfigNotFoundException",
     "RequestEntityTooLargeException",
     "RequestTooLargeException",
     "TooManyRequestsException",
@@ -60,6 +61,12 @@ class RecursiveInvocationException(LambdaError):
 
 class ResourceNotFoundException(LambdaError, LookupError):
     """The function, version, alias or configuration does not exist (HTTP 404)."""
+
+    http_status = 404
+
+
+class ProvisionedConcurrencyConfigNotFoundException(LambdaError, LookupError):
+    """The version or alias has no provisioned concurrency configuration (HTTP 404)."""
 
     http_status = 404
 

@@ -24,6 +24,7 @@ from lambdasim.model.rules import (
     DEFAULT_EVENT_AGE_S,
     DEFAULT_RETRY_ATTEMPTS,
     ENV_VAR_NAME_PATTERN,
+    LATEST,
     MAX_EVENT_AGE_S,
     MAX_RETRY_ATTEMPTS,
     MEMORY_MB,
@@ -32,6 +33,7 @@ from lambdasim.model.rules import (
     ON_SUCCESS_SERVICES,
     TIMEOUT_S,
     check_environment_keys,
+    provisioned_on_latest,
     service_of,
 )
 from lambdasim.model.validation import check_field, check_instance, check_str, read, sub, write
@@ -54,7 +56,34 @@ _FN_KEYS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "
             "cold_start": "cold_start", "keep_alive_s": "keep_alive_s", "failures": "failures",
             "handler": "handler", "event_invoke_config": "EventInvokeConfig",
             "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "recursive_loop": "RecursiveLoop",
-            "environment": "Environment.Variables"}
+            "environment": "Environment.Variables", "provisioned": "ProvisionedConcurrencyConfigs"}
+
+
+def _provisioned(value: Any, path: str) -> tuple[tuple[str, int], ...]:
+    """Read ``{version: ProvisionedConcurrentExecutions}``: published version numbers (``"1"``, …)
+    and counts of at least 1, kept as ``((version, count), ...)`` so the config stays hashable.
+
+    ``$LATEST`` is refused with AWS's message (:func:`~lambdasim.model.rules.provisioned_on_latest`).
+    A scenario file names versions only: the model publishes versions 1..N of the function as
+    configured when the highest one named is N (a deployed function whose versions were published
+    from this configuration); aliases are set through the API.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, (Mapping, tuple, list)):
+        raise invalid_value(path, value, "a mapping {version: count}")
+    out = []
+    for version, count in (value.items() if isinstance(value, Mapping) else value):
+        version = str(version)
+        if version == LATEST:
+            raise invalid_value(f"{path}.{version}", count,
+                                f"a published version ({provisioned_on_latest().message})")
+        if not version.isdigit() or int(version) < 1:
+            raise invalid_value(f"{path}.{version}", count, "a published version number '1', '2', ...")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise invalid_value(f"{path}.{version}", count, "integer >= 1")
+        out.append((version, count))
+    return tuple(out)
 
 
 def _environment(value: Any, path: str) -> tuple[tuple[str, str], ...]:
@@ -155,9 +184,11 @@ class FunctionConfig:
     dead_letter_target_arn: str | None = None
     recursive_loop: str = "Terminate"
     environment: tuple[tuple[str, str], ...] | Mapping[str, str] = ()
+    provisioned: tuple[tuple[str, int], ...] | Mapping[str, int] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "environment", _variables(self.environment, "FunctionConfig.environment"))
+        object.__setattr__(self, "provisioned", _provisioned(self.provisioned, "FunctionConfig.provisioned"))
         check_field(self, "timeout_s", ge=TIMEOUT_S[0], le=TIMEOUT_S[1], integer=True)
         check_field(self, "memory_mb", ge=MEMORY_MB[0], le=MEMORY_MB[1], integer=True)
         check_str(self.architecture, "FunctionConfig.architecture", "|".join(ARCHITECTURES),
@@ -190,6 +221,9 @@ class FunctionConfig:
         variables = out.pop("Environment.Variables")
         if variables:
             out["Environment"] = {"Variables": dict(self.environment)}
+        provisioned = out.pop("ProvisionedConcurrencyConfigs")
+        if provisioned:
+            out["ProvisionedConcurrencyConfigs"] = dict(self.provisioned)
         if self.dead_letter_target_arn is not None:
             out["DeadLetterConfig"] = {"TargetArn": out.pop("DeadLetterConfig.TargetArn")}
         return out

@@ -18,6 +18,7 @@ from typing import Any
 
 from lambdasim.model.errors import (
     InvalidParameterValueException,
+    ProvisionedConcurrencyConfigNotFoundException,
     RequestEntityTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
@@ -376,6 +377,37 @@ def check_reservation(reserved: int, reserved_by_others: int, limit: int) -> Non
     """
     if reserved_by_others + reserved > limit - unreserved_floor(limit):
         raise InvalidParameterValueException(reservation_message(limit), Type=None)
+
+
+def provisioned_on_latest() -> InvalidParameterValueException:
+    """AWS's error for provisioned concurrency on ``$LATEST`` (or an alias pointing to it):
+    only a published version, or an alias of one, can have it."""
+    return InvalidParameterValueException(
+        "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+
+
+def check_provisioned(total: int, reserved: int | None, unreserved_left: int, limit: int) -> None:
+    """A function's provisioned concurrency (``total``, all its versions and aliases with this
+    request) must fit its reserved concurrency, or else leave the unreserved floor free.
+
+    ``unreserved_left`` is the unreserved concurrency not yet held by provisioned environments,
+    this function's other configurations excluded.
+    """
+    if reserved is not None:
+        if total > reserved:
+            raise InvalidParameterValueException(
+                "Requested Provisioned Concurrency should not be greater than the "
+                "reservedConcurrentExecution for function")
+    elif unreserved_left - total < unreserved_floor(limit):
+        raise InvalidParameterValueException(
+            "Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
+            f"below its minimum value of [{unreserved_floor(limit)}].")
+
+
+def provisioned_not_found() -> ProvisionedConcurrencyConfigNotFoundException:
+    """AWS's error for Get/Delete on a version or alias without provisioned concurrency."""
+    return ProvisionedConcurrencyConfigNotFoundException(
+        "No Provisioned Concurrency Config found for this function")
 
 
 def whole_function_only() -> InvalidParameterValueException:

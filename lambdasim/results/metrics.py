@@ -33,7 +33,9 @@ Choices where CloudWatch is not specific (documented here as choices):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,7 +44,7 @@ from lambdasim.model.rules import LATEST
 from lambdasim.records import FAILED_FATES
 from lambdasim.results import pricing
 
-__all__ = ["ALL", "METRICS", "metrics", "summary", "cost"]
+__all__ = ["ALL", "METRICS", "metrics", "summary", "cost", "provisioned_cost"]
 
 #: The ``function`` label of rows that total over the functions.
 ALL = "(all)"
@@ -438,3 +440,45 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
     table = pd.DataFrame(np.column_stack([np.r_[c, c.sum()] for c in columns]), columns=_COST_COLUMNS[1:])
     table.insert(0, "function", names + [ALL])
     return table.astype({"requests": np.int64})
+
+
+def provisioned_cost(usage: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """What provisioned concurrency adds to :func:`cost`, per configuration (prices in :mod:`pricing`).
+
+    ``usage`` is ``Simulation.provisioned_usage()``: one row per version or alias configured during
+    the run. AWS bills a configuration for the GB-s it is configured (memory x count x time, the
+    period from enable to disable rounded up to 5 minutes; where the count changed within the
+    period, the remainder is billed at the period's average count, a choice) and the invocations
+    that ran on its environments at the lower provisioned duration rate instead of the on-demand
+    one. :func:`cost` prices every execution at the on-demand rate (the attempts table does not say
+    where one ran), so ``adjustment`` is what to add to its total:
+    ``provisioned_cost + duration_cost - on_demand_duration_cost``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``function``, ``qualifier``, ``provisioned_gb_seconds``, ``provisioned_cost``,
+        ``duration_gb_seconds`` (of the executions on provisioned environments), ``duration_cost``
+        (at the provisioned duration rate), ``on_demand_duration_cost`` (what :func:`cost` charged for
+        them), ``adjustment`` (USD).
+    """
+    rows = usage.to_dict("records") if isinstance(usage, pd.DataFrame) else list(usage)
+    out = []
+    step = pricing.PROVISIONED_BILLING_INCREMENT_S
+    for row in rows:
+        arch, gb = row["architecture"], row["memory_mb"] / 1024.0
+        period = row["until"] - row["since"]
+        rounded = math.ceil(period / step - 1e-9) * step if period > 0 else 0.0
+        count_s = row["count_s"] * rounded / period if period > 0 else 0.0
+        provisioned_gb_s = count_s * gb
+        duration_gb_s = row["billed_ms"] / 1000.0 * gb
+        provisioned = provisioned_gb_s * pricing.PROVISIONED_PER_GB_SECOND[arch]
+        duration = duration_gb_s * pricing.PROVISIONED_DURATION_PER_GB_SECOND[arch]
+        on_demand = duration_gb_s * pricing.PRICE_PER_GB_SECOND[arch]
+        out.append({"function": row["function"], "qualifier": row["qualifier"],
+                    "provisioned_gb_seconds": provisioned_gb_s, "provisioned_cost": provisioned,
+                    "duration_gb_seconds": duration_gb_s, "duration_cost": duration,
+                    "on_demand_duration_cost": on_demand, "adjustment": provisioned + duration - on_demand})
+    return pd.DataFrame(out, columns=["function", "qualifier", "provisioned_gb_seconds", "provisioned_cost",
+                                      "duration_gb_seconds", "duration_cost", "on_demand_duration_cost",
+                                      "adjustment"])

@@ -8,6 +8,12 @@ them; check https://aws.amazon.com/lambda/pricing/ before relying on a number.
 - Duration, per GB-second: x86_64 $0.0000166667, arm64 $0.0000133334. Billed duration is rounded
   up to 1 ms and includes INIT (since 1 Aug 2025); the engine's ``billed_ms`` already does both.
 - Free tier, per month and account: 1,000,000 requests and 400,000 GB-s (both architectures together).
+- Provisioned concurrency, per GB-second configured (memory × count × time configured, rounded up to
+  5 minutes): x86_64 $0.0000041667, arm64 $0.0000033334; invocations on provisioned environments are
+  billed duration at a lower rate, per GB-second: x86_64 $0.0000097222, arm64 $0.0000077778
+  (requests as usual; invocations beyond the provisioned count pay the on-demand rate; the free tier
+  does not apply to it). Source: https://aws.amazon.com/lambda/pricing/ ("Provisioned Concurrency
+  Pricing", US East (N. Virginia)).
 - Asynchronous payloads over 256 KB: 1 request plus 1 per additional 64 KB chunk, up to the 1 MB
   limit (KB = 1,024 bytes): 300 KB is billed as 2 requests, 1,024 KB as 13.
 """
@@ -22,6 +28,9 @@ __all__ = [
     "REGION",
     "PRICE_PER_REQUEST",
     "PRICE_PER_GB_SECOND",
+    "PROVISIONED_PER_GB_SECOND",
+    "PROVISIONED_DURATION_PER_GB_SECOND",
+    "PROVISIONED_BILLING_INCREMENT_S",
     "FREE_REQUESTS",
     "FREE_GB_SECONDS",
     "KB",
@@ -37,6 +46,12 @@ REGION = "us-east-1"
 PRICE_PER_REQUEST = 0.20 / 1_000_000
 #: USD per GB-second of billed duration, by ``FunctionConfig.architecture`` (first tier).
 PRICE_PER_GB_SECOND = {"x86_64": 0.0000166667, "arm64": 0.0000133334}
+#: USD per GB-second of provisioned concurrency configured, by architecture.
+PROVISIONED_PER_GB_SECOND = {"x86_64": 0.0000041667, "arm64": 0.0000033334}
+#: USD per GB-second of billed duration of an invocation that ran on a provisioned environment.
+PROVISIONED_DURATION_PER_GB_SECOND = {"x86_64": 0.0000097222, "arm64": 0.0000077778}
+#: A configuration's period (enable to disable) is billed rounded up to this many seconds.
+PROVISIONED_BILLING_INCREMENT_S = 300
 #: Free tier per month: requests, and GB-seconds across both architectures.
 FREE_REQUESTS = 1_000_000
 FREE_GB_SECONDS = 400_000
