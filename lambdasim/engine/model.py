@@ -126,7 +126,7 @@ class Model(ControlPlane):
         checks apply, reported against the scenario field."""
         fn = self.functions[name]
         for _ in range(max(int(v) for v, _ in config.provisioned)):
-            fn.versions[str(len(fn.versions) + 1)] = config
+            fn.publish(str(len(fn.versions) + 1))  # an immutable snapshot, as PublishVersion makes
         for version, count in config.provisioned:
             try:
                 self.put_provisioned_concurrency(name, version, count)
