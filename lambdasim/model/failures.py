@@ -135,6 +135,16 @@ class SystemOutage:
         return build(SystemOutage, check_keys(d, field, keys, required=keys[:2]), field)
 
 
+def _windows(values: object, name: str, kind: type) -> tuple:
+    """A tuple of ``kind`` windows, or the error naming ``FailureModel.<name>[i]``."""
+    windows = check_sequence(values, f"FailureModel.{name}", f"a list of {kind.__name__}")
+    for i, window in enumerate(windows):
+        if not isinstance(window, kind):
+            raise invalid_value(f"FailureModel.{name}[{i}]", window, f"an {kind.__name__}"
+                                if kind.__name__[0] in "AEIOU" else f"a {kind.__name__}")
+    return tuple(windows)
+
+
 @dataclass(frozen=True)
 class FailureModel:
     """Injected failures of one function.
@@ -160,11 +170,7 @@ class FailureModel:
 
     def __post_init__(self) -> None:
         check_field(self, "error_probability", ge=0, le=1)
-        outages = check_sequence(self.outages, "FailureModel.outages", "a list of Outage")
-        for i, outage in enumerate(outages):
-            if not isinstance(outage, Outage):
-                raise invalid_value(f"FailureModel.outages[{i}]", outage, "an Outage")
-        object.__setattr__(self, "outages", outages)
+        object.__setattr__(self, "outages", _windows(self.outages, "outages", Outage))
         allowed = "a non-empty mapping of payload keys to JSON values"
         poison = check_sequence(self.poison_payloads, "FailureModel.poison_payloads", "a list of mappings")
         for i, entry in enumerate(poison):
@@ -175,10 +181,7 @@ class FailureModel:
         check_str(self.error_type, "FailureModel.error_type")
         check_str(self.error_message, "FailureModel.error_message", r"(?s).*", "a string")
         check_field(self, "system_error_probability", ge=0, le=1)
-        windows = check_sequence(self.system_outages, "FailureModel.system_outages", "a list of SystemOutage")
-        for i, window in enumerate(windows):
-            if not isinstance(window, SystemOutage):
-                raise invalid_value(f"FailureModel.system_outages[{i}]", window, "a SystemOutage")
+        windows = _windows(self.system_outages, "system_outages", SystemOutage)
         object.__setattr__(self, "system_outages", windows)
         _check_system_error(self.system_error_type, "FailureModel.system_error_type")
 

@@ -158,18 +158,19 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
                 if delay is not None:
                     ax.text((x0 + x1) / 2, y - 0.2, format_duration(delay), ha="center", va="bottom",
                             fontsize=7, color=PALETTE["retry_wait"], zorder=5)
-    if rows.throttles:
-        xs, ys = zip(*rows.throttles, strict=True)
-        add(ax.plot(xs, ys, ls="", marker="|", ms=min(max(row_pt * 0.55, 3), 12), mew=1.8,
-                    color=PALETTE["throttled"], zorder=5)[0], "throttles",
-            Line2D([], [], ls="", marker="|", ms=8, mew=1.6, color=PALETTE["throttled"],
-                   label="throttled dispatch (backs off)"))
-    if rows.system_errors:
-        xs, ys = zip(*rows.system_errors, strict=True)
-        add(ax.plot(xs, ys, ls="", marker="x", ms=min(max(row_pt * 0.45, 3), 9), mew=1.6,
-                    color=PALETTE["system_error"], zorder=5)[0], "system_errors",
-            Line2D([], [], ls="", marker="x", ms=7, mew=1.6, color=PALETTE["system_error"],
-                   label="system error, 5xx (backs off)"))
+    # Dispatches that did not run: a mark per refusal, sized to the row (marker, size cap, legend size).
+    for points, gid, marker, scale, cap, legend_ms, width, colour, label in (
+        (rows.throttles, "throttles", "|", 0.55, 12, 8, 1.8, PALETTE["throttled"],
+         "throttled dispatch (backs off)"),
+        (rows.system_errors, "system_errors", "x", 0.45, 9, 7, 1.6, PALETTE["system_error"],
+         "system error, 5xx (backs off)"),
+    ):
+        if points:
+            xs, ys = zip(*points, strict=True)
+            add(ax.plot(xs, ys, ls="", marker=marker, ms=min(max(row_pt * scale, 3), cap), mew=width,
+                        color=colour, zorder=5)[0], gid,
+                Line2D([], [], ls="", marker=marker, ms=legend_ms, mew=min(width, 1.6), color=colour,
+                       label=label))
     limits = age_limits(result, chosen)
     inside = limits <= right
     if inside.any():
