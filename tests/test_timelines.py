@@ -7,7 +7,7 @@ one of these numbers.
 import math
 
 import pytest
-from helpers import one_function
+from helpers import EXACT_QUEUE, one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant, Cycle
@@ -263,6 +263,7 @@ def test_queue_depth_is_counted_per_function():
                                                cold_start=Constant(0.0)),
                    "audit": ls.FunctionConfig(duration=Constant(0.1), cold_start=Constant(0.0))},
         workloads=(Burst("orders", count=5), Events("audit", (ScheduledEvent(2.0), ScheduledEvent(4.0)))),
+        queue=ls.QueueSettings(**EXACT_QUEUE),  # jitter 0: the dispatch instants below are exact
     )
     attempts = ls.run(scenario).attempts
     audit = attempts[attempts["function"] == "audit"]
