@@ -4,12 +4,18 @@
 ``sys.path`` because the folder is not a package.
 """
 
+from dataclasses import replace
+
 from api_cases import PREPARE
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant
 from lambdasim.model.failures import FailureModel
-from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, Scenario
+from lambdasim.model.scenario import Account, EventInvokeConfig, FunctionConfig, QueueSettings, Scenario
+
+#: Queue settings for exact timelines: the documented 60 s / 120 s retry waits and 1, 2, 4, ... s
+#: backoff with no jitter (the defaults add measured-AWS jitter, which would move every instant).
+EXACT_QUEUE = {"retry_jitter_s": 0.0, "throttle_jitter": 0.0}
 
 # -- scenarios -------------------------------------------------------------------------------------------
 
@@ -18,8 +24,9 @@ def one_function(workloads=(), *, retries=2, max_age=21600, account=1000, dispat
                  horizon_s=None, queue=None, **function):
     """A scenario with the single function ``orders``; ``function`` holds FunctionConfig fields.
 
-    Durations default to a constant 0.2 s and cold starts to 0, so timelines are exact; the
-    timeout defaults to 900 s so that long constant durations do not time out unless a test says so.
+    Durations default to a constant 0.2 s and cold starts to 0, and jitter is 0 (also in a ``queue``
+    passed in, unless it sets jitter itself), so timelines are exact; the timeout defaults to 900 s
+    so that long constant durations do not time out unless a test says so.
     """
     function.setdefault("timeout_s", 900)
     function.setdefault("duration", Constant(0.2))
@@ -27,12 +34,22 @@ def one_function(workloads=(), *, retries=2, max_age=21600, account=1000, dispat
     function["event_invoke_config"] = EventInvokeConfig(
         maximum_retry_attempts=retries, maximum_event_age_s=max_age
     )
-    extra = {"queue": queue} if queue is not None else {}
+    queue = QueueSettings(**exact_queue(queue)) if queue is None else exact_queue(queue)
     return Scenario(
         functions={"orders": FunctionConfig(**function)}, workloads=tuple(workloads),
         account=Account(concurrent_executions=account), dispatch=dispatch, seed=seed, horizon_s=horizon_s,
-        **extra,
+        queue=queue,
     )
+
+
+def exact_queue(queue=None):
+    """``queue`` with jitter 0 wherever it leaves jitter at its default: a QueueSettings stays one,
+    a dict or None (the YAML shape) gives a dict."""
+    if queue is None or isinstance(queue, dict):
+        return {**EXACT_QUEUE, **(queue or {})}
+    defaults = QueueSettings()
+    return replace(queue, **{k: v for k, v in EXACT_QUEUE.items()
+                             if getattr(queue, k) == getattr(defaults, k)})
 
 
 def echo(event, context):
@@ -47,7 +64,7 @@ def api_scenario(account=1000):
         "orders": ls.FunctionConfig(**timing),
         "failing": ls.FunctionConfig(**timing, failures=FailureModel(error_probability=1.0)),
         "echo": ls.FunctionConfig(**timing, handler=echo),
-    }, account=ls.Account(concurrent_executions=account))
+    }, account=ls.Account(concurrent_executions=account), queue=QueueSettings(**EXACT_QUEUE))
 
 
 # -- API calls -------------------------------------------------------------------------------------------

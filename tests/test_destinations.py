@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from helpers import exact_queue
 
 import lambdasim as ls
 
@@ -71,6 +72,7 @@ def events(name, *payloads, at_s=0.0):
 
 def scenario(functions, *workloads, **top):
     """A scenario in design.md's YAML shape, with seed 1 and the default start time."""
+    top["queue"] = exact_queue(top.get("queue"))  # jitter 0: the record timestamps below are exact
     return ls.Scenario.from_dict({"seed": 1, "functions": functions, "workloads": list(workloads), **top})
 
 

@@ -10,6 +10,7 @@ import json
 
 import boto3
 import pytest
+from helpers import exact_queue
 
 import lambdasim as ls
 from lambdasim.aws.mock import mock_aws
@@ -45,6 +46,7 @@ def function(*, on_success=None, on_failure=None, dlq=None, retries=None, max_ag
 
 
 def scenario(functions, *workloads, **top):
+    top["queue"] = exact_queue(top.get("queue"))  # jitter 0: the record timestamps below are exact
     return ls.Scenario.from_dict({"seed": 1, "functions": functions, "workloads": list(workloads), **top})
 
 

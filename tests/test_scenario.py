@@ -84,7 +84,7 @@ def test_defaults_follow_aws_and_design():
     assert fn.event_invoke_config.destination_config == DestinationConfig(None, None)
     assert fn.dead_letter_target_arn is None and fn.handler is None and not fn.failures.active
     assert s.account == Account(1000, "us-east-1", "123456789012")
-    assert s.queue == QueueSettings((60.0, 120.0), 0.0, 1.0, 300.0, 0.0, 0.0, 0.5, 1048576)
+    assert s.queue == QueueSettings((60.0, 120.0), 10.0, 1.0, 300.0, 0.5, 0.0, 0.5, 1048576)
     assert (s.workloads, dict(s.targets), s.seed, s.horizon_s, s.dispatch, s.start_time) == (
         (), {}, 0, None, "aws", "2025-01-01T00:00:00Z")
 

@@ -9,6 +9,7 @@ at t = 0.
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import exact_queue
 
 import lambdasim as ls
 from lambdasim.results import series
@@ -28,6 +29,7 @@ def scenario(count=3, workloads=None, **changes):
     burst = {"function": "orders", "arrivals": "burst", "count": count, "at_s": 0}
     spec = {"seed": 1, "functions": {"orders": function}, "workloads": workloads or [burst]}
     spec.update(changes)
+    spec["queue"] = exact_queue(spec.get("queue"))  # jitter 0: the series below are exact
     return ls.Scenario.from_dict(spec)
 
 

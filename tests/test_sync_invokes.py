@@ -4,12 +4,13 @@ Durations are constant, so every figure below is exact.
 """
 
 import pytest
+from helpers import exact_queue
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant
 from lambdasim.model.errors import TooManyRequestsException
 from lambdasim.model.failures import FailureModel
-from lambdasim.model.scenario import FunctionConfig, Scenario
+from lambdasim.model.scenario import FunctionConfig, QueueSettings, Scenario
 from lambdasim.results.metrics import ALL
 from lambdasim.results.pricing import PRICE_PER_GB_SECOND, PRICE_PER_REQUEST
 
@@ -18,7 +19,8 @@ def scenario(dispatch="aws", **function):
     function.setdefault("timeout_s", 900)
     function.setdefault("duration", Constant(0.2))
     function.setdefault("cold_start", Constant(0.25))
-    return Scenario(functions={"orders": FunctionConfig(**function)}, dispatch=dispatch, seed=3)
+    return Scenario(functions={"orders": FunctionConfig(**function)}, dispatch=dispatch, seed=3,
+                    queue=QueueSettings(**exact_queue()))  # jitter 0: the instants below are exact
 
 
 def total(metrics, metric, statistic="Sum", function=ALL):

@@ -7,7 +7,7 @@ one of these numbers.
 import math
 
 import pytest
-from helpers import one_function
+from helpers import EXACT_QUEUE, one_function
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant, Cycle
@@ -134,6 +134,36 @@ def test_backoff_is_capped_at_five_minutes():
     gaps = [b - a for a, b in zip(throttles[:-1], throttles[1:], strict=True)]
     assert gaps == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300]
     assert attempts.query("kind == 'invoke'")["dispatched_at"].tolist() == [0.0, 1111.0]
+
+
+def synchronized_burst(**queue):
+    """2,000 events at once into reserved concurrency 10: 0.1-s executions, a 60-s age limit."""
+    return ls.Scenario(
+        functions={"orders": ls.FunctionConfig(
+            reserved_concurrency=10, duration=Constant(0.1), cold_start=Constant(0.0), timeout_s=60,
+            event_invoke_config=ls.EventInvokeConfig(maximum_event_age_s=60))},
+        workloads=(Burst("orders", count=2000),), seed=1, queue=ls.QueueSettings(**queue))
+
+
+def test_default_jitter_keeps_a_synchronized_burst_from_expiring_in_lockstep():
+    # Jitter 0: every throttled event comes back at the same instants (1, 3, 7, ... s), finds the same
+    # 10 slots busy, and most expire. The default (measured-AWS) jitter spreads them out.
+    lockstep = ls.run(synchronized_burst(**EXACT_QUEUE)).fates()
+    jittered = ls.run(synchronized_burst()).fates()
+    assert lockstep == {"succeeded": 60, "event_age_exceeded": 1940}
+    assert jittered == {"succeeded": 2000}
+    assert jittered.get("event_age_exceeded", 0) < lockstep["event_age_exceeded"] / 10
+
+
+def test_default_retry_jitter_lands_retries_up_to_10_s_late():
+    scenario = ls.Scenario(
+        functions={"orders": ls.FunctionConfig(duration=Constant(0.2), cold_start=Constant(0.0),
+                                               timeout_s=900, failures=FailureModel(error_probability=1.0))},
+        workloads=(Burst("orders", count=200),), seed=1)
+    runs = ls.run(scenario).attempts.query("kind == 'invoke'").sort_values(["event_id", "attempt"])
+    waits = (runs["start_at"] - runs.groupby("event_id")["end_at"].shift()).dropna()
+    late = waits - runs.loc[waits.index, "attempt"].map({2: 60.0, 3: 120.0})
+    assert late.between(0.0, 10.0).all() and 4.0 < late.mean() < 6.0  # uniform 0-10 s: 5 s on average
 
 
 def test_reserved_concurrency_zero_fails_the_event_at_once():
@@ -263,6 +293,7 @@ def test_queue_depth_is_counted_per_function():
                                                cold_start=Constant(0.0)),
                    "audit": ls.FunctionConfig(duration=Constant(0.1), cold_start=Constant(0.0))},
         workloads=(Burst("orders", count=5), Events("audit", (ScheduledEvent(2.0), ScheduledEvent(4.0)))),
+        queue=ls.QueueSettings(**EXACT_QUEUE),  # jitter 0: the dispatch instants below are exact
     )
     attempts = ls.run(scenario).attempts
     audit = attempts[attempts["function"] == "audit"]

@@ -27,7 +27,8 @@ def test_settings_become_the_scenario_they_describe():
 
 def test_explore_runs_and_draws_the_explorer_charts():
     settings = ExplorerSettings(arrivals="burst", burst_count=30, reserved_concurrency=2, duration="constant",
-                                duration_s=20.0, maximum_event_age_s=60, error_probability=0.0)
+                                duration_s=20.0, maximum_event_age_s=60, error_probability=0.0,
+                                retry_jitter_s=0.0, throttle_jitter=0.0)  # jitter 0: exact instants
     exploration = explore(settings)
     assert set(exploration.figures) == {"timeline", "outcomes", "event_age"}
     # 2 slots, 20-s runs, a 60-s age limit: 2 run at 0 s, 2 more on their retry at 31 s; the rest

@@ -21,7 +21,7 @@ from lambdasim import plots
 from lambdasim.model.dists import Constant, Exponential
 from lambdasim.model.failures import FailureModel, Outage
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
-from lambdasim.model.scenario import Account, Scenario
+from lambdasim.model.scenario import Account, QueueSettings, Scenario
 from lambdasim.model.workloads import Burst, Poisson
 from lambdasim.model.workloads import Constant as ConstantRate
 from lambdasim.results import run
@@ -43,7 +43,9 @@ class ExplorerSettings:
 
     ``reserved_concurrency`` None shares the account's unreserved pool; ``outage_s`` is a
     (start, end) window in which every attempt fails; ``duration`` is ``exponential`` or
-    ``constant`` with mean ``duration_s``.
+    ``constant`` with mean ``duration_s``. The jitter fields have no control: they default to the
+    measured-AWS jitter of :class:`~lambdasim.model.scenario.QueueSettings`; set both to 0 for exact
+    documented timings.
     """
 
     maximum_retry_attempts: int = 2
@@ -63,6 +65,8 @@ class ExplorerSettings:
     on_failure: bool = True
     dlq: bool = False
     seed: int = 1
+    retry_jitter_s: float = QueueSettings.retry_jitter_s
+    throttle_jitter: float = QueueSettings.throttle_jitter
 
 
 def build_scenario(settings: ExplorerSettings) -> Scenario:
@@ -84,8 +88,9 @@ def build_scenario(settings: ExplorerSettings) -> Scenario:
         workload = ConstantRate(FUNCTION, rate_per_s=s.rate_per_s, end_s=s.window_s)
     else:
         workload = Poisson(FUNCTION, rate_per_s=s.rate_per_s, end_s=s.window_s)
+    queue = QueueSettings(retry_jitter_s=s.retry_jitter_s, throttle_jitter=s.throttle_jitter)
     return Scenario(functions={FUNCTION: function}, workloads=(workload,), account=Account(),
-                    seed=s.seed, dispatch=s.dispatch)
+                    seed=s.seed, dispatch=s.dispatch, queue=queue)
 
 
 def kpis(result: Any) -> dict[str, Any]:
