@@ -10,7 +10,8 @@ from lambdasim.model.failures import FailureModel
 from lambdasim.model.scenario import Account, FunctionConfig, QueueSettings, Scenario
 from lambdasim.model.workloads import Burst, Events, ScheduledEvent
 from lambdasim.results import pricing
-from lambdasim.results.metrics import ALL, cost
+from lambdasim.results.cost import cost
+from lambdasim.results.metrics import ALL
 from lambdasim.results.pricing import requests_for_payload
 
 ALWAYS_FAIL = FailureModel(error_probability=1.0)

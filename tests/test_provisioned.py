@@ -158,7 +158,7 @@ def test_get_and_delete_without_a_config_answer_not_found(lam):
 
 def test_cost_prices_configured_gb_seconds_and_the_lower_duration_rate():
     from lambdasim.results import pricing
-    from lambdasim.results.metrics import provisioned_cost
+    from lambdasim.results.cost import provisioned_cost
 
     sim = ls.Simulation(one_function([burst(3)], memory_mb=1024, duration=Constant(1.0),
                                      cold_start=Constant(0.5), provisioned={"1": 2}))

@@ -108,7 +108,7 @@ class Provisioned:
     starts then), ``ended`` when it was deleted (None while configured), ``count_s`` the integral of
     ``count`` over time up to ``changed``, ``billed_ms``, ``executions`` and ``runs`` (the attempts
     table's ``(event_id, attempt)``) those of the executions that ran on it: what
-    :func:`lambdasim.results.metrics.provisioned_cost` prices.
+    :func:`lambdasim.results.cost.provisioned_cost` prices.
     """
 
     __slots__ = ("function", "qualifier", "memory_mb", "architecture", "count", "busy", "since", "ended",

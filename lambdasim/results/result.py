@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine import Model
+from lambdasim.results import cost as _cost
 from lambdasim.results import metrics as _metrics
 from lambdasim.results.frames import to_frames
 
@@ -105,9 +106,9 @@ class Result:
         """
         if self.functions is None:  # a Result built by hand, without a functions table
             functions = self.scenario.functions
-            return _metrics.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
+            return _cost.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
                                  {n: f.architecture for n, f in functions.items()}, free_tier)
-        return _metrics.cost(self.attempts, self.events, free_tier=free_tier, functions=self.functions)
+        return _cost.cost(self.attempts, self.events, free_tier=free_tier, functions=self.functions)
 
     def fates(self) -> dict[str, int]:
         """How many events met each fate (fates that did not occur are left out)."""

@@ -35,6 +35,8 @@ import pandas as pd
 
 from lambdasim.model.rules import LATEST
 from lambdasim.records import FAILED_FATES
+from lambdasim.results.columns import EXECUTED_OUTCOMES, codes
+from lambdasim.results.columns import executed as ran
 
 __all__ = [
     "STATES", "Steps", "step_series", "binned", "function_names", "in_flight", "queue_depth", "throttles",
@@ -43,7 +45,6 @@ __all__ = [
 
 #: The states an accepted event is in at any instant (:func:`state_counts`), bottom of a stack first.
 STATES = ("succeeded", "failed", "running", "retry_wait", "queued")
-_EXECUTED = ("success", "error", "timeout", "running")
 _FAILED_OUTCOMES = ("error", "timeout")
 #: Above this many distinct change times, :func:`state_counts` samples an even grid instead.
 EXACT_POINTS = 20000
@@ -118,15 +119,6 @@ def function_names(attempts: pd.DataFrame, events: pd.DataFrame, known: Iterable
     return names or known[:1]
 
 
-def _function_codes(frame: pd.DataFrame, names: Sequence[str]) -> np.ndarray:
-    lookup = {n: i for i, n in enumerate(names)}
-    return frame["function"].astype(str).map(lookup).fillna(-1).to_numpy(int)
-
-
-def _executed(attempts: pd.DataFrame, kinds: tuple[str, ...]) -> np.ndarray:
-    return (attempts["kind"].isin(kinds) & attempts["outcome"].isin(_EXECUTED)).to_numpy()
-
-
 def in_flight(attempts: pd.DataFrame, functions: Sequence[str] | None = None) -> dict[str, Steps]:
     """Executions in flight over time, ``{function: Steps}`` (default: every function of ``attempts``).
 
@@ -134,8 +126,8 @@ def in_flight(attempts: pd.DataFrame, functions: Sequence[str] | None = None) ->
     to ``end_at``; one still ``running`` (no ``end_at``) stays in flight.
     """
     names = list(functions) if functions is not None else function_names(attempts, attempts.iloc[:0])
-    executed = _executed(attempts, ("invoke", "duplicate", "sync"))
-    fn = _function_codes(attempts, names)[executed]
+    executed = ran(attempts)  # every kind that runs code: invoke, duplicate, sync
+    fn = codes(attempts["function"], names)[executed]
     start = attempts["dispatched_at"].to_numpy(float)[executed]
     end = np.nan_to_num(attempts["end_at"].to_numpy(float)[executed], nan=np.inf)
     out = {}
@@ -182,9 +174,9 @@ def queue_depth(attempts: pd.DataFrame, events: pd.DataFrame,
     are not states of the event, so they leave the depth alone.
     """
     names = list(functions) if functions is not None else function_names(attempts, events)
-    runs = _executed(attempts, ("invoke",))
-    fn = _function_codes(attempts, names)[runs]
-    e_fn = _function_codes(events, names)
+    runs = ran(attempts, ("invoke",))
+    fn = codes(attempts["function"], names)[runs]
+    e_fn = codes(events["function"], names)
     enqueued, resolved = events["enqueued_at"].to_numpy(float), events["resolved_at"].to_numpy(float)
     dispatched = attempts["dispatched_at"].to_numpy(float)[runs]
     ended = attempts["end_at"].to_numpy(float)[runs]
@@ -242,7 +234,7 @@ def state_counts(attempts: pd.DataFrame, events: pd.DataFrame, end: float = np.n
     resolved = np.nan_to_num(events["resolved_at"].to_numpy(float), nan=np.inf)
     fate = events["fate"].astype(str).to_numpy()
 
-    executed = (kind == "invoke") & np.isin(outcome, _EXECUTED)
+    executed = (kind == "invoke") & np.isin(outcome, EXECUTED_OUTCOMES)
     order = np.lexsort((np.arange(code.size), code))  # each event's rows, in the order they happened
     same_next = np.r_[code[order][1:] == code[order][:-1], False]
     next_dispatch = np.r_[dispatched[order][1:], np.inf]
