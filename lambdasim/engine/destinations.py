@@ -42,7 +42,7 @@ from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
     from lambdasim.engine.duplicates import Duplicate
-    from lambdasim.engine.queue import AsyncEvent
+    from lambdasim.engine.executions import AsyncEvent
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
 

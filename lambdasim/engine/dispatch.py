@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import simpy
 
     from lambdasim.engine.concurrency import Pool
-    from lambdasim.engine.queue import AsyncEvent, EventQueue
+    from lambdasim.engine.executions import AsyncEvent
+    from lambdasim.engine.queue import EventQueue
     from lambdasim.model.scenario import QueueSettings
 
 __all__ = ["AwsDispatch", "IdealDispatch", "POLICIES", "policy_for"]

@@ -31,8 +31,9 @@ from lambdasim.records.schema import KIND_DUPLICATE
 if TYPE_CHECKING:
     import simpy
 
+    from lambdasim.engine.executions import AsyncEvent
     from lambdasim.engine.live_function import LiveFunction
-    from lambdasim.engine.queue import AsyncEvent, EventQueue
+    from lambdasim.engine.queue import EventQueue
     from lambdasim.model.failures import Failure
     from lambdasim.model.scenario import QueueSettings
 
@@ -40,7 +41,7 @@ __all__ = ["Duplicate", "Duplicates"]
 
 
 class Duplicate:
-    """One extra delivery of an accepted event (an :class:`~lambdasim.engine.queue.Execution`)."""
+    """One extra delivery of an accepted event (an :class:`~lambdasim.engine.executions.Execution`)."""
 
     __slots__ = ("index", "fn", "qualifier", "qualifier_code", "payload", "enqueued_at", "outcome", "failure",
                  "response", "raw", "version", "chain", "attempts")

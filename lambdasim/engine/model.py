@@ -23,8 +23,9 @@ from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
 from lambdasim.engine.destinations import Destinations, Target
 from lambdasim.engine.dispatch import POLICIES
+from lambdasim.engine.executions import Router
 from lambdasim.engine.live_function import LiveFunction, payload_size
-from lambdasim.engine.queue import EventQueue, Router
+from lambdasim.engine.queue import EventQueue
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import (
     InvalidParameterValueException,
@@ -36,7 +37,7 @@ from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.records import Recorder, RequestIds
 
 if TYPE_CHECKING:
-    from lambdasim.engine.queue import AsyncEvent
+    from lambdasim.engine.executions import AsyncEvent
     from lambdasim.model.functions import FunctionConfig
     from lambdasim.model.scenario import Scenario
     from lambdasim.model.workloads import Workload
