@@ -1,8 +1,9 @@
-"""Changing a running simulation the way the Lambda API changes a real account.
+"""Changing a running simulation the way the Lambda API changes a real account (the control plane).
 
 :class:`ControlPlane` gives :class:`~lambdasim.engine.Model` the operations behind the
 boto3-shaped client: functions, versions and aliases, each qualifier's event-invoke config,
-reserved concurrency, synchronous and dry-run invokes. Changes take effect at the current virtual
+reserved and provisioned concurrency (invokes, sync and async, are the data plane:
+:mod:`lambdasim.engine.model`). Changes take effect at the current virtual
 time; queued events read their qualifier's config when the next decision about them is made.
 Each change that alters a function's settings adds rows to the functions table
 (:meth:`ControlPlane.record_settings`), so the records say which settings were in force when.
@@ -11,20 +12,18 @@ Each change that alters a function's settings adds rows to the functions table
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.concurrency import Pool, Provisioned
-from lambdasim.engine.live_function import InvokeSettings, LiveFunction, payload_size
+from lambdasim.engine.live_function import InvokeSettings, LiveFunction
 from lambdasim.model import rules
 from lambdasim.model.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
-    TooManyRequestsException,
 )
 from lambdasim.model.rules import LATEST
 
@@ -445,39 +444,3 @@ class ControlPlane:
             old.waiting = type(old.waiting)(e for e in old.waiting if e.fn is not fn)
             pool.waiting.extend(mine)
         fn.pool = pool
-
-    # -- synchronous and dry-run invokes -------------------------------------------------------------
-
-    def dry_run(self, function: str, qualifier: str | None = None) -> None:
-        """Check that the function and qualifier exist (InvocationType DryRun); nothing runs."""
-        self._resolve_target(function, qualifier)
-
-    def invoke_sync(self, function: str, payload: Any = None, qualifier: str | None = None) -> dict:
-        """Run the function now and return its result (InvocationType RequestResponse).
-
-        The call returns at once with what the function returns; the execution holds its slot for
-        the sampled duration of virtual time. No concurrency → ``TooManyRequestsException`` (429)
-        with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself). Either
-        way a ``sync`` row is written to ``attempts``; the result also carries the execution's
-        ``init_s`` and ``duration_s``.
-        """
-        fn, qualifier = self._resolve_target(function, qualifier)
-        rules.check_sync_payload(payload_size(payload))
-        fn.last_log = ""
-        version = fn.sync_version = fn.pick_version(qualifier)  # a weighted alias draws its version
-        try:
-            job = self.queue.invoke_sync(fn, qualifier, payload)  # runs the handler now, if there is one
-        finally:
-            fn.sync_version = None
-        request_id = self._sync_ids(job.index)
-        if job.refused is not None:
-            raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
-        failure, response = job.failure, job.response
-        if failure is not None:
-            response = rules.error_object(failure.error_type, failure.error_message, request_id,
-                                          failure.stack_trace)
-        json.dumps(response)  # the response must be JSON, as the runtime marshals it
-        return {"request_id": request_id, "status_code": 200, "payload": response,
-                "function_error": "Unhandled" if failure else None,
-                "executed_version": version, "init_s": job.init_s,
-                "duration_s": job.duration_s, "log": fn.last_log}

@@ -11,6 +11,7 @@ layer (:class:`lambdasim.results.Result`) reads the recorder, and the public
 
 from __future__ import annotations
 
+import json
 import time
 import zlib
 from collections.abc import Callable
@@ -26,11 +27,13 @@ from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.executions import Router
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue
+from lambdasim.model import rules
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import (
     InvalidParameterValueException,
     RequestTooLargeException,
     ResourceNotFoundException,
+    TooManyRequestsException,
     invalid_value,
 )
 from lambdasim.model.rules import LATEST, check_async_payload
@@ -171,6 +174,40 @@ class Model(ControlPlane):
             payload_size_bytes = len(raw_payload)
         event = self._enqueue(fn, payload, qualifier, payload_size_bytes, raw=raw_payload)
         return self._request_id(event.index)
+
+    def dry_run(self, function: str, qualifier: str | None = None) -> None:
+        """Check that the function and qualifier exist (InvocationType DryRun); nothing runs."""
+        self._resolve_target(function, qualifier)
+
+    def invoke_sync(self, function: str, payload: Any = None, qualifier: str | None = None) -> dict:
+        """Run the function now and return its result (InvocationType RequestResponse).
+
+        The call returns at once with what the function returns; the execution holds its slot for
+        the sampled duration of virtual time. No concurrency → ``TooManyRequestsException`` (429)
+        with AWS's ``Reason``; nothing is retried (a synchronous caller retries for itself). Either
+        way a ``sync`` row is written to ``attempts``; the result also carries the execution's
+        ``init_s`` and ``duration_s``.
+        """
+        fn, qualifier = self._resolve_target(function, qualifier)
+        rules.check_sync_payload(payload_size(payload))
+        fn.last_log = ""
+        version = fn.sync_version = fn.pick_version(qualifier)  # a weighted alias draws its version
+        try:
+            job = self.queue.invoke_sync(fn, qualifier, payload)  # runs the handler now, if there is one
+        finally:
+            fn.sync_version = None
+        request_id = self._sync_ids(job.index)
+        if job.refused is not None:
+            raise TooManyRequestsException("Rate Exceeded.", reason=job.refused)
+        failure, response = job.failure, job.response
+        if failure is not None:
+            response = rules.error_object(failure.error_type, failure.error_message, request_id,
+                                          failure.stack_trace)
+        json.dumps(response)  # the response must be JSON, as the runtime marshals it
+        return {"request_id": request_id, "status_code": 200, "payload": response,
+                "function_error": "Unhandled" if failure else None,
+                "executed_version": version, "init_s": job.init_s,
+                "duration_s": job.duration_s, "log": fn.last_log}
 
     def _enqueue(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int | None,
                  chain: int = 1, raw: bytes | None = None) -> AsyncEvent:
