@@ -1,4 +1,4 @@
-"""Cost (spec §10): billed requests with async payload chunks, GB-s by architecture, the free tier."""
+"""Cost (docs/aws-behaviour.md §17): billed requests with payload chunks, GB-s by architecture, free tier."""
 
 import numpy as np
 import pytest

@@ -1,8 +1,8 @@
-"""Destinations and dead-letter queues: every resolved event delivered where AWS would (spec §6, §7, §12).
+"""Destinations and dead-letter queues: every resolved event delivered where AWS would.
 
-Records are compared whole, field by field, against the shapes of spec §6.2 and the AWS-recorded
-snapshots of §17. Durations are constant, so every delivery instant (and so every timestamp) is
-exact.
+The rules: docs/aws-behaviour.md §6, §7, §15. Records are compared whole, field by field, against the
+shapes of §6 and the AWS-recorded snapshots of §3, §5 and §7. Durations are constant, so every
+delivery instant (and so every timestamp) is exact.
 """
 
 import json
@@ -71,7 +71,7 @@ def events(name, *payloads, at_s=0.0):
 
 
 def scenario(functions, *workloads, **top):
-    """A scenario in design.md's YAML shape, with seed 1 and the default start time."""
+    """A scenario in the README's YAML shape, with seed 1 and the default start time."""
     top["queue"] = exact_queue(top.get("queue"))  # jitter 0: the record timestamps below are exact
     return ls.Scenario.from_dict({"seed": 1, "functions": functions, "workloads": list(workloads), **top})
 
@@ -86,7 +86,7 @@ def bodies(result, arn):
 
 def error_record(request_id, payload, condition, count, timestamp, message="card declined",
                  error_type="PaymentError"):
-    """The record AWS sends after a function error (spec §6.2, Python runtime per §17)."""
+    """The record AWS sends after a function error (docs/aws-behaviour.md §6, Python runtime per §3)."""
     return {
         "version": "1.0",
         "timestamp": timestamp,
@@ -99,7 +99,7 @@ def error_record(request_id, payload, condition, count, timestamp, message="card
     }
 
 
-# -- the invocation record (spec §14 scenarios 1-3, 5, 7 and §17) --------------------------------------
+# -- the invocation record (docs/aws-behaviour.md §18 examples 1-3, 5, 7, and §5) ------------------------
 
 
 def test_scenario_1_retries_exhausted_record_reaches_the_on_failure_queue_field_by_field():
@@ -340,7 +340,7 @@ def test_success_without_a_handler_has_a_null_response_payload():
     assert result.deliveries[["channel", "target_arn"]].values.tolist() == [["on_success", SUCCEEDED]]
 
 
-# -- dead-letter queue and on-failure together (spec §7) ------------------------------------------------
+# -- dead-letter queue and on-failure together (docs/aws-behaviour.md §7) ----------------------------------
 
 
 def test_dlq_and_on_failure_destination_both_receive_a_failed_event():
@@ -450,7 +450,7 @@ def test_unavailable_target_fails_deliveries_only_inside_its_window():
     assert result.events["lost"].tolist() == [False, False, True, True, True, False, False]
 
 
-# -- SNS fan-out, EventBridge, S3 (spec §6.1) -----------------------------------------------------------
+# -- SNS fan-out, EventBridge, S3 (docs/aws-behaviour.md §6) ------------------------------------------------
 
 
 @pytest.mark.parametrize("raw", [False, True])
@@ -535,7 +535,7 @@ def test_s3_on_failure_writes_an_object_under_the_documented_key():
     assert result.deliveries[["channel", "target_type", "ok"]].values.tolist() == [["on_failure", "s3", True]]
 
 
-# -- recursive-loop detection (spec §12, §14 scenario 8) ------------------------------------------------
+# -- recursive-loop detection (docs/aws-behaviour.md §15, §18 example 8) ----------------------------------
 
 
 def test_recursion_through_an_sns_topic_is_stopped_after_16_invocations():

@@ -1,4 +1,4 @@
-"""CloudWatch-like metrics (spec §11) and KPIs from the record frames: exact values and sums that add up."""
+"""CloudWatch-like metrics (docs/aws-behaviour.md §16) and KPIs: exact values and sums that add up."""
 
 import numpy as np
 import pandas as pd

@@ -233,7 +233,7 @@ def check_events(scenario, result):
     assert (events.loc[of_zero, "resolved_at"] == events.loc[of_zero, "enqueued_at"]).all()
 
     # An event is never kept in the queue past its age limit: it expires by enqueued_at + max age, or
-    # at once when an attempt that ran past that limit ends (the look-ahead of design.md).
+    # at once when an attempt that ran past that limit ends (the look-ahead of docs/aws-behaviour.md §5).
     expired = attempts[attempts["kind"] == "expire"].set_index("event_id")
     assert expired["dispatched_at"].eq(by_event.loc[expired.index, "resolved_at"]).all()
     limit = expired["function"].astype(str).map(max_age).astype(float)

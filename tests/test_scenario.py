@@ -1,4 +1,4 @@
-"""Scenario: the design.md file shape, defaults, round trips, presets, validation and replace."""
+"""Scenario: the README's file shape, defaults, round trips, presets, validation and replace."""
 
 import copy
 import dataclasses

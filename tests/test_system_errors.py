@@ -1,11 +1,11 @@
-"""Lambda system errors (5xx) are retried like throttles (issue 10; spec §1.5, §4).
+"""Lambda system errors (5xx) are retried like throttles (issue 10; docs/aws-behaviour.md §4).
 
 AWS: "For throttling errors (429) and system errors (500-series), Lambda returns the event to the
 queue and attempts to run the function again for up to 6 hours by default. The retry interval
 increases exponentially from 1 second after the first attempt to a maximum of 5 minutes."
 (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). The 2019 launch
 text separates errors "before execution" (back to the queue, bounded by the event age) from errors
-"after execution" (MaximumRetryAttempts): a system error uses no retry attempt (spec §4).
+"after execution" (MaximumRetryAttempts): a system error uses no retry attempt (docs/aws-behaviour.md §4).
 
 Durations are constant and jitter is set to 0 explicitly, so every instant below is exact.
 """
@@ -83,7 +83,8 @@ def test_system_errors_back_off_1_2_4_s_use_no_attempt_and_expire_at_the_age_lim
     assert (event["attempts"], event["throttles"], event["resolved_at"]) == (0, 0, 31.0)
     assert bool(event["lost"]) is False
     # The OnFailure record: EventAgeExceeded, approximateInvokeCount 0, and (the event never ran) no
-    # responseContext / responsePayload (AWS's own record for a never-run event is not known: spec §15).
+    # responseContext / responsePayload (AWS's own record for a never-run event is not known:
+    # docs/aws-behaviour.md §5).
     (message,) = result.target(FAILED).messages
     assert message.sent_at == 31.0
     assert message.json() == {

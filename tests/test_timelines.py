@@ -1,4 +1,4 @@
-"""Exact timelines for the AWS rules the engine implements (spec §3–§5, §9, §14, §17).
+"""Exact timelines for the AWS rules the engine implements (docs/aws-behaviour.md §3–§5, §9, §18).
 
 Durations are constant, so every instant below is exact: a regression in any timing rule moves
 one of these numbers.
@@ -76,7 +76,7 @@ def test_user_handler_exception_is_a_function_error_and_its_return_value_the_res
 @pytest.mark.parametrize("max_age, attempts, resolved_at", [(60, 1, 0.2), (90, 2, 60.4)])
 def test_event_age_look_ahead_fails_the_event_as_soon_as_no_retry_can_start_in_time(max_age, attempts,
                                                                                      resolved_at):
-    # AWS-recorded snapshots (spec §17): with 60 s the record carries approximateInvokeCount 1,
+    # AWS-recorded (docs/aws-behaviour.md §5): with 60 s the record carries approximateInvokeCount 1,
     # with 90 s it carries 2, and it is sent without waiting for the age limit to pass.
     result = ls.run(one_function([single_event()], failures=ALWAYS_FAIL, max_age=max_age))
     event = result.events.iloc[0]

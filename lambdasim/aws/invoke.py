@@ -3,7 +3,7 @@
 The payload must be JSON (else ``InvalidRequestContentException``); an Event payload is checked
 against the async limit by the engine's queue, a RequestResponse payload against the 6 MB limit
 here and in the engine (:mod:`lambdasim.model.rules`). The request id of an Event invoke is the
-event's id, the ``requestContext.requestId`` of its invocation record (spec §15.8), a choice
+event's id, the ``requestContext.requestId`` of its invocation record (docs/aws-behaviour.md §1), a choice
 where AWS is silent. ``LogType: Tail`` returns the execution log (:func:`log_text`).
 """
 

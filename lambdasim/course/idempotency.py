@@ -1,8 +1,8 @@
 """Example handlers for the course: a toy ledger, and a naive and an idempotent way to credit it.
 
 Lambda delivers an async event *at least once*: the same event can reach the function twice even
-when nothing failed (spec §2), and a failed attempt is run again (spec §3), possibly after its side
-effect already happened. A handler that credits an account on every run then credits it twice.
+when nothing failed (docs/aws-behaviour.md §2), and a failed attempt is run again (§3), possibly
+after its side effect already happened. A handler that credits an account on every run then credits it twice.
 
 :func:`naive_handler` credits the :class:`Ledger` every time it runs. :func:`idempotent_handler`
 first looks up the event's idempotency key (a field of the payload, such as an order id, or else

@@ -1,7 +1,7 @@
 """Concurrency: the account pool, reserved pools, execution environments and the scaling rate.
 
-Lambda counts concurrency as requests in flight (spec §9). A function with reserved concurrency
-has a pool of exactly that size (floor and ceiling); every other function shares the unreserved
+Lambda counts concurrency as requests in flight (docs/aws-behaviour.md §9). A function with reserved
+concurrency has a pool of exactly that size (floor and ceiling); every other function shares the unreserved
 pool, ``ConcurrentExecutions`` minus all reservations. Execution environments are tracked per
 function: an idle one stays warm for ``keep_alive_s`` after its last request and is reused
 most-recently-used first; a new one pays a cold start and needs scaling allowance — 1,000 new

@@ -2,13 +2,13 @@
 
 :class:`Destinations` is the engine's router: every resolved event is handed to it once. A
 succeeded event's invocation record goes to the ``OnSuccess`` destination; a failed one's goes to
-``OnFailure`` and, when a DLQ is set, the raw event goes to the DLQ as well (spec §6, §7). Targets
-are addressed by ARN and simulated in place: SQS queues keep messages, SNS topics fan out to
+``OnFailure`` and, when a DLQ is set, the raw event goes to the DLQ as well (docs/aws-behaviour.md §6, §7).
+Targets are addressed by ARN and simulated in place: SQS queues keep messages, SNS topics fan out to
 subscribed queues and functions, EventBridge buses keep events, S3 buckets keep objects, and a
 Lambda target is invoked asynchronously in the same simulation (so chains work, and recursive
-loops are stopped after 16 invocations, spec §12).
+loops are stopped after 16 invocations, docs/aws-behaviour.md §15).
 
-Choices where AWS is silent (spec §15), each a documented choice:
+Choices where AWS is silent (docs/aws-behaviour.md §6, §7), each a documented choice:
 
 - condition of an event stopped by loop detection: ``RecursiveInvocationException``;
 - EventBridge ``source``: ``lambda`` (the 2019 launch post, the 2022 guide and the CDK README;
@@ -136,7 +136,7 @@ class Target:
 
 
 def invocation_record(event: AsyncEvent | Duplicate, condition: str, timestamp: str, request_id: str) -> dict:
-    """The invocation record Lambda sends to a destination (spec §6.2), for a resolved event.
+    """The invocation record Lambda sends to a destination (docs/aws-behaviour.md §6), for a resolved event.
 
     An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
     value on success, the last attempt's error object (with ``functionError: Unhandled``, as the

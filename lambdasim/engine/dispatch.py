@@ -1,4 +1,4 @@
-"""Dispatch policies: what happens to an event that finds no free concurrency (design.md).
+"""Dispatch policies: what happens to an event that finds no free concurrency (docs/aws-behaviour.md §4).
 
 - :class:`AwsDispatch` (``aws``, the default): the dispatch is throttled (a ``throttle`` row) and the
   event goes back to the queue for ``min(base·2^(n−1), max)`` seconds, n counting its throttles

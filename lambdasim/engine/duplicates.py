@@ -1,7 +1,7 @@
 """Duplicate deliveries: the extra executions of at-least-once delivery (off by default).
 
-AWS may deliver an async event more than once (spec: "at least once"); a scenario switches this on
-with ``queue.duplicate_probability``. The rules of a duplicate, written here once:
+AWS may deliver an async event more than once (docs/aws-behaviour.md §2: "at least once"); a scenario
+switches this on with ``queue.duplicate_probability``. The rules of a duplicate, written here once:
 
 - it is drawn when its event is accepted and delivered ``duplicate_delay_s`` later;
 - it goes through the queue's one execution path (:meth:`EventQueue.acquire` and

@@ -38,7 +38,7 @@ TIMEOUT_ERROR_TYPE = "Sandbox.Timedout"
 
 
 def billed_ms(seconds: float) -> int:
-    """Billed duration: rounded up to the next whole millisecond (spec §10).
+    """Billed duration: rounded up to the next whole millisecond (docs/aws-behaviour.md §17).
 
     The small guard keeps a float such as 0.2 s (200.00000000000003 ms) at 200 ms.
     """

@@ -41,7 +41,8 @@ and spills over to :meth:`EventQueue.acquire` beyond the count. Choices: a dupli
 on demand (it goes through ``acquire`` alone), and the ``ideal`` policy's FIFO is served from
 on-demand slots only.
 
-Choices where AWS is silent (design.md) are made here and in :mod:`lambdasim.engine.dispatch`:
+Choices where AWS is silent (docs/aws-behaviour.md §3-§5) are made here and in
+:mod:`lambdasim.engine.dispatch`:
 
 - ``aws`` dispatch: a poller takes an event as soon as it is enqueued or due; with no free
   concurrency the dispatch is throttled and the event waits ``min(base·2^(n−1), max)`` seconds,
@@ -52,7 +53,8 @@ Choices where AWS is silent (design.md) are made here and in :mod:`lambdasim.eng
   errors (429) and system errors (500-series)": a ``system_error`` row, and the event goes back to the
   queue with the throttle backoff (n counts throttles and system errors since its last execution). It
   is decided after the age check and before concurrency is taken: the function does not run (an
-  error "before execution", spec §4), so it uses no retry attempt and no ``approximateInvokeCount``.
+  error "before execution", docs/aws-behaviour.md §4), so it uses no retry attempt and no
+  ``approximateInvokeCount``.
 - ``ideal`` dispatch: the event waits FIFO for the first free slot of its pool (an M/M/c queue),
   without throttles or the scaling rate.
 - A function error is retried 60 s, then 120 s, after the failed attempt ends (optional jitter).
@@ -221,7 +223,7 @@ class EventQueue:
         now = self.env.now
         fn = event.fn
         if fn.pool.limit == 0 and fn.reserved:
-            # Reserved concurrency 0: no retries, straight to the failure channels (spec §4).
+            # Reserved concurrency 0: no retries, straight to the failure channels (docs/aws-behaviour.md §4).
             self.recorder.throttle(KIND_THROTTLE, event.index, fn.index, event.qualifier_code,
                                    event.enqueued_at, now, self._reserved_code, fn.in_flight, fn.queued)
             event.throttles += 1

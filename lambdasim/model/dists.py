@@ -1,7 +1,7 @@
 """Duration, cold-start and inter-arrival distributions.
 
 Every distribution is a frozen dataclass whose YAML shape is ``{dist: <name>, <parameters>}``
-(design.md). ``sample(rng)`` draws one value; ``sampler(rng)`` returns a callable for the engine's
+(README). ``sample(rng)`` draws one value; ``sampler(rng)`` returns a callable for the engine's
 hot path that hands out values from pre-drawn numpy blocks. Parameters are validated with the
 checks of :mod:`lambdasim.model.validation`.
 """

@@ -1,7 +1,7 @@
 """AWS Lambda exception classes, shaped like the service's own errors.
 
 Each class carries the AWS error code (its name) and the HTTP status the Lambda API returns for it
-(spec §1.5). The engine raises them for bad input and rejected invokes; the boto3-shaped client
+(docs/aws-behaviour.md §1). The engine raises them for bad input and rejected invokes; the boto3-shaped client
 turns them into botocore-style errors.
 """
 

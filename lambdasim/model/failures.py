@@ -15,7 +15,7 @@ and attempts to run the function again for up to 6 hours by default. The retry i
 exponentially from 1 second after the first attempt to a maximum of 5 minutes."
 (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html)
 The engine (:func:`injected_system_error`, asked at every async dispatch) treats them as a throttle:
-the function does not run (an error "before execution", spec §4: no concurrency taken, nothing billed,
+the function does not run ("before execution", docs/aws-behaviour.md §4: no concurrency, nothing billed,
 not in ``Invocations`` or ``Errors``), the event goes back to the queue with the throttle backoff,
 uses no retry attempt and no ``approximateInvokeCount``, and ends with ``EventAgeExceeded`` at its
 age limit. Example::

@@ -5,7 +5,7 @@
 :class:`EventInvokeConfig` with :class:`DestinationConfig`, read and written under AWS's CamelCase
 names, plus the simulated duration, cold start, keep-alive, failures and handler (snake_case, with
 units). Each is a frozen dataclass that validates on construction; ``from_dict`` / ``to_dict`` read
-and write the scenario-file shape of design.md.
+and write the scenario-file shape (README).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The scenario validator (:mod:`lambdasim.model`), the engine's control plane
 (:mod:`lambdasim.engine.control`), the boto3-shaped client (:mod:`lambdasim.aws`) and the
 scenario exporter all read these constants and call these checks, so a rule changes in one place.
-Each check raises AWS's own exception with AWS's own message (spec: ``aws-async-invocation.md``,
+Each check raises AWS's own exception with AWS's own message (``docs/aws-behaviour.md``,
 sections in brackets). Plain Python: this module imports only :mod:`lambdasim.model.errors`.
 
 The event-invoke config (one per qualifier) is handled here as a *settings* mapping with the
@@ -52,7 +52,7 @@ REGION_PATTERN = r"[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d"
 #: An ARN of any service, Region and account (``arn:aws:<service>:<region>:<account>:...``).
 ARN_PATTERN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:(" + REGION_PATTERN + r")?:(\d{12})?:.+"
 
-# -- event-invoke config (spec §3, §4, §8) -----------------------------------------------------------
+# -- event-invoke config (docs/aws-behaviour.md §3, §5, §8) ---------------------------------------------
 
 #: Retries after a function error when the config leaves them out; the allowed range is 0-2.
 DEFAULT_RETRY_ATTEMPTS = 2
@@ -69,13 +69,13 @@ DEAD_LETTER_SERVICES = ("sqs", "sns")
 #: The settings of one qualifier's event-invoke config, by the names the engine uses.
 SETTINGS = ("maximum_retry_attempts", "maximum_event_age_s", "on_success", "on_failure")
 
-# -- system errors (spec §1.5, §4) ------------------------------------------------------------------
+# -- system errors (docs/aws-behaviour.md §4) ---------------------------------------------------------
 
 #: Lambda-side errors (HTTP 500-series) an async dispatch can meet, by AWS's error code, with the
-#: status the Invoke API gives them (spec §1.5, from the Invoke API reference). For throttles (429)
+#: status the Invoke API gives them (docs/aws-behaviour.md §4). For throttles (429)
 #: and these, "Lambda returns the event to the queue and attempts to run the function again for up to
 #: 6 hours", with the interval growing from 1 s to at most 5 min (AWS, "How Lambda handles errors and
-#: retries with asynchronous invocation"); they do not use up MaximumRetryAttempts (spec §4).
+#: retries with asynchronous invocation"); they do not use up MaximumRetryAttempts (docs/aws-behaviour.md §4).
 SYSTEM_ERRORS = {
     "ServiceException": 500,
     "ResourceNotReadyException": 502,
@@ -97,7 +97,7 @@ SYSTEM_ERRORS = {
 #: The system error of a failure model that names none: Lambda's internal error (HTTP 500).
 DEFAULT_SYSTEM_ERROR = "ServiceException"
 
-# -- concurrency (spec §5) ---------------------------------------------------------------------------
+# -- concurrency (docs/aws-behaviour.md §9) -------------------------------------------------------------
 
 #: The Region's concurrency limit of a new account.
 DEFAULT_CONCURRENT_EXECUTIONS = 1_000
@@ -108,7 +108,7 @@ UNRESERVED_MINIMUM = 100
 SCALING_BURST = 1_000.0
 SCALING_REFILL_PER_S = 100.0
 
-# -- payloads (spec §1.4) ----------------------------------------------------------------------------
+# -- payloads (docs/aws-behaviour.md §1) ----------------------------------------------------------------
 
 #: Synchronous request and response payloads: 6 MB each.
 SYNC_PAYLOAD_LIMIT = 6 * 1024 * 1024
@@ -128,7 +128,7 @@ RESPONSE_SIZE_IN_MESSAGE = 6_291_556
 DESTINATION_MAX_BYTES = {"sqs": ASYNC_PAYLOAD_LIMIT, "sns": LEGACY_ASYNC_PAYLOAD_LIMIT,
                          "eventbridge": ASYNC_PAYLOAD_LIMIT, "lambda": ASYNC_PAYLOAD_LIMIT, "s3": 5 * 2**30}
 
-# -- recursion (spec §12) ----------------------------------------------------------------------------
+# -- recursion (docs/aws-behaviour.md §15) -------------------------------------------------------------
 
 #: With ``RecursiveLoop: Terminate``, a chain of invocations caused by one event is stopped at its
 #: 17th invocation (AWS: "about 16").

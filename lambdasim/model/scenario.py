@@ -1,7 +1,7 @@
 """The declarative description of a run: account, functions, event-invoke configs, workloads, seed.
 
 Frozen dataclasses validate on construction; ``from_dict`` / ``from_yaml`` read the scenario file
-shape of design.md (AWS settings keep AWS's CamelCase names, simulator settings are snake_case with
+shape of the README (AWS settings keep AWS's CamelCase names, simulator settings are snake_case with
 units) and name the dotted path the user wrote in every error; ``to_dict`` writes that shape back,
 so ``Scenario.from_dict(s.to_dict()) == s``. ``Scenario.replace`` makes validated copies for
 widgets and sweeps. The per-function settings live in :mod:`lambdasim.model.functions` and are
@@ -99,12 +99,12 @@ class Account:
 
 @dataclass(frozen=True)
 class QueueSettings:
-    """Timing of the async queue where AWS is silent (design.md, "Choices where AWS is silent").
+    """Timing of the async queue where AWS is silent (the choices of docs/aws-behaviour.md §3, §4).
 
     Jitter defaults follow measured AWS, not the documentation (AWS documents no jitter):
 
     * ``retry_jitter_s = 10``: each function-error retry waits 60 s / 120 s plus a uniform 0-10 s.
-      Independent measurements (cosmo-grant/aws-by-example, spec section 17) saw retries 4-10 s later
+      Independent measurements (cosmo-grant/aws-by-example, docs/aws-behaviour.md §3) saw retries 4-10 s later
       than nominal; 0-10 s covers that range up to its top and is 5 s late on average.
     * ``throttle_jitter = 0.5``: each throttle / system-error backoff is scaled by a uniform 1 +/- 0.5.
       The same measurements saw jittered exponential backoff (5-7 tries in the first minute; unjittered
@@ -227,7 +227,7 @@ class Scenario:
 
     @staticmethod
     def from_dict(d: Any) -> Scenario:
-        """Read the scenario-file shape (design.md)."""
+        """Read the scenario-file shape (README)."""
         if isinstance(d, Scenario):
             return d
         values = check_keys(d, "", [f.name for f in fields(Scenario)], required=["functions"])

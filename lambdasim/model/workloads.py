@@ -5,7 +5,7 @@ Trace replay is in :mod:`lambdasim.model.traces`.
 A workload says when asynchronous invocations of one function arrive. ``arrivals(rng)`` yields
 :class:`Arrival` tuples lazily in non-decreasing time order; rates are drawn in numpy blocks, so a
 million arrivals never exist as one Python list. Pure Python and numpy: nothing here knows SimPy.
-YAML shape (design.md): ``{function: orders, arrivals: poisson, rate_per_s: 5, end_s: 600}``.
+YAML shape (README): ``{function: orders, arrivals: poisson, rate_per_s: 5, end_s: 600}``.
 """
 
 from __future__ import annotations

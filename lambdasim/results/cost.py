@@ -1,4 +1,4 @@
-"""What a run costs, from its record frames and functions table (spec §10; prices in :mod:`pricing`).
+"""What a run costs, from its record frames and functions table (docs/aws-behaviour.md §17).
 
 :func:`cost` prices the executions (requests and GB-seconds, per function and in total) with the
 memory and architecture in force when each ran; :func:`provisioned_cost` prices provisioned
@@ -83,7 +83,7 @@ def _settings_at(functions: pd.DataFrame, names: list[str], fn: np.ndarray, qual
 def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, int] | None = None,
          architecture: Mapping[str, str] | None = None, free_tier: bool = False,
          functions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """What the run's invocations cost, per function and in total (spec §10; prices in :mod:`pricing`).
+    """What the run's invocations cost, per function and in total (docs/aws-behaviour.md §17).
 
     Every executed attempt (retries, duplicate deliveries and synchronous invokes included;
     throttles, expiries and refusals cost nothing) is billed ``requests_for_payload(payload_bytes)``

@@ -1,7 +1,8 @@
-"""CloudWatch-like metrics and KPIs, computed from the record frames (spec §11); cost is in
+"""CloudWatch-like metrics and KPIs, computed from the record frames (docs/aws-behaviour.md §16); cost is in
 :mod:`lambdasim.results.cost`.
 
-Pure functions of the ``attempts``, ``events`` and ``deliveries`` DataFrames (design.md schemas):
+Pure functions of the ``attempts``, ``events`` and ``deliveries`` DataFrames
+(:mod:`lambdasim.records.schema`):
 nothing here simulates, plots or imports SimPy. Everything is vectorised with numpy and pandas, so
 a million-row ``attempts`` table takes well under a second (about 1 s on a cold first call).
 
@@ -74,7 +75,7 @@ def _deliveries(deliveries: pd.DataFrame | None, events: pd.DataFrame, names: li
         return np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64), np.empty(0, bool)
     if "function" in deliveries:
         fn = _codes(deliveries["function"], names)
-    else:  # design.md's schema has no function column: find it through the event
+    else:  # the deliveries schema has no function column: find it through the event
         pos = pd.Index(events["event_id"].astype(object)).get_indexer(deliveries["event_id"].astype(object))
         event_fn = _codes(events["function"], names)
         fn = np.where(pos >= 0, event_fn[pos] if event_fn.size else -1, -1)
@@ -147,12 +148,12 @@ def _concurrency(group, start, end, shape, period_s) -> np.ndarray:
 
 def metrics(attempts: pd.DataFrame, events: pd.DataFrame, deliveries: pd.DataFrame | None = None,
             period_s: float = 60, functions: Sequence[str] | None = None) -> pd.DataFrame:
-    """CloudWatch-like metrics per function and in total, as a tidy time series (spec §11).
+    """CloudWatch-like metrics per function and in total, as a tidy time series (docs/aws-behaviour.md §16).
 
     Parameters
     ----------
     attempts, events, deliveries
-        The record frames of a run (design.md schemas); ``deliveries`` may be None or empty.
+        The record frames of a run (:mod:`lambdasim.records.schema`); ``deliveries`` may be None or empty.
     period_s
         Period length in seconds; period ``k`` is ``[k * period_s, (k + 1) * period_s)``.
     functions

@@ -1,4 +1,4 @@
-"""AWS Lambda prices used by :func:`lambdasim.results.cost.cost` (spec §10), kept as data in one place.
+"""AWS Lambda prices for :func:`lambdasim.results.cost.cost` (docs/aws-behaviour.md §17), kept as data, once.
 
 The figures are us-east-1, first pricing tier (the tier discounts above 6 B GB-s a month for x86_64
 and 7.5 B GB-s for arm64 are not modelled). **Prices change**: this module is the one place to update

@@ -34,7 +34,7 @@ class Result:
         The :class:`~lambdasim.model.scenario.Scenario` that was simulated.
     attempts
         One row per execution attempt, throttle, expiry, duplicate delivery and synchronous invoke
-        (design.md schema; kinds in :data:`lambdasim.records.KINDS`).
+        (:mod:`lambdasim.records.schema`; kinds in :data:`lambdasim.records.KINDS`).
     events
         One row per accepted event: its fate (``pending`` if a horizon stopped the run first).
     rejected

@@ -1,6 +1,6 @@
 """Time series of a run, computed from its record frames: what the load and state charts draw.
 
-Pure functions of the ``attempts`` and ``events`` DataFrames (design.md schemas), like
+Pure functions of the ``attempts`` and ``events`` DataFrames (:mod:`lambdasim.records.schema`), like
 :mod:`lambdasim.results.metrics`: nothing here simulates or draws. The charts in
 :mod:`lambdasim.plots` only draw what these return.
 
