@@ -148,6 +148,26 @@ def test_provisioned_above_reserved_is_refused_and_equal_throttles_latest(lam, s
     assert lam.invoke(FunctionName="orders", Qualifier="1", Payload=b"{}")["StatusCode"] == 200
 
 
+def test_provisioned_concurrency_on_a_weighted_alias_is_refused_as_aws_refuses_it(lam, sim):
+    # AWS's answer as Terraform received it (hashicorp/terraform#24957): 400 InvalidParameterValueException.
+    lam.publish_version(FunctionName="orders")
+    lam.publish_version(FunctionName="orders")
+    lam.create_alias(FunctionName="orders", Name="canary", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    with pytest.raises(ClientError) as excinfo:
+        lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="canary",
+                                               ProvisionedConcurrentExecutions=1)
+    assert error_of(excinfo) == ("InvalidParameterValueException",
+                                 "Alias with weights can not be used with Provisioned Concurrency", 400)
+    listed = lam.list_provisioned_concurrency_configs(FunctionName="orders")
+    assert listed["ProvisionedConcurrencyConfigs"] == []
+    # Without weights the same alias takes it.
+    lam.update_alias(FunctionName="orders", Name="canary", RoutingConfig={"AdditionalVersionWeights": {}})
+    put = lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="canary",
+                                                 ProvisionedConcurrentExecutions=1)
+    assert put["Status"] == "IN_PROGRESS"
+
+
 def test_get_and_delete_without_a_config_answer_not_found(lam):
     lam.publish_version(FunctionName="orders")
     for method in ("get_provisioned_concurrency_config", "delete_provisioned_concurrency_config"):

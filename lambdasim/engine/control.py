@@ -344,6 +344,8 @@ class ControlPlane:
         fn = self._function(name, qualifier)
         if qualifier in (None, LATEST) or fn.aliases.get(qualifier) == LATEST:
             raise rules.provisioned_on_latest()
+        if qualifier in fn.weights:
+            raise rules.provisioned_on_weighted_alias()
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise InvalidParameterValueException(
                 f"ProvisionedConcurrentExecutions: {count!r} is not valid; allowed: integer >= 1")
