@@ -278,3 +278,17 @@ def test_deleting_the_config_returns_its_slots_and_stops_its_billing():
     assert sim.invoke_sync("orders")["status_code"] == 200
     (usage,) = sim.provisioned_usage()
     assert (usage["since"], usage["until"], usage["count_s"]) == (0.0, 0.0, 0.0)
+
+
+def test_the_cost_chart_stacks_provisioned_concurrency_after_requests_and_duration():
+    from lambdasim import plots
+
+    result = two_provisioned_five_at_once()
+    bill = result.cost().iloc[0]
+    fig = plots.cost(result)
+    bars = {a.get_gid(): a for a in fig.axes[0].patches if a.get_gid()}
+    bar = bars["cost:provisioned:orders"]
+    assert bar.get_width() == pytest.approx(2.0 * PROVISIONED_DURATION + 600.0 * CONFIGURED, rel=1e-12)
+    assert bar.get_x() == pytest.approx(bill["request_cost"] + bill["duration_cost"], rel=1e-12)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["requests", "duration (GB-seconds)", "provisioned concurrency"]
