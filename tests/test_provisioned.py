@@ -292,3 +292,22 @@ def test_the_cost_chart_stacks_provisioned_concurrency_after_requests_and_durati
     assert bar.get_x() == pytest.approx(bill["request_cost"] + bill["duration_cost"], rel=1e-12)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["requests", "duration (GB-seconds)", "provisioned concurrency"]
+
+
+def test_deleting_an_alias_or_version_with_provisioned_concurrency_returns_its_slots():
+    # Reserved 2, all held by the provisioned environments of an alias (then of a version): $LATEST
+    # is throttled until the alias (the version) is deleted with its configuration.
+    sim = ls.Simulation(one_function([], reserved_concurrency=2))
+    sim.publish_version("orders")
+    sim.create_alias("orders", "live", "1")
+    sim.put_provisioned_concurrency("orders", "live", 2)
+    with pytest.raises(ls.TooManyRequestsException):
+        sim.invoke_sync("orders")
+    sim.delete_alias("orders", "live")
+    assert sim.invoke_sync("orders")["status_code"] == 200
+    sim.put_provisioned_concurrency("orders", "1", 2)
+    with pytest.raises(ls.TooManyRequestsException):
+        sim.invoke_sync("orders")
+    sim.delete_function("orders", "1")
+    assert sim.invoke_sync("orders")["status_code"] == 200
+    assert [(u["qualifier"], u["until"]) for u in sim.provisioned_usage()] == [("live", 0.0), ("1", 0.0)]
