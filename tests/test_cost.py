@@ -155,3 +155,41 @@ def test_duplicate_deliveries_are_billed():
                                  queue=QueueSettings(duplicate_probability=1.0)))
     r = row(cost_of(result))
     assert (r["requests"], r["gb_seconds"]) == (4, pytest.approx(2 * 0.2 * 0.125))
+
+
+def test_without_provisioned_concurrency_the_bill_is_bit_identical_to_before(monkeypatch):
+    # Two functions, two architectures, a cold start, retries and a 300 KB payload. The hex figures
+    # are what cost() returned before it priced provisioned concurrency (commit b2b8ff8), with and
+    # without a (shrunk) free tier: adding the provisioned columns must not move a bit of the rest.
+    functions = {"a": FunctionConfig(memory_mb=256, duration=Constant(1.0), cold_start=Constant(0.3)),
+                 "b": FunctionConfig(memory_mb=512, architecture="arm64", duration=Constant(2.0),
+                                     cold_start=Constant(0.0), failures=ALWAYS_FAIL)}
+    workloads = (Burst("a", count=3, at_s=0.0), Burst("b", count=2, at_s=1.0),
+                 Burst("a", count=1, at_s=2.0, payload_size_bytes=300 * KB))
+    result = ls.run(Scenario(functions=functions, workloads=workloads, account=Account(), seed=1))
+    monkeypatch.setattr(pricing, "FREE_REQUESTS", 5)
+    monkeypatch.setattr(pricing, "FREE_GB_SECONDS", 1.0)
+    before = {
+        False: [["0x1.4p+2", "0x1.0c6f7a0b5ed8ep-20", "0x1.399999999999ap+0", "0x1.5689174c121e6p-16",
+                 "0x1.67500eecc80bfp-16", "0x0.0p+0", "0x0.0p+0"],
+                ["0x1.8p+2", "0x1.421f5f40d8377p-20", "0x1.8p+2", "0x1.4f8bc681b5f66p-14",
+                 "0x1.549443feb9574p-14", "0x0.0p+0", "0x0.0p+0"],
+                ["0x1.6p+3", "0x1.27476ca61b882p-19", "0x1.ce66666666666p+2", "0x1.a52e0c54ba7e0p-14",
+                 "0x1.ae6847b9eb5a4p-14", "0x0.0p+0", "0x0.0p+0"]],
+        True: [["0x1.4p+2", "0x1.ad7f29abcaf49p-22", "0x1.399999999999ap+0", "0x1.179eee7257ef0p-18",
+                "0x1.3276e10d149e5p-18", "0x1.8p+1", "0x1.f333333333334p-1"],
+               ["0x1.8p+2", "0x1.ad7f29abcaf49p-21", "0x1.8p+2", "0x1.4e25dc145ecdep-14",
+                "0x1.5180da67b663dp-14", "0x1.0p+1", "0x1.9999999999980p-6"],
+               ["0x1.6p+3", "0x1.421f5f40d8377p-20", "0x1.ce66666666666p+2", "0x1.5f9fcafb844cdp-14",
+                "0x1.64a8487887adbp-14", "0x1.4p+2", "0x1.0p+0"]],
+    }
+    columns = ["requests", "request_cost", "gb_seconds", "duration_cost", "total_cost", "free_requests",
+               "free_gb_seconds"]
+    provisioned = ["provisioned_gb_seconds", "provisioned_duration_cost",
+                   "provisioned_concurrency_gb_seconds", "provisioned_concurrency_cost"]
+    for free_tier, expected in before.items():
+        table = result.cost(free_tier=free_tier)
+        assert table[columns].to_numpy(float).tolist() == [[float.fromhex(x) for x in r] for r in expected]
+        assert (table[provisioned].to_numpy() == 0.0).all()
+        assert table["function"].tolist() == ["a", "b", ALL]
+    assert not result.attempts["provisioned"].any()

@@ -43,8 +43,8 @@ def rows(result):
 
 def test_one_row_per_function_at_time_zero():
     assert rows(ls.run(two_functions())) == [
-        (0.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 1, 600, "", SQS, ""),
-        (0.0, "b", "$LATEST", 512, "arm64", 3.0, "b", 10, 10.0, 2, 21600, "", "", DLQ),
+        (0.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 1, 600, "", SQS, ""),
+        (0.0, "b", "$LATEST", 512, "arm64", 3.0, "b", 10, 10.0, 0, 2, 21600, "", "", DLQ),
     ]
 
 
@@ -63,17 +63,17 @@ def test_every_control_plane_change_adds_the_rows_it_changed():
     sim.put_event_invoke_config("a", "live", maximum_event_age_s=60)
     sim.delete_reserved_concurrency("a")                           # a and c share the pool again
     assert rows(sim.result())[2:] == [
-        (10.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 21600, "", "", ""),
-        (20.0, "a", "$LATEST", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 21600, "", "", ""),
-        (30.0, "b", "$LATEST", 1024, "arm64", 3.0, "b", 10, 10.0, 2, 21600, "", "", DLQ),
-        (30.0, "a", "1", 256, "x86_64", 30.0, "a", 5, 5.0, 2, 21600, "", "", ""),
-        (30.0, "a", "live", 256, "x86_64", 30.0, "a", 5, 5.0, 2, 21600, "", "", ""),
-        (30.0, "c", "$LATEST", 128, "x86_64", 3.0, "unreserved", 985, None, 2, 21600, "", "", ""),
-        (40.0, "a", "live", 256, "x86_64", 30.0, "a", 5, 5.0, 2, 60, "", "", ""),
-        (40.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 21600, "", "", ""),
-        (40.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 2, 21600, "", "", ""),
-        (40.0, "a", "live", 256, "x86_64", 30.0, "unreserved", 990, None, 2, 60, "", "", ""),
-        (40.0, "c", "$LATEST", 128, "x86_64", 3.0, "unreserved", 990, None, 2, 21600, "", "", ""),
+        (10.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 0, 21600, "", "", ""),
+        (20.0, "a", "$LATEST", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 0, 21600, "", "", ""),
+        (30.0, "b", "$LATEST", 1024, "arm64", 3.0, "b", 10, 10.0, 0, 2, 21600, "", "", DLQ),
+        (30.0, "a", "1", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 2, 21600, "", "", ""),
+        (30.0, "a", "live", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 2, 21600, "", "", ""),
+        (30.0, "c", "$LATEST", 128, "x86_64", 3.0, "unreserved", 985, None, 0, 2, 21600, "", "", ""),
+        (40.0, "a", "live", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 2, 60, "", "", ""),
+        (40.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 0, 21600, "", "", ""),
+        (40.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
+        (40.0, "a", "live", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 60, "", "", ""),
+        (40.0, "c", "$LATEST", 128, "x86_64", 3.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
     ]
 
 
@@ -148,3 +148,44 @@ def test_an_architecture_change_mid_run_prices_each_attempt_by_its_own():
     assert table.loc["orders", "gb_seconds"] == pytest.approx(2.0, rel=1e-12)
     assert table.loc["orders", "duration_cost"] == pytest.approx(
         PRICE_PER_GB_SECOND["x86_64"] + PRICE_PER_GB_SECOND["arm64"], rel=1e-12)
+
+
+def test_provisioned_concurrency_column_follows_put_and_delete():
+    # Each qualifier shows its own configured count: version 1 is set to 3 at 10 and 5 at 20, the
+    # alias to 2 at 20 (a separate configuration: neither count shows on the other's rows); deleting
+    # the version's config at 30 and the alias itself at 40 each add a row with 0, which ends their
+    # billing.
+    sim = ls.Simulation(two_functions())
+    version = sim.publish_version("a")
+    sim.create_alias("a", "live", version)
+    sim.run(until=10)
+    sim.put_provisioned_concurrency("a", "1", 3)
+    sim.run(until=20)
+    sim.put_provisioned_concurrency("a", "1", 5)
+    sim.put_provisioned_concurrency("a", "live", 2)
+    sim.run(until=30)
+    sim.delete_provisioned_concurrency("a", "1")
+    sim.run(until=40)
+    sim.delete_alias("a", "live")
+    assert rows(sim.result())[2:] == [
+        (0.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
+        (0.0, "a", "live", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
+        (10.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 3, 2, 21600, "", "", ""),
+        (20.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 5, 2, 21600, "", "", ""),
+        (20.0, "a", "live", 256, "x86_64", 30.0, "unreserved", 990, None, 2, 2, 21600, "", "", ""),
+        (30.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
+        (40.0, "a", "live", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
+    ]
+    assert sim.result().functions["provisioned_concurrency"].dtype == "int64"
+
+
+def test_deleting_a_version_ends_its_provisioned_concurrency_in_the_table():
+    sim = ls.Simulation(two_functions())
+    sim.publish_version("a")
+    sim.put_provisioned_concurrency("a", "1", 4)
+    sim.run(until=10)
+    sim.delete_function("a", "1")
+    table = sim.result().functions
+    version = table[(table["function"] == "a") & (table["qualifier"] == "1")]
+    # Published (0), configured (4) at the same instant, and 0 when the version goes at 10.
+    assert version[["at", "provisioned_concurrency"]].values.tolist() == [[0.0, 0], [0.0, 4], [10.0, 0]]

@@ -148,6 +148,26 @@ def test_provisioned_above_reserved_is_refused_and_equal_throttles_latest(lam, s
     assert lam.invoke(FunctionName="orders", Qualifier="1", Payload=b"{}")["StatusCode"] == 200
 
 
+def test_provisioned_concurrency_on_a_weighted_alias_is_refused_as_aws_refuses_it(lam, sim):
+    # AWS's answer as Terraform received it (hashicorp/terraform#24957): 400 InvalidParameterValueException.
+    lam.publish_version(FunctionName="orders")
+    lam.publish_version(FunctionName="orders")
+    lam.create_alias(FunctionName="orders", Name="canary", FunctionVersion="1",
+                     RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
+    with pytest.raises(ClientError) as excinfo:
+        lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="canary",
+                                               ProvisionedConcurrentExecutions=1)
+    assert error_of(excinfo) == ("InvalidParameterValueException",
+                                 "Alias with weights can not be used with Provisioned Concurrency", 400)
+    listed = lam.list_provisioned_concurrency_configs(FunctionName="orders")
+    assert listed["ProvisionedConcurrencyConfigs"] == []
+    # Without weights the same alias takes it.
+    lam.update_alias(FunctionName="orders", Name="canary", RoutingConfig={"AdditionalVersionWeights": {}})
+    put = lam.put_provisioned_concurrency_config(FunctionName="orders", Qualifier="canary",
+                                                 ProvisionedConcurrentExecutions=1)
+    assert put["Status"] == "IN_PROGRESS"
+
+
 def test_get_and_delete_without_a_config_answer_not_found(lam):
     lam.publish_version(FunctionName="orders")
     for method in ("get_provisioned_concurrency_config", "delete_provisioned_concurrency_config"):
@@ -156,31 +176,98 @@ def test_get_and_delete_without_a_config_answer_not_found(lam):
         assert error_of(excinfo) == NOT_PROVISIONED
 
 
-def test_cost_prices_configured_gb_seconds_and_the_lower_duration_rate():
-    from lambdasim.results import pricing
-    from lambdasim.results.cost import provisioned_cost
+# -- the bill -------------------------------------------------------------------------------------------
+# AWS's prices (us-east-1, x86_64; https://aws.amazon.com/lambda/pricing/), written out here so that
+# the tests pin the rates in pricing.py too: requests $0.20 per million, on-demand duration
+# $0.0000166667 per GB-s; provisioned concurrency $0.0000041667 per GB-s configured, duration on its
+# environments $0.0000097222 per GB-s; configured time billed from enable to disable rounded up to
+# 5 minutes.
+REQUEST, ON_DEMAND, CONFIGURED, PROVISIONED_DURATION = 0.20e-6, 0.0000166667, 0.0000041667, 0.0000097222
 
-    sim = ls.Simulation(one_function([burst(3)], memory_mb=1024, duration=Constant(1.0),
-                                     cold_start=Constant(0.5), provisioned={"1": 2}))
-    sim.run()
-    usage = sim.provisioned_usage()
-    assert [(u["function"], u["qualifier"], u["executions"], u["billed_ms"]) for u in usage] == [
-        ("orders", "1", 2, 2000)]
-    row = provisioned_cost(usage).iloc[0]
-    # 2 environments x 1 GB, configured 1.5 s, billed as 5 minutes (AWS rounds up to 5 minutes).
-    assert row["provisioned_gb_seconds"] == pytest.approx(600.0)
-    assert row["provisioned_cost"] == pytest.approx(600.0 * 0.0000041667)
-    assert row["duration_gb_seconds"] == pytest.approx(2.0)
-    assert row["duration_cost"] == pytest.approx(2.0 * 0.0000097222)
-    assert row["adjustment"] == pytest.approx(600.0 * 0.0000041667 + 2.0 * (0.0000097222 - 0.0000166667))
-    assert pricing.PROVISIONED_PER_GB_SECOND["arm64"] == 0.0000033334
-    # The spill-over invocation paid a cold start and is billed on demand (cost(), INIT included).
-    runs = invocations(sim.result())
-    assert runs["init_s"].tolist() == [0.0, 0.0, 0.5]
-    # Which attempts ran on provisioned environments: the usage names them by (event_id, attempt).
-    assert usage[0]["runs"] == [(sim.request_id(0), 1), (sim.request_id(1), 1)]
-    assert runs["event_id"].tolist()[:2] == [sim.request_id(0), sim.request_id(1)]
-    assert runs["billed_ms"].tolist() == [1000, 1000, 1500]
+
+def two_provisioned_five_at_once():
+    # 1 GB, 1-s executions, 0.5-s cold starts; provisioned concurrency 2 on version 1 and five events
+    # to it at 0: two run on provisioned environments (0-1 s), three spill over cold (0-1.5 s).
+    return ls.run(one_function([burst(5)], memory_mb=1024, duration=Constant(1.0), cold_start=Constant(0.5),
+                               provisioned={"1": 2}))
+
+
+def test_the_attempts_table_says_which_executions_ran_on_provisioned_environments():
+    result = two_provisioned_five_at_once()
+    runs = invocations(result)
+    assert runs["provisioned"].tolist() == [True, True, False, False, False]
+    assert runs["init_s"].tolist() == [0.0, 0.0, 0.5, 0.5, 0.5]
+    assert runs["billed_ms"].tolist() == [1000, 1000, 1500, 1500, 1500]
+    assert result.attempts["provisioned"].dtype == bool
+    assert result.stats["ended_at"] == 1.5
+
+
+def test_exact_bill_with_provisioned_concurrency_2_and_5_events_at_once():
+    bill = two_provisioned_five_at_once().cost()
+    assert bill["function"].tolist() == ["orders", "(all)"]
+    for _, row in bill.iterrows():
+        assert row["requests"] == 5                                  # every execution, at the normal rate
+        assert row["request_cost"] == pytest.approx(5 * REQUEST, rel=1e-12)
+        assert row["gb_seconds"] == pytest.approx(3 * 1.5 * 1.0, rel=1e-12)   # spill-over, INIT included
+        assert row["duration_cost"] == pytest.approx(4.5 * ON_DEMAND, rel=1e-12)
+        assert row["provisioned_gb_seconds"] == pytest.approx(2 * 1.0 * 1.0, rel=1e-12)
+        assert row["provisioned_duration_cost"] == pytest.approx(2.0 * PROVISIONED_DURATION, rel=1e-12)
+        # Configured for the whole run (0-1.5 s), billed as 5 minutes: 2 x 1 GB x 300 s.
+        assert row["provisioned_concurrency_gb_seconds"] == pytest.approx(600.0, rel=1e-12)
+        assert row["provisioned_concurrency_cost"] == pytest.approx(600.0 * CONFIGURED, rel=1e-12)
+        assert row["total_cost"] == pytest.approx(
+            5 * REQUEST + 4.5 * ON_DEMAND + 2.0 * PROVISIONED_DURATION + 600.0 * CONFIGURED, rel=1e-12)
+    # By hand: $0.000001 + $0.00007500015 + $0.0000194444 + $0.00250002.
+    assert bill.iloc[-1]["total_cost"] == pytest.approx(0.00259546455, rel=1e-12)
+
+
+def test_the_free_tier_covers_only_the_on_demand_executions():
+    # AWS: "The Lambda free tier does not apply to functions that have Provisioned Concurrency
+    # enabled"; the spill-over is billed "at the rate outlined in the AWS Lambda Pricing section",
+    # the on-demand one, free tier included (our reading; see cost()).
+    row = two_provisioned_five_at_once().cost(free_tier=True).iloc[-1]
+    assert (row["free_requests"], row["free_gb_seconds"]) == (3, pytest.approx(4.5))
+    assert (row["request_cost"], row["duration_cost"]) == (pytest.approx(2 * REQUEST), 0.0)
+    assert row["total_cost"] == pytest.approx(2 * REQUEST + 2.0 * PROVISIONED_DURATION + 600.0 * CONFIGURED,
+                                              rel=1e-12)
+
+
+def test_configured_time_is_billed_per_period_rounded_up_to_5_minutes():
+    # 2 GB. Version 1: 2 environments from 0, 4 from 100, deleted at 200 (one 200-s period, 2 x 100 +
+    # 4 x 100 = 600 count-s, billed for 300 s at its average: 900 count-s); configured again with 1
+    # at 1,000 and still on when the run stops at 1,010 (10 s, billed as 300 s: 300 count-s).
+    sim = ls.Simulation(one_function([], memory_mb=2048))
+    sim.publish_version("orders")
+    sim.put_provisioned_concurrency("orders", "1", 2)
+    sim.run(until=100)
+    sim.put_provisioned_concurrency("orders", "1", 4)
+    sim.run(until=200)
+    sim.delete_provisioned_concurrency("orders", "1")
+    sim.run(until=1000)
+    sim.put_provisioned_concurrency("orders", "1", 1)
+    sim.run(until=1010)
+    row = sim.result().cost().iloc[-1]
+    assert row["provisioned_concurrency_gb_seconds"] == pytest.approx((900 + 300) * 2.0, rel=1e-12)
+    assert row["provisioned_concurrency_cost"] == pytest.approx(2400.0 * CONFIGURED, rel=1e-12)
+    assert (row["requests"], row["total_cost"]) == (0, pytest.approx(2400.0 * CONFIGURED, rel=1e-12))
+
+
+def test_configured_arm64_is_priced_at_its_own_rates():
+    result = ls.run(one_function([burst(1)], memory_mb=1024, architecture="arm64", duration=Constant(1.0),
+                                 provisioned={"1": 1}))
+    row = result.cost().iloc[-1]
+    assert row["provisioned_duration_cost"] == pytest.approx(1.0 * 0.0000077778, rel=1e-12)
+    assert row["provisioned_concurrency_cost"] == pytest.approx(300.0 * 0.0000033334, rel=1e-12)
+
+
+def test_cost_needs_the_end_of_the_run_to_bill_a_config_still_on():
+    from lambdasim.results.cost import cost
+
+    result = two_provisioned_five_at_once()
+    with pytest.raises(ValueError, match=r"needs until .* on orders:1; got None"):
+        cost(result.attempts, result.events, functions=result.functions)
+    bill = cost(result.attempts, result.events, functions=result.functions, until=1.5)
+    assert bill.equals(result.cost())
 
 
 def test_deleting_the_config_returns_its_slots_and_stops_its_billing():
@@ -191,3 +278,36 @@ def test_deleting_the_config_returns_its_slots_and_stops_its_billing():
     assert sim.invoke_sync("orders")["status_code"] == 200
     (usage,) = sim.provisioned_usage()
     assert (usage["since"], usage["until"], usage["count_s"]) == (0.0, 0.0, 0.0)
+
+
+def test_the_cost_chart_stacks_provisioned_concurrency_after_requests_and_duration():
+    from lambdasim import plots
+
+    result = two_provisioned_five_at_once()
+    bill = result.cost().iloc[0]
+    fig = plots.cost(result)
+    bars = {a.get_gid(): a for a in fig.axes[0].patches if a.get_gid()}
+    bar = bars["cost:provisioned:orders"]
+    assert bar.get_width() == pytest.approx(2.0 * PROVISIONED_DURATION + 600.0 * CONFIGURED, rel=1e-12)
+    assert bar.get_x() == pytest.approx(bill["request_cost"] + bill["duration_cost"], rel=1e-12)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["requests", "duration (GB-seconds)", "provisioned concurrency"]
+
+
+def test_deleting_an_alias_or_version_with_provisioned_concurrency_returns_its_slots():
+    # Reserved 2, all held by the provisioned environments of an alias (then of a version): $LATEST
+    # is throttled until the alias (the version) is deleted with its configuration.
+    sim = ls.Simulation(one_function([], reserved_concurrency=2))
+    sim.publish_version("orders")
+    sim.create_alias("orders", "live", "1")
+    sim.put_provisioned_concurrency("orders", "live", 2)
+    with pytest.raises(ls.TooManyRequestsException):
+        sim.invoke_sync("orders")
+    sim.delete_alias("orders", "live")
+    assert sim.invoke_sync("orders")["status_code"] == 200
+    sim.put_provisioned_concurrency("orders", "1", 2)
+    with pytest.raises(ls.TooManyRequestsException):
+        sim.invoke_sync("orders")
+    sim.delete_function("orders", "1")
+    assert sim.invoke_sync("orders")["status_code"] == 200
+    assert [(u["qualifier"], u["until"]) for u in sim.provisioned_usage()] == [("live", 0.0), ("1", 0.0)]

@@ -106,13 +106,13 @@ class Provisioned:
     an idle provisioned environment first, with no cold start and no scaling allowance; when all
     ``count`` are busy it spills over to on-demand. ``since`` is when it was configured (its billing
     starts then), ``ended`` when it was deleted (None while configured), ``count_s`` the integral of
-    ``count`` over time up to ``changed``, ``billed_ms``, ``executions`` and ``runs`` (the attempts
-    table's ``(event_id, attempt)``) those of the executions that ran on it: what
-    :func:`lambdasim.results.cost.provisioned_cost` prices.
+    ``count`` over time up to ``changed``, ``billed_ms`` and ``executions`` those of the executions
+    that ran on it (each such row of the attempts table has ``provisioned`` True; the bill is priced
+    from the records, :func:`lambdasim.results.cost.cost`).
     """
 
     __slots__ = ("function", "qualifier", "memory_mb", "architecture", "count", "busy", "since", "ended",
-                 "changed", "count_s", "billed_ms", "executions", "runs")
+                 "changed", "count_s", "billed_ms", "executions")
 
     def __init__(self, function: str, qualifier: str, since: float, memory_mb: int = 128,
                  architecture: str = "x86_64") -> None:
@@ -127,7 +127,6 @@ class Provisioned:
         self.count_s = 0.0
         self.billed_ms = 0
         self.executions = 0
-        self.runs: list[tuple[str, int]] = []  # (event_id, attempt) of each execution on it
 
     def set_count(self, count: int, now: float) -> None:
         """Change the configured count at ``now`` (0: deleted), keeping ``count_s`` up to date."""

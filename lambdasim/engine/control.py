@@ -96,6 +96,8 @@ class ControlPlane:
         if qualifier in (None, LATEST):
             for prov in list(fn.provisioned.values()):
                 self._resize(fn, prov, 0, self.env.now)  # its environments give their slots back
+            if fn.provisioned:
+                self.record_settings()  # rows with 0 provisioned: its billing ends here
             if fn.reserved:
                 self.delete_reserved_concurrency(name)
             del self.functions[name]
@@ -107,7 +109,9 @@ class ControlPlane:
         if users:
             raise rules.version_in_use(users)
         if qualifier in fn.provisioned:
-            self._resize(fn, fn.provisioned.pop(qualifier), 0, self.env.now)
+            self._resize(fn, fn.provisioned[qualifier], 0, self.env.now)
+            self.record_settings()  # a row with 0 provisioned: its billing ends with the version
+            del fn.provisioned[qualifier]
         del fn.versions[qualifier]
         fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)
@@ -188,6 +192,10 @@ class ControlPlane:
         """Delete an alias (DeleteAlias) and its event-invoke config; a missing alias is no error, as
         in AWS. Events already queued through it still resolve."""
         fn = self._function(name)
+        if alias in fn.provisioned:  # its provisioned environments go with it (slots and billing)
+            self._resize(fn, fn.provisioned[alias], 0, self.env.now)
+            self.record_settings()
+            del fn.provisioned[alias]
         if fn.aliases.pop(alias, None) is not None:
             fn.weights.pop(alias, None)
             fn.settings.pop(alias, None)
@@ -336,6 +344,8 @@ class ControlPlane:
         fn = self._function(name, qualifier)
         if qualifier in (None, LATEST) or fn.aliases.get(qualifier) == LATEST:
             raise rules.provisioned_on_latest()
+        if qualifier in fn.weights:
+            raise rules.provisioned_on_weighted_alias()
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise InvalidParameterValueException(
                 f"ProvisionedConcurrentExecutions: {count!r} is not valid; allowed: integer >= 1")
@@ -383,15 +393,14 @@ class ControlPlane:
     def provisioned_usage(self) -> list[dict]:
         """Every provisioned-concurrency configuration of the run so far (deleted ones too): function,
         qualifier, memory and architecture, when it was set and deleted, its count-seconds (the
-        integral of the configured count over time, up to now) and the executions that ran on it
-        (``runs``: the ``(event_id, attempt)`` of each, as in the attempts table, which keeps its shape:
-        such a row has ``init_s`` 0, like a warm on-demand start)."""
+        integral of the configured count over time, up to now) and the number and billed ms of the
+        executions that ran on it (their attempts rows have ``provisioned`` True)."""
         now = self.env.now
         return [{"function": p.function, "qualifier": p.qualifier, "memory_mb": p.memory_mb,
                  "architecture": p.architecture, "since": p.since,
                  "until": now if p.ended is None else p.ended,
                  "count_s": p.count_s + p.count * (now - p.changed), "executions": p.executions,
-                 "billed_ms": p.billed_ms, "runs": list(p.runs)} for p in self.provisioned_history]
+                 "billed_ms": p.billed_ms} for p in self.provisioned_history]
 
     @staticmethod
     def _resize(fn: LiveFunction, prov: Provisioned, count: int, now: float) -> None:
@@ -421,8 +430,10 @@ class ControlPlane:
             for qualifier in (LATEST, *fn.versions, *fn.aliases):
                 limits = fn.settings_for(qualifier)
                 runs = fn.runs(fn.version_of(qualifier))
+                prov = fn.provisioned.get(qualifier)
                 values = (name, qualifier, runs.memory_mb, runs.config.architecture, runs.timeout_s,
-                          pool.name, pool.limit, reserved, limits.max_retry, limits.max_age_s,
+                          pool.name, pool.limit, reserved, prov.count if prov else 0,
+                          limits.max_retry, limits.max_age_s,
                           limits.on_success or "", limits.on_failure or "", runs.dead_letter_arn or "")
                 if last.get((name, qualifier)) != values:
                     last[(name, qualifier)] = values

@@ -299,9 +299,9 @@ class EventQueue:
         if fn.provisioned:
             prov = self.on_provisioned.get(job)
             if prov is not None:
+                self.recorder.ran_provisioned()
                 prov.billed_ms += billed_ms(delay)
                 prov.executions += 1
-                prov.runs.append((request_ids(job.index), attempt))
         self.env.timeout(delay, job).callbacks.append(self._on_end)
         return run
 

@@ -386,6 +386,13 @@ def provisioned_on_latest() -> InvalidParameterValueException:
         "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
 
 
+def provisioned_on_weighted_alias() -> InvalidParameterValueException:
+    """AWS's error for PutProvisionedConcurrencyConfig on an alias with ``RoutingConfig`` weights, as
+    AWS returned it to Terraform (hashicorp/terraform#24957, 2020). (An alias configured first and
+    weighted later, during a canary deployment, is allowed by AWS; not modelled here.)"""
+    return InvalidParameterValueException("Alias with weights can not be used with Provisioned Concurrency")
+
+
 def check_provisioned(total: int, reserved: int | None, unreserved_left: int, limit: int) -> None:
     """A function's provisioned concurrency (``total``, all its versions and aliases with this
     request) must fit its reserved concurrency, or else leave the unreserved floor free.

@@ -190,9 +190,11 @@ def _money(usd: float) -> str:
 
 
 def cost(result: Any, free_tier: bool = False) -> Any:
-    """What the run would cost per function: request charges and duration charges, stacked.
+    """What the run would cost per function: request charges, on-demand duration charges and
+    provisioned-concurrency charges (configured time and duration on its environments), stacked.
 
-    Bars carry ``gid`` ``cost:requests:<function>`` and ``cost:duration:<function>``.
+    Bars carry ``gid`` ``cost:requests:<function>``, ``cost:duration:<function>`` and
+    ``cost:provisioned:<function>``.
     """
     table = result.cost(free_tier=free_tier)
     if (table["function"] != ALL).sum() == 1:
@@ -202,14 +204,20 @@ def cost(result: Any, free_tier: bool = False) -> Any:
     y = np.arange(len(table))
     names = table["function"].astype(str).tolist()
     requests, duration = table["request_cost"].to_numpy(float), table["duration_cost"].to_numpy(float)
+    provisioned = (table["provisioned_duration_cost"].to_numpy(float)
+                   + table["provisioned_concurrency_cost"].to_numpy(float))
     for i, name in enumerate(names):
         ax.barh(i, requests[i], color=PALETTE["requests"], height=0.6, gid=f"cost:requests:{name}")
         ax.barh(i, duration[i], left=requests[i], color=PALETTE["duration"], height=0.6,
                 gid=f"cost:duration:{name}")
-    top = float((requests + duration).max()) if len(table) else 0.0
+        ax.barh(i, provisioned[i], left=requests[i] + duration[i], color=PALETTE["provisioned"], height=0.6,
+                gid=f"cost:provisioned:{name}")
+    ends = requests + duration + provisioned
+    top = float(ends.max()) if len(table) else 0.0
     for i, row in enumerate(table.itertuples(index=False)):
-        ax.text(requests[i] + duration[i] + top * 0.01, i,
-                f"{_money(row.total_cost)}  ({row.requests:,} requests, {row.gb_seconds:,.1f} GB-s)",
+        ax.text(ends[i] + top * 0.01, i,
+                f"{_money(row.total_cost)}  ({row.requests:,} requests, "
+                f"{row.gb_seconds + row.provisioned_gb_seconds:,.1f} GB-s executed)",
                 va="center", fontsize=8)
     ax.set_yticks(y, names)
     ax.set_ylim(len(table) - 0.5, -0.5)
@@ -218,6 +226,9 @@ def cost(result: Any, free_tier: bool = False) -> Any:
     ax.set_title("What the run would cost", loc="left", fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    legend(ax, [Patch(color=PALETTE["requests"], label="requests"),
-                Patch(color=PALETTE["duration"], label="duration (GB-seconds)")], ncols=2)
+    handles = [Patch(color=PALETTE["requests"], label="requests"),
+               Patch(color=PALETTE["duration"], label="duration (GB-seconds)")]
+    if provisioned.any():
+        handles.append(Patch(color=PALETTE["provisioned"], label="provisioned concurrency"))
+    legend(ax, handles, ncols=len(handles))
     return fig

@@ -50,7 +50,7 @@ PALETTE = {
     "queued": "#C8C8C8", "retry_wait": "#555555", "failed": _C["vermillion"], "limit": _C["black"],
     "lost": _C["black"], "rejected": "#7F7F7F", "no_destination": "#B8DDD0",
     "on_success": _C["bluish_green"], "on_failure": _C["vermillion"], "dlq": _C["reddish_purple"],
-    "requests": _C["blue"], "duration": _C["sky_blue"],
+    "requests": _C["blue"], "duration": _C["sky_blue"], "provisioned": _C["orange"],
 }
 
 #: How a fate reads on a chart.

@@ -90,6 +90,9 @@ class Recorder:
         self.a_error = array("i")
         self.a_concurrency = array("i")
         self.a_depth = array("i")
+        # Rows (positions in the attempts buffers) of executions on provisioned environments: kept
+        # sparse, as most runs have none; the frames turn them into the ``provisioned`` column.
+        self.a_provisioned_rows = array("q")
         # events, by event index
         self.e_function = array("i")
         self.e_enqueued = array("d")
@@ -136,6 +139,10 @@ class Recorder:
         self.a_error.append(error_type)
         self.a_concurrency.append(concurrency)
         self.a_depth.append(queue_depth)
+
+    def ran_provisioned(self) -> None:
+        """Mark the execution row just appended as run on a provisioned-concurrency environment."""
+        self.a_provisioned_rows.append(len(self.a_event) - 1)
 
     def throttle(self, kind: int, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
                  reason: int, concurrency: int, queue_depth: int) -> None:

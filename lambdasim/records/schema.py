@@ -68,10 +68,12 @@ FATE_ZERO_RESERVED_CONCURRENCY = FATES.index("zero_reserved_concurrency")
 FATE_RECURSION_STOPPED = FATES.index("recursion_stopped")
 FATE_PENDING = FATES.index("pending")
 
+#: ``attempts.provisioned`` is True for an execution that ran on a provisioned-concurrency
+#: environment (no cold start; priced at the provisioned duration rate), False for every other row.
 ATTEMPT_COLUMNS = (
     "event_id", "function", "qualifier", "attempt", "kind", "enqueued_at", "dispatched_at", "start_at",
     "end_at", "init_s", "duration_s", "billed_ms", "outcome", "error_type", "event_age_s",
-    "concurrency_at_start", "queue_depth_at_start",
+    "concurrency_at_start", "queue_depth_at_start", "provisioned",
 )
 #: ``max_event_age_s`` / ``max_retry_attempts``: the limits in force for the event's qualifier when
 #: it was resolved (for a ``pending`` event, those in force when the run stopped).
@@ -89,12 +91,15 @@ DELIVERY_COLUMNS = (
 #: (a published version keeps those it was published with; an alias, its version's); ``pool`` is
 #: the concurrency pool the function draws from (``unreserved`` or its own name) and ``pool_limit``
 #: that pool's size;
-#: ``reserved_concurrency`` is NaN when nothing is reserved; ``max_retry_attempts`` and
+#: ``reserved_concurrency`` is NaN when nothing is reserved; ``provisioned_concurrency`` is the
+#: qualifier's own configured ``ProvisionedConcurrentExecutions`` (0 when none; a version's count does
+#: not show on the aliases pointing to it, nor theirs on it); ``max_retry_attempts`` and
 #: ``max_event_age_s`` are the limits in effect (AWS's defaults when nothing is set); ``on_success``,
 #: ``on_failure`` and ``dlq`` are target ARNs, or empty.
 FUNCTION_COLUMNS = (
     "at", "function", "qualifier", "memory_mb", "architecture", "timeout_s", "pool", "pool_limit",
-    "reserved_concurrency", "max_retry_attempts", "max_event_age_s", "on_success", "on_failure", "dlq",
+    "reserved_concurrency", "provisioned_concurrency", "max_retry_attempts", "max_event_age_s", "on_success",
+    "on_failure", "dlq",
 )
 #: Invokes refused before anything was queued (payload too large, unknown function, …).
 REJECTED_COLUMNS = ("at", "function", "qualifier", "error_code", "http_status", "message")

@@ -1,15 +1,15 @@
 """What a run costs, from its record frames and functions table (docs/aws-behaviour.md §17).
 
-:func:`cost` prices the executions (requests and GB-seconds, per function and in total) with the
-memory and architecture in force when each ran; :func:`provisioned_cost` prices provisioned
-concurrency. Pure functions of DataFrames, like :mod:`lambdasim.results.metrics`.
+:func:`cost` gives the whole bill, per function and in total: requests, on-demand duration,
+duration on provisioned environments, and provisioned concurrency for the time it was configured,
+each priced with the memory and architecture in force at the time. A pure function of DataFrames,
+like :mod:`lambdasim.results.metrics`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,10 +21,11 @@ from lambdasim.results.columns import executed as _executed
 from lambdasim.results.columns import function_names as _function_names
 from lambdasim.results.metrics import ALL
 
-__all__ = ["cost", "provisioned_cost"]
+__all__ = ["cost"]
 
-_COST_COLUMNS = ["function", "requests", "request_cost", "gb_seconds", "duration_cost", "total_cost",
-                 "free_requests", "free_gb_seconds"]
+_COST_COLUMNS = ["function", "requests", "request_cost", "gb_seconds", "duration_cost",
+                 "provisioned_gb_seconds", "provisioned_duration_cost", "provisioned_concurrency_gb_seconds",
+                 "provisioned_concurrency_cost", "total_cost", "free_requests", "free_gb_seconds"]
 
 
 def _billed_requests(attempts: pd.DataFrame, events: pd.DataFrame, executed: np.ndarray) -> np.ndarray:
@@ -80,16 +81,68 @@ def _settings_at(functions: pd.DataFrame, names: list[str], fn: np.ndarray, qual
     return mem, arch
 
 
+def _configured(functions: pd.DataFrame, until: float | None) -> dict[str, tuple[float, float]]:
+    """Provisioned concurrency billed for the time it was configured: ``{function: (GB-s, USD)}``.
+
+    Read from the functions table's ``provisioned_concurrency`` column, one qualifier at a time: a
+    period runs from the row that enables it (count > 0) to the row that sets 0 (deleted, or its
+    version, alias or function deleted), or to ``until`` while still configured. AWS bills a period
+    from enable to disable rounded up to 5 minutes; where the count (or the memory) changed within a
+    period, the added time is billed pro rata (the period's average): AWS does not say, this is our choice.
+    """
+    out: dict[str, tuple[float, float]] = {}
+    if "provisioned_concurrency" not in functions or not (functions["provisioned_concurrency"] > 0).any():
+        return out
+    step = pricing.PROVISIONED_BILLING_INCREMENT_S
+    table = functions.astype({"function": str, "qualifier": str, "architecture": str})
+    for (name, qualifier), rows in table.groupby(["function", "qualifier"], sort=False):
+        rows = rows.sort_values("at", kind="stable")
+        counts = rows["provisioned_concurrency"].to_numpy(float)
+        if not (counts > 0).any():
+            continue
+        if counts[-1] > 0 and until is None:
+            raise ValueError(f"cost() needs until (when the run ended) to bill the provisioned concurrency "
+                             f"still configured on {name}:{qualifier}; got None")
+        at = rows["at"].to_numpy(float)
+        ends = np.r_[at[1:], until if counts[-1] > 0 else at[-1]]
+        gb = rows["memory_mb"].to_numpy(float) / 1024.0
+        arch = rows["architecture"].tolist()
+        bad = [a for a in arch if a not in pricing.PROVISIONED_PER_GB_SECOND]
+        if bad:
+            raise ValueError(f"cost() cannot price architecture {bad[0]!r}; allowed: "
+                             + " or ".join(pricing.PROVISIONED_PER_GB_SECOND))
+        price = np.array([pricing.PROVISIONED_PER_GB_SECOND[a] for a in arch])
+        gb_s, usd = out.get(name, (0.0, 0.0))
+        period_start, period_gb_s, period_usd = None, 0.0, 0.0
+        for k in range(len(rows) + 1):
+            if k < len(rows) and counts[k] > 0:
+                if period_start is None:
+                    period_start, period_gb_s, period_usd = at[k], 0.0, 0.0
+                segment = counts[k] * gb[k] * (ends[k] - at[k])
+                period_gb_s += segment
+                period_usd += segment * price[k]
+            elif period_start is not None:  # the period ends: at this row (count 0), or at the end
+                length = (at[k] if k < len(rows) else ends[-1]) - period_start
+                scale = math.ceil(length / step - 1e-9) * step / length if length > 0 else 0.0
+                gb_s, usd = gb_s + period_gb_s * scale, usd + period_usd * scale
+                period_start = None
+        out[name] = (gb_s, usd)
+    return out
+
+
 def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, int] | None = None,
          architecture: Mapping[str, str] | None = None, free_tier: bool = False,
-         functions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """What the run's invocations cost, per function and in total (docs/aws-behaviour.md §17).
+         functions: pd.DataFrame | None = None, until: float | None = None) -> pd.DataFrame:
+    """What the run costs, per function and in total (docs/aws-behaviour.md §17; prices in :mod:`pricing`).
 
     Every executed attempt (retries, duplicate deliveries and synchronous invokes included;
     throttles, expiries and refusals cost nothing) is billed ``requests_for_payload(payload_bytes)``
     requests (one for a synchronous invoke) and its ``billed_ms`` (rounded up to 1 ms, INIT
-    included) at the function's memory, priced by its architecture. An execution still ``running``
-    at a horizon counts its request but no duration.
+    included) at the function's memory, priced by its architecture: at the on-demand rate, or at
+    the lower provisioned duration rate when it ran on a provisioned environment (``attempts``
+    column ``provisioned``). Provisioned concurrency itself is billed for the time it was configured
+    (memory x count x time, each period rounded up to 5 minutes), read from the ``functions`` table.
+    An execution still ``running`` at a horizon counts its request but no duration.
 
     Parameters
     ----------
@@ -102,20 +155,31 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
         Deduct the monthly free tier (the run is taken as one month of one account): the first
         1,000,000 requests and 400,000 GB-s, first come first served in ``dispatched_at`` order
         across functions, so each function's row carries the free share of its own attempts and
-        the rows still add up to ``"(all)"``.
+        the rows still add up to ``"(all)"``. AWS: "The Lambda free tier does not apply to functions
+        that have Provisioned Concurrency enabled"; here it covers the on-demand executions (spill-over
+        included) and not those on provisioned environments nor the configured time (our reading).
     functions
         The run's functions table (``Result.functions``): each attempt is then costed at the
         memory and architecture of its function's row for its qualifier in force when it was dispatched
-        (a row at the same instant counts), instead of ``memory_mb`` / ``architecture``.
+        (a row at the same instant counts), instead of ``memory_mb`` / ``architecture``; and its
+        ``provisioned_concurrency`` column gives the configured time billed.
+    until
+        When the run ended (``Result.stats["ended_at"]``): provisioned concurrency still configured
+        then is billed up to it. Needed only if some is.
 
     Returns
     -------
     pandas.DataFrame
-        One row per function and a ``"(all)"`` total: ``function``, ``requests`` (billed requests),
-        ``request_cost``, ``gb_seconds``, ``duration_cost``, ``total_cost`` (USD, net of the free
+        One row per function and a ``"(all)"`` total: ``function``, ``requests`` (billed requests, all
+        executions), ``request_cost``, ``gb_seconds`` and ``duration_cost`` (on-demand executions),
+        ``provisioned_gb_seconds`` and ``provisioned_duration_cost`` (executions on provisioned
+        environments), ``provisioned_concurrency_gb_seconds`` and ``provisioned_concurrency_cost``
+        (configured time, as billed), ``total_cost`` (USD, the sum of the four costs, net of the free
         tier), ``free_requests``, ``free_gb_seconds`` (the free-tier share; 0 without it).
     """
     names = _function_names(None, attempts, events)
+    configured = _configured(functions, until) if functions is not None else {}
+    names += [n for n in configured if n not in names]
     executed = _executed(attempts)
     fn = _codes(attempts["function"], names)[executed]
     used = np.unique(fn)  # settings are needed only for functions that executed
@@ -137,68 +201,41 @@ def cost(attempts: pd.DataFrame, events: pd.DataFrame, memory_mb: Mapping[str, i
                                  f"got {memory_mb.get(name)!r}, {architecture.get(name)!r}")
             mem_f[i], arch_f[i] = memory_mb[name], architecture[name]
         mem, arch = mem_f[fn], arch_f[fn]
+    on_provisioned = (attempts["provisioned"].to_numpy(bool)[executed] if "provisioned" in attempts
+                      else np.zeros(fn.size, dtype=bool))
     requests = _billed_requests(attempts, events, executed).astype(float)
     gb_seconds = attempts["billed_ms"].to_numpy(float)[executed] / 1000.0 * mem / 1024.0
     free_requests, free_gb_s = np.zeros(requests.size), np.zeros(requests.size)
     if free_tier and requests.size:
         order = np.argsort(attempts["dispatched_at"].to_numpy(float)[executed], kind="stable")
-        free_requests = _free_share(requests, order, pricing.FREE_REQUESTS)
-        free_gb_s = _free_share(gb_seconds, order, pricing.FREE_GB_SECONDS)
-    sums = [np.bincount(fn, weights=v, minlength=len(names)) for v in (requests, gb_seconds, free_requests,
-                                                                         free_gb_s)]
-    request_cost = (sums[0] - sums[2]) * pricing.PRICE_PER_REQUEST
-    # Priced per architecture: (GB-s net of the free tier) x price, summed over the architectures a
-    # function ran on (one, unless it was changed during the run).
-    duration_cost = np.zeros(len(names))
+        on_demand = ~on_provisioned  # the free tier does not cover executions on provisioned environments
+        free_requests = _free_share(requests * on_demand, order, pricing.FREE_REQUESTS)
+        free_gb_s = _free_share(gb_seconds * on_demand, order, pricing.FREE_GB_SECONDS)
+
+    def per_function(values: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        return np.bincount(fn[rows], weights=values[rows], minlength=len(names))
+
+    request_cost = (per_function(requests) - per_function(free_requests)) * pricing.PRICE_PER_REQUEST
+    # Duration, priced per architecture: (GB-s net of the free tier) x price, summed over the
+    # architectures a function ran on (one, unless it was changed during the run); executions on
+    # provisioned environments at the provisioned duration rate.
+    on_demand_gb_s = per_function(gb_seconds, ~on_provisioned)
+    provisioned_gb_s = per_function(gb_seconds, on_provisioned)
+    duration_cost, provisioned_duration_cost = np.zeros(len(names)), np.zeros(len(names))
     for name, price in pricing.PRICE_PER_GB_SECOND.items():
-        on = arch == name
+        on = (arch == name) & ~on_provisioned
         if on.any():
-            net = (np.bincount(fn[on], weights=gb_seconds[on], minlength=len(names))
-                   - np.bincount(fn[on], weights=free_gb_s[on], minlength=len(names)))
-            duration_cost += net * price
-    columns = [sums[0], request_cost, sums[1], duration_cost, request_cost + duration_cost, sums[2], sums[3]]
+            duration_cost += (per_function(gb_seconds, on) - per_function(free_gb_s, on)) * price
+        on = (arch == name) & on_provisioned
+        if on.any():
+            provisioned_duration_cost += (per_function(gb_seconds, on)
+                                          * pricing.PROVISIONED_DURATION_PER_GB_SECOND[name])
+    configured_gb_s = np.array([configured.get(n, (0.0, 0.0))[0] for n in names])
+    configured_cost = np.array([configured.get(n, (0.0, 0.0))[1] for n in names])
+    total = request_cost + duration_cost + provisioned_duration_cost + configured_cost
+    columns = [per_function(requests), request_cost, on_demand_gb_s, duration_cost, provisioned_gb_s,
+               provisioned_duration_cost, configured_gb_s, configured_cost, total,
+               per_function(free_requests), per_function(free_gb_s)]
     table = pd.DataFrame(np.column_stack([np.r_[c, c.sum()] for c in columns]), columns=_COST_COLUMNS[1:])
     table.insert(0, "function", names + [ALL])
     return table.astype({"requests": np.int64})
-
-
-def provisioned_cost(usage: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
-    """What provisioned concurrency adds to :func:`cost`, per configuration (prices in :mod:`pricing`).
-
-    ``usage`` is ``Simulation.provisioned_usage()``: one row per version or alias configured during
-    the run. AWS bills a configuration for the GB-s it is configured (memory x count x time, the
-    period from enable to disable rounded up to 5 minutes; where the count changed within the
-    period, the remainder is billed at the period's average count, a choice) and the invocations
-    that ran on its environments at the lower provisioned duration rate instead of the on-demand
-    one. :func:`cost` prices every execution at the on-demand rate (the attempts table does not say
-    where one ran), so ``adjustment`` is what to add to its total:
-    ``provisioned_cost + duration_cost - on_demand_duration_cost``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``function``, ``qualifier``, ``provisioned_gb_seconds``, ``provisioned_cost``,
-        ``duration_gb_seconds`` (of the executions on provisioned environments), ``duration_cost``
-        (at the provisioned duration rate), ``on_demand_duration_cost`` (what :func:`cost` charged for
-        them), ``adjustment`` (USD).
-    """
-    rows = usage.to_dict("records") if isinstance(usage, pd.DataFrame) else list(usage)
-    out = []
-    step = pricing.PROVISIONED_BILLING_INCREMENT_S
-    for row in rows:
-        arch, gb = row["architecture"], row["memory_mb"] / 1024.0
-        period = row["until"] - row["since"]
-        rounded = math.ceil(period / step - 1e-9) * step if period > 0 else 0.0
-        count_s = row["count_s"] * rounded / period if period > 0 else 0.0
-        provisioned_gb_s = count_s * gb
-        duration_gb_s = row["billed_ms"] / 1000.0 * gb
-        provisioned = provisioned_gb_s * pricing.PROVISIONED_PER_GB_SECOND[arch]
-        duration = duration_gb_s * pricing.PROVISIONED_DURATION_PER_GB_SECOND[arch]
-        on_demand = duration_gb_s * pricing.PRICE_PER_GB_SECOND[arch]
-        out.append({"function": row["function"], "qualifier": row["qualifier"],
-                    "provisioned_gb_seconds": provisioned_gb_s, "provisioned_cost": provisioned,
-                    "duration_gb_seconds": duration_gb_s, "duration_cost": duration,
-                    "on_demand_duration_cost": on_demand, "adjustment": provisioned + duration - on_demand})
-    return pd.DataFrame(out, columns=["function", "qualifier", "provisioned_gb_seconds", "provisioned_cost",
-                                      "duration_gb_seconds", "duration_cost", "on_demand_duration_cost",
-                                      "adjustment"])

@@ -40,6 +40,14 @@ def _string_column(values: np.ndarray):
     return values
 
 
+def _marked(n: int, positions: array) -> np.ndarray:
+    """A boolean column of ``n`` rows, True at ``positions``."""
+    column = np.zeros(n, dtype=bool)
+    if len(positions):
+        column[np.frombuffer(positions, dtype=np.int64)] = True
+    return column
+
+
 def to_frames(recorder: Recorder, now: float,
               pending: Mapping[int, tuple[int, int, int, int]] | None = None, copy: bool = True) -> dict:
     """Build the ``attempts``, ``events``, ``rejected``, ``deliveries`` and ``functions`` DataFrames
@@ -110,6 +118,7 @@ def to_frames(recorder: Recorder, now: float,
         "event_age_s": dispatched - enqueued,
         "concurrency_at_start": col(recorder.a_concurrency, np.int32),
         "queue_depth_at_start": col(recorder.a_depth, np.int32),
+        "provisioned": _marked(len(rows), recorder.a_provisioned_rows),
     }, copy=False)
     running = attempts["end_at"].to_numpy() > now
     if running.any():
@@ -145,7 +154,8 @@ def to_frames(recorder: Recorder, now: float,
     functions = pd.DataFrame(recorder.settings, columns=list(FUNCTION_COLUMNS))
     functions = functions.astype({
         "at": float, "memory_mb": np.int64, "timeout_s": float, "pool_limit": np.int64,
-        "reserved_concurrency": float, "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
+        "reserved_concurrency": float, "provisioned_concurrency": np.int64,
+        "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
     })
     return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries,
             "functions": functions}

@@ -8,12 +8,18 @@ them; check https://aws.amazon.com/lambda/pricing/ before relying on a number.
 - Duration, per GB-second: x86_64 $0.0000166667, arm64 $0.0000133334. Billed duration is rounded
   up to 1 ms and includes INIT (since 1 Aug 2025); the engine's ``billed_ms`` already does both.
 - Free tier, per month and account: 1,000,000 requests and 400,000 GB-s (both architectures together).
-- Provisioned concurrency, per GB-second configured (memory × count × time configured, rounded up to
-  5 minutes): x86_64 $0.0000041667, arm64 $0.0000033334; invocations on provisioned environments are
-  billed duration at a lower rate, per GB-second: x86_64 $0.0000097222, arm64 $0.0000077778
-  (requests as usual; invocations beyond the provisioned count pay the on-demand rate; the free tier
-  does not apply to it). Source: https://aws.amazon.com/lambda/pricing/ ("Provisioned Concurrency
-  Pricing", US East (N. Virginia)).
+- Provisioned concurrency, per GB-second configured (memory × count × time configured, "calculated
+  from the time you enable it on your function until it is disabled, rounded up to the nearest five
+  minutes"): x86_64 $0.0000041667, arm64 $0.0000033334; executions on provisioned environments are
+  billed duration at a lower rate, per GB-second: x86_64 $0.0000097222, arm64 $0.0000077778; requests
+  at the normal rate; executions beyond the configured concurrency "at the rate outlined in the AWS
+  Lambda Pricing section" (on demand); "The Lambda free tier does not apply to functions that have
+  Provisioned Concurrency enabled". Source: https://aws.amazon.com/lambda/pricing/ ("Provisioned
+  Concurrency Pricing", US East (N. Virginia)): the rules are quoted from its text; its rate tables
+  are rendered by script, so the four dollar figures could not be read from a stored copy of it and
+  come from secondary sources that quote it (e.g. awsnegotiations.com's "Lambda Provisioned
+  Concurrency" cost guide: ~$0.0000041667 and arm64 ~$0.0000033334 per GB-s configured, ~$0.0000097222
+  per GB-s of duration on x86). Check the page before relying on them.
 - Asynchronous payloads over 256 KB: 1 request plus 1 per additional 64 KB chunk, up to the 1 MB
   limit (KB = 1,024 bytes): 300 KB is billed as 2 requests, 1,024 KB as 13.
 """

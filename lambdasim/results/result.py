@@ -97,7 +97,9 @@ class Result:
         return _metrics.summary(self.attempts, self.events, self.deliveries)
 
     def cost(self, free_tier: bool = False) -> Any:
-        """What the run would cost (requests and GB-seconds, per function and ``"(all)"``).
+        """What the run would cost, per function and ``"(all)"``: requests, on-demand duration, and
+        provisioned concurrency (duration on its environments, and its configured time up to the end
+        of the run); see :func:`lambdasim.results.cost.cost` for the columns.
 
         Prices are us-east-1's first tier (:mod:`lambdasim.results.pricing`); with ``free_tier`` the monthly
         free requests and GB-seconds are taken off, the run counting as one month. Memory and
@@ -108,7 +110,8 @@ class Result:
             functions = self.scenario.functions
             return _cost.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},
                                  {n: f.architecture for n, f in functions.items()}, free_tier)
-        return _cost.cost(self.attempts, self.events, free_tier=free_tier, functions=self.functions)
+        return _cost.cost(self.attempts, self.events, free_tier=free_tier, functions=self.functions,
+                          until=self.stats.get("ended_at"))
 
     def fates(self) -> dict[str, int]:
         """How many events met each fate (fates that did not occur are left out)."""
