@@ -88,7 +88,8 @@ def _output(service: LambdaService, name: str, qualifier: str | None = None) -> 
     if config.environment:
         out["Environment"] = {"Variables": dict(config.environment)}
     out.update({"TracingConfig": {"Mode": "PassThrough"}, "RevisionId": meta["RevisionId"]})
-    out.update((key, value) for key, value in _state(sim.function_state(name, qualifier)) if value is not None)
+    state = _state(sim.function_state(name, qualifier))
+    out.update((key, value) for key, value in state if value is not None)
     out.update({"PackageType": meta["PackageType"], "Architectures": [config.architecture],
                 "EphemeralStorage": {"Size": 512}})
     return out
