@@ -122,6 +122,15 @@ def test_the_update_is_in_force_for_an_invoke_at_the_very_instant_it_completes()
     assert sim.result().attempts["duration_s"].tolist() == [0.5]
 
 
+def test_a_recursion_setting_made_during_an_update_survives_its_completion():
+    sim = ls.Simulation(scenario())
+    sim.update_function("orders", timeout_s=10)
+    sim.set_recursive_loop("orders", "Allow")      # PutFunctionRecursionConfig is no update: allowed
+    sim.wait_until_active("orders")
+    assert (sim.function_config("orders").timeout_s, sim.function_config("orders").recursive_loop) == (
+        10, "Allow")
+
+
 def test_function_pending_s_0_makes_every_change_ready_at_once():
     sim = ls.Simulation(scenario(pending_s=0))
     sim.create_function("pay", fast())

@@ -182,8 +182,9 @@ class ControlPlane:
     def function_state(self, name: str, qualifier: str | None = None) -> dict[str, str | None]:
         """The function's ``state`` (``Pending`` until ``function_pending_s`` after CreateFunction,
         then ``Active``) and ``last_update_status`` (``InProgress`` while an update of ``$LATEST`` is,
-        else ``Successful``; None while Pending, as AWS's CreateFunction answer leaves it out), each
-        with its reason and reason code (None when AWS gives none)."""
+        else ``Successful``; None while Pending: AWS's API reference says it "is first set to
+        Successful after function creation completes"), each with its reason and reason code (None
+        when AWS gives none)."""
         fn = self._function(name, qualifier)
         out: dict[str, str | None] = dict.fromkeys(
             ("state_reason", "state_reason_code", "last_update_status_reason",
@@ -215,6 +216,8 @@ class ControlPlane:
         run; a setting of the function as a whole (its published versions too)."""
         fn = self._function(name)
         fn.config = dataclasses.replace(fn.config, recursive_loop=recursive_loop)
+        if fn.pending_update is not None:  # an update in progress must not bring the old setting back
+            fn.pending_update = dataclasses.replace(fn.pending_update, recursive_loop=recursive_loop)
         fn.recursion_limit = rules.RECURSION_LIMIT if recursive_loop == "Terminate" else None
         fn.versions = {v: dataclasses.replace(c, recursive_loop=recursive_loop)
                        for v, c in fn.versions.items()}
