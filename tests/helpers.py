@@ -70,10 +70,12 @@ def api_scenario(account=1000):
 # -- API calls -------------------------------------------------------------------------------------------
 
 
-def prepare(lam):
-    """Put the simulation behind ``lam`` in the state the contract cases run against."""
+def prepare(lam, sim):
+    """Put ``sim`` (the simulation behind ``lam``) in the state the contract cases run against: the
+    calls, then the clock run on until the function they create is no longer ``Pending``."""
     for method, kwargs in PREPARE:
         getattr(lam, method)(**kwargs)
+    sim.wait_until_active("pay")
 
 
 def error_of(excinfo):

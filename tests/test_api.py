@@ -43,6 +43,7 @@ class TestNative:
         first, second = LambdaClient(sim), LambdaClient(sim)
         first.create_function(FunctionName="pay", Role=ROLE, Code={"ZipFile": b"x"}, Description="d")
         assert second.get_function_configuration(FunctionName="pay")["Description"] == "d"
+        sim.wait_until_active("pay")  # Pending for account.function_pending_s after CreateFunction
         assert first.invoke(FunctionName="pay")["ResponseMetadata"]["RequestId"] != \
             second.invoke(FunctionName="pay")["ResponseMetadata"]["RequestId"]
 
@@ -112,6 +113,7 @@ def test_the_calls_configure_a_simulation_like_the_scenario():
     got = lam.get_function_event_invoke_config(FunctionName="orders")
     assert (got["MaximumRetryAttempts"], got["MaximumEventAgeInSeconds"]) == (0, 3600)
     assert lam.get_function_concurrency(FunctionName="orders")["ReservedConcurrentExecutions"] == 10
+    sim.wait_until_active("orders")  # the update is in force once LastUpdateStatus is Successful
     assert sim.function_config("orders") == ls.FunctionConfig(
         timeout_s=30, memory_mb=512, dead_letter_target_arn=queue("dlq"))
 

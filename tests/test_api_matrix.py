@@ -377,15 +377,17 @@ class TestBothClients:
             DeadLetterConfig={"TargetArn": queue("pay-dlq")})
         assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
         assert (created["FunctionArn"], created["Version"]) == (f"{ARN}pay", "$LATEST")
-        assert created["State"] == "Active"
+        assert created["State"] == "Pending"  # for account.function_pending_s (tests/test_function_state.py)
         assert (created["Timeout"], created["MemorySize"], created["Architectures"]) == (30, 256, ["arm64"])
         assert created["DeadLetterConfig"] == {"TargetArn": queue("pay-dlq")} and created["CodeSize"] == 4
         with pytest.raises(lam.exceptions.ResourceConflictException) as excinfo:
             lam.create_function(FunctionName="pay", Role=ROLE, Code={"ZipFile": b"x"})
         assert error_of(excinfo)[2] == 409
+        sim.wait_until_active("pay")
         updated = lam.update_function_configuration(FunctionName="pay", Timeout=60,
                                                     DeadLetterConfig={"TargetArn": ""})
         assert updated["Timeout"] == 60 and "DeadLetterConfig" not in updated
+        sim.wait_until_active("pay")  # the update is in force once it is no longer InProgress
         assert sim.function_config("pay").timeout_s == 60
         code = lam.update_function_code(FunctionName="pay", ZipFile=b"new", Architectures=["x86_64"])
         assert code["Architectures"] == ["x86_64"] and code["CodeSize"] == 3
@@ -407,8 +409,9 @@ class TestBothClients:
             lam.update_function_configuration(FunctionName="orders", Timeout=901)
         assert error_of(excinfo)[1].startswith("Timeout: 901 is not valid")
 
-    def test_versions_and_aliases(self, lam):
+    def test_versions_and_aliases(self, lam, sim):
         lam.update_function_configuration(FunctionName="orders", Timeout=10)
+        sim.wait_until_active("orders")  # PublishVersion is refused while the update is InProgress
         published = lam.publish_version(FunctionName="orders", Description="first")
         assert (published["Version"], published["FunctionArn"]) == ("1", f"{ARN}orders:1")
         assert published["ResponseMetadata"]["HTTPStatusCode"] == 201 and published["Description"] == "first"
@@ -535,8 +538,15 @@ def check_contract(lam, method, kwargs):
     if operation.output_shape is None:
         assert response == {}
     else:
-        assert model_problems(response, operation.output_shape, required=False) == []
+        assert [p for p in model_problems(response, operation.output_shape, required=False)
+                if p not in AWS_OUTSIDE_THE_MODEL] == []
     return response
+
+
+#: What AWS answers that botocore's model does not list: an update in progress has
+#: ``LastUpdateStatusReasonCode: Creating`` in recorded UpdateFunctionConfiguration responses, a
+#: code the model's enum lacks (botocore does not check response enums, so boto3 returns it).
+AWS_OUTSIDE_THE_MODEL = {".LastUpdateStatusReasonCode: 'Creating' not in the enum"}
 
 
 def check_refusal(lam, method, kwargs, expected):
@@ -560,7 +570,7 @@ def test_the_cases_cover_every_operation():
 
 @pytest.mark.parametrize("case", VALID_CASES, ids=case_id)
 def test_contract_valid_requests_and_responses(sim, lam, case):
-    prepare(lam)
+    prepare(lam, sim)
     check_contract(lam, *case)
 
 
@@ -573,7 +583,7 @@ def test_contract_invalid_requests(sim, lam, case):
 def test_aws_recorded_error_answers(sim, lam, case):
     """Issue 10: botocore's parsed code, message and status are AWS's, exactly."""
     method, kwargs, code, message, status = case
-    prepare(lam)
+    prepare(lam, sim)
     with pytest.raises(ClientError) as excinfo:
         getattr(lam, method)(**kwargs)
     assert error_of(excinfo) == (code, message, status)

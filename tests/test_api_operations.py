@@ -144,12 +144,15 @@ class TestVersionsAreSnapshots:
         lam.update_function_configuration(FunctionName="failing", Timeout=5, MemorySize=256,
                                           Environment={"Variables": {"STAGE": "one"}},
                                           DeadLetterConfig={"TargetArn": queue("dlq-1")})
+        sim.wait_until_active("failing")  # PublishVersion waits for the update to complete
         assert lam.publish_version(FunctionName="failing")["Version"] == "1"
         lam.put_function_event_invoke_config(FunctionName="failing", Qualifier="1", MaximumRetryAttempts=0)
         lam.update_function_configuration(FunctionName="failing", Timeout=1, MemorySize=1024,
                                           Environment={"Variables": {"STAGE": "two"}},
                                           DeadLetterConfig={"TargetArn": queue("dlq-2")})
+        sim.wait_until_active("failing")
         sim.update_function("failing", duration=Constant(1.5))   # $LATEST now runs 1.5 s > 1 s
+        sim.wait_until_active("failing")
         one = lam.get_function_configuration(FunctionName="failing", Qualifier="1")
         assert (one["Timeout"], one["MemorySize"]) == (5, 256)
         assert one["DeadLetterConfig"]["TargetArn"] == queue("dlq-1")
@@ -173,9 +176,12 @@ class TestVersionsAreSnapshots:
 
     def test_sync_invokes_run_each_versions_handler_settings(self, lam, sim):
         lam.update_function_configuration(FunctionName="echo", Environment={"Variables": {"STAGE": "one"}})
+        sim.wait_until_active("echo")  # each update completes before the next call on the function
         lam.publish_version(FunctionName="echo")
         lam.update_function_configuration(FunctionName="echo", Timeout=1)
+        sim.wait_until_active("echo")
         sim.update_function("echo", duration=Constant(2.0))
+        sim.wait_until_active("echo")
         latest = lam.invoke(FunctionName="echo", Payload=b'{"a": 1}')
         assert latest["FunctionError"] == "Unhandled"
         assert json.loads(latest["Payload"].read())["errorMessage"] == "Task timed out after 1.00 seconds"

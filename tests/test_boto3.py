@@ -47,7 +47,7 @@ def test_boto3_and_the_native_client_answer_alike(case):
         sim = ls.Simulation(api_scenario())
         with mock_aws(sim):
             lam = LambdaClient(sim) if kind == "native" else boto3.client("lambda", region_name="us-east-1")
-            prepare(lam)
+            prepare(lam, sim)
             response = getattr(lam, case[0])(**case[1])
         if "Payload" in response:
             response["Payload"] = response["Payload"].read()

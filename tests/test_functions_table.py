@@ -55,7 +55,7 @@ def test_every_control_plane_change_adds_the_rows_it_changed():
     sim.run(until=20)
     sim.put_reserved_concurrency("a", 5)                           # b's pool is its own: no b row
     sim.run(until=30)
-    sim.update_function("b", memory_mb=1024)
+    sim.update_function("b", memory_mb=1024)                       # in force at 31 (function_pending_s)
     version = sim.publish_version("a")
     sim.create_alias("a", "live", version)
     sim.create_function("c", FunctionConfig())
@@ -65,10 +65,10 @@ def test_every_control_plane_change_adds_the_rows_it_changed():
     assert rows(sim.result())[2:] == [
         (10.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 0, 21600, "", "", ""),
         (20.0, "a", "$LATEST", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 0, 21600, "", "", ""),
-        (30.0, "b", "$LATEST", 1024, "arm64", 3.0, "b", 10, 10.0, 0, 2, 21600, "", "", DLQ),
         (30.0, "a", "1", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 2, 21600, "", "", ""),
         (30.0, "a", "live", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 2, 21600, "", "", ""),
         (30.0, "c", "$LATEST", 128, "x86_64", 3.0, "unreserved", 985, None, 0, 2, 21600, "", "", ""),
+        (31.0, "b", "$LATEST", 1024, "arm64", 3.0, "b", 10, 10.0, 0, 2, 21600, "", "", DLQ),
         (40.0, "a", "live", 256, "x86_64", 30.0, "a", 5, 5.0, 0, 2, 60, "", "", ""),
         (40.0, "a", "$LATEST", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 0, 21600, "", "", ""),
         (40.0, "a", "1", 256, "x86_64", 30.0, "unreserved", 990, None, 0, 2, 21600, "", "", ""),
@@ -103,18 +103,21 @@ def test_limits_of_a_run_to_the_end():
 
 def test_cost_reads_memory_and_architecture_from_the_records():
     # "pay" is created through the client (1,024 MB arm64; default duration 0.1 s, cold start
-    # 0.25 s): its first attempt is billed 350 ms at 1 GB. At 10 its MemorySize becomes 2,048 MB;
-    # the attempt dispatched at that same instant is billed 100 ms (warm) at 2 GB.
+    # 0.25 s) and invoked once Active (at 1 s): its first attempt is billed 350 ms at 1 GB. At 10
+    # its MemorySize update starts; from 11 it is 2,048 MB, and the attempt dispatched then is
+    # billed 100 ms (warm) at 2 GB.
     orders = FunctionConfig(duration=Constant(0.2), cold_start=Constant(0.0))
     scenario = Scenario(functions={"orders": orders}, seed=5)
     sim = ls.Simulation(scenario)
     lam = sim.client()
     lam.create_function(FunctionName="pay", Role=ROLE, Code={"ZipFile": b"x"}, MemorySize=1024,
                         Architectures=["arm64"])
+    sim.wait_until_active("pay")
     lam.invoke(FunctionName="pay", InvocationType="Event", Payload=b"{}")
     lam.invoke(FunctionName="orders", InvocationType="Event", Payload=b"{}")
     sim.run(until=10)
     lam.update_function_configuration(FunctionName="pay", MemorySize=2048)
+    sim.wait_until_active("pay")
     lam.invoke(FunctionName="pay", InvocationType="Event", Payload=b"{}")
     sim.run()
     result = sim.result()
@@ -142,6 +145,7 @@ def test_an_architecture_change_mid_run_prices_each_attempt_by_its_own():
     sim.invoke("orders")
     sim.run(until=10)
     sim.update_function("orders", architecture="arm64")
+    sim.wait_until_active("orders")  # the update is in force once it is no longer InProgress
     sim.invoke("orders")
     sim.run()
     table = sim.result().cost().set_index("function")

@@ -148,18 +148,22 @@ def test_a_handler_reads_its_environment_and_the_runtime_s_variables(lam):
     assert dict(os.environ) == before                       # restored after the call
 
 
-def test_update_function_configuration_replaces_the_variables_and_get_returns_aws_s_shape(lam):
+def test_update_function_configuration_replaces_the_variables_and_get_returns_aws_s_shape(lam, sim):
     lam.update_function_configuration(FunctionName="env", Environment={"Variables": {"STAGE": "prod"}})
     configuration = lam.get_function_configuration(FunctionName="env")
     assert configuration["Environment"] == {"Variables": {"STAGE": "prod"}}
+    assert call(lam, FunctionName="env")[1]["STAGE"] == "test"  # InProgress: the previous variables
+    sim.wait_until_active("env")
     assert call(lam, FunctionName="env")[1]["STAGE"] == "prod"
     lam.update_function_configuration(FunctionName="env", Environment={"Variables": {"OTHER": "1"}})
+    sim.wait_until_active("env")
     assert call(lam, FunctionName="env")[1]["STAGE"] is None
 
 
-def test_a_published_version_keeps_the_variables_it_was_published_with(lam):
+def test_a_published_version_keeps_the_variables_it_was_published_with(lam, sim):
     lam.publish_version(FunctionName="env")
     lam.update_function_configuration(FunctionName="env", Environment={"Variables": {"STAGE": "prod"}})
+    sim.wait_until_active("env")
     assert lam.get_function_configuration(FunctionName="env", Qualifier="1")["Environment"] == {
         "Variables": {"STAGE": "test"}}
     _, seen = call(lam, FunctionName="env", Qualifier="1")
@@ -173,7 +177,7 @@ def test_create_function_takes_environment_variables(lam):
     assert lam.get_function_configuration(FunctionName="made")["Environment"] == {"Variables": {"A1": "x"}}
 
 
-def test_reserved_variable_names_are_refused_as_aws_refuses_them(lam):
+def test_reserved_variable_names_are_refused_as_aws_refuses_them(lam, sim):
     with pytest.raises(lam.exceptions.InvalidParameterValueException) as info:
         lam.update_function_configuration(FunctionName="env", Environment={"Variables": {
             "STAGE": "x", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}})
@@ -185,6 +189,7 @@ def test_reserved_variable_names_are_refused_as_aws_refuses_them(lam):
     unchanged = lam.get_function_configuration(FunctionName="env")["Environment"]
     assert unchanged == {"Variables": {"STAGE": "test"}}
     lam.update_function_configuration(FunctionName="env", Environment={"Variables": {"TZ": "Asia/Tokyo"}})
+    sim.wait_until_active("env")
     assert call(lam, FunctionName="env")[1]["TZ"] == "Asia/Tokyo"  # TZ is listed, yet AWS accepts it
 
 

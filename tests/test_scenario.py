@@ -141,7 +141,8 @@ def test_to_dict_uses_the_aws_names():
                               "DestinationConfig": {"OnSuccess": {"Destination": f"{SQS}-ok"},
                                                     "OnFailure": {"Destination": f"{SQS}-failed"}}},
         "DeadLetterConfig": {"TargetArn": f"{SQS}-dlq"}}
-    assert d["account"] == {"ConcurrentExecutions": 1000, "region": "us-east-1", "account_id": "123456789012"}
+    assert d["account"] == {"ConcurrentExecutions": 1000, "region": "us-east-1", "account_id": "123456789012",
+                            "function_pending_s": 1.0}
     assert "horizon_s" not in Scenario({"a": FunctionConfig()}).to_dict()
 
 
@@ -319,7 +320,7 @@ ON_SUCCESS = "None or an SQS queue, SNS topic, Lambda function or EventBridge bu
     (base(account={"region": "mars"}), "account.region", "mars", "a Region name such as us-east-1"),
     (base(account={"account_id": 123}), "account.account_id", 123, "a string of 12 digits"),
     (base(account={"Concurrency": 5}), "account.Concurrency", "Concurrency",
-     "one of the keys ConcurrentExecutions, region, account_id"),
+     "one of the keys ConcurrentExecutions, region, account_id, function_pending_s"),
     (base(queue={"payload_limit_bytes": 1000}), "queue.payload_limit_bytes", 1000, "1048576 or 262144"),
     (base(queue={"retry_delays_s": [60]}), "queue.retry_delays_s", [60], "two numbers >= 0"),
     (base(queue={"retry_delays_s": [60, -1]}), "queue.retry_delays_s[1]", -1, "number >= 0"),

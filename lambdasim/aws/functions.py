@@ -75,7 +75,7 @@ def _touch(service: LambdaService, name: str, p: dict, code: bool = False) -> No
 def _output(service: LambdaService, name: str, qualifier: str | None = None) -> dict:
     sim = service.sim
     version = sim.resolve_version(name, qualifier)
-    config = sim.function_config(name, qualifier)
+    config = sim.function_config(name, qualifier, requested=True)
     meta = service.meta_of(name, version)
     out: dict[str, Any] = {"FunctionName": name, "FunctionArn": service.arn(name, qualifier)}
     out.update((k, meta[k]) for k in ("Runtime", "Role", "Handler") if k in meta)
@@ -87,14 +87,28 @@ def _output(service: LambdaService, name: str, qualifier: str | None = None) -> 
         out["DeadLetterConfig"] = {"TargetArn": config.dead_letter_target_arn}
     if config.environment:
         out["Environment"] = {"Variables": dict(config.environment)}
-    out.update({"TracingConfig": {"Mode": "PassThrough"}, "RevisionId": meta["RevisionId"],
-                "State": "Active", "LastUpdateStatus": "Successful", "PackageType": meta["PackageType"],
-                "Architectures": [config.architecture], "EphemeralStorage": {"Size": 512}})
+    out.update({"TracingConfig": {"Mode": "PassThrough"}, "RevisionId": meta["RevisionId"]})
+    state = _state(sim.function_state(name, qualifier))
+    out.update((key, value) for key, value in state if value is not None)
+    out.update({"PackageType": meta["PackageType"], "Architectures": [config.architecture],
+                "EphemeralStorage": {"Size": 512}})
     return out
 
 
-def _publish(service: LambdaService, name: str, description: str | None = None) -> dict:
-    version = service.sim.publish_version(name)
+def _state(state: dict) -> list[tuple[str, str | None]]:
+    """The state fields of a function configuration, in AWS's order, from the engine's
+    :meth:`~lambdasim.engine.control.ControlPlane.function_state` (None: AWS leaves the field out)."""
+    return [("State", state["state"]), ("StateReason", state["state_reason"]),
+            ("StateReasonCode", state["state_reason_code"]),
+            ("LastUpdateStatus", state["last_update_status"]),
+            ("LastUpdateStatusReason", state["last_update_status_reason"]),
+            ("LastUpdateStatusReasonCode", state["last_update_status_reason_code"])]
+
+
+def _publish(service: LambdaService, name: str, description: str | None = None,
+             version: str | None = None) -> dict:
+    """Publish ``$LATEST`` (or record ``version``, already published by the engine) with its metadata."""
+    version = version or service.sim.publish_version(name)
     meta = dict(service.meta_of(name, LATEST), RevisionId=service.next_revision())
     if description is not None:
         meta["Description"] = description
@@ -113,13 +127,13 @@ def create_function(service: LambdaService, p: dict) -> dict:
         config = FunctionConfig(**config_changes(p))
     except errors.InvalidParameterValueException as error:
         raise _renamed(error) from None
-    service.sim.create_function(name, config)
+    service.sim.create_function(name, config, publish=bool(p.get("Publish")))
     service.forget(name)
     _touch(service, name, p, code=True)
     if not p.get("Publish"):
         return _output(service, name)
     # AWS answers with the published version's configuration under the unqualified ARN (recorded).
-    return {**_publish(service, name), "FunctionArn": service.arn(name)}
+    return {**_publish(service, name, version="1"), "FunctionArn": service.arn(name)}
 
 
 def update_function_configuration(service: LambdaService, p: dict) -> dict:
@@ -138,7 +152,8 @@ def update_function_code(service: LambdaService, p: dict) -> dict:
     """``UpdateFunctionCode``: ``$LATEST``'s code and ``Architectures`` (the code itself is not run)."""
     name = service.unqualified(p["FunctionName"], "UpdateFunctionCode")
     if not p.get("DryRun"):
-        service.sim.update_function(name, **config_changes(p))
+        # With Publish the new code is in force at once, so the version is published from it.
+        service.sim.update_function(name, at_once=bool(p.get("Publish")), **config_changes(p))
         _touch(service, name, {"Code": p}, code=any(p.get(k) for k in ("ZipFile", "ImageUri", "S3Bucket")))
     return _publish(service, name) if p.get("Publish") else _output(service, name)
 

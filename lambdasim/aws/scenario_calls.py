@@ -109,7 +109,9 @@ def scenario_from_calls(calls: Iterable[tuple[str, dict]], base: Scenario | None
     # keep them: those of the base that the calls neither delete nor create anew.
     handlers = {name: c.handler for name, c in start.functions.items() if c.handler is not None}
     quiet = {name: dataclasses.replace(c, handler=None) for name, c in start.functions.items()}
-    sim = Model(dataclasses.replace(start, functions=quiet, workloads=()))
+    # A replay describes settings, not timing: each change is in force at once (no Pending state).
+    instant = dataclasses.replace(start.account, function_pending_s=0)
+    sim = Model(dataclasses.replace(start, functions=quiet, workloads=(), account=instant))
     if base is None:
         sim.delete_function(_PLACEHOLDER)
     client = LambdaClient(sim)

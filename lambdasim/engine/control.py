@@ -59,6 +59,8 @@ class ControlPlane:
         if qualifier not in (None, LATEST) and qualifier not in fn.versions and qualifier not in fn.aliases:
             raise rules.function_not_found(self.scenario.function_arn(name, qualifier), function=name,
                                            qualifier=qualifier)
+        if fn.pending_update is not None and self.env.now >= fn.update_done_at:
+            self._finish_update(fn)  # the clock stopped exactly where the update completes
         return fn
 
     def _resolve_target(self, function: str, qualifier: str | None) -> tuple[LiveFunction, str]:
@@ -78,8 +80,13 @@ class ControlPlane:
         """The functions that exist now."""
         return list(self.functions)
 
-    def create_function(self, name: str, config: FunctionConfig) -> None:
-        """Add a function (CreateFunction); its reserved concurrency, if any, is checked first."""
+    def create_function(self, name: str, config: FunctionConfig, publish: bool = False) -> None:
+        """Add a function (CreateFunction); its reserved concurrency, if any, is checked first.
+
+        The new function is ``Pending`` for the account's ``function_pending_s`` of virtual time
+        (invokes meanwhile are refused with AWS's 409); ``publish`` publishes version 1 from it at
+        once, as ``CreateFunction(Publish=True)`` does.
+        """
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise InvalidParameterValueException(
                 f"FunctionName: {name!r} is not valid; allowed: 1-64 letters, digits, '-' or '_'")
@@ -87,7 +94,10 @@ class ControlPlane:
             raise ResourceConflictException(f"Function already exist: {name}", function=name)
         if config.reserved_concurrency is not None:
             self._check_reservation(name, config.reserved_concurrency)
-        self._add_function(name, config)
+        fn = self._add_function(name, config)
+        fn.active_at = self.env.now + self.scenario.account.function_pending_s
+        if publish:
+            fn.publish("1")
         self.record_settings()
 
     def delete_function(self, name: str, qualifier: str | None = None) -> None:
@@ -117,30 +127,101 @@ class ControlPlane:
         fn.settings.pop(qualifier, None)
         self.record_settings()
 
-    def function_config(self, name: str, qualifier: str | None = None) -> FunctionConfig:
-        """The configuration of ``$LATEST``, of a published version, or of an alias's version."""
+    def function_config(self, name: str, qualifier: str | None = None,
+                        requested: bool = False) -> FunctionConfig:
+        """The configuration of ``$LATEST``, of a published version, or of an alias's version: the
+        one invokes run now. ``requested=True`` gives, for ``$LATEST``, the one last asked for,
+        an update still in progress included (what GetFunctionConfiguration reports)."""
         fn = self._function(name, qualifier)
         version = fn.version_of(qualifier or LATEST)
-        return fn.config if version == LATEST else fn.versions[version]
+        if version != LATEST:
+            return fn.versions[version]
+        return fn.pending_update if requested and fn.pending_update is not None else fn.config
 
-    def update_function(self, name: str, **changes: Any) -> FunctionConfig:
-        """Change ``$LATEST``'s settings (UpdateFunctionConfiguration): FunctionConfig field names."""
+    def update_function(self, name: str, at_once: bool = False, **changes: Any) -> FunctionConfig:
+        """Change ``$LATEST``'s settings (UpdateFunctionConfiguration): FunctionConfig field names.
+
+        The update is ``InProgress`` for the account's ``function_pending_s``: invokes meanwhile run
+        the previous configuration, and another update or PublishVersion is refused (409), as in
+        AWS. ``at_once`` puts it in force now (``UpdateFunctionCode(Publish=True)``, whose version
+        is published from the new code in the same call). Returns the new configuration.
+        """
         fn = self._function(name)
         if {"reserved_concurrency", "event_invoke_config", "provisioned"} & set(changes):
             raise InvalidParameterValueException(
                 "update_function changes execution settings; use put_reserved_concurrency, "
                 "put_provisioned_concurrency and put_event_invoke_config for concurrency and "
                 "event-invoke settings")
+        self._check_updatable(name, fn)
         config = dataclasses.replace(fn.config, **changes)
-        fn.apply(config)
-        self.record_settings()
+        delay = self.scenario.account.function_pending_s
+        if at_once or delay == 0:
+            fn.apply(config)
+            self.record_settings()
+            return config
+        fn.pending_update, fn.update_done_at = config, self.env.now + delay
+        self.env.timeout(delay).callbacks.append(lambda _: self._finish_update(fn))
         return config
+
+    def _finish_update(self, fn: LiveFunction) -> None:
+        """Put an update in force (LastUpdateStatus becomes Successful) and record its settings."""
+        config, fn.pending_update = fn.pending_update, None
+        if config is not None:
+            fn.apply(config)
+            self.record_settings()
+
+    def _check_updatable(self, name: str, fn: LiveFunction) -> None:
+        """AWS's 409 for an update or PublishVersion while the function is Pending or updating."""
+        if self.env.now < fn.active_at:
+            raise rules.function_pending()
+        if fn.pending_update is not None:
+            raise rules.update_in_progress(self.scenario.function_arn(name))
+
+    def check_invocable(self, fn: LiveFunction) -> None:
+        """AWS's 409 for an invoke of a function that is still Pending (an update in progress does
+        not stop invokes: they run the previous configuration)."""
+        if self.env.now < fn.active_at:
+            raise rules.function_pending()
+
+    def function_state(self, name: str, qualifier: str | None = None) -> dict[str, str | None]:
+        """The function's ``state`` (``Pending`` until ``function_pending_s`` after CreateFunction,
+        then ``Active``) and ``last_update_status`` (``InProgress`` while an update of ``$LATEST`` is,
+        else ``Successful``; None while Pending: AWS's API reference says it "is first set to
+        Successful after function creation completes"), each with its reason and reason code (None
+        when AWS gives none)."""
+        fn = self._function(name, qualifier)
+        out: dict[str, str | None] = dict.fromkeys(
+            ("state_reason", "state_reason_code", "last_update_status_reason",
+             "last_update_status_reason_code"))
+        if self.env.now < fn.active_at:
+            return {**out, "state": rules.STATE_PENDING, "state_reason": rules.CREATING_REASON,
+                    "state_reason_code": rules.CREATING_REASON_CODE, "last_update_status": None}
+        out.update(state=rules.STATE_ACTIVE, last_update_status=rules.UPDATE_SUCCESSFUL)
+        if fn.pending_update is not None and fn.version_of(qualifier or LATEST) == LATEST:
+            out.update(last_update_status=rules.UPDATE_IN_PROGRESS,
+                       last_update_status_reason=rules.CREATING_REASON,
+                       last_update_status_reason_code=rules.CREATING_REASON_CODE)
+        return out
+
+    def wait_until_active(self, name: str) -> float:
+        """Run the clock to the moment the function is ``Active`` with no update in progress (what
+        boto3's ``function_active_v2`` / ``function_updated_v2`` waiters wait for, which would poll
+        forever on a clock that only moves when told to); return that time. At once if it already
+        is. Like :meth:`run`, the first call starts the scenario's workloads."""
+        fn = self._function(name)
+        ready = max(fn.active_at, fn.update_done_at if fn.pending_update is not None else 0.0)
+        if ready > self.env.now:
+            self.run(until=ready)
+            self._function(name)  # completes the update due exactly now
+        return self.env.now
 
     def set_recursive_loop(self, name: str, recursive_loop: str) -> None:
         """PutFunctionRecursionConfig: ``Terminate`` stops a loop past AWS's limit, ``Allow`` lets it
         run; a setting of the function as a whole (its published versions too)."""
         fn = self._function(name)
         fn.config = dataclasses.replace(fn.config, recursive_loop=recursive_loop)
+        if fn.pending_update is not None:  # an update in progress must not bring the old setting back
+            fn.pending_update = dataclasses.replace(fn.pending_update, recursive_loop=recursive_loop)
         fn.recursion_limit = rules.RECURSION_LIMIT if recursive_loop == "Terminate" else None
         fn.versions = {v: dataclasses.replace(c, recursive_loop=recursive_loop)
                        for v, c in fn.versions.items()}
@@ -148,8 +229,10 @@ class ControlPlane:
             snapshot.config = fn.versions[version]
 
     def publish_version(self, name: str) -> str:
-        """Publish ``$LATEST`` as the next version number and return it."""
+        """Publish ``$LATEST`` as the next version number and return it (refused with AWS's 409
+        while the function is Pending or an update is in progress)."""
         fn = self._function(name)
+        self._check_updatable(name, fn)
         version = str(max((int(v) for v in fn.versions), default=0) + 1)
         fn.publish(version)
         self.record_settings()

@@ -165,7 +165,7 @@ class LiveFunction:
         "handler", "timeout_s", "memory_mb",
         "dead_letter_arn", "recursion_limit", "settings", "defaults", "versions", "aliases", "streams",
         "queued", "region", "started", "last_log", "snapshots", "weights", "routed", "sync_version", "route",
-        "provisioned",
+        "provisioned", "active_at", "update_done_at", "pending_update",
     )
 
     def __init__(self, index: int, name: str, config: FunctionConfig, pool: Pool,
@@ -204,6 +204,11 @@ class LiveFunction:
             if "routing" in streams else Uniform(0.0, 1.0).sampler(streams["errors"])
         #: qualifier (version or alias) -> its provisioned concurrency; empty on the common path.
         self.provisioned: dict[str, Provisioned] = {}
+        # Function state on the virtual clock (engine.control): Pending until active_at; an update
+        # (pending_update, not yet in force) is InProgress until update_done_at.
+        self.active_at = 0.0
+        self.update_done_at = 0.0
+        self.pending_update: FunctionConfig | None = None
         self.apply(config)
 
     def apply(self, config: FunctionConfig) -> None:

@@ -32,6 +32,7 @@ from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import (
     InvalidParameterValueException,
     RequestTooLargeException,
+    ResourceConflictException,
     ResourceNotFoundException,
     TooManyRequestsException,
     invalid_value,
@@ -168,16 +169,20 @@ class Model(ControlPlane):
             No such function or qualifier (HTTP 404); nothing is queued.
         RequestTooLargeException
             The payload is over the async limit (1 MB, or 256 KB in legacy mode; HTTP 413).
+        ResourceConflictException
+            The function is still ``Pending`` after CreateFunction (HTTP 409).
         """
         fn, qualifier = self._resolve_target(function, qualifier)
+        self.check_invocable(fn)
         if raw_payload is not None and payload_size_bytes is None:
             payload_size_bytes = len(raw_payload)
         event = self._enqueue(fn, payload, qualifier, payload_size_bytes, raw=raw_payload)
         return self._request_id(event.index)
 
     def dry_run(self, function: str, qualifier: str | None = None) -> None:
-        """Check that the function and qualifier exist (InvocationType DryRun); nothing runs."""
-        self._resolve_target(function, qualifier)
+        """Check that the function and qualifier exist and can be invoked now (InvocationType
+        DryRun); nothing runs."""
+        self.check_invocable(self._resolve_target(function, qualifier)[0])
 
     def invoke_sync(self, function: str, payload: Any = None, qualifier: str | None = None) -> dict:
         """Run the function now and return its result (InvocationType RequestResponse).
@@ -189,6 +194,7 @@ class Model(ControlPlane):
         ``init_s`` and ``duration_s``.
         """
         fn, qualifier = self._resolve_target(function, qualifier)
+        self.check_invocable(fn)
         rules.check_sync_payload(payload_size(payload))
         fn.last_log = ""
         version = fn.sync_version = fn.pick_version(qualifier)  # a weighted alias draws its version
@@ -228,8 +234,9 @@ class Model(ControlPlane):
         ``raw`` is the body the service sends (the record or notification as it serialised it)."""
         try:
             fn, qualifier = self._resolve_target(function_arn, None)
+            self.check_invocable(fn)
             self._enqueue(fn, payload, qualifier, None if raw is None else len(raw), chain, raw)
-        except (ResourceNotFoundException, RequestTooLargeException) as error:
+        except (ResourceNotFoundException, RequestTooLargeException, ResourceConflictException) as error:
             return error.code
         return ""
 
@@ -244,9 +251,11 @@ class Model(ControlPlane):
             try:
                 if target is None:
                     raise refusal
+                if self.env.now < target[0].active_at:  # created through the API and still Pending
+                    raise rules.function_pending()
                 size = arrival[2] if arrival[2] is not None else fixed_size
                 self._enqueue(target[0], arrival[1], target[1], size)
-            except (RequestTooLargeException, ResourceNotFoundException) as error:
+            except (RequestTooLargeException, ResourceNotFoundException, ResourceConflictException) as error:
                 self.recorder.reject(self.env.now, workload.function, workload.qualifier or LATEST,
                                      error.code, error.http_status, error.message)
 
