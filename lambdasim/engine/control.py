@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from lambdasim.model.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
+    invalid_value,
 )
 from lambdasim.model.rules import LATEST
 
@@ -78,11 +80,23 @@ class ControlPlane:
         """The functions that exist now."""
         return list(self.functions)
 
-    def create_function(self, name: str, config: FunctionConfig) -> None:
-        """Add a function (CreateFunction); its reserved concurrency, if any, is checked first."""
+    def create_function(self, name: str, config: FunctionConfig | Mapping) -> None:
+        """Add a function (CreateFunction); its reserved concurrency, if any, is checked first.
+
+        ``config`` is a :class:`~lambdasim.model.FunctionConfig` or a mapping in the scenario-file
+        shape of a function (``{"Timeout": 30, "duration": {...}}``), read as a scenario file
+        reads ``functions.<name>`` (errors name ``functions.<name>.<key>``).
+        """
+        from lambdasim.model.functions import FunctionConfig
+
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise InvalidParameterValueException(
                 f"FunctionName: {name!r} is not valid; allowed: 1-64 letters, digits, '-' or '_'")
+        if isinstance(config, Mapping):
+            config = FunctionConfig.from_dict(config, f"functions.{name}")
+        elif not isinstance(config, FunctionConfig):
+            raise invalid_value("config", config, "a FunctionConfig, or a dict in the scenario-file shape "
+                                "of a function")
         if name in self.functions:
             raise ResourceConflictException(f"Function already exist: {name}", function=name)
         if config.reserved_concurrency is not None:
@@ -127,6 +141,11 @@ class ControlPlane:
                 "update_function changes execution settings; use put_reserved_concurrency, "
                 "put_provisioned_concurrency and put_event_invoke_config for concurrency and "
                 "event-invoke settings")
+        allowed = [f.name for f in dataclasses.fields(fn.config)
+                   if f.name not in ("reserved_concurrency", "event_invoke_config", "provisioned")]
+        for setting in changes:
+            if setting not in allowed:
+                raise invalid_value(setting, changes[setting], "one of the settings " + ", ".join(allowed))
         config = dataclasses.replace(fn.config, **changes)
         fn.apply(config)
         self.record_settings()
