@@ -28,6 +28,7 @@ from lambdasim.model.errors import (
     invalid_value,
 )
 from lambdasim.model.rules import LATEST
+from lambdasim.model.validation import check_number
 
 if TYPE_CHECKING:
     from lambdasim.model.functions import FunctionConfig
@@ -54,6 +55,10 @@ class ControlPlane:
         return rules.parse_function(function, qualifier)
 
     def _function(self, name: str, qualifier: str | None = None) -> LiveFunction:
+        if not isinstance(name, str) or not name:
+            raise invalid_value("function", name, "a function name (a non-empty str)")
+        if qualifier is not None and (not isinstance(qualifier, str) or not qualifier):
+            raise invalid_value("qualifier", qualifier, "None or a version or alias name (a non-empty str)")
         fn = self.functions.get(name)
         if fn is None:
             raise rules.function_not_found(self.scenario.function_arn(name, qualifier or LATEST),
@@ -72,6 +77,8 @@ class ControlPlane:
 
     def wall_time(self, now: float | None = None) -> datetime:
         """The wall-clock time of virtual second ``now`` (default: the current time), in UTC."""
+        if now is not None:
+            now = check_number(now, "now", allowed="None or a finite number of virtual seconds")
         return self.scenario.wall_time(self.env.now if now is None else now)
 
     # -- functions, versions, aliases ----------------------------------------------------------------
@@ -219,6 +226,11 @@ class ControlPlane:
 
     def _check_alias_target(self, name: str, fn: LiveFunction, version: str,
                             weights: dict[str, float] | None) -> None:
+        if not isinstance(version, str) or not version:
+            raise invalid_value("version", version, "a published version number or $LATEST (a str)")
+        if weights is not None and (not isinstance(weights, Mapping)
+                                    or not all(isinstance(v, str) for v in weights)):
+            raise invalid_value("weights", weights, "None or {version (str): weight from 0.0 to 1.0}")
         for target in (version, *(weights or {})):
             if target != LATEST and target not in fn.versions:
                 raise rules.function_not_found(self.scenario.function_arn(name, target))
@@ -251,6 +263,9 @@ class ControlPlane:
         """
         if not settings:
             rules.check_some_setting()
+        for setting, value in settings.items():
+            if setting not in rules.SETTINGS:
+                raise invalid_value(setting, value, "one of the settings " + ", ".join(rules.SETTINGS))
         fn = self._function(name, qualifier)
         fn.settings[qualifier or LATEST] = self._settings(self.scenario.function_arn(name), **settings)
         self.record_settings()
@@ -291,6 +306,9 @@ class ControlPlane:
         same messages)."""
         from lambdasim.model.functions import DestinationConfig, EventInvokeConfig
 
+        for side, arn in (("on_success", on_success), ("on_failure", on_failure)):
+            if arn is not None and not isinstance(arn, str):
+                raise invalid_value(side, arn, "None or a destination ARN (str)")
         account = self.scenario.account
         rules.check_lambda_destinations(on_success, on_failure, account.region, account.account_id,
                                         self.functions)

@@ -151,10 +151,13 @@ class Model(ControlPlane):
 
     def target(self, arn: str) -> Target:
         """The simulated SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda target at ``arn``."""
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
+            raise invalid_value("arn", arn, "the ARN of a target (a str starting with 'arn:')")
         return self.destinations.target(arn)
 
     def request_id(self, index: int) -> str:
         """The request id of the event with this index (0 for the first accepted event)."""
+        index = check_number(index, "index", ge=0, integer=True, allowed="a whole number >= 0")
         return self._request_id(index)
 
     # -- invoking --------------------------------------------------------------------------------

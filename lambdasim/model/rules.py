@@ -256,6 +256,8 @@ def service_of(arn: str) -> str:
 
 def check_alias_name(alias: str) -> None:
     """An alias may not look like a version: not all digits, not ``$LATEST``."""
+    if not isinstance(alias, str) or not alias:
+        raise InvalidParameterValueException(f"Name: {alias!r} is not valid; allowed: an alias name (a str)")
     if re.fullmatch(r"\d+", alias) or alias == LATEST:
         raise InvalidParameterValueException(
             f"Name: {alias!r} is not valid; allowed: an alias name, not a version")
