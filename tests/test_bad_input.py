@@ -247,6 +247,58 @@ def test_a_bytes_payload_is_the_request_body():
     assert sim.result().events["payload_bytes"].tolist() == [9]
 
 
+# -- the declarative entry points, charts and the explorer ----------------------------------------------
+
+RESULT = "a lambdasim Result (ls.run(scenario) or sim.result())"
+SCENARIO = "a lambdasim Scenario (from a file: Scenario.from_yaml(path))"
+
+#: (id, call, field, value as shown, allowed): each refused with InvalidParameterValueException
+ENTRY_CASES = [
+    ("sweep-scenario-str", lambda: ls.sweep("data/scenarios/retries.yaml", {}), "scenario",
+     "'data/scenarios/retries.yaml'", SCENARIO),
+    ("replicate-scenario-none", lambda: ls.replicate(None, 3), "scenario", "None", SCENARIO),
+    ("seeds-for-scenario-dict", lambda: ls.results.sweeps.seeds_for({"seed": 1}, 2), "scenario",
+     "{'seed': 1}", SCENARIO),
+    ("timeline-path", lambda: ls.plots.timeline("run.csv"), "result", "'run.csv'", RESULT),
+    ("outcomes-none", lambda: ls.plots.outcomes(None), "result", "None", RESULT),
+    ("event-age-scenario", lambda: ls.plots.event_age(one_function()), "result", "Scenario(", RESULT),
+    ("concurrency-frame", lambda: ls.plots.concurrency({"events": []}), "result", "{'events': []}", RESULT),
+    ("cloudwatch-none", lambda: ls.plots.cloudwatch(None), "result", "None", RESULT),
+    ("cost-chart-str", lambda: ls.plots.cost("result"), "result", "'result'", RESULT),
+    ("states-none", lambda: ls.plots.states(None), "result", "None", RESULT),
+    ("caption-for-none", lambda: ls.plots.caption_for(None), "result", "None", RESULT),
+    ("export-run-none", lambda: ls.export_run(None, "never-written"), "result", "None", RESULT),
+    ("compare-one-result", lambda: ls.plots.compare(ls.run(one_function())), "results", "<Result 0 accepted",
+     "a list of lambdasim Results"),
+    ("compare-bad-item", lambda: ls.plots.compare([ls.run(one_function()), "b"]), "results[1]", "'b'",
+     RESULT),
+    ("explore-settings-str", lambda: ls.widgets.explore("retries"), "settings", "'retries'",
+     "an ExplorerSettings (ExplorerSettings() has the defaults)"),
+    ("explore-pinned-int", lambda: ls.widgets.explore(ls.widgets.ExplorerSettings(), pinned=1), "pinned", "1",
+     "None or an Exploration (what explore returned)"),
+]
+
+
+@pytest.mark.parametrize("case", ENTRY_CASES, ids=[c[0] for c in ENTRY_CASES])
+def test_entry_points_refuse_what_is_not_theirs_by_name(case, tmp_path, monkeypatch):
+    _, call, field, shown, allowed = case
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InvalidParameterValueException) as excinfo:
+        call()
+    assert excinfo.value.message.startswith(f"{field}: {shown}")
+    assert excinfo.value.message.endswith(f" is not valid; allowed: {allowed}")
+    assert Path(str(excinfo.traceback[-1].path)).is_relative_to(PACKAGE)
+    assert list(tmp_path.iterdir()) == []   # nothing written
+
+
+def test_cloudwatch_default_names_are_three_metrics_and_a_bad_name_is_named():
+    result = ls.run(one_function())
+    assert len(ls.plots.cloudwatch(result).axes) == 3   # the default tuple is three names, not one pair
+    assert len(ls.plots.cloudwatch(result, ("Duration", "p99")).axes) == 1
+    with pytest.raises(ValueError, match=r"^metric 5 is not one of Invocations:Sum, Errors:Sum"):
+        ls.plots.cloudwatch(result, [5])
+
+
 # -- result(copy=False), then more ---------------------------------------------------------------------
 
 
