@@ -71,6 +71,8 @@ MESSAGES = [
     "Unable to delete version because the following aliases reference it",
     "is already included in routing configuration.",
     "is not supported for an alias pointing to more than 1 version",
+    "Could not parse request body into json",
+    "ALLOW_NON_NUMERIC_NUMBERS",
 ]
 
 
