@@ -243,8 +243,11 @@ def test_create_function_takes_a_dict_in_the_scenario_file_shape():
 def test_a_bytes_payload_is_the_request_body():
     sim = ls.Simulation(api_scenario())
     assert sim.invoke_sync("echo", b'{"id": 7}')["payload"] == {"got": {"id": 7}, "version": "$LATEST"}
+    assert sim.invoke_sync("echo", b"")["payload"] == {"got": {}, "version": "$LATEST"}   # no payload: {}
     sim.invoke("orders", b'{"id": 8}')
-    assert sim.result().events["payload_bytes"].tolist() == [9]
+    sim.invoke("orders", b"")
+    sim.invoke("orders", raw_payload=b"")
+    assert sim.result().events["payload_bytes"].tolist() == [9, 2, 2]   # no payload: "{}"
 
 
 # -- the declarative entry points, charts and the explorer ----------------------------------------------

@@ -369,10 +369,14 @@ def _checked_payload(payload: Any, raw: Any) -> tuple[Any, int | None, bytes | N
     if raw is not None:
         if not isinstance(raw, (bytes, bytearray)):
             raise invalid_value("raw_payload", raw, "None or the request body as bytes")
+        if not raw:   # an empty body is no payload, as for Invoke
+            return _checked_payload(payload, None)
         if payload is None:
             payload = rules.parse_payload(raw, field="raw_payload")
         return payload, len(raw), bytes(raw)
     if isinstance(payload, (bytes, bytearray)):
+        if not payload:
+            return None, None, None
         return rules.parse_payload(payload, field="payload"), len(payload), bytes(payload)
     if payload is None:
         return None, None, None
