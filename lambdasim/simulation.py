@@ -41,7 +41,8 @@ class Simulation(Model):
         """The records so far as a :class:`~lambdasim.results.Result`.
 
         Events still unresolved appear with fate ``pending``; executions still in flight appear with
-        outcome ``running``. ``copy=False`` lets the frames share the recorder's buffers: only for
-        a simulation that will not run again.
+        outcome ``running``. ``copy=False`` lets the frames share the recorder's buffers instead
+        of copying them; the simulation can still go on: its next ``run`` or invoke first moves the
+        recorder to copies of the buffers (once), so the frames stay as they were.
         """
         return Result.of(self, copy)

@@ -73,6 +73,8 @@ MESSAGES = [
     "is not supported for an alias pointing to more than 1 version",
     "The operation cannot be performed at this time.",
     "The function is being created.",
+    "Could not parse request body into json",
+    "ALLOW_NON_NUMERIC_NUMBERS",
 ]
 
 

@@ -1,10 +1,11 @@
 """The ``Invoke`` operation: Event (202, queued), RequestResponse (200, run now) and DryRun (204).
 
-The payload must be JSON (else ``InvalidRequestContentException``); an Event payload is checked
-against the async limit by the engine's queue, a RequestResponse payload against the 6 MB limit
-here and in the engine (:mod:`lambdasim.model.rules`). The request id of an Event invoke is the
-event's id, the ``requestContext.requestId`` of its invocation record (docs/aws-behaviour.md §1), a choice
-where AWS is silent. ``LogType: Tail`` returns the execution log (:func:`log_text`).
+The payload must be strict JSON (else ``InvalidRequestContentException``, NaN and Infinity too); an
+Event payload is checked against the async limit by the engine's queue, a RequestResponse payload
+against the 6 MB limit here and in the engine (:mod:`lambdasim.model.rules`). The request id of an
+Event invoke is the event's id, the ``requestContext.requestId`` of its invocation record
+(docs/aws-behaviour.md §1), a choice where AWS is silent. ``LogType: Tail`` returns the execution
+log (:func:`log_text`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 from collections.abc import Callable
 
 from lambdasim.aws.service import LambdaService, read_blob
-from lambdasim.model import errors, rules
+from lambdasim.model import rules
 
 __all__ = ["HANDLERS", "invoke"]
 
@@ -26,14 +27,7 @@ def invoke(service: LambdaService, p: dict) -> dict:
     name, qualifier = service.target(p["FunctionName"], p.get("Qualifier"))
     kind = p.get("InvocationType", "RequestResponse")
     raw = read_blob(p.get("Payload", b""))
-    payload = None
-    if raw:
-        try:
-            payload = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise errors.InvalidRequestContentException(
-                "Could not parse request body into json: Could not parse payload into json: "
-                f"{exc}") from None
+    payload = rules.parse_payload(raw) if raw else None  # strict JSON: NaN and Infinity are refused
     if kind == "DryRun":
         sim.dry_run(name, qualifier)
         return {"StatusCode": 204, "Payload": b""}

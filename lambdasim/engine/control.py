@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +25,10 @@ from lambdasim.model.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
+    invalid_value,
 )
 from lambdasim.model.rules import LATEST
+from lambdasim.model.validation import check_number
 
 if TYPE_CHECKING:
     from lambdasim.model.functions import FunctionConfig
@@ -52,6 +55,10 @@ class ControlPlane:
         return rules.parse_function(function, qualifier)
 
     def _function(self, name: str, qualifier: str | None = None) -> LiveFunction:
+        if not isinstance(name, str) or not name:
+            raise invalid_value("function", name, "a function name (a non-empty str)")
+        if qualifier is not None and (not isinstance(qualifier, str) or not qualifier):
+            raise invalid_value("qualifier", qualifier, "None or a version or alias name (a non-empty str)")
         fn = self.functions.get(name)
         if fn is None:
             raise rules.function_not_found(self.scenario.function_arn(name, qualifier or LATEST),
@@ -72,6 +79,8 @@ class ControlPlane:
 
     def wall_time(self, now: float | None = None) -> datetime:
         """The wall-clock time of virtual second ``now`` (default: the current time), in UTC."""
+        if now is not None:
+            now = check_number(now, "now", allowed="None or a finite number of virtual seconds")
         return self.scenario.wall_time(self.env.now if now is None else now)
 
     # -- functions, versions, aliases ----------------------------------------------------------------
@@ -80,16 +89,26 @@ class ControlPlane:
         """The functions that exist now."""
         return list(self.functions)
 
-    def create_function(self, name: str, config: FunctionConfig, publish: bool = False) -> None:
+    def create_function(self, name: str, config: FunctionConfig | Mapping, publish: bool = False) -> None:
         """Add a function (CreateFunction); its reserved concurrency, if any, is checked first.
 
-        The new function is ``Pending`` for the account's ``function_pending_s`` of virtual time
-        (invokes meanwhile are refused with AWS's 409); ``publish`` publishes version 1 from it at
-        once, as ``CreateFunction(Publish=True)`` does.
+        ``config`` is a :class:`~lambdasim.model.FunctionConfig` or a mapping in the scenario-file
+        shape of a function (``{"Timeout": 30, "duration": {...}}``), read as a scenario file
+        reads ``functions.<name>`` (errors name ``functions.<name>.<key>``). The new function is
+        ``Pending`` for the account's ``function_pending_s`` of virtual time (invokes meanwhile are
+        refused with AWS's 409); ``publish`` publishes version 1 from it at once, as
+        ``CreateFunction(Publish=True)`` does.
         """
+        from lambdasim.model.functions import FunctionConfig
+
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise InvalidParameterValueException(
                 f"FunctionName: {name!r} is not valid; allowed: 1-64 letters, digits, '-' or '_'")
+        if isinstance(config, Mapping):
+            config = FunctionConfig.from_dict(config, f"functions.{name}")
+        elif not isinstance(config, FunctionConfig):
+            raise invalid_value("config", config, "a FunctionConfig, or a dict in the scenario-file shape "
+                                "of a function")
         if name in self.functions:
             raise ResourceConflictException(f"Function already exist: {name}", function=name)
         if config.reserved_concurrency is not None:
@@ -152,6 +171,11 @@ class ControlPlane:
                 "update_function changes execution settings; use put_reserved_concurrency, "
                 "put_provisioned_concurrency and put_event_invoke_config for concurrency and "
                 "event-invoke settings")
+        allowed = [f.name for f in dataclasses.fields(fn.config)
+                   if f.name not in ("reserved_concurrency", "event_invoke_config", "provisioned")]
+        for setting in changes:
+            if setting not in allowed:
+                raise invalid_value(setting, changes[setting], "one of the settings " + ", ".join(allowed))
         self._check_updatable(name, fn)
         config = dataclasses.replace(fn.config, **changes)
         delay = self.scenario.account.function_pending_s
@@ -291,6 +315,11 @@ class ControlPlane:
 
     def _check_alias_target(self, name: str, fn: LiveFunction, version: str,
                             weights: dict[str, float] | None) -> None:
+        if not isinstance(version, str) or not version:
+            raise invalid_value("version", version, "a published version number or $LATEST (a str)")
+        if weights is not None and (not isinstance(weights, Mapping)
+                                    or not all(isinstance(v, str) for v in weights)):
+            raise invalid_value("weights", weights, "None or {version (str): weight from 0.0 to 1.0}")
         for target in (version, *(weights or {})):
             if target != LATEST and target not in fn.versions:
                 raise rules.function_not_found(self.scenario.function_arn(name, target))
@@ -323,6 +352,9 @@ class ControlPlane:
         """
         if not settings:
             rules.check_some_setting()
+        for setting, value in settings.items():
+            if setting not in rules.SETTINGS:
+                raise invalid_value(setting, value, "one of the settings " + ", ".join(rules.SETTINGS))
         fn = self._function(name, qualifier)
         fn.settings[qualifier or LATEST] = self._settings(self.scenario.function_arn(name), **settings)
         self.record_settings()
@@ -363,6 +395,9 @@ class ControlPlane:
         same messages)."""
         from lambdasim.model.functions import DestinationConfig, EventInvokeConfig
 
+        for side, arn in (("on_success", on_success), ("on_failure", on_failure)):
+            if arn is not None and not isinstance(arn, str):
+                raise invalid_value(side, arn, "None or a destination ARN (str)")
         account = self.scenario.account
         rules.check_lambda_destinations(on_success, on_failure, account.region, account.account_id,
                                         self.functions)

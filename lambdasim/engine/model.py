@@ -38,6 +38,7 @@ from lambdasim.model.errors import (
     invalid_value,
 )
 from lambdasim.model.rules import LATEST, check_async_payload
+from lambdasim.model.validation import check_number
 from lambdasim.records import Recorder, RequestIds
 
 if TYPE_CHECKING:
@@ -74,6 +75,11 @@ class Model(ControlPlane):
     """
 
     def __init__(self, scenario: Scenario, router: Router | None = None) -> None:
+        from lambdasim.model.scenario import Scenario
+
+        if not isinstance(scenario, Scenario):
+            raise invalid_value("scenario", scenario, "a lambdasim Scenario (from a file: "
+                                "Scenario.from_yaml(path); from a dict: Scenario.from_dict(d))")
         self.scenario = scenario
         seed = int(scenario.seed)
         self.env = simpy.Environment()
@@ -146,10 +152,13 @@ class Model(ControlPlane):
 
     def target(self, arn: str) -> Target:
         """The simulated SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda target at ``arn``."""
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
+            raise invalid_value("arn", arn, "the ARN of a target (a str starting with 'arn:')")
         return self.destinations.target(arn)
 
     def request_id(self, index: int) -> str:
         """The request id of the event with this index (0 for the first accepted event)."""
+        index = check_number(index, "index", ge=0, integer=True, allowed="a whole number >= 0")
         return self._request_id(index)
 
     # -- invoking --------------------------------------------------------------------------------
@@ -163,8 +172,18 @@ class Model(ControlPlane):
         payload is taken as sent as ``json.dumps(payload)``
         (:func:`~lambdasim.engine.live_function.request_body`).
 
+        A ``payload`` given as bytes is taken as the request body, as ``Payload`` is: parsed as JSON
+        (the handler receives the parsed value), sent as is to a DLQ. ``payload_size_bytes`` (a whole
+        number >= 0) stands in for the body's size, for the payload limit and the records.
+
         Raises
         ------
+        InvalidParameterValueException
+            An argument of the wrong type or out of range; the message names it, the value and
+            what is allowed. Nothing is queued.
+        InvalidRequestContentException
+            The payload is not JSON (an object JSON cannot carry, NaN, Infinity, bytes that do not
+            parse), as AWS refuses such a body (HTTP 400). Nothing is queued.
         ResourceNotFoundException
             No such function or qualifier (HTTP 404); nothing is queued.
         RequestTooLargeException
@@ -172,16 +191,21 @@ class Model(ControlPlane):
         ResourceConflictException
             The function is still ``Pending`` after CreateFunction (HTTP 409).
         """
+        _check_target_arguments(function, qualifier)
+        payload, size, raw_payload = _checked_payload(payload, raw_payload)
+        if payload_size_bytes is not None:
+            size = check_number(payload_size_bytes, "payload_size_bytes", ge=0, integer=True,
+                                allowed="None or a whole number of bytes >= 0")
         fn, qualifier = self._resolve_target(function, qualifier)
         self.check_invocable(fn)
-        if raw_payload is not None and payload_size_bytes is None:
-            payload_size_bytes = len(raw_payload)
-        event = self._enqueue(fn, payload, qualifier, payload_size_bytes, raw=raw_payload)
+        self.recorder.detach()  # a result(copy=False) keeps the buffers as they were
+        event = self._enqueue(fn, payload, qualifier, size, raw=raw_payload)
         return self._request_id(event.index)
 
     def dry_run(self, function: str, qualifier: str | None = None) -> None:
         """Check that the function and qualifier exist and can be invoked now (InvocationType
         DryRun); nothing runs."""
+        _check_target_arguments(function, qualifier)
         self.check_invocable(self._resolve_target(function, qualifier)[0])
 
     def invoke_sync(self, function: str, payload: Any = None, qualifier: str | None = None) -> dict:
@@ -193,9 +217,12 @@ class Model(ControlPlane):
         way a ``sync`` row is written to ``attempts``; the result also carries the execution's
         ``init_s`` and ``duration_s``.
         """
+        _check_target_arguments(function, qualifier)
+        payload, size, _ = _checked_payload(payload, None)
         fn, qualifier = self._resolve_target(function, qualifier)
         self.check_invocable(fn)
-        rules.check_sync_payload(payload_size(payload))
+        rules.check_sync_payload(payload_size(None) if size is None else size)
+        self.recorder.detach()  # a result(copy=False) keeps the buffers as they were
         fn.last_log = ""
         version = fn.sync_version = fn.pick_version(qualifier)  # a weighted alias draws its version
         try:
@@ -278,16 +305,22 @@ class Model(ControlPlane):
     def run(self, until: float | None = None) -> Model:
         """Advance the clock.
 
-        With ``until``, run to that virtual time. Without it, run until every accepted event is
+        With ``until`` (a finite number of virtual seconds, not before now; ``until == now`` does
+        nothing), run to that virtual time. Without it, run until every accepted event is
         resolved and every workload has finished, or until the scenario's ``horizon_s``.
         """
+        if until is not None:
+            allowed = f"None or a finite number of virtual seconds >= now ({self.env.now:g})"
+            until = check_number(until, "until", ge=self.env.now, allowed=allowed)
+        self.recorder.detach()  # a result(copy=False) keeps the buffers as they were
         started = time.perf_counter()
         if not self._started:
             self._started = True
             self._start_workloads()
         env = self.env
         if until is not None:
-            env.run(until=until)
+            if until > env.now:
+                env.run(until=until)
             self._stopped_by = "until"
         else:
             stop = self.queue.stop = env.event()
@@ -325,3 +358,35 @@ class Model(ControlPlane):
             "wall_s": self._wall_s,
             "peak_concurrency": {fn.pool.name: fn.pool.peak for fn in self.functions.values()},
         }
+
+
+def _check_target_arguments(function: Any, qualifier: Any) -> None:
+    """The step-by-step API's ``function`` and ``qualifier``: strings (whether they exist is a 404)."""
+    if not isinstance(function, str) or not function:
+        raise invalid_value("function", function, "a function name, ARN or partial ARN (a non-empty str)")
+    if qualifier is not None and (not isinstance(qualifier, str) or not qualifier):
+        raise invalid_value("qualifier", qualifier, "None or a version or alias name (a non-empty str)")
+
+
+def _checked_payload(payload: Any, raw: Any) -> tuple[Any, int | None, bytes | None]:
+    """A step-by-step invoke's payload checked as Lambda checks a request body:
+    ``(payload, size in bytes or None for no payload, raw body or None)``.
+
+    ``raw`` given: it is the body (bytes; parsed when no ``payload`` comes with it). Bytes given as
+    ``payload``: the body, parsed. Data: its ``json.dumps`` body must be JSON (no NaN, no Infinity).
+    """
+    if raw is not None:
+        if not isinstance(raw, (bytes, bytearray)):
+            raise invalid_value("raw_payload", raw, "None or the request body as bytes")
+        if not raw:   # an empty body is no payload, as for Invoke
+            return _checked_payload(payload, None)
+        if payload is None:
+            payload = rules.parse_payload(raw, field="raw_payload")
+        return payload, len(raw), bytes(raw)
+    if isinstance(payload, (bytes, bytearray)):
+        if not payload:
+            return None, None, None
+        return rules.parse_payload(payload, field="payload"), len(payload), bytes(payload)
+    if payload is None:
+        return None, None, None
+    return payload, len(rules.payload_body(payload, field="payload")), None

@@ -12,12 +12,14 @@ snake_case keys of :data:`SETTINGS`; None means "left out" (AWS's default applie
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from lambdasim.model.errors import (
     InvalidParameterValueException,
+    InvalidRequestContentException,
     ProvisionedConcurrencyConfigNotFoundException,
     RequestEntityTooLargeException,
     ResourceConflictException,
@@ -42,6 +44,7 @@ __all__ = [
     "DEFAULT_FUNCTION_PENDING_S", "MAX_FUNCTION_PENDING_S", "STATE_ACTIVE", "STATE_PENDING",
     "UPDATE_SUCCESSFUL", "UPDATE_IN_PROGRESS", "CREATING_REASON", "CREATING_REASON_CODE",
     "function_pending", "update_in_progress",
+    "INVALID_JSON_MESSAGE", "JSON_PAYLOAD_ALLOWED", "invalid_json", "parse_payload", "payload_body",
 ]
 
 # -- names -------------------------------------------------------------------------------------------
@@ -256,6 +259,8 @@ def service_of(arn: str) -> str:
 
 def check_alias_name(alias: str) -> None:
     """An alias may not look like a version: not all digits, not ``$LATEST``."""
+    if not isinstance(alias, str) or not alias:
+        raise InvalidParameterValueException(f"Name: {alias!r} is not valid; allowed: an alias name (a str)")
     if re.fullmatch(r"\d+", alias) or alias == LATEST:
         raise InvalidParameterValueException(
             f"Name: {alias!r} is not valid; allowed: an alias name, not a version")
@@ -467,6 +472,84 @@ def check_async_payload(size: int, limit: int = ASYNC_PAYLOAD_LIMIT) -> None:
         raise RequestEntityTooLargeException(
             f"{size} byte payload is too large for the Event invocation type (limit {limit} bytes)",
             size=size, limit=limit)
+
+
+# -- request bodies (docs/aws-behaviour.md §1: a body Lambda cannot parse as JSON is a 400) ---------------
+
+#: AWS's answer to an Invoke body that is not JSON, before the parser's own words: 400
+#: ``InvalidRequestContentException``, e.g. "Could not parse request body into json: Could not parse
+#: payload into json: Invalid UTF-8 start byte 0x87" (recorded by AWS users; LocalStack, validated
+#: against AWS, answers with the same prefix).
+INVALID_JSON_MESSAGE = "Could not parse request body into json: Could not parse payload into json: "
+#: What a payload given as data may be: what ``json.dumps`` turns into strict JSON.
+JSON_PAYLOAD_ALLOWED = ("JSON data (dict, list, str, int, float, bool or None; numbers finite: no NaN or "
+                        "Infinity) or the UTF-8 bytes of a JSON document")
+
+
+def invalid_json(detail: str, **fields: Any) -> InvalidRequestContentException:
+    """AWS's error for a request body that is not JSON; ``detail`` is the parser's complaint."""
+    return InvalidRequestContentException(INVALID_JSON_MESSAGE + detail, **fields)
+
+
+def _non_numeric(token: str) -> Any:
+    # Lambda's parser is Jackson (every recorded detail is Jackson's wording), and strict JSON has no
+    # NaN or Infinity: Jackson refuses them with this message. Its "at [Source: ...; line, column]"
+    # suffix is left out (a choice: it names Jackson's internal buffer).
+    raise ValueError(f"Non-standard token '{token}': enable JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS "
+                     "to allow")
+
+
+def parse_payload(body: bytes, field: str | None = None) -> Any:
+    """Parse an Invoke request body as Lambda does: strict JSON in UTF-8, else 400
+    ``InvalidRequestContentException`` (:data:`INVALID_JSON_MESSAGE` and the parser's complaint).
+
+    ``NaN``, ``Infinity`` and ``-Infinity`` (which Python's ``json`` would read) are refused as
+    Lambda's parser refuses them. Other complaints are Python's parser's words (AWS's are Jackson's),
+    except an invalid UTF-8 start byte, which has AWS's recorded wording. With ``field`` (the
+    step-by-step API's argument) the message first names the field, the value and what is allowed.
+    """
+    try:
+        text = bytes(body).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = exc.reason == "invalid start byte"
+        detail = f"Invalid UTF-8 start byte 0x{exc.object[exc.start]:02x}" if start else str(exc)
+    else:
+        try:
+            return json.loads(text, parse_constant=_non_numeric)
+        except (ValueError, RecursionError) as exc:
+            detail = str(exc) or type(exc).__name__
+    if field is None:
+        raise invalid_json(detail)
+    raise _refused_payload(field, body, detail)
+
+
+def _refused_payload(field: str, value: Any, detail: str) -> InvalidRequestContentException:
+    shown = repr(value)
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return InvalidRequestContentException(
+        f"{field}: {shown} is not valid; allowed: {JSON_PAYLOAD_ALLOWED}. {INVALID_JSON_MESSAGE}{detail}",
+        field=field, value=value, allowed=JSON_PAYLOAD_ALLOWED)
+
+
+def payload_body(payload: Any, field: str = "payload") -> bytes:
+    """The request body of a payload given as data (``json.dumps``, as an SDK caller sends it).
+
+    What JSON cannot carry is refused as Lambda refuses the body it would make:
+    ``InvalidRequestContentException`` whose message names ``field``, the value and what is allowed
+    (:data:`JSON_PAYLOAD_ALLOWED`), then AWS's own words for the bytes (NaN and Infinity, which
+    ``json.dumps`` would write, are not JSON).
+    """
+    try:
+        return json.dumps(payload, allow_nan=False).encode()
+    except (TypeError, ValueError, RecursionError) as exc:
+        detail = str(exc) or type(exc).__name__
+    try:  # NaN or Infinity: Lambda's own words for the bytes json.dumps would send
+        parse_payload(json.dumps(payload).encode())
+    except InvalidRequestContentException as refused:
+        detail = refused.message[len(INVALID_JSON_MESSAGE):]
+    except (TypeError, ValueError, RecursionError):
+        pass
+    raise _refused_payload(field, payload, detail)
 
 
 # -- aliases -----------------------------------------------------------------------------------------

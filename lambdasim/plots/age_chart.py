@@ -23,6 +23,7 @@ from lambdasim.plots.style import (
     OKABE_ITO,
     PALETTE,
     apply_time_axis,
+    check_result,
     figure_and_axes,
     format_duration,
     legend,
@@ -102,6 +103,7 @@ def event_age(result: Any, ax: Any = None) -> Any:
 
     Curves carry ``gid`` ``age:dispatch``, ``age:throttle``, ``age:resolution``; limit lines ``max_age``.
     """
+    check_result(result)
     fig, ax, owned = figure_and_axes(ax, 9.0, 5.0)
     handles = draw_event_age(ax, result)
     ax.set_title("How old events were when they were dispatched and resolved", loc="left", fontsize=11)

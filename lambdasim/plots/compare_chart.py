@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Patch
 
+from lambdasim.model.errors import invalid_value
 from lambdasim.plots.age_chart import _limits, draw_event_age, oldest_age
 from lambdasim.plots.load_charts import draw_concurrency
 from lambdasim.plots.outcomes_chart import draw_outcomes, outcome_segments
-from lambdasim.plots.style import apply_time_axis, legend, new_figure, nice_period
+from lambdasim.plots.style import apply_time_axis, check_result, legend, new_figure, nice_period
 
 __all__ = ["compare", "KINDS"]
 
@@ -43,9 +44,13 @@ def compare(results: Sequence[Any], labels: Sequence[str] | None = None, kind: s
     period_s
         The throttle period of the ``concurrency`` view.
     """
+    if not isinstance(results, (list, tuple)):
+        raise invalid_value("results", results, "a list of lambdasim Results")
     results = list(results)
     if not results:
         raise ValueError("compare needs at least one result")
+    for i, result in enumerate(results):
+        check_result(result, f"results[{i}]")
     labels = [f"run {i + 1}" for i in range(len(results))] if labels is None else [str(x) for x in labels]
     if len(labels) != len(results):
         raise ValueError(f"labels: got {len(labels)} labels for {len(results)} results")

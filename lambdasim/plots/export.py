@@ -31,7 +31,7 @@ from lambdasim.model.rules import LATEST
 from lambdasim.plots.age_chart import event_age
 from lambdasim.plots.load_charts import concurrency
 from lambdasim.plots.outcomes_chart import outcomes
-from lambdasim.plots.style import format_duration
+from lambdasim.plots.style import check_result, format_duration
 from lambdasim.plots.timeline_chart import timeline
 
 __all__ = ["FORMATS", "CHARTS", "TABLES", "save_figure", "caption_for", "export_run"]
@@ -103,6 +103,7 @@ def caption_for(result: Any) -> str:
     Each function is described by its ``$LATEST`` settings as the run began (or when the function
     was created); settings changed through the client during the run are flagged with their times.
     """
+    check_result(result)
     scenario = result.scenario
     table = result.functions
     table = table[table["qualifier"].astype(str) == LATEST]
@@ -156,6 +157,7 @@ def export_run(result: Any, folder: str | os.PathLike, dpi: float = 150,
     list of pathlib.Path
         The files written, charts first.
     """
+    check_result(result)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     caption = caption_for(result)

@@ -25,7 +25,15 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Patch
 
-from lambdasim.plots.style import OKABE_ITO, PALETTE, apply_time_axis, legend, new_figure, nice_period
+from lambdasim.plots.style import (
+    OKABE_ITO,
+    PALETTE,
+    apply_time_axis,
+    check_result,
+    legend,
+    new_figure,
+    nice_period,
+)
 from lambdasim.results import series
 from lambdasim.results.metrics import ALL, METRICS
 
@@ -126,6 +134,7 @@ def concurrency(result: Any, period_s: float | None = None) -> Any:
     Artists carry ``gid`` ``in_flight:<function>``, ``queue_depth:<function>``, ``limit`` and
     ``throttles``.
     """
+    check_result(result)
     fig = new_figure(10.0, 6.4)
     axes = fig.subplots(3, 1, sharex=True, height_ratios=[2, 1.4, 1])
     handles = draw_concurrency(axes, result, period_s)
@@ -136,11 +145,13 @@ def concurrency(result: Any, period_s: float | None = None) -> Any:
 
 def _metric_names(names: Any) -> list[tuple[str, str]]:
     """``"Throttles"``, ``"Duration:p99"`` or ``("Duration", "p99")`` → (metric, statistic) pairs."""
-    if isinstance(names, (str, tuple)):
-        names = [names]
+    if isinstance(names, str) or (isinstance(names, tuple) and tuple(names) in METRICS):
+        names = [names]   # one name, or one (metric, statistic) pair; any other tuple lists names
     pairs = []
     for name in names:
-        metric, _, stat = (name if isinstance(name, str) else ":".join(name)).partition(":")
+        pair = isinstance(name, tuple) and all(isinstance(part, str) for part in name)
+        text = name if isinstance(name, str) else ":".join(name) if pair else ""
+        metric, _, stat = text.partition(":")
         known = [s for m, s in METRICS if m == metric]
         if not known or (stat and stat not in known):
             allowed = ", ".join(dict.fromkeys(f"{m}:{s}" for m, s in METRICS))
@@ -156,6 +167,7 @@ def cloudwatch(result: Any, names: Any = ("Invocations", "Errors", "Throttles"),
     ``"Metric:Statistic"`` (``"Duration:p99"``). With several functions the ``(all)`` total is
     drawn too, dashed. Each line is an artist with ``gid`` ``metric:<Metric>:<Statistic>:<function>``.
     """
+    check_result(result)
     pairs = _metric_names(names)
     frame = result.metrics(period_s)
     fig = new_figure(10.0, 1.2 + 1.8 * len(pairs))
@@ -196,6 +208,7 @@ def cost(result: Any, free_tier: bool = False) -> Any:
     Bars carry ``gid`` ``cost:requests:<function>``, ``cost:duration:<function>`` and
     ``cost:provisioned:<function>``.
     """
+    check_result(result)
     table = result.cost(free_tier=free_tier)
     if (table["function"] != ALL).sum() == 1:
         table = table[table["function"] != ALL]

@@ -24,7 +24,15 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
-from lambdasim.plots.style import FATE_LABELS, PALETTE, fate_colour, figure_and_axes, legend, target_name
+from lambdasim.plots.style import (
+    FATE_LABELS,
+    PALETTE,
+    check_result,
+    fate_colour,
+    figure_and_axes,
+    legend,
+    target_name,
+)
 from lambdasim.records import FATES
 from lambdasim.results.deliveries import delivery_combinations
 
@@ -163,6 +171,7 @@ def outcomes(result: Any, ax: Any = None) -> Any:
     ``sent to``; keys such as ``accepted``, ``fate:succeeded``, ``→ on-failure orders-failed``,
     ``lost``, ``lost:✗ on-failure orders-failed``, ``no_destination``, ``pending``). Returns the Figure.
     """
+    check_result(result)
     fig, ax, owned = figure_and_axes(ax, 10.0, 4.6)
     handles = draw_outcomes(ax, result)
     ax.set_title("Where the events ended", loc="left", fontsize=11)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from lambdasim.plots.style import PALETTE, apply_time_axis, legend, new_figure
+from lambdasim.plots.style import PALETTE, apply_time_axis, check_result, legend, new_figure
 from lambdasim.results.series import STATES, state_counts
 
 __all__ = ["states"]
@@ -39,6 +39,7 @@ def states(result: Any, chosen: Any = None, ax: Any = None) -> Any:
     area is one artist with ``gid`` ``state:<name>`` (names in :data:`STATES`, and ``pending``).
     Returns the Figure.
     """
+    check_result(result)
     owned = ax is None
     times, counts = state_counts(result.attempts, result.events if chosen is None else chosen,
                                  end=float(result.stats.get("ended_at", np.nan)))

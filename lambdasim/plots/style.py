@@ -23,9 +23,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
+from lambdasim.model.errors import invalid_value
+
 __all__ = [
     "OKABE_ITO", "PALETTE", "FATE_LABELS", "OUTCOME_LABELS", "fate_colour", "new_figure", "target_name",
     "time_unit", "format_duration", "apply_time_axis", "nice_period", "scaled_time", "legend", "finite",
+    "check_result",
 ]
 
 #: The eight Okabe–Ito colours (plus a neutral grey).
@@ -185,3 +188,10 @@ def legend(ax, handles: list, below: bool = True, ncols: int = 4) -> None:
     anchor = offset_copy(ax.transAxes, fig=ax.figure, y=-gap, units="points")
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=anchor,
               ncols=min(ncols, len(handles)), fontsize=8, frameon=False)
+
+
+def check_result(result: Any, field: str = "result") -> None:
+    """Charts draw a run's records: anything without them is refused by name, before drawing
+    (not an AttributeError from deep inside a chart)."""
+    if not all(hasattr(result, table) for table in ("attempts", "events", "scenario")):
+        raise invalid_value(field, result, "a lambdasim Result (ls.run(scenario) or sim.result())")

@@ -31,6 +31,7 @@ from lambdasim.plots.style import (
     OUTCOME_LABELS,
     PALETTE,
     apply_time_axis,
+    check_result,
     fate_colour,
     figure_and_axes,
     format_duration,
@@ -88,6 +89,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
         artist whose ``gid`` names it: ``executions:<outcome>``, ``cold_starts``, ``queue_wait``,
         ``retry_waits``, ``throttles``, ``system_errors``, ``age_limits``, ``fate:<fate>``, ``duplicates``.
     """
+    check_result(result)
     chosen = select_events(result, events, first, sample, fate, seed)
     if len(chosen) > max_rows:
         from lambdasim.plots.states_chart import states

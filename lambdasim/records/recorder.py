@@ -110,6 +110,25 @@ class Recorder:
         self.rejected: list[tuple] = []
         self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set
         self.settings: list[tuple] = []    # functions table (FUNCTION_COLUMNS): a few rows per change
+        self._lent = False  # frames share the buffers' memory (result(copy=False)): see detach()
+
+    # -- lending the buffers ------------------------------------------------------------------------
+
+    def lend(self) -> None:
+        """Note that frames now share the buffers' memory (``result(copy=False)``)."""
+        self._lent = True
+
+    def detach(self) -> None:
+        """Before the run records more: leave lent buffers to the frames that share them, and write
+        to copies from now on (a lent buffer can neither grow nor change under its frames).
+
+        Called by the model before anything is recorded, so no row is ever half written; costs one
+        copy, only after a ``copy=False`` result."""
+        if self._lent:
+            for name, value in list(vars(self).items()):
+                if isinstance(value, array):
+                    setattr(self, name, array(value.typecode, value))
+            self._lent = False
 
     # -- writing (the engine's hot path: plain appends, no per-row objects) ------------------------
 

@@ -40,6 +40,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from lambdasim.model.errors import invalid_value
+from lambdasim.model.validation import check_number
 from lambdasim.records import FAILED_FATES
 from lambdasim.results.columns import codes as _codes
 from lambdasim.results.columns import executed as _executed
@@ -169,8 +171,11 @@ def metrics(attempts: pd.DataFrame, events: pd.DataFrame, deliveries: pd.DataFra
         ``AsyncEventAge``/``Duration`` ``Maximum`` rows are left out where there is no data, so no
         value is NaN. Durations and ages are in milliseconds.
     """
-    if not period_s > 0:
-        raise ValueError(f"period_s must be > 0; got {period_s!r}")
+    period_s = check_number(period_s, "period_s", gt=0, allowed="a finite number of seconds > 0")
+    if functions is not None:
+        listed = list(functions) if isinstance(functions, (list, tuple)) else None
+        if listed is None or not all(isinstance(f, str) for f in listed):
+            raise invalid_value("functions", functions, "None or a list of function names")
     names = _function_names(functions, attempts, events)
     fn = _codes(attempts["function"], names)
     listed = fn >= 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine import Model
+from lambdasim.model.errors import invalid_value
 from lambdasim.results import cost as _cost
 from lambdasim.results import metrics as _metrics
 from lambdasim.results.frames import to_frames
@@ -69,10 +70,15 @@ class Result:
         """The records of ``model`` so far.
 
         Events still unresolved appear with fate ``pending``; executions still in flight appear with
-        outcome ``running``. ``copy=False`` lets the frames share the recorder's buffers: only for
-        a model that will not run again.
+        outcome ``running``. ``copy=False`` lets the frames share the recorder's buffers (no second
+        copy of the records); if the model then runs or is invoked again, the recorder first moves
+        to copies of its buffers, so these frames stay as they are.
         """
+        if not isinstance(copy, bool):
+            raise invalid_value("copy", copy, "True or False")
         frames = to_frames(model.recorder, model.now, model.pending(), copy=copy)
+        if not copy:
+            model.recorder.lend()
         return cls(model.scenario, frames["attempts"], frames["events"], frames["rejected"],
                    frames["deliveries"], dict(model.destinations.targets), model.run_stats(),
                    frames["functions"])
@@ -106,6 +112,8 @@ class Result:
         architecture are read from the functions table: those in force when each attempt was
         dispatched, so functions created or reconfigured during the run are costed as they ran.
         """
+        if not isinstance(free_tier, bool):
+            raise invalid_value("free_tier", free_tier, "True or False")
         if self.functions is None:  # a Result built by hand, without a functions table
             functions = self.scenario.functions
             return _cost.cost(self.attempts, self.events, {n: f.memory_mb for n, f in functions.items()},

@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lambdasim.model.errors import invalid_value
+from lambdasim.model.scenario import Scenario
 from lambdasim.results.result import run
 
 __all__ = ["replicate", "sweep", "confidence", "seeds_for", "summary_with_cost", "t_quantile"]
@@ -62,6 +64,7 @@ def summary_with_cost(result: Any) -> dict:
 
 def seeds_for(scenario: Any, n: int) -> list[int]:
     """The ``n`` replication seeds of ``scenario``: its own seed, then ``n - 1`` derived from it."""
+    _check_scenario(scenario)
     n = _count(n, "n")
     seed = int(scenario.seed)
     derived = np.random.SeedSequence(seed).generate_state(n - 1) if n > 1 else []
@@ -132,6 +135,7 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     InvalidParameterValueException
         A path or value that :meth:`Scenario.replace` refuses, before anything runs.
     """
+    _check_scenario(scenario)
     keys, values = _grid(grid)
     if seeds is None:
         seeds = seeds_for(scenario, _count(replications, "replications"))
@@ -160,6 +164,12 @@ def _measure(task: tuple[Any, Measure]) -> dict:
     if not isinstance(measured, Mapping):
         raise TypeError(f"measure must return a mapping of names to values, got {type(measured).__name__}")
     return dict(measured)
+
+
+def _check_scenario(scenario: Any) -> None:
+    if not isinstance(scenario, Scenario):
+        raise invalid_value("scenario", scenario,
+                            "a lambdasim Scenario (from a file: Scenario.from_yaml(path))")
 
 
 def _count(value: Any, name: str) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 
 from lambdasim import plots
 from lambdasim.model.dists import Constant, Exponential
+from lambdasim.model.errors import invalid_value
 from lambdasim.model.failures import FailureModel, Outage
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
 from lambdasim.model.scenario import Account, QueueSettings, Scenario
@@ -127,6 +128,10 @@ def explore(settings: ExplorerSettings, pinned: Exploration | None = None) -> Ex
     With ``pinned`` (compare mode), the outcome and event-age charts show the pinned run (A) and
     this one (B) side by side on shared axes.
     """
+    if not isinstance(settings, ExplorerSettings):
+        raise invalid_value("settings", settings, "an ExplorerSettings (ExplorerSettings() has the defaults)")
+    if pinned is not None and not isinstance(pinned, Exploration):
+        raise invalid_value("pinned", pinned, "None or an Exploration (what explore returned)")
     started = time.perf_counter()
     result = run(build_scenario(settings))
     figures = {"timeline": plots.timeline(result, max_rows=200)}
