@@ -114,7 +114,7 @@ def attempt(name, call):
         result = call()
         out[name] = {"ok": result.get("StatusCode", True) if isinstance(result, dict) else True}
     except Exception as error:
-        code = getattr(error, "response", {}).get("Error", {}).get("Code")
+        code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
         out[name] = {"error": type(error).__name__, "code": code}
 
 with ls.mock_aws(sim):
