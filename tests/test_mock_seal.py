@@ -610,3 +610,24 @@ def test_the_mock_module_patches_nothing_when_imported():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=60)
     assert run.stdout.strip() == "True", run.stderr
+
+
+def test_the_queue_state_lives_in_the_engine():
+    """Receive, visibility and delete are the engine's (no botocore): what issue 12's SQS work grows."""
+    from lambdasim.engine.destinations import Message, Target
+
+    queue = Target(DLQ)
+    queue.messages += [Message(f"m{i}", f"body {i}", {}, 0.0, f"e{i}") for i in range(3)]
+    [first, second] = queue.sqs.receive(now=10.0, max_messages=2, visibility_timeout_s=30)
+    assert [r.message.message_id for r in (first, second)] == ["m0", "m1"]
+    assert queue.sqs.counts(10.0) == (1, 2) and queue.sqs.counts(40.0) == (3, 0)
+    [third] = queue.sqs.receive(now=39.9, max_messages=10, visibility_timeout_s=30)
+    assert third.message.message_id == "m2"
+    again = queue.sqs.receive(now=40.0, max_messages=10, visibility_timeout_s=5)
+    assert [(r.message.message_id, r.receive_count, r.first_received_at) for r in again] == [
+        ("m0", 2, 10.0), ("m1", 2, 10.0)]
+    assert queue.sqs.delete(first.receipt_handle) is False        # superseded by the second receive
+    assert queue.sqs.delete(again[0].receipt_handle) is True
+    assert [m.message_id for m in queue.messages] == ["m1", "m2"]
+    assert queue.sqs.is_issued(first.receipt_handle) and not queue.sqs.is_issued("x")
+    assert Target(BUCKET).sqs is None
