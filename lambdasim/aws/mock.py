@@ -18,7 +18,8 @@ lambdasim stays on botocore or on any client:
   refusals are answered here (below);
 - ``Endpoint._send`` serves the Lambda request in flight, and refuses anything else;
 - ``RequestSigner.sign`` signs nothing: no credential is read or refreshed, so a client holding
-  real (or refreshable: SSO, assume-role, instance-metadata) credentials never uses them;
+  real (or refreshable: SSO, assume-role, instance-metadata) credentials never uses them (a
+  presigned URL made inside a block is unsigned);
 - ``URLLib3Session.send`` refuses every request: the last line, for credential fetchers and
   instance metadata, which use it directly. A refusal raises :class:`RequestRefused`.
 

@@ -11,17 +11,14 @@ import uuid
 from typing import Any
 
 from lambdasim.aws.pages import page
-from lambdasim.model.rules import service_of, topic_not_found
+from lambdasim.model.rules import SNS_LIST_PAGE_SIZE, service_of, topic_not_found
 
 __all__ = ["HANDLERS"]
-
-#: SNS answers list operations 100 entries a page (SNS API reference, ListTopics).
-PAGE_SIZE = 100
 
 
 def list_topics(view: Any, params: dict) -> dict:
     arns = [topic.arn for topic in view.of_type("sns")]
-    taken, token = page(arns, params.get("NextToken"), PAGE_SIZE)
+    taken, token = page(arns, params.get("NextToken"), SNS_LIST_PAGE_SIZE)
     output: dict[str, Any] = {"Topics": [{"TopicArn": arn} for arn in taken]}
     if token is not None:
         output["NextToken"] = token
@@ -35,7 +32,7 @@ def list_subscriptions_by_topic(view: Any, params: dict) -> dict:
     subscriptions = {
         f"{topic.arn}:{uuid.uuid5(uuid.NAMESPACE_URL, topic.arn + ' ' + endpoint)}": endpoint
         for endpoint in topic.subscriptions}
-    taken, token = page(sorted(subscriptions), params.get("NextToken"), PAGE_SIZE)
+    taken, token = page(sorted(subscriptions), params.get("NextToken"), SNS_LIST_PAGE_SIZE)
     output: dict[str, Any] = {"Subscriptions": [
         {"SubscriptionArn": arn, "Owner": view.account_id, "Protocol": service_of(subscriptions[arn]),
          "Endpoint": subscriptions[arn], "TopicArn": topic.arn} for arn in taken]}

@@ -10,7 +10,11 @@ silent or where the simulation differs:
 - ``WaitTimeSeconds`` is checked (0-20) but a receive never waits: the virtual clock does not
   move during a call, so a long poll would find the same queue; ``sim.run`` moves the clock;
 - a queue URL's Region is the one in its host name (``sqs.{region}.amazonaws.com``), else the
-  client's Region.
+  client's Region;
+- an empty answer has no ``QueueUrls`` or ``Messages`` key (as SQS's answers had in its query
+  protocol), so ``.get("Messages", [])`` is the way to read one;
+- every queue was created at the scenario's ``start_time`` with AWS's default attributes
+  (per-queue settings come with issue 12).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from lambdasim.aws.pages import page
 from lambdasim.model.rules import (
     SQS_LIST_QUEUES_RANGE,
     SQS_QUEUE_DEFAULTS,
+    SQS_VISIBILITY_TIMEOUT_S,
     check_list_queues,
     check_receive,
     invalid_attribute_name,
@@ -135,7 +140,7 @@ def _wanted(names: list[str], name: str) -> bool:
 
 def receive_message(view: Any, params: dict) -> dict:
     queue = _queue(view, params["QueueUrl"])
-    timeout = params.get("VisibilityTimeout", int(SQS_QUEUE_DEFAULTS["VisibilityTimeout"]))
+    timeout = params.get("VisibilityTimeout", SQS_VISIBILITY_TIMEOUT_S)
     check_receive(params.get("MaxNumberOfMessages", 1), timeout, params.get("WaitTimeSeconds", 0))
     system_names = [*params.get("MessageSystemAttributeNames", []), *params.get("AttributeNames", [])]
     attribute_names = params.get("MessageAttributeNames", [])

@@ -41,7 +41,8 @@ __all__ = [
     "RESPONSE_PAYLOAD_LIMIT", "RESPONSE_TOO_LARGE_ERROR", "RESPONSE_SIZE_IN_MESSAGE", "response_too_large",
     "error_object", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
     "SQS_VISIBILITY_TIMEOUT_S", "SQS_VISIBILITY_TIMEOUT_RANGE", "SQS_RECEIVE_RANGE", "SQS_QUEUE_DEFAULTS",
-    "SQS_LIST_QUEUES_RANGE", "S3_MAX_KEYS", "queue_url", "queue_does_not_exist", "receipt_handle_is_invalid",
+    "SQS_LIST_QUEUES_RANGE", "S3_MAX_KEYS", "SNS_LIST_PAGE_SIZE", "queue_url", "queue_does_not_exist",
+    "receipt_handle_is_invalid",
     "check_receive", "check_list_queues", "SQS_WAIT_TIME_RANGE", "invalid_attribute_name",
     "invalid_next_token", "topic_not_found", "no_such_bucket", "no_such_key", "not_simulated",
 ]
@@ -532,6 +533,8 @@ SQS_QUEUE_DEFAULTS = {
 }
 #: ``MaxKeys`` of ListObjectsV2 when the request gives none (and the most S3 returns).
 S3_MAX_KEYS = 1_000
+#: SNS's list operations answer up to 100 entries a page (SNS API reference, ListTopics).
+SNS_LIST_PAGE_SIZE = 100
 
 
 def queue_url(region: str, account_id: str, name: str) -> str:
