@@ -631,3 +631,26 @@ def test_the_queue_state_lives_in_the_engine():
     assert [m.message_id for m in queue.messages] == ["m1", "m2"]
     assert queue.sqs.is_issued(first.receipt_handle) and not queue.sqs.is_issued("x")
     assert Target(BUCKET).sqs is None
+
+
+def test_a_client_that_skips_validation_meets_the_service_s_checks():
+    from botocore.config import Config
+
+    sim = failed_run(2)
+    unchecked = Config(parameter_validation=False)
+    with mock_aws(sim):
+        sqs = boto3.client("sqs", config=unchecked)
+        with pytest.raises(ClientError) as receive:
+            sqs.receive_message(QueueUrl=DLQ_URL, MaxNumberOfMessages="ten")
+        s3 = boto3.client("s3", config=unchecked)
+        with pytest.raises(ClientError) as listing:
+            s3.list_objects_v2(Bucket="orders-failures", MaxKeys=-1)
+        empty = s3.list_objects_v2(Bucket="orders-failures", MaxKeys=0)
+    assert code_of(receive) == (
+        "InvalidParameterValue",
+        "Value ten for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, "
+        "if provided.", 400)
+    assert code_of(listing) == (
+        "InvalidArgument", "Argument maxKeys must be an integer between 0 and 2147483647", 400)
+    assert listing.value.response["Error"]["ArgumentValue"] == "-1"
+    assert (empty["KeyCount"], empty["IsTruncated"], "Contents" in empty) == (0, False, False)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from botocore.response import StreamingBody
 
-from lambdasim.model.rules import S3_MAX_KEYS, no_such_bucket, no_such_key, not_simulated
+from lambdasim.model.rules import S3_MAX_KEYS, check_max_keys, no_such_bucket, no_such_key, not_simulated
 
 __all__ = ["HANDLERS"]
 
@@ -50,6 +50,8 @@ def list_objects_v2(view: Any, params: dict) -> dict:
     prefix = params.get("Prefix", "")
     delimiter = params.get("Delimiter")
     max_keys = params.get("MaxKeys", S3_MAX_KEYS)
+    check_max_keys(max_keys)
+    page_size = min(max_keys, S3_MAX_KEYS)
     after = max(params.get("StartAfter", ""), params.get("ContinuationToken", ""))
     # S3 quotes keys (and the echoed prefix, delimiter, start-after) with EncodingType=url; boto3 asks
     # for it and unquotes the answer.
@@ -71,7 +73,8 @@ def list_objects_v2(view: Any, params: dict) -> dict:
             entries.append((common, None))
         else:
             entries.append((key, message))
-    taken, truncated = entries[:max_keys], len(entries) > max_keys
+    # MaxKeys 0 lists nothing and is not truncated (there would be no token to go on from).
+    taken, truncated = entries[:page_size], bool(page_size) and len(entries) > page_size
     contents = [{"Key": encode(key), "LastModified": _modified(view, m), "ETag": _etag(_data(m)),
                  "Size": len(_data(m)), "StorageClass": "STANDARD"} for key, m in taken if m is not None]
     output: dict[str, Any] = {"IsTruncated": truncated, "Name": bucket.name, "Prefix": encode(prefix),

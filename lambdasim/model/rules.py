@@ -41,7 +41,8 @@ __all__ = [
     "RESPONSE_PAYLOAD_LIMIT", "RESPONSE_TOO_LARGE_ERROR", "RESPONSE_SIZE_IN_MESSAGE", "response_too_large",
     "error_object", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
     "SQS_VISIBILITY_TIMEOUT_S", "SQS_VISIBILITY_TIMEOUT_RANGE", "SQS_RECEIVE_RANGE", "SQS_QUEUE_DEFAULTS",
-    "SQS_LIST_QUEUES_RANGE", "S3_MAX_KEYS", "SNS_LIST_PAGE_SIZE", "queue_url", "queue_does_not_exist",
+    "SQS_LIST_QUEUES_RANGE", "S3_MAX_KEYS", "S3_MAX_KEYS_RANGE", "check_max_keys",
+    "SNS_LIST_PAGE_SIZE", "queue_url", "queue_does_not_exist",
     "receipt_handle_is_invalid",
     "check_receive", "check_list_queues", "SQS_WAIT_TIME_RANGE", "invalid_attribute_name",
     "invalid_next_token", "topic_not_found", "no_such_bucket", "no_such_key", "not_simulated",
@@ -531,8 +532,10 @@ SQS_QUEUE_DEFAULTS = {
     "ReceiveMessageWaitTimeSeconds": "0",
     "SqsManagedSseEnabled": "true",
 }
-#: ``MaxKeys`` of ListObjectsV2 when the request gives none (and the most S3 returns).
+#: ``MaxKeys`` of ListObjectsV2 when the request gives none (and the most S3 returns), and the
+#: range S3 accepts (a larger value is answered with at most 1,000 keys).
 S3_MAX_KEYS = 1_000
+S3_MAX_KEYS_RANGE = (0, 2**31 - 1)
 #: SNS's list operations answer up to 100 entries a page (SNS API reference, ListTopics).
 SNS_LIST_PAGE_SIZE = 100
 
@@ -562,18 +565,23 @@ def _sqs_invalid(name: str, value: Any, reason: str) -> TargetServiceError:
                               Type="Sender")
 
 
+def _in(value: Any, low: int, high: int) -> bool:
+    """An integer (not a bool) in [low, high]: a client that skips botocore's validation may send anything."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def check_receive(max_messages: int, visibility_timeout_s: int, wait_time_s: int) -> None:
     """ReceiveMessage's ranges: ``MaxNumberOfMessages`` 1-10, ``VisibilityTimeout`` 0-43,200 s,
     ``WaitTimeSeconds`` 0-20 s."""
     low, high = SQS_RECEIVE_RANGE
-    if not low <= max_messages <= high:
+    if not _in(max_messages, low, high):
         raise _sqs_invalid("MaxNumberOfMessages", max_messages,
                            f"Must be between {low} and {high}, if provided.")
     low, high = SQS_WAIT_TIME_RANGE
-    if not low <= wait_time_s <= high:
+    if not _in(wait_time_s, low, high):
         raise _sqs_invalid("WaitTimeSeconds", wait_time_s, f"Must be >= {low} and <= {high}, if provided.")
     low, high = SQS_VISIBILITY_TIMEOUT_RANGE
-    if not low <= visibility_timeout_s <= high:
+    if not _in(visibility_timeout_s, low, high):
         raise _sqs_invalid("VisibilityTimeout", visibility_timeout_s,
                            f"Must be >= {low} and <= {high}, if provided.")
 
@@ -581,7 +589,7 @@ def check_receive(max_messages: int, visibility_timeout_s: int, wait_time_s: int
 def check_list_queues(max_results: int) -> None:
     """ListQueues' ``MaxResults``: 1-1,000."""
     low, high = SQS_LIST_QUEUES_RANGE
-    if not low <= max_results <= high:
+    if not _in(max_results, low, high):
         raise _sqs_invalid("MaxResults", max_results, f"Must be between {low} and {high}, if provided.")
 
 
@@ -595,6 +603,15 @@ def invalid_next_token(token: str) -> TargetServiceError:
     """The error for a ``NextToken`` that no page of the listing gave (lambdasim's text)."""
     return TargetServiceError("InvalidParameterValue", f"Invalid NextToken value: {token!r}", 400,
                               Type="Sender")
+
+
+def check_max_keys(max_keys: int) -> None:
+    """ListObjectsV2's ``MaxKeys``: 0 to 2,147,483,647 (S3's ``InvalidArgument``)."""
+    low, high = S3_MAX_KEYS_RANGE
+    if not _in(max_keys, low, high):
+        raise TargetServiceError("InvalidArgument",
+                                 f"Argument maxKeys must be an integer between {low} and {high}", 400,
+                                 ArgumentName="maxKeys", ArgumentValue=str(max_keys))
 
 
 def topic_not_found() -> TargetServiceError:
