@@ -1,7 +1,8 @@
 """Real boto3 driving the simulation under ``mock_aws``: what only boto3 does (botocore's own errors,
 the same answers as the native client), the seed article's three CLI commands, and the mock's own
-guarantees (no network, environment restored, which clients are routed). The behaviours and contract
-cases both clients share run through both in ``test_api_matrix.py``."""
+guarantees (no network, environment restored, which clients are routed). The seal itself (nothing
+leaves the process, target reads, threads, after the block) is ``test_mock_seal.py``. The behaviours
+and contract cases both clients share run through both in ``test_api_matrix.py``."""
 
 import json
 import os
@@ -94,14 +95,6 @@ def test_a_client_created_before_the_block_is_routed_inside_it(sim):
     assert len(sim.result().events) == 1
 
 
-def test_a_client_created_inside_keeps_its_simulation(sim):
-    with mock_aws(sim):
-        client = boto3.client("lambda", region_name="us-east-1")
-    assert client.invoke(FunctionName="orders", InvocationType="Event")["StatusCode"] == 202
-    sim.run()
-    assert len(sim.result().events) == 1
-
-
 def test_sessions_and_the_default_session_are_routed(sim):
     with mock_aws(sim):
         clients = [boto3.Session(region_name="eu-west-1").client("lambda"),
@@ -170,8 +163,15 @@ def test_the_service_checks_constraints_when_the_client_does_not(sim):
 def test_operations_lambdasim_does_not_simulate_say_so(sim):
     with mock_aws(sim):
         client = boto3.client("lambda", region_name="us-east-1")
-        with pytest.raises(ClientError, match="lambdasim does not simulate ListLayers"):
+        with pytest.raises(ClientError) as excinfo:
             client.list_layers()
+    error = excinfo.value.response["Error"]
+    assert error["Code"] == "lambdasim.NotSimulated"
+    assert error["Message"].startswith(
+        "lambdasim does not simulate lambda ListLayers: inside mock_aws no request leaves the process, and "
+        "the lambda operations it answers are CreateAlias, CreateFunction, ")
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 0
 
 
 def test_boto3_validates_before_sending(sim):

@@ -47,7 +47,7 @@ def test_simpy_loads_with_the_engine_not_with_the_description():
 def test_star_import_patches_nothing_and_draws_nothing():
     loaded = _modules_after("from lambdasim import *")
     assert loaded & {"matplotlib", "botocore", "boto3", "ipywidgets"} == set()
-    # The boto3 hook (lambdasim.aws.mock) wraps Session.create_client when imported: only ls.mock_aws may.
+    # The boto3 hook (lambdasim.aws.mock) patches botocore only while a mock_aws block is open.
     code = ("import botocore.session as s; before = s.Session.create_client; from lambdasim import *; "
             "import lambdasim; lambdasim.aws; print(s.Session.create_client is before)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -4,7 +4,11 @@ translation between scenarios and API calls. Imports botocore; nothing below it 
 Modules, top down (each imports only those below it; AWS's rules themselves are
 :mod:`lambdasim.model.rules`):
 
-- ``mock`` (real boto3 answered in process) and ``scenario_calls`` (scenario ⇄ API calls);
+- ``mock`` (real boto3 answered in process, and nothing sent while a block is open) and
+  ``scenario_calls`` (scenario ⇄ API calls);
+- ``targets``: the simulated SQS queues, SNS topics and S3 buckets answer boto3's read operations
+  (``sqs``, ``sns``, ``s3``, one module each; ``pages`` pages their listings);
+  ``lambda_requests`` reads a serialized Lambda request back into its parameters;
 - ``client``: :class:`LambdaClient`, boto3's methods and the request pipeline (validate, dispatch,
   answer);
 - the operations: ``invoke``, ``event_invoke_configs``, ``functions`` (functions, versions,

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import request_body
+from lambdasim.engine.sqs_queues import SqsQueue
 from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
 
@@ -115,6 +116,8 @@ class Target:
         self.messages: list[Message] = []
         #: SNS only: subscriptions that could not take a message, as (subscriber ARN, message id, reason).
         self.failed_fan_out: list[tuple[str, str, str]] = []
+        #: SQS only: what consumers received, hid and deleted (:mod:`lambdasim.engine.sqs_queues`).
+        self.sqs = SqsQueue(self) if self.type == "sqs" else None
 
     def refusal(self, at: float, size_bytes: int) -> str:
         """Why a delivery of ``size_bytes`` at ``at`` fails, or ``""`` when it succeeds."""

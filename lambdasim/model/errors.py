@@ -23,6 +23,7 @@ __all__ = [
     "ServiceException",
     "ValidationException",
     "invalid_value",
+    "TargetServiceError",
 ]
 
 
@@ -120,3 +121,17 @@ def invalid_value(field: str, value: Any, allowed: str) -> InvalidParameterValue
     return InvalidParameterValueException(
         f"{field}: {value!r} is not valid; allowed: {allowed}", field=field, value=value, allowed=allowed
     )
+
+
+class TargetServiceError(Exception):
+    """An error of a simulated target service (SQS, SNS, S3) read through boto3 under ``mock_aws``,
+    or of an operation lambdasim does not simulate: AWS's ``code``, ``message`` and HTTP
+    ``http_status``, and the members that service adds to its ``Error`` (``fields``: SQS's
+    ``QueryErrorCode`` and ``Type``, S3's ``BucketName`` or ``Key``)."""
+
+    def __init__(self, code: str, message: str, http_status: int = 400, **fields: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        self.fields = fields

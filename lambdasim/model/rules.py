@@ -24,6 +24,7 @@ from lambdasim.model.errors import (
     RequestEntityTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
+    TargetServiceError,
 )
 
 __all__ = [
@@ -45,6 +46,12 @@ __all__ = [
     "UPDATE_SUCCESSFUL", "UPDATE_IN_PROGRESS", "CREATING_REASON", "CREATING_REASON_CODE",
     "function_pending", "update_in_progress",
     "INVALID_JSON_MESSAGE", "JSON_PAYLOAD_ALLOWED", "invalid_json", "parse_payload", "payload_body",
+    "SQS_VISIBILITY_TIMEOUT_S", "SQS_VISIBILITY_TIMEOUT_RANGE", "SQS_RECEIVE_RANGE", "SQS_QUEUE_DEFAULTS",
+    "SQS_LIST_QUEUES_RANGE", "S3_MAX_KEYS", "S3_MAX_KEYS_RANGE", "check_max_keys",
+    "SNS_LIST_PAGE_SIZE", "queue_url", "queue_does_not_exist",
+    "receipt_handle_is_invalid",
+    "check_receive", "check_list_queues", "SQS_WAIT_TIME_RANGE", "invalid_attribute_name",
+    "invalid_next_token", "topic_not_found", "no_such_bucket", "no_such_key", "not_simulated",
 ]
 
 # -- names -------------------------------------------------------------------------------------------
@@ -631,3 +638,134 @@ def update_in_progress(function_arn: str) -> ResourceConflictException:
     ``InProgress``; ``function_arn`` is the function's unqualified ARN."""
     return ResourceConflictException("The operation cannot be performed at this time. "
                                      f"An update is in progress for resource: {function_arn}")
+# -- the simulated targets, read through boto3 under mock_aws (SQS, SNS, S3) --------------------------
+# Sources: the SQS, SNS and S3 API references (CreateQueue attributes, ReceiveMessage, DeleteMessage,
+# ListQueues, ListSubscriptionsByTopic, ListObjectsV2, GetObject) and botocore's service models; the
+# error texts as AWS gives them (recorded in LocalStack's AWS-validated SQS tests and snapshots).
+
+#: A queue's default ``VisibilityTimeout``, and the range a receive may ask for (0 s to 12 hours).
+SQS_VISIBILITY_TIMEOUT_S = 30
+SQS_VISIBILITY_TIMEOUT_RANGE = (0, 43_200)
+#: ``MaxNumberOfMessages`` of a receive (default 1), and its ``WaitTimeSeconds`` (long polling).
+SQS_RECEIVE_RANGE = (1, 10)
+SQS_WAIT_TIME_RANGE = (0, 20)
+#: ``MaxResults`` of ListQueues.
+SQS_LIST_QUEUES_RANGE = (1, 1_000)
+#: The attributes of a queue created with AWS's defaults (GetQueueAttributes strings): 4-day
+#: retention, no delay, short polling, SQS-managed encryption; ``MaximumMessageSize`` is the 1 MiB
+#: SQS accepts since August 2025.
+SQS_QUEUE_DEFAULTS = {
+    "VisibilityTimeout": str(SQS_VISIBILITY_TIMEOUT_S),
+    "MaximumMessageSize": str(DESTINATION_MAX_BYTES["sqs"]),
+    "MessageRetentionPeriod": "345600",
+    "DelaySeconds": "0",
+    "ReceiveMessageWaitTimeSeconds": "0",
+    "SqsManagedSseEnabled": "true",
+}
+#: ``MaxKeys`` of ListObjectsV2 when the request gives none (and the most S3 returns), and the
+#: range S3 accepts (a larger value is answered with at most 1,000 keys).
+S3_MAX_KEYS = 1_000
+S3_MAX_KEYS_RANGE = (0, 2**31 - 1)
+#: SNS's list operations answer up to 100 entries a page (SNS API reference, ListTopics).
+SNS_LIST_PAGE_SIZE = 100
+
+
+def queue_url(region: str, account_id: str, name: str) -> str:
+    """The queue URL SQS answers with: ``https://sqs.{region}.amazonaws.com/{account}/{name}``."""
+    return f"https://sqs.{region}.amazonaws.com/{account_id}/{name}"
+
+
+def queue_does_not_exist() -> TargetServiceError:
+    """SQS's error for a queue name or URL it does not know (botocore raises ``QueueDoesNotExist``)."""
+    return TargetServiceError("AWS.SimpleQueueService.NonExistentQueue",
+                              "The specified queue does not exist.", 400,
+                              QueryErrorCode="QueueDoesNotExist", Type="Sender")
+
+
+def receipt_handle_is_invalid(handle: str) -> TargetServiceError:
+    """SQS's error for a receipt handle that no receive of the queue gave."""
+    return TargetServiceError("ReceiptHandleIsInvalid",
+                              f'The input receipt handle "{handle}" is not a valid receipt handle.', 400,
+                              QueryErrorCode="ReceiptHandleIsInvalid", Type="Sender")
+
+
+def _sqs_invalid(name: str, value: Any, reason: str) -> TargetServiceError:
+    return TargetServiceError("InvalidParameterValue",
+                              f"Value {value} for parameter {name} is invalid. Reason: {reason}", 400,
+                              Type="Sender")
+
+
+def _in(value: Any, low: int, high: int) -> bool:
+    """An integer (not a bool) in [low, high]: a client that skips botocore's validation may send anything."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def check_receive(max_messages: int, visibility_timeout_s: int, wait_time_s: int) -> None:
+    """ReceiveMessage's ranges: ``MaxNumberOfMessages`` 1-10, ``VisibilityTimeout`` 0-43,200 s,
+    ``WaitTimeSeconds`` 0-20 s."""
+    low, high = SQS_RECEIVE_RANGE
+    if not _in(max_messages, low, high):
+        raise _sqs_invalid("MaxNumberOfMessages", max_messages,
+                           f"Must be between {low} and {high}, if provided.")
+    low, high = SQS_WAIT_TIME_RANGE
+    if not _in(wait_time_s, low, high):
+        raise _sqs_invalid("WaitTimeSeconds", wait_time_s, f"Must be >= {low} and <= {high}, if provided.")
+    low, high = SQS_VISIBILITY_TIMEOUT_RANGE
+    if not _in(visibility_timeout_s, low, high):
+        raise _sqs_invalid("VisibilityTimeout", visibility_timeout_s,
+                           f"Must be >= {low} and <= {high}, if provided.")
+
+
+def check_list_queues(max_results: int) -> None:
+    """ListQueues' ``MaxResults``: 1-1,000."""
+    low, high = SQS_LIST_QUEUES_RANGE
+    if not _in(max_results, low, high):
+        raise _sqs_invalid("MaxResults", max_results, f"Must be between {low} and {high}, if provided.")
+
+
+def invalid_attribute_name(name: str) -> TargetServiceError:
+    """SQS's error for a GetQueueAttributes name that is not a queue attribute."""
+    return TargetServiceError("InvalidAttributeName", f"Unknown Attribute {name}.", 400,
+                              QueryErrorCode="InvalidAttributeName", Type="Sender")
+
+
+def invalid_next_token(token: str) -> TargetServiceError:
+    """The error for a ``NextToken`` that no page of the listing gave (lambdasim's text)."""
+    return TargetServiceError("InvalidParameterValue", f"Invalid NextToken value: {token!r}", 400,
+                              Type="Sender")
+
+
+def check_max_keys(max_keys: int) -> None:
+    """ListObjectsV2's ``MaxKeys``: 0 to 2,147,483,647 (S3's ``InvalidArgument``)."""
+    low, high = S3_MAX_KEYS_RANGE
+    if not _in(max_keys, low, high):
+        raise TargetServiceError("InvalidArgument",
+                                 f"Argument maxKeys must be an integer between {low} and {high}", 400,
+                                 ArgumentName="maxKeys", ArgumentValue=str(max_keys))
+
+
+def topic_not_found() -> TargetServiceError:
+    """SNS's error for a topic ARN it does not know (botocore raises ``NotFoundException``)."""
+    return TargetServiceError("NotFound", "Topic does not exist", 404, Type="Sender")
+
+
+def no_such_bucket(bucket: str) -> TargetServiceError:
+    """S3's error for a bucket it does not know (botocore raises ``NoSuchBucket``)."""
+    return TargetServiceError("NoSuchBucket", "The specified bucket does not exist", 404, BucketName=bucket)
+
+
+def no_such_key(key: str) -> TargetServiceError:
+    """S3's error for a key the bucket does not hold (botocore raises ``NoSuchKey``)."""
+    return TargetServiceError("NoSuchKey", "The specified key does not exist.", 404, Key=key)
+
+
+def not_simulated(service: str, operation: str, served: Iterable[str]) -> TargetServiceError:
+    """lambdasim's own error (not AWS's) for an operation it does not simulate, inside ``mock_aws``.
+    A 4xx, so that botocore does not retry it."""
+    served = sorted(served)
+    answers = (f"the {service} operations it answers are {', '.join(served)}" if served
+               else f"it simulates no {service} operation")
+    return TargetServiceError(
+        "lambdasim.NotSimulated",
+        f"lambdasim does not simulate {service} {operation}: inside mock_aws no request leaves the process, "
+        f"and {answers}", 400)
