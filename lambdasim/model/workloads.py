@@ -98,6 +98,10 @@ class Workload:
         """Yield arrivals lazily in non-decreasing time order."""
         raise NotImplementedError
 
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        """How many arrivals to expect before ``horizon_s`` (None: all of them), without drawing any."""
+        raise NotImplementedError
+
     def to_dict(self) -> dict:
         """The YAML shape; optional fields that are None are left out."""
         out: dict[str, Any] = {"function": self.function, "arrivals": self.kind}
@@ -152,6 +156,9 @@ class Events(Workload):
         for event in sorted(self.events, key=attrgetter("at_s")):
             yield Arrival(event.at_s, event.payload, None)
 
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        return float(len(self.events))  # listed in the file: as many as it holds
+
 
 @dataclass(frozen=True)
 class _Windowed(Workload):
@@ -174,6 +181,10 @@ class _Windowed(Workload):
     def _block(self, rng: np.random.Generator, first: int, after: float) -> np.ndarray:
         """The next ``_BLOCK`` arrival times: the ``first``-th onwards, after time ``after``."""
         raise NotImplementedError
+
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        end = self.end_s if horizon_s is None else min(self.end_s, horizon_s)
+        return max(end - self.start_s, 0.0) * self.rate_per_s
 
     def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
         rest = (repeat(self.payload), repeat(self.payload_size_bytes))
@@ -226,3 +237,6 @@ class Burst(Workload):
 
     def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
         return repeat(Arrival(self.at_s, self.payload, self.payload_size_bytes), self.count)
+
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        return float(self.count) if horizon_s is None or self.at_s <= horizon_s else 0.0
