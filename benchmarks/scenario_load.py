@@ -24,7 +24,8 @@ def write_scenario(path: Path, events: int) -> int:
              "  - function: orders", "    arrivals: events", "    events:"]
     for i in range(events):
         lines.append(f"      - {{at_s: {i * 0.01:.2f}, payload: {{order_id: order-{i:07d}, amount: {i % 97}, "
-                     f"currency: EUR, customer: {{id: c-{i % 5000:05d}, tier: gold}}, items: [sku-{i % 311}]}}}}")
+                     f"currency: EUR, customer: {{id: c-{i % 5000:05d}, tier: gold}}, "
+                     f"items: [sku-{i % 311}]}}}}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path.stat().st_size
 

@@ -10,6 +10,8 @@ YAML shape (design.md): ``{function: orders, arrivals: poisson, rate_per_s: 5, e
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
 from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, fields
@@ -67,6 +69,37 @@ class ScheduledEvent:
         if isinstance(d, ScheduledEvent):
             return d
         return build(ScheduledEvent, check_keys(d, field, ["at_s", "payload"], required=["at_s"]), field)
+
+
+_EVENT_KEYS = frozenset({"at_s", "payload"})
+
+
+def _scheduled_events(values: Any, path: str) -> tuple[ScheduledEvent, ...]:
+    """Read a list of ``{at_s, payload}`` (a file may hold 100,000 of them, so the checks are batched).
+
+    The common, valid entry (a dict with a finite ``at_s`` >= 0) is built without a per-event
+    ``__post_init__``, and all payloads are checked as JSON in one ``json.dumps``; an entry that is
+    not of that shape, or a batch that fails, goes through :meth:`ScheduledEvent.from_dict` one by
+    one, so the error names the same field, value and range as before.
+    """
+    events = check_sequence(values, path, "a list of {at_s, payload}")
+    out: list[ScheduledEvent] = []
+    new, setattr_ = object.__new__, object.__setattr__
+    for i, e in enumerate(events):
+        at = e.get("at_s") if type(e) is dict and e.keys() <= _EVENT_KEYS else None
+        if type(at) in (int, float) and 0 <= at < math.inf:
+            event = new(ScheduledEvent)
+            setattr_(event, "at_s", float(at))
+            setattr_(event, "payload", e.get("payload"))
+            out.append(event)
+        else:
+            out.append(ScheduledEvent.from_dict(e, join(path, i)))
+    try:
+        json.dumps([event.payload for event in out], allow_nan=False)
+    except (TypeError, ValueError):
+        for i, event in enumerate(out):
+            check_json(event.payload, f"{join(path, i)}.payload")
+    return tuple(out)
 
 
 class Workload:
@@ -129,9 +162,7 @@ class Workload:
                 raise invalid_value(join(field, "end_s"), MISSING, "number > start_s (or set horizon_s)")
             values["end_s"] = horizon_s
         if "events" in values:
-            events = check_sequence(values["events"], join(field, "events"), "a list of {at_s, payload}")
-            values["events"] = tuple(ScheduledEvent.from_dict(e, join(join(field, "events"), i))
-                                     for i, e in enumerate(events))
+            values["events"] = _scheduled_events(values["events"], join(field, "events"))
         return build(cls, values, field)
 
 
