@@ -275,7 +275,10 @@ class _Builder:
         cache = (tag, node.value)
         value = self.scalars.get(cache, self)
         if value is self:
-            value = self.scalars[cache] = self.loader.yaml_constructors[tag](self.loader, node)
+            try:
+                value = self.scalars[cache] = self.loader.yaml_constructors[tag](self.loader, node)
+            except ValueError as exc:  # a timestamp such as 2025-02-30, which matches YAML's pattern
+                raise _Refusal(node.value, f"a valid {tag.rsplit(':', 1)[-1]} ({exc})") from None
         return value
 
 

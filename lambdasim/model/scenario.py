@@ -219,7 +219,19 @@ class Scenario:
         limit = check_number(self.max_events, "max_events", ge=1, integer=True)
         object.__setattr__(self, "max_events", limit)
         self._check_functions()
+        self._check_subscriptions()
         self._check_workloads()
+
+    def _check_subscriptions(self) -> None:
+        """A topic's Lambda subscriber of this account and Region is a function of the scenario, as a
+        Lambda destination is: a missing one would silently receive nothing (our choice: refuse it)."""
+        region, account_id = self.account.region, self.account.account_id
+        for arn, target in self.targets.items():
+            for i, subscriber in enumerate(target.get("subscriptions", ())):
+                if missing_lambda_destination(subscriber, region, account_id, self.functions):
+                    raise invalid_value(f"targets.{arn}.subscriptions[{i}]", subscriber,
+                                        f"an SQS queue ARN or the ARN of one of the functions "
+                                        f"{', '.join(self.functions)}")
 
     def _check_workloads(self) -> None:
         """Each workload's qualifier is one the scenario has, and its expected event count (up to
