@@ -13,6 +13,7 @@ import pytest
 from lambdasim.model.errors import InvalidParameterValueException
 from lambdasim.model.loading import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from lambdasim.model.scenario import DEFAULT_MAX_EVENTS, Scenario
+from lambdasim.model.workloads import Events, ScheduledEvent
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:topic"
@@ -320,3 +321,12 @@ def test_the_event_estimate_counts_only_what_the_horizon_lets_arrive():
 def test_an_unquoted_utc_timestamp_is_read_as_the_start_time():
     s = Scenario.from_yaml("functions: {orders: {}}\nstart_time: 2024-06-01T12:00:00Z\n")
     assert s.start_time == "2024-06-01T12:00:00Z"
+
+
+def test_events_read_in_a_batch_equal_events_built_one_by_one():
+    items = [{"at_s": 2}, {"at_s": 0.5, "payload": {"id": 1}}, {"at_s": 1, "payload": None},
+             {"at_s": 3, "payload": [1]}]
+    read = Scenario.from_dict(events(*items)).workloads[0]
+    assert read == Events("orders", tuple(ScheduledEvent(**item) for item in items))
+    assert [type(e.at_s) for e in read.events] == [float] * 4
+    assert [a.at_s for a in read.arrivals(None)] == [0.5, 1.0, 2.0, 3.0]

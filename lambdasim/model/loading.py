@@ -11,7 +11,8 @@ A scenario file is data a student may download, so reading one is explicit, stri
   ``SafeLoader`` where libyaml is missing) composes the document, then one pass builds plain dicts,
   lists and scalars from it. Only YAML's standard scalar tags, mappings and sequences are built
   (``!!python/...``, ``!!set`` and custom tags are refused); a key written twice in one mapping is
-  refused with its dotted path (YAML 1.2 requires unique keys; PyYAML silently keeps the last).
+  refused with its dotted path (the YAML spec, 1.1 and 1.2, requires each key of a mapping
+  to be unique; PyYAML silently keeps the last).
 * **Bounded aliases**: an alias (``*name``) stands for a copy of what its anchor names, so a few
   hundred bytes of nested aliases ("billion laughs") can stand for 10^9 values. The document is
   measured as if every alias were expanded, and refused when aliases add more than
