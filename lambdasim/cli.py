@@ -2,6 +2,7 @@
 
     python -m lambdasim run data/scenarios/retries.yaml                 # result and key figures
     python -m lambdasim run data/scenarios/throttling.yaml --export out/ --seed 2 --horizon 3600
+    python -m lambdasim run --trust my_handlers.yaml                    # a file whose handlers you trust
     python -m lambdasim figures docs/                                   # the README's timeline.png
 
 The CLI is the only place in the library that prints.
@@ -26,7 +27,10 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Simulate AWS Lambda asynchronous invocation.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a scenario file and print what happened")
-    run.add_argument("scenario", help="a scenario YAML file (see data/scenarios/)")
+    run.add_argument("scenario", help="a scenario YAML or JSON file (see data/scenarios/)")
+    run.add_argument("--trust", action="store_true",
+                     help="allow the file's handler fields: importing a handler runs its code, so only "
+                          "for files you trust")
     run.add_argument("--export", metavar="DIR",
                      help="write the standard charts (PNG, SVG) and the CSV tables here")
     run.add_argument("--horizon", metavar="S", type=float, help="stop at this virtual time (s)")
@@ -53,7 +57,7 @@ def summary_table(summary: dict) -> str:
 def _run(args: argparse.Namespace) -> int:
     import lambdasim as ls
 
-    scenario = ls.Scenario.from_yaml(args.scenario)
+    scenario = ls.Scenario.from_file(args.scenario, trust=args.trust)
     changes = {}
     if args.horizon is not None:
         changes["horizon_s"] = args.horizon
@@ -84,7 +88,7 @@ def _figures(args: argparse.Namespace) -> int:
         print(f"error: {README_SCENARIO} not found (figures needs the repository's data/ folder)",
               file=sys.stderr)
         return 2
-    result = ls.run(ls.Scenario.from_yaml(README_SCENARIO))
+    result = ls.run(ls.Scenario.from_file(README_SCENARIO))
     path = save_figure(timeline(result), Path(args.folder) / "timeline.png", dpi=150,
                        caption=caption_for(result))
     print(f"wrote {path}")

@@ -59,7 +59,7 @@ workloads:
 
 
 def test_design_example_loads_into_typed_values():
-    s = Scenario.from_yaml(DESIGN_EXAMPLE)
+    s = Scenario.from_yaml(DESIGN_EXAMPLE, trust=True)
     assert (s.seed, s.horizon_s, s.dispatch, s.account) == (7, 7200.0, "aws", Account(1000))
     assert s.functions["orders"] == FunctionConfig(
         timeout_s=3, memory_mb=128, architecture="x86_64", reserved_concurrency=10,
@@ -94,6 +94,7 @@ def everything() -> Scenario:
     dists = [Constant(0.0), Exponential(0.4), LogNormal(0.2, 0.5), Uniform(0.1, 0.3), Empirical((0.1, 0.5)),
              Cycle((5.0, 1.0))]
     functions = {f"fn-{i}": FunctionConfig(duration=d, cold_start=dists[-1 - i]) for i, d in enumerate(dists)}
+    functions["fn-2"] = dataclasses.replace(functions["fn-2"], provisioned={"1": 1})  # publishes version 1
     functions["orders_2"] = FunctionConfig(
         timeout_s=900, memory_mb=10240, architecture="arm64", reserved_concurrency=0, keep_alive_s=0,
         failures=FailureModel(0.5, (Outage(1, 2, "X", "y"),), ({"id": 13},), "Boom", "bang"),
@@ -103,31 +104,31 @@ def everything() -> Scenario:
         dead_letter_target_arn="arn:aws:sns:us-east-1:123456789012:topic")
     workloads = (Events("fn-0", (ScheduledEvent(1, {"id": 1}), ScheduledEvent(0))),
                  Steady("fn-1", 2, 60, start_s=5, payload={"a": [1]}, payload_size_bytes=300_000),
-                 Poisson("fn-2", 5, 600, qualifier="live"), Burst("orders_2", 3, at_s=1.5, payload="x"))
+                 Poisson("fn-2", 5, 600, qualifier="1"), Burst("orders_2", 3, at_s=1.5, payload="x"))
     return Scenario(functions, workloads, Account(3000, "eu-west-1", "000000000001"),
                     QueueSettings((30.0, 90.0), 5.0, 0.5, 60.0, 0.25, 0.01, 2.0, 262144),
                     {SQS: {"unavailable": [{"start_s": 0, "end_s": 1}]}}, seed=3, horizon_s=900,
-                    dispatch="ideal", start_time="2024-06-01T12:00:00Z")
+                    dispatch="ideal", start_time="2024-06-01T12:00:00Z", max_events=20_000_000)
 
 
 def test_round_trip_with_every_workload_kind_and_distribution():
     s = everything()
-    assert Scenario.from_dict(s.to_dict()) == s
-    assert Scenario.from_yaml(s.to_yaml()) == s
-    assert Scenario.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+    assert Scenario.from_dict(s.to_dict(), trust=True) == s
+    assert Scenario.from_yaml(s.to_yaml(), trust=True) == s
+    assert Scenario.from_dict(json.loads(json.dumps(s.to_dict())), trust=True) == s
     assert {f.duration.name for f in s.functions.values()} >= {"constant", "exponential", "lognormal",
                                                                 "uniform", "empirical", "cycle"}
     assert {w.kind for w in s.workloads} == {"events", "constant", "poisson", "burst"}
 
 
 def test_round_trip_of_defaults_and_design_example():
-    for s in (Scenario({"a": FunctionConfig()}), Scenario.from_yaml(DESIGN_EXAMPLE)):
-        assert Scenario.from_dict(s.to_dict()) == s
-        assert Scenario.from_yaml(s.to_yaml()) == s
+    for s in (Scenario({"a": FunctionConfig()}), Scenario.from_yaml(DESIGN_EXAMPLE, trust=True)):
+        assert Scenario.from_dict(s.to_dict(), trust=True) == s
+        assert Scenario.from_yaml(s.to_yaml(), trust=True) == s
 
 
 def test_to_dict_uses_the_aws_names():
-    d = Scenario.from_yaml(DESIGN_EXAMPLE).to_dict()
+    d = Scenario.from_yaml(DESIGN_EXAMPLE, trust=True).to_dict()
     assert list(d) == ["seed", "horizon_s", "dispatch", "start_time", "account", "functions", "queue",
                        "targets", "workloads"]
     assert d["functions"]["orders"] == {
@@ -243,7 +244,7 @@ def eic(**settings):
 KEYS = ("Timeout, MemorySize, Architectures, ReservedConcurrentExecutions, duration, cold_start, "
         "keep_alive_s, failures, handler, EventInvokeConfig, DeadLetterConfig, RecursiveLoop, Environment, "
         "ProvisionedConcurrencyConfigs")
-TOP = "functions, workloads, account, queue, targets, seed, horizon_s, dispatch, start_time"
+TOP = "functions, workloads, account, queue, targets, seed, horizon_s, dispatch, start_time, max_events"
 SELF = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 ON_SUCCESS = "None or an SQS queue, SNS topic, Lambda function or EventBridge bus ARN"
 
@@ -410,7 +411,7 @@ def test_python_construction_validates_too(build, message):
 # -- replace -----------------------------------------------------------------------------------------
 
 def test_replace_top_level_and_nested_fields():
-    s = Scenario.from_yaml(DESIGN_EXAMPLE)
+    s = Scenario.from_yaml(DESIGN_EXAMPLE, trust=True)
     r = s.replace({"functions.orders.reserved_concurrency": 5,
                    "functions.orders.event_invoke_config.maximum_retry_attempts": 0,
                    "workloads[0].rate_per_s": 9, "workloads.1.count": 7}, seed=3)
@@ -421,7 +422,7 @@ def test_replace_top_level_and_nested_fields():
     assert (r.workloads[0].rate_per_s, r.workloads[1].count, r.workloads[2]) == (9.0, 7, s.workloads[2])
     assert r.functions["orders"].duration == s.functions["orders"].duration
     assert s.seed == 7 and s.functions["orders"].reserved_concurrency == 10  # the original is unchanged
-    assert Scenario.from_dict(r.to_dict()) == r
+    assert Scenario.from_dict(r.to_dict(), trust=True) == r
 
 
 def test_replace_applies_related_changes_together():

@@ -152,7 +152,11 @@ def runtime_variables(context: LambdaContext, region: str, handler: str | None =
 
 
 def load_handler(spec: str | Callable, field: str) -> Callable:
-    """Import ``"package.module:function"`` (or AWS's ``"module.function"``); a callable passes through."""
+    """Import ``"package.module:function"`` (or AWS's ``"module.function"``); a callable passes through.
+
+    Importing runs the module's code, so a scenario read from a file, text or a plain dict reaches
+    here with a string handler only if its caller passed ``trust=True`` (:mod:`lambdasim.model.loading`).
+    """
     if callable(spec):
         return spec
     allowed = "a callable or an importable 'package.module:function'"

@@ -34,6 +34,7 @@ __all__ = [
     "SYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMIT", "LEGACY_ASYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMITS",
     "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "MEMORY_MB", "ARCHITECTURES",
     "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS", "function_arn", "parse_function",
+    "FUNCTION_ARN_PATTERN",
     "function_not_found", "function_does_not_exist", "no_event_invoke_config", "check_account",
     "is_local", "unqualified_arn", "service_of", "is_own_destination", "check_not_own_destination",
     "invalid_destination", "missing_lambda_destination", "check_lambda_destinations",
@@ -64,6 +65,9 @@ FUNCTION_NAME_PATTERN = r"[A-Za-z0-9_-]{1,64}"
 REGION_PATTERN = r"[a-z]{2}(-gov|-iso|-isob)?-[a-z]+-\d"
 #: An ARN of any service, Region and account (``arn:aws:<service>:<region>:<account>:...``).
 ARN_PATTERN = r"arn:(aws[a-zA-Z0-9-]*):[a-zA-Z0-9-]+:(" + REGION_PATTERN + r")?:(\d{12})?:.+"
+#: A Lambda function ARN, optionally qualified: botocore's ``FunctionArn`` shape pattern (Lambda 2015-03-31).
+FUNCTION_ARN_PATTERN = (r"arn:(aws[a-zA-Z-]*)?:lambda:" + REGION_PATTERN + r":\d{12}:function:"
+                        + FUNCTION_NAME_PATTERN + r"(:(\$LATEST|[a-zA-Z0-9-_]+))?")
 
 # -- event-invoke config (docs/aws-behaviour.md §3, §5, §8) ---------------------------------------------
 

@@ -11,6 +11,7 @@ re-exported here.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
@@ -21,13 +22,22 @@ import yaml
 
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
+from lambdasim.model.loading import (
+    garbage_collection_paused,
+    parse_yaml,
+    read_file,
+    read_source,
+    untrusted_handler,
+)
 from lambdasim.model.rules import (
     ARN_PATTERN,
     ASYNC_PAYLOAD_LIMIT,
     ASYNC_PAYLOAD_LIMITS,
     DEFAULT_CONCURRENT_EXECUTIONS,
     DEFAULT_FUNCTION_PENDING_S,
+    FUNCTION_ARN_PATTERN,
     FUNCTION_NAME_PATTERN,
+    LATEST,
     MAX_FUNCTION_PENDING_S,
     REGION_PATTERN,
     function_arn,
@@ -52,12 +62,17 @@ from lambdasim.model.validation import (
 )
 from lambdasim.model.workloads import Workload
 
-__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "Account", "QueueSettings", "Scenario"]
+__all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "Account", "QueueSettings", "Scenario",
+           "DEFAULT_MAX_EVENTS"]
 
 _FUNCTIONS = "a mapping of at least one function name to its settings"
 _LIMITS = " or ".join(map(str, ASYNC_PAYLOAD_LIMITS))
 _HORIZON = "None or number > 0"
 _ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]00:00)"
+_ISO_ALLOWED = "an ISO 8601 UTC time such as 2025-01-01T00:00:00Z"
+#: The most events a scenario's workloads may be expected to produce unless it sets ``max_events``:
+#: about 100 s of simulation at the engine's 100,000 events per second (benchmarks/README.md).
+DEFAULT_MAX_EVENTS = 10_000_000
 
 
 class _ReadOnlyDict(dict):
@@ -169,7 +184,10 @@ class Scenario:
 
     ``dispatch`` is ``aws`` (throttle and back off) or ``ideal`` (FIFO wait for a free slot);
     ``horizon_s`` None runs until every accepted event is resolved. ``targets`` maps a destination
-    ARN to its simulated behaviour: ``{unavailable: [{start_s, end_s}, ...]}``.
+    ARN to its simulated behaviour: ``{unavailable: [{start_s, end_s}, ...]}``; a destination ARN
+    the scenario does not list there is a target that always accepts (targets need no declaring).
+    ``max_events`` bounds the events the workloads are expected to produce (each one and all
+    together, up to ``horizon_s``), so that a run which could never finish is refused at load.
     """
 
     functions: Mapping[str, FunctionConfig]
@@ -181,6 +199,7 @@ class Scenario:
     horizon_s: float | None = None
     dispatch: str = "aws"
     start_time: str = "2025-01-01T00:00:00Z"
+    max_events: int = DEFAULT_MAX_EVENTS
 
     def __post_init__(self) -> None:
         if not isinstance(self.functions, Mapping) or not self.functions:
@@ -204,8 +223,49 @@ class Scenario:
             horizon = check_number(self.horizon_s, "horizon_s", gt=0, allowed=_HORIZON)
             object.__setattr__(self, "horizon_s", horizon)
         check_str(self.dispatch, "dispatch", "aws|ideal", "aws or ideal")
-        check_str(self.start_time, "start_time", _ISO, "an ISO 8601 UTC time such as 2025-01-01T00:00:00Z")
+        check_str(self.start_time, "start_time", _ISO, _ISO_ALLOWED)
+        try:  # the pattern passes 2025-02-30, which no calendar has
+            datetime.fromisoformat(self.start_time.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise invalid_value("start_time", self.start_time,
+                                f"{_ISO_ALLOWED}, on a real date ({exc})") from None
+        limit = check_number(self.max_events, "max_events", ge=1, integer=True)
+        object.__setattr__(self, "max_events", limit)
         self._check_functions()
+        self._check_subscriptions()
+        self._check_workloads()
+
+    def _check_subscriptions(self) -> None:
+        """A topic's Lambda subscriber of this account and Region is a function of the scenario, as a
+        Lambda destination is: a missing one would silently receive nothing (our choice: refuse it)."""
+        region, account_id = self.account.region, self.account.account_id
+        for arn, target in self.targets.items():
+            for i, subscriber in enumerate(target.get("subscriptions", ())):
+                if missing_lambda_destination(subscriber, region, account_id, self.functions):
+                    raise invalid_value(f"targets.{arn}.subscriptions[{i}]", subscriber,
+                                        f"an SQS queue ARN or the ARN of one of the functions "
+                                        f"{', '.join(self.functions)}")
+
+    def _check_workloads(self) -> None:
+        """Each workload's qualifier is one the scenario has, and its expected event count (up to
+        ``horizon_s``) is at most ``max_events``, as is the sum: a run that cannot finish is refused."""
+        total, limit = 0.0, self.max_events
+        for i, workload in enumerate(self.workloads):
+            qualifier = workload.qualifier
+            if qualifier is not None and qualifier != LATEST:
+                versions = max((int(v) for v, _ in self.functions[workload.function].provisioned), default=0)
+                if qualifier not in {str(v) for v in range(1, versions + 1)}:
+                    published = f"the versions 1-{versions} it publishes, " if versions else ""
+                    raise invalid_value(f"workloads[{i}].qualifier", qualifier, (
+                        f"None, {LATEST}, or {published}of function {workload.function} (a scenario "
+                        "publishes versions 1-N when ProvisionedConcurrencyConfigs names version N; aliases "
+                        "are made through the API, and invoked with sim.invoke or the client)"))
+            expected = workload.expected_events(self.horizon_s)
+            total += expected
+            if expected > limit:
+                raise invalid_value(f"workloads[{i}]", f"about {expected:,.0f} events", _max_events(limit))
+        if total > limit:
+            raise invalid_value("workloads", f"about {total:,.0f} events in all", _max_events(limit))
 
     def _check_functions(self) -> None:
         """A Lambda destination is another function of the scenario (AWS refuses a missing one, and the
@@ -217,6 +277,7 @@ class Scenario:
             destinations = config.event_invoke_config.destination_config
             for side, arn in (("OnSuccess", destinations.on_success), ("OnFailure", destinations.on_failure)):
                 where = f"functions.{name}.EventInvokeConfig.DestinationConfig.{side}.Destination"
+                _check_function_arn(arn, where)
                 if missing_lambda_destination(arn, region, account_id, self.functions):
                     allowed = (f"the ARN of one of the functions {', '.join(self.functions)} "
                                f"(AWS: {invalid_destination(str(arn)).message})")
@@ -239,14 +300,27 @@ class Scenario:
         return function_arn(self.account.region, self.account.account_id, name, qualifier)
 
     @staticmethod
-    def from_dict(d: Any) -> Scenario:
-        """Read the scenario-file shape (README)."""
+    def from_dict(d: Any, trust: bool = False) -> Scenario:
+        """Read the scenario-file shape (README).
+
+        A plain dict is data (it is how JSON and YAML files enter), so a string ``handler`` that names
+        code to import is refused unless ``trust=True`` (:mod:`lambdasim.model.loading`); a callable
+        handler in the dict is code already and passes.
+        """
         if isinstance(d, Scenario):
             return d
+        with garbage_collection_paused():
+            return Scenario._from_data(d, trust)
+
+    @staticmethod
+    def _from_data(d: Any, trust: bool) -> Scenario:
         values = check_keys(d, "", [f.name for f in fields(Scenario)], required=["functions"])
         if isinstance(values["functions"], Mapping):
             values["functions"] = {name: FunctionConfig.from_dict(config, f"functions.{name}")
                                    for name, config in values["functions"].items()}
+            for name, config in values["functions"].items():
+                if isinstance(config.handler, str) and not trust:
+                    raise untrusted_handler(f"functions.{name}.handler", config.handler)
         horizon = values.get("horizon_s")
         if horizon is not None:
             horizon = check_number(horizon, "horizon_s", gt=0, allowed=_HORIZON)
@@ -256,19 +330,38 @@ class Scenario:
         values["account"] = Account.from_dict(values.get("account"), "account")
         values["queue"] = QueueSettings.from_dict(values.get("queue"), "queue")
         values["targets"] = values.get("targets") or {}
+        start = values.get("start_time")
+        if isinstance(start, datetime) and start.utcoffset() in (None, timedelta(0)):  # unquoted in YAML
+            values["start_time"] = start.replace(tzinfo=None).isoformat() + "Z"
         return Scenario(**values)
 
     @staticmethod
-    def from_yaml(path_or_text: str | os.PathLike) -> Scenario:
-        """Read a scenario file, or YAML text (a one-line string ending in .yaml/.yml is a path)."""
-        text = path_or_text
-        if isinstance(text, os.PathLike) or ("\n" not in text and (
-                text.strip().endswith((".yaml", ".yml")) or Path(text).is_file())):
-            text = Path(text).read_text(encoding="utf-8")
-        try:
-            return Scenario.from_dict(yaml.safe_load(text))
-        except yaml.YAMLError as exc:
-            raise invalid_value("scenario", str(path_or_text)[:80], f"valid YAML ({exc})") from None
+    def from_file(path: str | os.PathLike, trust: bool = False) -> Scenario:
+        """Read a scenario file (YAML, or JSON, which is YAML too); it must exist and be UTF-8."""
+        text = read_file(Path(path))
+        return Scenario.from_text(text, trust, name=os.fspath(path))
+
+    @staticmethod
+    def from_text(text: str | bytes, trust: bool = False, name: str | None = None) -> Scenario:
+        """Read scenario YAML or JSON text (``bytes`` are decoded as UTF-8); ``name`` labels errors."""
+        if isinstance(text, (bytes, bytearray)):
+            text = read_source(bytes(text))[0]
+        if not isinstance(text, str):
+            raise invalid_value("scenario", text, "YAML or JSON text (str or UTF-8 bytes)")
+        with garbage_collection_paused():
+            return Scenario._from_data(parse_yaml(text, name), trust)
+
+    @staticmethod
+    def from_yaml(source: str | bytes | os.PathLike, trust: bool = False) -> Scenario:
+        """Read a scenario file or text, told apart explicitly (:func:`lambdasim.model.loading.read_source`).
+
+        A ``Path`` is a file; a ``str`` with a newline or starting with ``{`` is text; a one-line
+        ``str`` naming an existing file is read; one that looks like a path but names none raises
+        ``FileNotFoundError``. ``trust=True`` allows the ``handler`` fields (module docstring of
+        :mod:`lambdasim.model.loading`: importing a handler runs code).
+        """
+        text, name = read_source(source)
+        return Scenario.from_text(text, trust, name=name)
 
     def to_dict(self) -> dict:
         """The scenario-file shape; ``Scenario.from_dict(s.to_dict()) == s``."""
@@ -278,6 +371,8 @@ class Scenario:
                                "queue": self.queue.to_dict(),
                                "targets": {arn: _target_dict(t) for arn, t in self.targets.items()},
                                "workloads": [w.to_dict() for w in self.workloads]}
+        if self.max_events != DEFAULT_MAX_EVENTS:
+            out["max_events"] = self.max_events
         return {k: v for k, v in out.items() if v is not None and v != {} and v != []}
 
     def to_yaml(self) -> str:
@@ -314,6 +409,7 @@ def _targets(targets: Any) -> dict:
     for arn, behaviour in targets.items():
         field = f"targets.{arn}"
         check_str(arn, field, ARN_PATTERN, "a destination ARN")
+        _check_function_arn(arn, field)
         topic = service_of(arn) == "sns"
         keys = ["unavailable", "subscriptions", "raw_message_delivery"] if topic else ["unavailable"]
         given = check_keys(behaviour, field, keys)
@@ -326,12 +422,25 @@ def _targets(targets: Any) -> dict:
             for i, subscriber in enumerate(subscribers):
                 check_str(subscriber, join(path, i), r"arn:aws[a-zA-Z0-9-]*:(sqs|lambda):.+",
                           "an SQS queue or Lambda function ARN")
+                _check_function_arn(subscriber, join(path, i))
             raw = given.get("raw_message_delivery", False)
             if not isinstance(raw, bool):
                 raise invalid_value(f"{field}.raw_message_delivery", raw, "true or false")
             entry.update(subscriptions=subscribers, raw_message_delivery=raw)
         out[arn] = entry
     return out
+
+
+def _check_function_arn(arn: str | None, path: str) -> None:
+    """A Lambda ARN names a function (``...:function:NAME[:QUALIFIER]``, botocore's FunctionArn pattern)."""
+    if arn is not None and service_of(arn) == "lambda" and re.fullmatch(FUNCTION_ARN_PATTERN, arn) is None:
+        raise invalid_value(path, arn, "a Lambda function ARN arn:aws:lambda:REGION:ACCOUNT:function:NAME"
+                                       "[:QUALIFIER]")
+
+
+def _max_events(limit: int) -> str:
+    return (f"at most max_events ({limit:,}) expected events, so the run can finish; set max_events higher "
+            "for a larger run (a scenario key, or Scenario.replace(max_events=...))")
 
 
 def _window(window: Any, path: str) -> dict:

@@ -135,6 +135,11 @@ class PerMinuteCounts(_Trace):
             times = np.minimum(times, np.nextafter(high, -np.inf))  # rounding never reaches the next minute
             yield from map(Arrival, times.tolist(), *rest)
 
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        if horizon_s is None:
+            return float(sum(self.counts))
+        return float(sum(self.counts[:max(math.ceil((horizon_s - self.start_s) / MINUTE_S), 0)]))
+
 
 @dataclass(frozen=True, repr=False)
 class TraceReplay(_Trace):
@@ -155,6 +160,9 @@ class TraceReplay(_Trace):
 
     def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
         return map(Arrival, self.times_s, repeat(self.payload), repeat(self.payload_size_bytes))
+
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        return float(len(self.times_s))  # listed inline: as many as the trace holds
 
 
 # -- loaders -------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ YAML shape (README): ``{function: orders, arrivals: poisson, rate_per_s: 5, end_
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
 from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, fields
@@ -69,6 +71,37 @@ class ScheduledEvent:
         return build(ScheduledEvent, check_keys(d, field, ["at_s", "payload"], required=["at_s"]), field)
 
 
+_EVENT_KEYS = frozenset({"at_s", "payload"})
+
+
+def _scheduled_events(values: Any, path: str) -> tuple[ScheduledEvent, ...]:
+    """Read a list of ``{at_s, payload}`` (a file may hold 100,000 of them, so the checks are batched).
+
+    The common, valid entry (a dict with a finite ``at_s`` >= 0) is built without a per-event
+    ``__post_init__``, and all payloads are checked as JSON in one ``json.dumps``; an entry that is
+    not of that shape, or a batch that fails, goes through :meth:`ScheduledEvent.from_dict` one by
+    one, so the error names the same field, value and range as before.
+    """
+    events = check_sequence(values, path, "a list of {at_s, payload}")
+    out: list[ScheduledEvent] = []
+    new, setattr_ = object.__new__, object.__setattr__
+    for i, e in enumerate(events):
+        at = e.get("at_s") if type(e) is dict and e.keys() <= _EVENT_KEYS else None
+        if type(at) in (int, float) and 0 <= at < math.inf:
+            event = new(ScheduledEvent)
+            setattr_(event, "at_s", float(at))
+            setattr_(event, "payload", e.get("payload"))
+            out.append(event)
+        else:
+            out.append(ScheduledEvent.from_dict(e, join(path, i)))
+    try:
+        json.dumps([event.payload for event in out], allow_nan=False)
+    except (TypeError, ValueError):
+        for i, event in enumerate(out):
+            check_json(event.payload, f"{join(path, i)}.payload")
+    return tuple(out)
+
+
 class Workload:
     """An arrival process for one function (``qualifier`` None means ``$LATEST``)."""
 
@@ -98,6 +131,10 @@ class Workload:
         """Yield arrivals lazily in non-decreasing time order."""
         raise NotImplementedError
 
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        """How many arrivals to expect before ``horizon_s`` (None: all of them), without drawing any."""
+        raise NotImplementedError
+
     def to_dict(self) -> dict:
         """The YAML shape; optional fields that are None are left out."""
         out: dict[str, Any] = {"function": self.function, "arrivals": self.kind}
@@ -125,9 +162,7 @@ class Workload:
                 raise invalid_value(join(field, "end_s"), MISSING, "number > start_s (or set horizon_s)")
             values["end_s"] = horizon_s
         if "events" in values:
-            events = check_sequence(values["events"], join(field, "events"), "a list of {at_s, payload}")
-            values["events"] = tuple(ScheduledEvent.from_dict(e, join(join(field, "events"), i))
-                                     for i, e in enumerate(events))
+            values["events"] = _scheduled_events(values["events"], join(field, "events"))
         return build(cls, values, field)
 
 
@@ -152,6 +187,9 @@ class Events(Workload):
         for event in sorted(self.events, key=attrgetter("at_s")):
             yield Arrival(event.at_s, event.payload, None)
 
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        return float(len(self.events))  # listed in the file: as many as it holds
+
 
 @dataclass(frozen=True)
 class _Windowed(Workload):
@@ -174,6 +212,10 @@ class _Windowed(Workload):
     def _block(self, rng: np.random.Generator, first: int, after: float) -> np.ndarray:
         """The next ``_BLOCK`` arrival times: the ``first``-th onwards, after time ``after``."""
         raise NotImplementedError
+
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        end = self.end_s if horizon_s is None else min(self.end_s, horizon_s)
+        return max(end - self.start_s, 0.0) * self.rate_per_s
 
     def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
         rest = (repeat(self.payload), repeat(self.payload_size_bytes))
@@ -226,3 +268,6 @@ class Burst(Workload):
 
     def arrivals(self, rng: np.random.Generator) -> Iterator[Arrival]:
         return repeat(Arrival(self.at_s, self.payload, self.payload_size_bytes), self.count)
+
+    def expected_events(self, horizon_s: float | None = None) -> float:
+        return float(self.count) if horizon_s is None or self.at_s <= horizon_s else 0.0
