@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from lambdasim.engine.live_function import request_body
 from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
+from lambdasim.records.bodies import Body
 
 if TYPE_CHECKING:
     from lambdasim.engine.duplicates import Duplicate
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
 
-__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record"]
+__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record", "encode"]
 
 #: The record's ``requestContext.condition`` for each fate.
 CONDITIONS = {
@@ -68,6 +69,36 @@ MAX_BYTES = DESTINATION_MAX_BYTES
 
 def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
+
+
+#: Stands in for a record's ``requestPayload`` while the rest of the record is encoded (a string
+#: no JSON of ours contains before that point: the splice is made at its first occurrence).
+_SPLICE = "\x00requestPayload\x00"
+_SPLICE_JSON = _json(_SPLICE)
+
+
+def encode(value: dict, record: dict) -> bytes | Body:
+    """The compact JSON of ``value`` (a record, or an EventBridge event holding ``record``).
+
+    When ``record["requestPayload"]`` is a :class:`~lambdasim.records.bodies.Body` (the event was
+    itself a record: a chain of Lambda destinations), its bytes are spliced in, not re-encoded:
+    the result is a Body sharing them, so a long chain costs time and memory linear in its hops and
+    never meets Python's recursion limit. The text is the same as ``json.dumps`` of the parsed value.
+    """
+    payload = record["requestPayload"]
+    if not isinstance(payload, Body):
+        return _json(value).encode()
+    record["requestPayload"] = _SPLICE
+    try:
+        text = _json(value)
+    finally:
+        record["requestPayload"] = payload
+    head, tail = text.split(_SPLICE_JSON, 1)
+    return Body(head.encode(), payload, tail.encode())
+
+
+def _text(body: bytes | Body) -> str:
+    return (body.bytes() if isinstance(body, Body) else body).decode("utf-8", "replace")
 
 
 class Message:
@@ -141,6 +172,8 @@ def invocation_record(event: AsyncEvent | Duplicate, condition: str, timestamp: 
     An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
     value on success, the last attempt's error object (with ``functionError: Unhandled``, as the
     Python runtime reports it) on failure. An event that never ran carries neither.
+    ``requestPayload`` is the event's payload; for an event that was itself a record it is that
+    record's :class:`~lambdasim.records.bodies.Body` (:func:`encode` splices it in).
     """
     fn = event.fn
     record: dict[str, Any] = {
@@ -253,7 +286,7 @@ class Destinations:
         finally:
             self._nesting.pop()
 
-    def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes) -> str:
+    def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes | Body) -> str:
         """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
         if self._nesting[-1]:
             # The record of a loop-stopped event would start the next hop of the same loop, which
@@ -285,14 +318,25 @@ class Destinations:
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
         target = self.target(arn)
+        value = record
         if target.type == "eventbridge":
-            record = self._bus_event(event, record, arn, condition, now)
-        body = _json(record)
-        reason = target.refusal(now, len(body.encode()))
-        if not reason:
-            reason = self._accept(target, body, {}, now, request_id, event, record)
+            value = self._bus_event(event, record, arn, condition, now)
+        body = encode(value, record)
+        hop = target.type == "lambda" and not target.external
+        # A function of this simulation checks the size itself, against the account's async limit.
+        reason = target.refusal(now, 0 if hop else len(body))
+        if hop:
+            # The record is the next event's payload: kept as its Body, parsed only by a handler.
+            body = body if isinstance(body, Body) else Body(body)
+            if not reason:
+                reason = self._invoke(target.arn, body, event.chain + 1, body)
+            recorded: str | Body = body
+        else:
+            recorded = _text(body)
+            if not reason:
+                reason = self._accept(target, recorded, {}, now, request_id, event)
         self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
-                               body)
+                               recorded)
         return not reason
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
@@ -301,7 +345,7 @@ class Destinations:
         # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
         # caller's bytes), not a re-serialisation of the parsed payload.
         raw = event.raw
-        body = (raw if raw is not None else request_body(event.payload)).decode("utf-8", "replace")
+        body = _text(raw if raw is not None else request_body(event.payload))
         attributes = {
             "RequestID": {"DataType": "String", "StringValue": request_id},
             "ErrorCode": {"DataType": "Number",
@@ -314,15 +358,13 @@ class Destinations:
                                         for k, v in attributes.items())
         reason = target.refusal(now, size)
         if not reason:
-            reason = self._accept(target, body, attributes, now, request_id, event, None)
+            reason = self._accept(target, body, attributes, now, request_id, event)
         self.recorder.delivery(event.index, now, "dlq", target.type, arn, condition, not reason, reason, body)
         return not reason
 
     def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
-                event: AsyncEvent | Duplicate, record: Any) -> str:
-        """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
-        if target.type == "lambda" and not target.external:
-            return self._invoke(target.arn, record, event.chain + 1, body.encode())
+                event: AsyncEvent | Duplicate) -> str:
+        """Hand an accepted message to a queue, topic, bus, bucket or external function."""
         if target.type == "s3":
             stamp = self.scenario.wall_time(now)
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"

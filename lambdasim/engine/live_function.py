@@ -21,7 +21,9 @@ from lambdasim.model.rules import (
     RECURSION_LIMIT,
     RESPONSE_PAYLOAD_LIMIT,
     response_too_large,
+    unmarshal_error,
 )
+from lambdasim.records.bodies import Body
 from lambdasim.records.schema import OUTCOME_ERROR as ERROR
 from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
 from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
@@ -298,7 +300,13 @@ class LiveFunction:
                 return run, ERROR, failure, None
         if runs.handler is None:
             return run, SUCCESS, None, None
-        event = json.loads(json.dumps(payload)) if payload is not None else {}
+        if isinstance(payload, Body):  # a record that carries earlier records: parsed from its bytes
+            try:
+                event = payload.json()
+            except RecursionError as exc:
+                return run, ERROR, Failure(*unmarshal_error(exc)), None
+        else:
+            event = json.loads(json.dumps(payload)) if payload is not None else {}
         config = runs.config
         when = self.started + timedelta(seconds=start)
         invoked = self.arn if qualifier == LATEST else f"{self.arn}:{qualifier}"

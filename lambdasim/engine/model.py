@@ -38,6 +38,7 @@ from lambdasim.model.errors import (
 )
 from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.records import Recorder, RequestIds
+from lambdasim.records.bodies import Body
 
 if TYPE_CHECKING:
     from lambdasim.engine.executions import AsyncEvent
@@ -222,15 +223,17 @@ class Model(ControlPlane):
         return self.queue.accept(fn, payload, qualifier, size, chain, raw)
 
     def _invoke_from_target(self, function_arn: str, payload: Any, chain: int,
-                            raw: bytes | None = None) -> str:
+                            raw: bytes | Body | None = None) -> str:
         """An async invoke by a Lambda destination or an SNS subscription; returns why it failed, or "".
 
         ``raw`` is the body the service sends (the record or notification as it serialised it)."""
         try:
             fn, qualifier = self._resolve_target(function_arn, None)
             self._enqueue(fn, payload, qualifier, None if raw is None else len(raw), chain, raw)
-        except (ResourceNotFoundException, RequestTooLargeException) as error:
+        except ResourceNotFoundException as error:
             return error.code
+        except RequestTooLargeException as error:  # a record over the async limit: AWS's 413 refusal
+            return f"{error.code} ({error.message})"
         return ""
 
     def _accept_arrival(self, workload: Workload, fixed_size: int | None) -> Callable:
@@ -270,7 +273,10 @@ class Model(ControlPlane):
         """Advance the clock.
 
         With ``until``, run to that virtual time. Without it, run until every accepted event is
-        resolved and every workload has finished, or until the scenario's ``horizon_s``.
+        resolved and every workload has finished, or until the scenario's ``horizon_s``; once the
+        clock is at the horizon, a further ``run()`` does nothing (``stopped_by`` stays ``horizon``).
+        ``run(until=x)`` with ``x`` past the horizon runs to ``x``: the horizon is where a run to
+        completion stops, and an explicit ``until`` asks for more (a documented choice).
         """
         started = time.perf_counter()
         if not self._started:
@@ -281,9 +287,13 @@ class Model(ControlPlane):
             env.run(until=until)
             self._stopped_by = "until"
         else:
-            stop = self.queue.stop = env.event()
             horizon = self.scenario.horizon_s
-            if horizon is not None and env.now < horizon:
+            if horizon is not None and env.now >= horizon:
+                self._stopped_by = "horizon"  # already there: nothing more to run
+                self._wall_s += time.perf_counter() - started
+                return self
+            stop = self.queue.stop = env.event()
+            if horizon is not None:
                 env.timeout(horizon - env.now).callbacks.append(
                     lambda _: stop.triggered or stop.succeed("horizon"))
             self.queue._check_done()

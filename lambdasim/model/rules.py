@@ -38,7 +38,7 @@ __all__ = [
     "check_reservation", "whole_function_only", "check_sync_payload", "check_async_payload",
     "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
     "RESPONSE_PAYLOAD_LIMIT", "RESPONSE_TOO_LARGE_ERROR", "RESPONSE_SIZE_IN_MESSAGE", "response_too_large",
-    "error_object", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
+    "error_object", "unmarshal_error", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
 ]
 
 # -- names -------------------------------------------------------------------------------------------
@@ -434,6 +434,13 @@ def response_too_large() -> tuple[str, str]:
     """``(errorType, errorMessage)`` of a response over :data:`RESPONSE_PAYLOAD_LIMIT` (Unhandled)."""
     return (RESPONSE_TOO_LARGE_ERROR, "Response payload size exceeded maximum allowed payload size "
             f"({RESPONSE_SIZE_IN_MESSAGE} bytes).")
+
+
+def unmarshal_error(reason: object) -> tuple[str, str]:
+    """``(errorType, errorMessage)`` of an event the Python runtime cannot parse (``json.loads`` fails,
+    for example nesting past its recursion limit): AWS's Python runtime interface client reports
+    ``Runtime.UnmarshalError``, "Unable to unmarshal input: <reason>"; the handler does not run."""
+    return "Runtime.UnmarshalError", f"Unable to unmarshal input: {reason}"
 
 
 def error_object(error_type: str, error_message: str, request_id: str, stack_trace: tuple = ()) -> dict:

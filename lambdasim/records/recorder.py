@@ -11,6 +11,7 @@ import math
 from array import array
 from collections.abc import Sequence
 
+from lambdasim.records.bodies import Body
 from lambdasim.records.request_ids import RequestIds
 from lambdasim.records.schema import (
     FATE_PENDING,
@@ -223,7 +224,19 @@ class Recorder:
         self.rejected.append((at, function, qualifier, error_code, http_status, message))
 
     def delivery(self, event: int, at: float, channel: str, target_type: str, target_arn: str,
-                 condition: str, ok: bool, failure_reason: str, body: str) -> None:
-        """Record one attempt to deliver a record (or a DLQ message) to a target."""
+                 condition: str, ok: bool, failure_reason: str, body: str | Body) -> None:
+        """Record one attempt to deliver a record (or a DLQ message) to a target.
+
+        ``body`` is the text, or the :class:`~lambdasim.records.bodies.Body` of a record sent to a
+        Lambda function (it shares the earlier records it carries; :meth:`delivery_rows` builds it).
+        """
         self.deliveries.append(
             (event, at, channel, target_type, target_arn, condition, ok, failure_reason, body))
+
+    def delivery_rows(self) -> list[tuple]:
+        """The ``deliveries`` rows, each body as text, except a record that carries earlier records
+        (a chain through Lambda destinations): that one stays a shared :class:`Body` (``str(body)``
+        gives its text), since the texts of a long chain add up quadratically (a loop that runs
+        to the 1 MB limit would need about 1.5 GB for them)."""
+        return [(*row[:8], str(row[8])) if type(row[8]) is Body and row[8].depth == 1 else row
+                for row in self.deliveries]

@@ -139,7 +139,7 @@ def to_frames(recorder: Recorder, now: float,
         for i, column in enumerate(("attempts", "throttles", "max_event_age_s", "max_retry_attempts")):
             events.loc[unresolved, column] = counts[:, i].astype(events[column].dtype)
     rejected = pd.DataFrame(recorder.rejected, columns=list(REJECTED_COLUMNS))
-    deliveries = pd.DataFrame(recorder.deliveries, columns=list(DELIVERY_COLUMNS))
+    deliveries = pd.DataFrame(recorder.delivery_rows(), columns=list(DELIVERY_COLUMNS))
     deliveries["event_id"] = ids[deliveries["event_id"].to_numpy(dtype=np.int64)]
     deliveries["ok"] = deliveries["ok"].astype(bool)
     functions = pd.DataFrame(recorder.settings, columns=list(FUNCTION_COLUMNS))
