@@ -706,3 +706,16 @@ def test_ideal_dispatch_queues_a_destination_s_invocation_behind_the_events_alre
         [0, "a", 0.0, 0.0], [1, "a", 0.0, 1.0], [2, "a", 0.0, 2.0],
         [3, "b", 1.0, 3.0], [4, "b", 2.0, 4.0], [5, "b", 3.0, 5.0]]
     assert set(result.attempts["kind"]) == {"invoke"}  # nothing throttled under ideal dispatch
+
+
+def test_duplicate_delay_is_bounded_by_the_longest_event_age():
+    """Before: any delay was accepted, though a copy due after 21,600 s can never be delivered."""
+    def duplicated(delay_s):
+        return scenario({"orders": function()}, events("orders", {"id": 1}),
+                        queue={"duplicate_probability": 1.0, "duplicate_delay_s": delay_s})
+
+    with pytest.raises(ls.InvalidParameterValueException) as caught:
+        duplicated(21_601.0)
+    assert str(caught.value) == ("queue.duplicate_delay_s: 21601.0 is not valid; allowed: a number from 0 to "
+                                 "21600 (the longest MaximumEventAgeInSeconds)")
+    assert duplicated(21_600.0).queue.duplicate_delay_s == 21_600.0

@@ -17,6 +17,7 @@ from lambdasim.model.failures import Failure, injected_failure, injected_system_
 from lambdasim.model.rules import (
     DEFAULT_EVENT_AGE_S,
     DEFAULT_RETRY_ATTEMPTS,
+    INIT_LIMIT_S,
     LATEST,
     RECURSION_LIMIT,
     RESPONSE_PAYLOAD_LIMIT,
@@ -215,7 +216,9 @@ class LiveFunction:
         if previous is None or config.duration != previous.duration:
             self.duration: Callable[[], float] = config.duration.sampler(self.streams["duration"])
         if previous is None or config.cold_start != previous.cold_start:
-            self.cold_start: Callable[[], float] = config.cold_start.sampler(self.streams["cold_start"])
+            # A draw past AWS's Init limit is cut at it (validation bounds the distribution itself).
+            self.cold_start: Callable[[], float] = config.cold_start.sampler(self.streams["cold_start"],
+                                                                             cap=INIT_LIMIT_S)
         self.config = config
         self.envs.keep_alive_s = float(config.keep_alive_s)
         self.failures = config.failures

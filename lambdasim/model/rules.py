@@ -29,7 +29,7 @@ __all__ = [
     "MAX_EVENT_AGE_S", "ON_SUCCESS_SERVICES", "ON_FAILURE_SERVICES", "DEAD_LETTER_SERVICES",
     "DEFAULT_CONCURRENT_EXECUTIONS", "UNRESERVED_MINIMUM", "SCALING_BURST", "SCALING_REFILL_PER_S",
     "SYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMIT", "LEGACY_ASYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMITS",
-    "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "MEMORY_MB", "ARCHITECTURES",
+    "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "INIT_LIMIT_S", "MEMORY_MB", "ARCHITECTURES",
     "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS", "function_arn", "parse_function",
     "function_not_found", "function_does_not_exist", "no_event_invoke_config", "check_account",
     "is_local", "unqualified_arn", "service_of", "is_own_destination", "check_not_own_destination",
@@ -138,6 +138,11 @@ RECURSION_LIMIT = 16
 
 #: ``Timeout`` (s) and ``MemorySize`` (MB): inclusive ranges.
 TIMEOUT_S = (1, 900)
+#: The Init phase (a cold start) of an on-demand function is limited to 10 s (spec §9, AWS "Lambda
+#: execution environment lifecycle": "The Init phase is limited to 10 seconds"; with provisioned
+#: concurrency or SnapStart, the greater of 130 s or the timeout). lambdasim's cold starts are
+#: on-demand ones (a provisioned environment has none), so 10 s bounds them.
+INIT_LIMIT_S = 10.0
 MEMORY_MB = (128, 10_240)
 ARCHITECTURES = ("x86_64", "arm64")
 

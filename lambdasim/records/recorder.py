@@ -86,7 +86,7 @@ class Recorder:
         self.a_end = array("d")
         self.a_init = array("d")
         self.a_duration = array("d")
-        self.a_billed = array("i")
+        self.a_billed = array("i")     # at most 910,000 ms: a 10-s Init limit plus the 900-s timeout
         self.a_outcome = array("b")
         self.a_error = array("i")
         self.a_concurrency = array("i")
@@ -102,7 +102,7 @@ class Recorder:
         self.e_on_failure = array("i")
         self.e_dlq = array("i")
         self.e_lost = array("b")
-        self.e_payload_bytes = array("i")
+        self.e_payload_bytes = array("i")  # at most the 1 MB async limit (larger invokes are refused)
         self.e_max_age = array("h")    # MaximumEventAgeInSeconds is at most 21,600: 2 bytes
         self.e_max_retry = array("b")
         self.rejected: list[tuple] = []
