@@ -141,3 +141,51 @@ def test_a_record_nested_past_python_s_recursion_limit_fails_to_unmarshal():
     assert len(calls) == hop - 1 and 500 < hop < 2963   # every hop before it ran the handler
     assert result.events["fate"].iloc[-1] == "retries_exhausted" and len(result.events) == hop
     assert result.events["lost"].iloc[-1]  # nothing is configured on failure
+
+
+# -- SNS fan-out that feeds itself (issue 11, "Memory under fan-out") -------------------------------------
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:fan"
+
+
+def fan_out():
+    """Two functions with reserved concurrency 0 send their failures to a topic both subscribe to:
+    one event at t=0 doubles at every hop until the record outgrows SNS's 256 KB."""
+    def function():
+        return ls.FunctionConfig(reserved_concurrency=0, recursive_loop="Allow",
+                                 event_invoke_config=ls.EventInvokeConfig(
+                                     destination_config=ls.DestinationConfig(on_failure=TOPIC)))
+
+    return ls.Scenario(functions={"a": function(), "b": function()},
+                       workloads=(ls.workloads.Burst("a", count=1, at_s=0.0, payload={"id": 1}),),
+                       targets={TOPIC: {"subscriptions": [ARN + "a", ARN + "b"]}}, seed=1)
+
+
+def test_a_self_feeding_fan_out_doubles_until_the_record_outgrows_sns():
+    """Before: 8,191 events peaked at 2.3 GB, every hop's text kept whole. Each level's record is
+    the level before quoted into an SNS event (about twice as long); the 13th is refused."""
+    result = ls.run(fan_out())
+    assert result.fates() == {"zero_reserved_concurrency": 2**13 - 1}
+    deliveries = result.deliveries
+    assert deliveries["ok"].sum() == 2**12 - 1
+    assert deliveries.loc[~deliveries["ok"], "failure_reason"].unique().tolist() == [
+        "MessageTooLarge (384074 > 262144 bytes)"]
+    sizes = sorted({len(body) for body in deliveries["body"]})
+    assert len(sizes) == 13 and sizes[0] == 290 and sizes[-1] == 384074
+
+
+def test_fan_out_messages_share_the_message_they_carry():
+    topic = ls.run(fan_out()).target(TOPIC)
+    deepest = max(topic.messages, key=lambda m: len(m._body))
+    body = deepest._body
+    assert isinstance(body, Body) and body.depth == 2 * (12 - 1)  # level 12: a record, an SNS event each
+    carried = [m._body for m in topic.messages]
+    node, shared = body, 0
+    while isinstance(node, Body):  # the record quotes an SNS event that quotes a message of the topic
+        shared += any(node is c for c in carried)
+        node = node.inner
+    assert shared == 11  # levels 2-12 (level 1 is plain text, carried as its bytes)
+    text = deepest.body
+    assert len(text) == len(body) and json.dumps(json.loads(text), separators=(",", ":")) == text
+    inner = json.loads(json.loads(text)["requestPayload"]["Records"][0]["Sns"]["Message"])
+    assert inner["requestContext"]["condition"] == "ZeroReservedConcurrency"

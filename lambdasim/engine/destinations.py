@@ -102,23 +102,39 @@ def _text(body: bytes | Body) -> str:
 
 
 class Message:
-    """One message (or object, or event) a target received."""
+    """One message (or object, or event) a target received.
 
-    __slots__ = ("message_id", "body", "attributes", "sent_at", "event_id")
+    ``body`` is its text. A message that carries earlier records (a chain, or an SNS fan-out that
+    feeds itself) is kept as a shared :class:`~lambdasim.records.bodies.Body` and its text is built
+    each time ``body`` is read, so a long chain does not hold every hop's full text.
+    """
 
-    def __init__(self, message_id: str, body: str, attributes: dict, sent_at: float, event_id: str) -> None:
+    __slots__ = ("message_id", "_body", "attributes", "sent_at", "event_id")
+
+    def __init__(self, message_id: str, body: str | Body, attributes: dict, sent_at: float,
+                 event_id: str) -> None:
         self.message_id = message_id
-        self.body = body
+        self._body = body
         self.attributes = attributes
         self.sent_at = sent_at
         self.event_id = event_id
 
+    @property
+    def body(self) -> str:
+        body = self._body
+        return body if type(body) is str else str(body)
+
+    @body.setter
+    def body(self, text: str | Body) -> None:
+        self._body = text
+
     def json(self) -> Any:
         """The body parsed as JSON."""
-        return json.loads(self.body)
+        body = self._body
+        return json.loads(body) if type(body) is str else body.json()
 
     def __repr__(self) -> str:
-        return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self.body)} bytes)"
+        return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self._body)} bytes)"
 
 
 class Target:
@@ -332,7 +348,8 @@ class Destinations:
                 reason = self._invoke(target.arn, body, event.chain + 1, body)
             recorded: str | Body = body
         else:
-            recorded = _text(body)
+            # A record that carries earlier records stays a shared Body; a plain one becomes text.
+            recorded = body if isinstance(body, Body) else body.decode("utf-8")
             if not reason:
                 reason = self._accept(target, recorded, {}, now, request_id, event)
         self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
@@ -362,7 +379,7 @@ class Destinations:
         self.recorder.delivery(event.index, now, "dlq", target.type, arn, condition, not reason, reason, body)
         return not reason
 
-    def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
+    def _accept(self, target: Target, body: str | Body, attributes: dict, now: float, request_id: str,
                 event: AsyncEvent | Duplicate) -> str:
         """Hand an accepted message to a queue, topic, bus, bucket or external function."""
         if target.type == "s3":
@@ -377,30 +394,52 @@ class Destinations:
         return ""
 
     def _fan_out(self, topic: Target, message: Message, chain: int) -> None:
-        """SNS delivers to each subscription: a queue gets the notification, a function is invoked."""
+        """SNS delivers to each subscription: a queue gets the notification, a function is invoked.
+
+        The notification carries the message as a JSON string. When the message is a record (our
+        own compact, ASCII JSON) it is quoted in as a shared :class:`Body`, not re-encoded: a topic
+        that feeds a function whose record comes back to it costs memory linear in its hops."""
         notification = {
             "Type": "Notification", "MessageId": message.message_id, "TopicArn": topic.arn,
-            "Message": message.body, "Timestamp": self.timestamp(message.sent_at),
+            "Message": _SPLICE, "Timestamp": self.timestamp(message.sent_at),
             "MessageAttributes": {k: {"Type": v["DataType"], "Value": v["StringValue"]}
                                   for k, v in message.attributes.items()},
         }
+        carried = message._body
+        if type(carried) is str:
+            carried = carried.encode("utf-8") if carried.isascii() else None
+        if carried is None:  # text with non-ASCII characters (a DLQ message): encoded the plain way
+            notification["Message"] = message.body
+
+        def sent(value: dict) -> str | Body:
+            """``_json(value)``, with the message quoted in where the notification holds it."""
+            text = _json(value)
+            if carried is None:
+                return text
+            head, tail = text.split(_SPLICE_JSON, 1)
+            return Body(head.encode(), carried, tail.encode(), quoted=True)
+
         for arn in topic.subscriptions:
             subscriber = self.target(arn)
             if subscriber.type == "lambda":
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
-                event = {"Records": [record]}
-                body = _json(event)
+                body = sent({"Records": [record]})
+                size = len(body) if isinstance(body, Body) else len(body.encode())
                 if not subscriber.external:
-                    reason = self._invoke(arn, event, chain, body.encode())
+                    if isinstance(body, Body):
+                        reason = self._invoke(arn, body, chain, body)
+                    else:
+                        reason = self._invoke(arn, {"Records": [record]}, chain, body.encode())
                 else:  # a function of another account or Region: it records the event it is sent
-                    reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                    reason = subscriber.refusal(message.sent_at, size)
                     if not reason:
                         subscriber.messages.append(Message(self._message_id(), body, {}, message.sent_at,
                                                            message.event_id))
             else:
-                body = message.body if topic.raw_message_delivery else _json(notification)
-                reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                body = message._body if topic.raw_message_delivery else sent(notification)
+                size = len(body) if isinstance(body, Body) else len(body.encode())
+                reason = subscriber.refusal(message.sent_at, size)
                 if not reason:
                     subscriber.messages.append(Message(self._message_id(), body, dict(message.attributes),
                                                        message.sent_at, message.event_id))

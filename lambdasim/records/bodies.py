@@ -8,6 +8,12 @@ recursion limit. A :class:`Body` is instead the text of one record as ``prefix +
 where ``inner`` is the previous hop's :class:`Body` (or bytes) shared, not copied: each hop adds
 only its own few hundred bytes, its size is known without building it, and :meth:`Body.bytes`
 builds the text with a loop, not recursion, only when something reads it.
+
+An SNS notification carries its message as a JSON *string* (``"Message": "{\\"version\\":…}"``):
+a ``quoted`` Body holds the message it carries the same way, escaped only when the text is built.
+Its size is still known at once: the texts here are compact JSON from ``json.dumps`` (printable
+ASCII), whose escaped form is one byte longer for each ``"`` and ``\\`` it holds, so a Body keeps
+count of those two.
 """
 
 from __future__ import annotations
@@ -23,33 +29,55 @@ _SHALLOW = 100
 
 
 class Body:
-    """The UTF-8 text of a JSON message, built as ``prefix + inner + suffix`` (``inner`` shared)."""
+    """The UTF-8 text of a JSON message, ``prefix + inner + suffix``, with ``inner`` shared.
 
-    __slots__ = ("prefix", "inner", "suffix", "size", "depth")
+    ``quoted``: the inner text appears as a JSON string literal (quoted and escaped), as an SNS
+    notification carries its message.
+    """
 
-    def __init__(self, prefix: bytes, inner: Body | bytes = b"", suffix: bytes = b"") -> None:
+    __slots__ = ("prefix", "inner", "suffix", "quoted", "size", "depth", "quotes", "backslashes")
+
+    def __init__(self, prefix: bytes, inner: Body | bytes = b"", suffix: bytes = b"",
+                 quoted: bool = False) -> None:
         self.prefix = prefix
         self.inner = inner
         self.suffix = suffix
-        self.size = len(prefix) + len(inner) + len(suffix)
-        #: How many bodies are nested here (1 for a body with plain bytes inside).
-        self.depth = inner.depth + 1 if isinstance(inner, Body) else 1
+        self.quoted = quoted
+        if isinstance(inner, Body):
+            size, quotes, backslashes = inner.size, inner.quotes, inner.backslashes
+            #: How many bodies are nested here (1 for a body with plain bytes inside).
+            self.depth = inner.depth + 1
+        else:
+            size, quotes, backslashes = len(inner), inner.count(b'"'), inner.count(b"\\")
+            self.depth = 1
+        if quoted:  # each " and \ gains a backslash, and the literal its two quotes
+            size, backslashes = size + quotes + backslashes + 2, 2 * backslashes + quotes
+            quotes += 2
+        ends = prefix + suffix
+        self.size = len(prefix) + size + len(suffix)
+        self.quotes = quotes + ends.count(b'"')
+        self.backslashes = backslashes + ends.count(b"\\")
 
     def __len__(self) -> int:
         return self.size
 
     def bytes(self) -> bytes:
-        """The whole text as bytes (built by walking the chain: no recursion, one copy)."""
-        heads: list[bytes] = []
-        tails: list[bytes] = []
+        """The whole text as bytes (built by walking the chain: no recursion)."""
+        nodes: list[Body] = []
         node: Body | bytes = self
         while isinstance(node, Body):
-            heads.append(node.prefix)
-            tails.append(node.suffix)
+            nodes.append(node)
             node = node.inner
-        heads.append(node)
-        tails.reverse()
-        return b"".join(heads + tails)
+        if not any(n.quoted for n in nodes):  # plain splices: one join
+            heads = [n.prefix for n in nodes]
+            tails = [n.suffix for n in reversed(nodes)]
+            return b"".join([*heads, node, *tails])
+        text = node
+        for n in reversed(nodes):
+            if n.quoted:
+                text = json.dumps(text.decode("ascii")).encode("ascii")
+            text = b"".join((n.prefix, text, n.suffix))
+        return text
 
     def __bytes__(self) -> bytes:
         return self.bytes()
