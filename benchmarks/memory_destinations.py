@@ -89,11 +89,11 @@ def run(which: str, seed: int = 1, sim_seconds: float = 10_000.0) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     kinds = ["destinations", "fanout"]
-    parser.add_argument("which", nargs="*", default=kinds, choices=kinds)
+    parser.add_argument("which", nargs="*", choices=kinds)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=10_000.0)
     opts = parser.parse_args()
-    for which in opts.which:
+    for which in opts.which or kinds:
         result, peak_mb = measure(run, which, opts.seed, opts.seconds)
         print(f"{which}: {result['events']:,} events, {result['deliveries']:,} deliveries "
               f"({result['delivered_bytes'] / 2**20:,.0f} MiB of bodies) in {result['wall_s']:.1f} s, "

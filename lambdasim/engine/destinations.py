@@ -106,18 +106,38 @@ class Message:
 
     ``body`` is its text. A message that carries earlier records (a chain, or an SNS fan-out that
     feeds itself) is kept as a shared :class:`~lambdasim.records.bodies.Body` and its text is built
-    each time ``body`` is read, so a long chain does not hold every hop's full text.
+    each time ``body`` is read, so a long chain does not hold every hop's full text. ``message_id``
+    and ``event_id`` (the request id of the event it came from) may be given as numbers with ``ids``,
+    the two id series that turn them into text when read: a million messages then keep no id strings.
     """
 
-    __slots__ = ("message_id", "_body", "attributes", "sent_at", "event_id")
+    __slots__ = ("_message_id", "_body", "_attributes", "sent_at", "_event_id", "_ids")
 
-    def __init__(self, message_id: str, body: str | Body, attributes: dict, sent_at: float,
-                 event_id: str) -> None:
-        self.message_id = message_id
+    def __init__(self, message_id: str | int, body: str | Body, attributes: dict | None, sent_at: float,
+                 event_id: str | int, ids: tuple[Callable[[int], str], Callable[[int], str]] | None = None,
+                 ) -> None:
+        self._message_id = message_id
         self._body = body
-        self.attributes = attributes
+        self._attributes = attributes or None
         self.sent_at = sent_at
-        self.event_id = event_id
+        self._event_id = event_id
+        self._ids = ids
+
+    @property
+    def message_id(self) -> str:
+        value = self._message_id
+        return value if type(value) is str else self._ids[0](value)
+
+    @property
+    def event_id(self) -> str:
+        value = self._event_id
+        return value if type(value) is str else self._ids[1](value)
+
+    @property
+    def attributes(self) -> dict:
+        if self._attributes is None:
+            self._attributes = {}  # made on first read: most messages have none
+        return self._attributes
 
     @property
     def body(self) -> str:
@@ -240,6 +260,7 @@ class Destinations:
         self.request_ids = request_ids
         self.invoke = invoke
         self.message_ids = RequestIds(int(scenario.seed), stream=1)
+        self._ids = (self.message_ids, request_ids)  # how a Message turns its numbers into ids
         self._nesting: list[bool] = []
         self.sent = 0
         self.targets: dict[str, Target] = {}
@@ -274,6 +295,11 @@ class Destinations:
     def _message_id(self) -> str:
         self.sent += 1
         return self.message_ids(self.sent)
+
+    def _message(self, body: str | Body, attributes: dict | None, at: float, event: int | str) -> Message:
+        """A new message, its id and its event's request id kept as numbers until read."""
+        self.sent += 1
+        return Message(self.sent, body, attributes, at, event, self._ids)
 
     # -- routing ---------------------------------------------------------------------------------
 
@@ -351,7 +377,7 @@ class Destinations:
             # A record that carries earlier records stays a shared Body; a plain one becomes text.
             recorded = body if isinstance(body, Body) else body.decode("utf-8")
             if not reason:
-                reason = self._accept(target, recorded, {}, now, request_id, event)
+                reason = self._accept(target, recorded, None, now, event)
         self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
                                recorded)
         return not reason
@@ -375,11 +401,11 @@ class Destinations:
                                         for k, v in attributes.items())
         reason = target.refusal(now, size)
         if not reason:
-            reason = self._accept(target, body, attributes, now, request_id, event)
+            reason = self._accept(target, body, attributes, now, event)
         self.recorder.delivery(event.index, now, "dlq", target.type, arn, condition, not reason, reason, body)
         return not reason
 
-    def _accept(self, target: Target, body: str | Body, attributes: dict, now: float, request_id: str,
+    def _accept(self, target: Target, body: str | Body, attributes: dict | None, now: float,
                 event: AsyncEvent | Duplicate) -> str:
         """Hand an accepted message to a queue, topic, bus, bucket or external function."""
         if target.type == "s3":
@@ -387,7 +413,7 @@ class Destinations:
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}
-        message = Message(self._message_id(), body, attributes, now, request_id)
+        message = self._message(body, attributes, now, event.index)
         target.messages.append(message)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
@@ -403,7 +429,7 @@ class Destinations:
             "Type": "Notification", "MessageId": message.message_id, "TopicArn": topic.arn,
             "Message": _SPLICE, "Timestamp": self.timestamp(message.sent_at),
             "MessageAttributes": {k: {"Type": v["DataType"], "Value": v["StringValue"]}
-                                  for k, v in message.attributes.items()},
+                                  for k, v in (message._attributes or {}).items()},
         }
         carried = message._body
         if type(carried) is str:
@@ -434,15 +460,15 @@ class Destinations:
                 else:  # a function of another account or Region: it records the event it is sent
                     reason = subscriber.refusal(message.sent_at, size)
                     if not reason:
-                        subscriber.messages.append(Message(self._message_id(), body, {}, message.sent_at,
-                                                           message.event_id))
+                        subscriber.messages.append(self._message(body, None, message.sent_at,
+                                                                 message._event_id))
             else:
                 body = message._body if topic.raw_message_delivery else sent(notification)
                 size = len(body) if isinstance(body, Body) else len(body.encode())
                 reason = subscriber.refusal(message.sent_at, size)
                 if not reason:
-                    subscriber.messages.append(Message(self._message_id(), body, dict(message.attributes),
-                                                       message.sent_at, message.event_id))
+                    subscriber.messages.append(self._message(body, dict(message._attributes or {}),
+                                                             message.sent_at, message._event_id))
             if reason:
                 topic.failed_fan_out.append((arn, message.message_id, reason))
 

@@ -106,7 +106,13 @@ class Recorder:
         self.e_max_age = array("h")    # MaximumEventAgeInSeconds is at most 21,600: 2 bytes
         self.e_max_retry = array("b")
         self.rejected: list[tuple] = []
-        self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set
+        # deliveries, one per attempt to deliver (a few per event at most, only when targets are set):
+        # numbers and interned strings in arrays, each body once (the target's message shares it).
+        self.d_event = array("i")
+        self.d_at = array("d")
+        self.d_ok = array("b")
+        self.d_text = array("i")   # channel, target type, target ARN, condition, failure reason: codes
+        self.d_bodies: list = []
         self.settings: list[tuple] = []    # functions table (FUNCTION_COLUMNS): a few rows per change
 
     # -- writing (the engine's hot path: plain appends, no per-row objects) ------------------------
@@ -227,16 +233,29 @@ class Recorder:
                  condition: str, ok: bool, failure_reason: str, body: str | Body) -> None:
         """Record one attempt to deliver a record (or a DLQ message) to a target.
 
-        ``body`` is the text, or the :class:`~lambdasim.records.bodies.Body` of a record sent to a
-        Lambda function (it shares the earlier records it carries; :meth:`delivery_rows` builds it).
+        ``body`` is the text, or the :class:`~lambdasim.records.bodies.Body` of a message that
+        carries earlier records (it shares them; :meth:`delivery_rows` says how it is shown).
         """
-        self.deliveries.append(
-            (event, at, channel, target_type, target_arn, condition, ok, failure_reason, body))
+        strings = self.strings
+        self.d_event.append(event)
+        self.d_at.append(at)
+        self.d_ok.append(ok)
+        self.d_text.extend((strings(channel), strings(target_type), strings(target_arn), strings(condition),
+                            strings(failure_reason)))
+        self.d_bodies.append(body)
 
-    def delivery_rows(self) -> list[tuple]:
-        """The ``deliveries`` rows, each body as text, except a record that carries earlier records
-        (a chain through Lambda destinations): that one stays a shared :class:`Body` (``str(body)``
-        gives its text), since the texts of a long chain add up quadratically (a loop that runs
-        to the 1 MB limit would need about 1.5 GB for them)."""
-        return [(*row[:8], str(row[8])) if type(row[8]) is Body and row[8].depth == 1 else row
-                for row in self.deliveries]
+    @property
+    def deliveries(self) -> list[tuple]:
+        """The deliveries as rows in DELIVERY_COLUMNS order (bodies as recorded)."""
+        values = self.strings.values
+        text = self.d_text
+        return [(self.d_event[i], self.d_at[i], *[values[c] for c in text[5 * i:5 * i + 4]],
+                 bool(self.d_ok[i]), values[text[5 * i + 4]], self.d_bodies[i])
+                for i in range(len(self.d_event))]
+
+    def delivery_bodies(self) -> list:
+        """Each delivery's body as text, except a body that carries earlier records (a chain through
+        Lambda destinations, an SNS topic feeding itself): that one stays a shared :class:`Body`
+        (``str(body)`` gives its text), since the texts of a long chain add up quadratically (a loop
+        run to the 1 MB limit would need about 1.5 GB for them)."""
+        return [str(b) if type(b) is Body and b.depth == 1 else b for b in self.d_bodies]
