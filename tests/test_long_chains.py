@@ -189,3 +189,12 @@ def test_fan_out_messages_share_the_message_they_carry():
     assert len(text) == len(body) and json.dumps(json.loads(text), separators=(",", ":")) == text
     inner = json.loads(json.loads(text)["requestPayload"]["Records"][0]["Sns"]["Message"])
     assert inner["requestContext"]["condition"] == "ZeroReservedConcurrency"
+
+
+def test_a_poison_payload_matches_a_record_as_the_handler_would_see_it():
+    """A record arrives as a shared Body; a poison pattern is matched against it parsed."""
+    poisoned = loop(horizon_s=10.5, failures=ls.FailureModel(poison_payloads=({"version": "1.0"},)))
+    result = ls.run(poisoned)
+    # Hop 1's event is {} (no match); hop 2 gets a record, fails, is retried after 60 s: past the horizon.
+    assert result.attempts[["function", "outcome", "error_type"]].values.tolist() == [
+        ["a", "success", ""], ["b", "error", "PoisonPayload"]]

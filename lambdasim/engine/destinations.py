@@ -27,7 +27,17 @@ Choices where AWS is silent (spec §15), each a documented choice:
   ``json.dumps(payload)``. The invocation record carries ``requestPayload`` as parsed JSON inside a
   compact record: AWS's recordings mask the record's bytes, so its whitespace is unknown;
 - DLQ ``ErrorCode``: 200 after a function error (as AWS sends), 429 for an event that never ran
-  (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop.
+  (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop;
+- a record sent to a function of this simulation is an async invoke of it, so the account's async
+  payload limit (1 MB, or 256 KB) applies to it as to any Invoke: a larger record fails that
+  delivery with the Invoke's ``RequestEntityTooLargeException`` (413) message, recorded and counted
+  in ``DestinationDeliveryFailures``. AWS does not document this case; it is how a
+  ``RecursiveLoop: Allow`` loop, whose records nest, ends at last.
+
+Records that carry earlier records (a chain through Lambda destinations, an SNS topic that feeds a
+function whose record comes back) are kept as shared :class:`~lambdasim.records.bodies.Body` texts:
+each hop's record is its own few hundred bytes around the one before (:func:`encode`), never a
+nested dict re-encoded, so a chain of any length runs in time and memory linear in its hops.
 """
 
 from __future__ import annotations

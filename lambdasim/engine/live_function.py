@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable
@@ -298,6 +299,9 @@ class LiveFunction:
             message = f"Task timed out after {runs.timeout_s:.2f} seconds"
             return runs.timeout_s, TIMEOUT, Failure(TIMEOUT_ERROR_TYPE, message), None
         if runs.failures_active:
+            if isinstance(payload, Body) and runs.failures.poison_payloads:
+                with contextlib.suppress(RecursionError):  # matched as the handler would see it
+                    payload = payload.json()
             failure = injected_failure(runs.failures, start, payload, self.uniform)
             if failure is not None:
                 return run, ERROR, failure, None
