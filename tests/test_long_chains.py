@@ -198,3 +198,25 @@ def test_a_poison_payload_matches_a_record_as_the_handler_would_see_it():
     # Hop 1's event is {} (no match); hop 2 gets a record, fails, is retried after 60 s: past the horizon.
     assert result.attempts[["function", "outcome", "error_type"]].values.tolist() == [
         ["a", "success", ""], ["b", "error", "PoisonPayload"]]
+
+
+def test_a_body_knows_its_size_and_builds_its_text_without_recursion():
+    """10,000 nested levels, plain and quoted: sizes known up front, text built by a loop, pickled
+    as its text."""
+    import pickle
+
+    plain = Body(b'{"id":1}')
+    for _ in range(10_000):
+        plain = Body(b'{"a":', plain, b"}")
+    assert len(plain) == len(plain.bytes()) == 8 + 10_000 * 6 and plain.depth == 10_001
+    quoted = Body(b'{"id":"x\\\\y"}')
+    for _ in range(6):
+        quoted = Body(b'{"Message":', quoted, b"}", quoted=True)
+    text = quoted.bytes()
+    assert len(quoted) == len(text) and quoted.quotes == text.count(b'"')
+    assert quoted.backslashes == text.count(b"\\")
+    inner = json.loads(text)
+    for _ in range(5):
+        inner = json.loads(inner["Message"])
+    assert json.loads(inner["Message"]) == {"id": "x\\y"}
+    assert pickle.loads(pickle.dumps(plain)) == plain

@@ -1,7 +1,7 @@
 """Every record column holds the extremes validation allows (issue 11, item 5).
 
 Before: a 2.2e6-s cold start was accepted and overflowed the 32-bit ``billed_ms`` column. Now a
-cold start is bounded by AWS's 10-s Init limit (spec §9) and each column's type is checked against
+cold start is bounded by AWS's 10-s Init limit (spec §10) and each column's type is checked against
 the largest value the validated ranges allow.
 """
 

@@ -92,7 +92,12 @@ class Body:
             return self.bytes() == (other.encode() if isinstance(other, str) else other)
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(self.size)  # equal texts have equal sizes; cheap, and never builds the text
+
+    def __reduce__(self) -> tuple:
+        # Pickled as its text: pickling the shared chain itself would recurse once per record.
+        return Body, (self.bytes(),)
 
     def json(self) -> Any:
         """The body parsed as JSON.
