@@ -689,3 +689,33 @@ def test_immediate_failures_with_loop_detection_off_stop_at_the_nesting_guard():
     assert result.fates() == {"zero_reserved_concurrency": 65}
     # Rows are written as the nested routing unwinds: the innermost (refused) delivery comes first.
     assert result.deliveries["ok"].value_counts().to_dict() == {True: 64, False: 1}
+
+
+# -- the ideal policy's FIFO when a Lambda destination feeds the same pool (issue 11, item 6) -------------
+
+
+def test_ideal_dispatch_queues_a_destination_s_invocation_behind_the_events_already_waiting():
+    """Account limit 1: a0 runs, a1 and a2 wait. Before: a0's record invoked b at t=1 and b took the
+    freed slot ahead of a1 (waiting since t=0). FIFO: a1, a2, then the three b's in arrival order."""
+    functions = {"a": function(duration=1.0, on_success=lambda_arn("b")), "b": function(duration=1.0)}
+    result = ls.run(scenario(functions, events("a", {"id": 0}, {"id": 1}, {"id": 2}), dispatch="ideal",
+                             account={"ConcurrentExecutions": 1}))
+    order = result.events.reset_index()[["index", "event_id"]]
+    runs = result.attempts.merge(order, on="event_id")
+    assert runs[["index", "function", "enqueued_at", "dispatched_at"]].values.tolist() == [
+        [0, "a", 0.0, 0.0], [1, "a", 0.0, 1.0], [2, "a", 0.0, 2.0],
+        [3, "b", 1.0, 3.0], [4, "b", 2.0, 4.0], [5, "b", 3.0, 5.0]]
+    assert set(result.attempts["kind"]) == {"invoke"}  # nothing throttled under ideal dispatch
+
+
+def test_duplicate_delay_is_bounded_by_the_longest_event_age():
+    """Before: any delay was accepted, though a copy due after 21,600 s can never be delivered."""
+    def duplicated(delay_s):
+        return scenario({"orders": function()}, events("orders", {"id": 1}),
+                        queue={"duplicate_probability": 1.0, "duplicate_delay_s": delay_s})
+
+    with pytest.raises(ls.InvalidParameterValueException) as caught:
+        duplicated(21_601.0)
+    assert str(caught.value) == ("queue.duplicate_delay_s: 21601.0 is not valid; allowed: a number from 0 to "
+                                 "21600 (the longest MaximumEventAgeInSeconds)")
+    assert duplicated(21_600.0).queue.duplicate_delay_s == 21_600.0

@@ -337,3 +337,76 @@ def test_peak_occupancy_takes_ends_before_starts_at_equal_times():
     assert peak_occupancy(np.array([0.0, 0.5]), np.array([1.0, 2.0])) == 2
     assert peak_occupancy(np.array([]), np.array([])) == 0
     assert peak_occupancy(np.array([0.0, 1.0, 1.0]), np.array([1.0, 1.0, 2.0])) == 1
+
+
+# -- adversarial scenarios: chains, loops and fan-out (issue 11) ---------------------------------------
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
+TOPIC = "arn:aws:sns:us-east-1:123456789012:fan"
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:records"
+
+
+@st.composite
+def adversarial_specs(draw):
+    """A few events into 2-3 functions joined by Lambda destinations (feeding their own pools) and an
+    SNS topic that fans out to some of them, loops allowed or stopped, duplicates with delays, either
+    dispatch policy, and always a horizon (an allowed loop runs until it or the payload limit)."""
+    account = draw(st.integers(1, 6))
+    names = [f"fn{i}" for i in range(draw(st.integers(2, 3)))]
+    targets = [None, QUEUE, TOPIC] + [ARN + n for n in names]
+    functions = {}
+    for name in names:
+        def destination(name=name):
+            arn = draw(st.sampled_from(targets))
+            return None if arn == ARN + name else arn  # a function cannot be its own destination
+        config = EventInvokeConfig(
+            maximum_retry_attempts=draw(st.integers(0, 2)), maximum_event_age_s=draw(st.integers(60, 400)),
+            destination_config=ls.DestinationConfig(on_success=destination(), on_failure=destination()))
+        functions[name] = FunctionConfig(
+            reserved_concurrency=draw(st.sampled_from([None, None, 0])),  # a small account reserves none
+            timeout_s=draw(st.integers(1, 10)), duration=draw(durations), cold_start=draw(cold_starts),
+            failures=FailureModel(error_probability=draw(st.sampled_from([0.0, 0.3, 1.0]))),
+            recursive_loop=draw(st.sampled_from(["Terminate", "Allow"])), event_invoke_config=config)
+    subscribers = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
+    workloads = tuple(wl.Burst(draw(st.sampled_from(names)), count=draw(st.integers(1, 3)),
+                               at_s=draw(seconds(0.0, 20.0))) for _ in range(draw(st.integers(1, 2))))
+    queue = QueueSettings(duplicate_probability=draw(seconds(0.0, 0.5)),
+                          duplicate_delay_s=draw(st.one_of(seconds(0.0, 5.0), seconds(0.0, 600.0))),
+                          payload_limit_bytes=draw(st.sampled_from([262144, 1048576])))
+    return Scenario(functions=functions, workloads=workloads, account=Account(concurrent_executions=account),
+                    queue=queue, dispatch=draw(st.sampled_from(["aws", "ideal"])),
+                    horizon_s=draw(seconds(1.0, 300.0)), seed=draw(st.integers(0, 2**32 - 1)),
+                    targets={TOPIC: {"subscriptions": [ARN + n for n in subscribers]}})
+
+
+def check_adversarial(scenario, result):
+    """One fate per event, no execution past its event's age limit, no pool over its limit, every
+    failed delivery says why, and no record larger than the async limit reached a function."""
+    events, attempts, deliveries = result.events, result.attempts, result.deliveries
+    assert len(events) == result.stats["accepted"] == events["event_id"].nunique()
+    assert events["fate"].notna().all() and set(attempts["event_id"]) <= set(events["event_id"])
+    assert result.stats["pending"] == int((events["fate"] == "pending").sum())
+    max_age = {n: f.event_invoke_config.maximum_event_age_s for n, f in scenario.functions.items()}
+    runs = attempts[attempts["kind"].isin(["invoke", "duplicate"]) & attempts["outcome"].isin(EXECUTED)]
+    limit = runs["function"].astype(str).map(max_age).astype(float)
+    assert (runs["dispatched_at"] <= runs["enqueued_at"] + limit).all(), "an execution began past its age"
+    check_concurrency(scenario, result)
+    assert set(deliveries["event_id"]) <= set(events["event_id"])
+    assert (deliveries["failure_reason"] != "").eq(~deliveries["ok"]).all()
+    to_functions = deliveries[(deliveries["target_type"] == "lambda") & deliveries["ok"]]
+    assert all(len(body) <= scenario.queue.payload_limit_bytes for body in to_functions["body"])
+    assert (events["payload_bytes"] <= scenario.queue.payload_limit_bytes).all()
+
+
+@settings(BASE, max_examples=15)
+@given(adversarial_specs())
+def test_invariants_hold_for_chains_loops_and_fan_out(scenario):
+    result = ls.run(scenario)
+    check_adversarial(scenario, result)
+
+
+@pytest.mark.slow
+@settings(BASE, max_examples=80)
+@given(adversarial_specs())
+def test_invariants_hold_for_many_chains_loops_and_fan_out(scenario):
+    check_adversarial(scenario, ls.run(scenario))

@@ -27,7 +27,17 @@ Choices where AWS is silent (docs/aws-behaviour.md §6, §7), each a documented 
   ``json.dumps(payload)``. The invocation record carries ``requestPayload`` as parsed JSON inside a
   compact record: AWS's recordings mask the record's bytes, so its whitespace is unknown;
 - DLQ ``ErrorCode``: 200 after a function error (as AWS sends), 429 for an event that never ran
-  (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop.
+  (throttled until it expired, or reserved concurrency 0), 400 for a recursion stop;
+- a record sent to a function of this simulation is an async invoke of it, so the account's async
+  payload limit (1 MB, or 256 KB) applies to it as to any Invoke: a larger record fails that
+  delivery with the Invoke's ``RequestEntityTooLargeException`` (413) message, recorded and counted
+  in ``DestinationDeliveryFailures``. AWS does not document this case; it is how a
+  ``RecursiveLoop: Allow`` loop, whose records nest, ends at last.
+
+Records that carry earlier records (a chain through Lambda destinations, an SNS topic that feeds a
+function whose record comes back) are kept as shared :class:`~lambdasim.records.bodies.Body` texts:
+each hop's record is its own few hundred bytes around the one before (:func:`encode`), never a
+nested dict re-encoded, so a chain of any length runs in time and memory linear in its hops.
 """
 
 from __future__ import annotations
@@ -40,6 +50,7 @@ from lambdasim.engine.live_function import request_body
 from lambdasim.engine.sqs_queues import SqsQueue
 from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
+from lambdasim.records.bodies import Body
 
 if TYPE_CHECKING:
     from lambdasim.engine.duplicates import Duplicate
@@ -47,7 +58,7 @@ if TYPE_CHECKING:
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
 
-__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record"]
+__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record", "encode"]
 
 #: The record's ``requestContext.condition`` for each fate.
 CONDITIONS = {
@@ -71,24 +82,90 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+#: Stands in for a record's ``requestPayload`` while the rest of the record is encoded (a string
+#: no JSON of ours contains before that point: the splice is made at its first occurrence).
+_SPLICE = "\x00requestPayload\x00"
+_SPLICE_JSON = _json(_SPLICE)
+
+
+def encode(value: dict, record: dict) -> bytes | Body:
+    """The compact JSON of ``value`` (a record, or an EventBridge event holding ``record``).
+
+    When ``record["requestPayload"]`` is a :class:`~lambdasim.records.bodies.Body` (the event was
+    itself a record: a chain of Lambda destinations), its bytes are spliced in, not re-encoded:
+    the result is a Body sharing them, so a long chain costs time and memory linear in its hops and
+    never meets Python's recursion limit. The text is the same as ``json.dumps`` of the parsed value.
+    """
+    payload = record["requestPayload"]
+    if not isinstance(payload, Body):
+        return _json(value).encode()
+    record["requestPayload"] = _SPLICE
+    try:
+        text = _json(value)
+    finally:
+        record["requestPayload"] = payload
+    head, tail = text.split(_SPLICE_JSON, 1)
+    return Body(head.encode(), payload, tail.encode())
+
+
+def _text(body: bytes | Body) -> str:
+    return (body.bytes() if isinstance(body, Body) else body).decode("utf-8", "replace")
+
+
 class Message:
-    """One message (or object, or event) a target received."""
+    """One message (or object, or event) a target received.
 
-    __slots__ = ("message_id", "body", "attributes", "sent_at", "event_id")
+    ``body`` is its text. A message that carries earlier records (a chain, or an SNS fan-out that
+    feeds itself) is kept as a shared :class:`~lambdasim.records.bodies.Body` and its text is built
+    each time ``body`` is read, so a long chain does not hold every hop's full text. ``message_id``
+    and ``event_id`` (the request id of the event it came from) may be given as numbers with ``ids``,
+    the two id series that turn them into text when read: a million messages then keep no id strings.
+    """
 
-    def __init__(self, message_id: str, body: str, attributes: dict, sent_at: float, event_id: str) -> None:
-        self.message_id = message_id
-        self.body = body
-        self.attributes = attributes
+    __slots__ = ("_message_id", "_body", "_attributes", "sent_at", "_event_id", "_ids")
+
+    def __init__(self, message_id: str | int, body: str | Body, attributes: dict | None, sent_at: float,
+                 event_id: str | int, ids: tuple[Callable[[int], str], Callable[[int], str]] | None = None,
+                 ) -> None:
+        self._message_id = message_id
+        self._body = body
+        self._attributes = attributes or None
         self.sent_at = sent_at
-        self.event_id = event_id
+        self._event_id = event_id
+        self._ids = ids
+
+    @property
+    def message_id(self) -> str:
+        value = self._message_id
+        return value if type(value) is str else self._ids[0](value)
+
+    @property
+    def event_id(self) -> str:
+        value = self._event_id
+        return value if type(value) is str else self._ids[1](value)
+
+    @property
+    def attributes(self) -> dict:
+        if self._attributes is None:
+            self._attributes = {}  # made on first read: most messages have none
+        return self._attributes
+
+    @property
+    def body(self) -> str:
+        body = self._body
+        return body if type(body) is str else str(body)
+
+    @body.setter
+    def body(self, text: str | Body) -> None:
+        self._body = text
 
     def json(self) -> Any:
         """The body parsed as JSON."""
-        return json.loads(self.body)
+        body = self._body
+        return json.loads(body) if type(body) is str else body.json()
 
     def __repr__(self) -> str:
-        return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self.body)} bytes)"
+        return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self._body)} bytes)"
 
 
 class Target:
@@ -144,6 +221,8 @@ def invocation_record(event: AsyncEvent | Duplicate, condition: str, timestamp: 
     An event that ran carries ``responseContext`` and ``responsePayload``: the handler's return
     value on success, the last attempt's error object (with ``functionError: Unhandled``, as the
     Python runtime reports it) on failure. An event that never ran carries neither.
+    ``requestPayload`` is the event's payload; for an event that was itself a record it is that
+    record's :class:`~lambdasim.records.bodies.Body` (:func:`encode` splices it in).
     """
     fn = event.fn
     record: dict[str, Any] = {
@@ -194,6 +273,7 @@ class Destinations:
         self.request_ids = request_ids
         self.invoke = invoke
         self.message_ids = RequestIds(int(scenario.seed), stream=1)
+        self._ids = (self.message_ids, request_ids)  # how a Message turns its numbers into ids
         self._nesting: list[bool] = []
         self.sent = 0
         self.targets: dict[str, Target] = {}
@@ -229,6 +309,11 @@ class Destinations:
         self.sent += 1
         return self.message_ids(self.sent)
 
+    def _message(self, body: str | Body, attributes: dict | None, at: float, event: int | str) -> Message:
+        """A new message, its id and its event's request id kept as numbers until read."""
+        self.sent += 1
+        return Message(self.sent, body, attributes, at, event, self._ids)
+
     # -- routing ---------------------------------------------------------------------------------
 
     def __call__(self, event: AsyncEvent, fate: str, now: float) -> tuple[str, str, str, bool]:
@@ -256,7 +341,7 @@ class Destinations:
         finally:
             self._nesting.pop()
 
-    def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes) -> str:
+    def _invoke(self, arn: str, payload: Any, chain: int, raw: bytes | Body) -> str:
         """Invoke a Lambda target, unless that would only continue a loop that was just stopped."""
         if self._nesting[-1]:
             # The record of a loop-stopped event would start the next hop of the same loop, which
@@ -288,14 +373,26 @@ class Destinations:
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
         target = self.target(arn)
+        value = record
         if target.type == "eventbridge":
-            record = self._bus_event(event, record, arn, condition, now)
-        body = _json(record)
-        reason = target.refusal(now, len(body.encode()))
-        if not reason:
-            reason = self._accept(target, body, {}, now, request_id, event, record)
+            value = self._bus_event(event, record, arn, condition, now)
+        body = encode(value, record)
+        hop = target.type == "lambda" and not target.external
+        # A function of this simulation checks the size itself, against the account's async limit.
+        reason = target.refusal(now, 0 if hop else len(body))
+        if hop:
+            # The record is the next event's payload: kept as its Body, parsed only by a handler.
+            body = body if isinstance(body, Body) else Body(body)
+            if not reason:
+                reason = self._invoke(target.arn, body, event.chain + 1, body)
+            recorded: str | Body = body
+        else:
+            # A record that carries earlier records stays a shared Body; a plain one becomes text.
+            recorded = body if isinstance(body, Body) else body.decode("utf-8")
+            if not reason:
+                reason = self._accept(target, recorded, None, now, event)
         self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
-                               body)
+                               recorded)
         return not reason
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
@@ -304,7 +401,7 @@ class Destinations:
         # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
         # caller's bytes), not a re-serialisation of the parsed payload.
         raw = event.raw
-        body = (raw if raw is not None else request_body(event.payload)).decode("utf-8", "replace")
+        body = _text(raw if raw is not None else request_body(event.payload))
         attributes = {
             "RequestID": {"DataType": "String", "StringValue": request_id},
             "ErrorCode": {"DataType": "Number",
@@ -317,54 +414,74 @@ class Destinations:
                                         for k, v in attributes.items())
         reason = target.refusal(now, size)
         if not reason:
-            reason = self._accept(target, body, attributes, now, request_id, event, None)
+            reason = self._accept(target, body, attributes, now, event)
         self.recorder.delivery(event.index, now, "dlq", target.type, arn, condition, not reason, reason, body)
         return not reason
 
-    def _accept(self, target: Target, body: str, attributes: dict, now: float, request_id: str,
-                event: AsyncEvent | Duplicate, record: Any) -> str:
-        """Hand an accepted message to its target; a Lambda target is invoked (its refusal returned)."""
-        if target.type == "lambda" and not target.external:
-            return self._invoke(target.arn, record, event.chain + 1, body.encode())
+    def _accept(self, target: Target, body: str | Body, attributes: dict | None, now: float,
+                event: AsyncEvent | Duplicate) -> str:
+        """Hand an accepted message to a queue, topic, bus, bucket or external function."""
         if target.type == "s3":
             stamp = self.scenario.wall_time(now)
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}
-        message = Message(self._message_id(), body, attributes, now, request_id)
+        message = self._message(body, attributes, now, event.index)
         target.messages.append(message)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
         return ""
 
     def _fan_out(self, topic: Target, message: Message, chain: int) -> None:
-        """SNS delivers to each subscription: a queue gets the notification, a function is invoked."""
+        """SNS delivers to each subscription: a queue gets the notification, a function is invoked.
+
+        The notification carries the message as a JSON string. When the message is a record (our
+        own compact, ASCII JSON) it is quoted in as a shared :class:`Body`, not re-encoded: a topic
+        that feeds a function whose record comes back to it costs memory linear in its hops."""
         notification = {
             "Type": "Notification", "MessageId": message.message_id, "TopicArn": topic.arn,
-            "Message": message.body, "Timestamp": self.timestamp(message.sent_at),
+            "Message": _SPLICE, "Timestamp": self.timestamp(message.sent_at),
             "MessageAttributes": {k: {"Type": v["DataType"], "Value": v["StringValue"]}
-                                  for k, v in message.attributes.items()},
+                                  for k, v in (message._attributes or {}).items()},
         }
+        carried = message._body
+        if type(carried) is str:
+            carried = carried.encode("utf-8") if carried.isascii() else None
+        if carried is None:  # text with non-ASCII characters (a DLQ message): encoded the plain way
+            notification["Message"] = message.body
+
+        def sent(value: dict) -> str | Body:
+            """``_json(value)``, with the message quoted in where the notification holds it."""
+            text = _json(value)
+            if carried is None:
+                return text
+            head, tail = text.split(_SPLICE_JSON, 1)
+            return Body(head.encode(), carried, tail.encode(), quoted=True)
+
         for arn in topic.subscriptions:
             subscriber = self.target(arn)
             if subscriber.type == "lambda":
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
-                event = {"Records": [record]}
-                body = _json(event)
+                body = sent({"Records": [record]})
+                size = len(body) if isinstance(body, Body) else len(body.encode())
                 if not subscriber.external:
-                    reason = self._invoke(arn, event, chain, body.encode())
+                    if isinstance(body, Body):
+                        reason = self._invoke(arn, body, chain, body)
+                    else:
+                        reason = self._invoke(arn, {"Records": [record]}, chain, body.encode())
                 else:  # a function of another account or Region: it records the event it is sent
-                    reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                    reason = subscriber.refusal(message.sent_at, size)
                     if not reason:
-                        subscriber.messages.append(Message(self._message_id(), body, {}, message.sent_at,
-                                                           message.event_id))
+                        subscriber.messages.append(self._message(body, None, message.sent_at,
+                                                                 message._event_id))
             else:
-                body = message.body if topic.raw_message_delivery else _json(notification)
-                reason = subscriber.refusal(message.sent_at, len(body.encode()))
+                body = message._body if topic.raw_message_delivery else sent(notification)
+                size = len(body) if isinstance(body, Body) else len(body.encode())
+                reason = subscriber.refusal(message.sent_at, size)
                 if not reason:
-                    subscriber.messages.append(Message(self._message_id(), body, dict(message.attributes),
-                                                       message.sent_at, message.event_id))
+                    subscriber.messages.append(self._message(body, dict(message._attributes or {}),
+                                                             message.sent_at, message._event_id))
             if reason:
                 topic.failed_fan_out.append((arn, message.message_id, reason))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable
@@ -17,11 +18,14 @@ from lambdasim.model.failures import Failure, injected_failure, injected_system_
 from lambdasim.model.rules import (
     DEFAULT_EVENT_AGE_S,
     DEFAULT_RETRY_ATTEMPTS,
+    INIT_LIMIT_S,
     LATEST,
     RECURSION_LIMIT,
     RESPONSE_PAYLOAD_LIMIT,
     response_too_large,
+    unmarshal_error,
 )
+from lambdasim.records.bodies import Body
 from lambdasim.records.schema import OUTCOME_ERROR as ERROR
 from lambdasim.records.schema import OUTCOME_SUCCESS as SUCCESS
 from lambdasim.records.schema import OUTCOME_TIMEOUT as TIMEOUT
@@ -218,7 +222,9 @@ class LiveFunction:
         if previous is None or config.duration != previous.duration:
             self.duration: Callable[[], float] = config.duration.sampler(self.streams["duration"])
         if previous is None or config.cold_start != previous.cold_start:
-            self.cold_start: Callable[[], float] = config.cold_start.sampler(self.streams["cold_start"])
+            # A draw past AWS's Init limit is cut at it (validation bounds the distribution itself).
+            self.cold_start: Callable[[], float] = config.cold_start.sampler(self.streams["cold_start"],
+                                                                             cap=INIT_LIMIT_S)
         self.config = config
         self.envs.keep_alive_s = float(config.keep_alive_s)
         self.failures = config.failures
@@ -298,12 +304,21 @@ class LiveFunction:
             message = f"Task timed out after {runs.timeout_s:.2f} seconds"
             return runs.timeout_s, TIMEOUT, Failure(TIMEOUT_ERROR_TYPE, message), None
         if runs.failures_active:
+            if isinstance(payload, Body) and runs.failures.poison_payloads:
+                with contextlib.suppress(RecursionError):  # matched as the handler would see it
+                    payload = payload.json()
             failure = injected_failure(runs.failures, start, payload, self.uniform)
             if failure is not None:
                 return run, ERROR, failure, None
         if runs.handler is None:
             return run, SUCCESS, None, None
-        event = json.loads(json.dumps(payload)) if payload is not None else {}
+        if isinstance(payload, Body):  # a record that carries earlier records: parsed from its bytes
+            try:
+                event = payload.json()
+            except RecursionError as exc:
+                return run, ERROR, Failure(*unmarshal_error(exc)), None
+        else:
+            event = json.loads(json.dumps(payload)) if payload is not None else {}
         config = runs.config
         when = self.started + timedelta(seconds=start)
         invoked = self.arn if qualifier == LATEST else f"{self.arn}:{qualifier}"

@@ -40,6 +40,7 @@ from lambdasim.model.errors import (
 from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.model.validation import check_number
 from lambdasim.records import Recorder, RequestIds
+from lambdasim.records.bodies import Body
 
 if TYPE_CHECKING:
     from lambdasim.engine.executions import AsyncEvent
@@ -255,7 +256,7 @@ class Model(ControlPlane):
         return self.queue.accept(fn, payload, qualifier, size, chain, raw)
 
     def _invoke_from_target(self, function_arn: str, payload: Any, chain: int,
-                            raw: bytes | None = None) -> str:
+                            raw: bytes | Body | None = None) -> str:
         """An async invoke by a Lambda destination or an SNS subscription; returns why it failed, or "".
 
         ``raw`` is the body the service sends (the record or notification as it serialised it)."""
@@ -263,8 +264,10 @@ class Model(ControlPlane):
             fn, qualifier = self._resolve_target(function_arn, None)
             self.check_invocable(fn)
             self._enqueue(fn, payload, qualifier, None if raw is None else len(raw), chain, raw)
-        except (ResourceNotFoundException, RequestTooLargeException, ResourceConflictException) as error:
+        except (ResourceNotFoundException, ResourceConflictException) as error:
             return error.code
+        except RequestTooLargeException as error:  # a record over the async limit: AWS's 413 refusal
+            return f"{error.code} ({error.message})"
         return ""
 
     def _accept_arrival(self, workload: Workload, fixed_size: int | None) -> Callable:
@@ -307,7 +310,10 @@ class Model(ControlPlane):
 
         With ``until`` (a finite number of virtual seconds, not before now; ``until == now`` does
         nothing), run to that virtual time. Without it, run until every accepted event is
-        resolved and every workload has finished, or until the scenario's ``horizon_s``.
+        resolved and every workload has finished, or until the scenario's ``horizon_s``; once the
+        clock is at the horizon, a further ``run()`` does nothing (``stopped_by`` stays ``horizon``).
+        ``run(until=x)`` with ``x`` past the horizon runs to ``x``: the horizon is where a run to
+        completion stops, and an explicit ``until`` asks for more (a documented choice).
         """
         if until is not None:
             allowed = f"None or a finite number of virtual seconds >= now ({self.env.now:g})"
@@ -323,9 +329,13 @@ class Model(ControlPlane):
                 env.run(until=until)
             self._stopped_by = "until"
         else:
-            stop = self.queue.stop = env.event()
             horizon = self.scenario.horizon_s
-            if horizon is not None and env.now < horizon:
+            if horizon is not None and env.now >= horizon:
+                self._stopped_by = "horizon"  # already there: nothing more to run
+                self._wall_s += time.perf_counter() - started
+                return self
+            stop = self.queue.stop = env.event()
+            if horizon is not None:
                 env.timeout(horizon - env.now).callbacks.append(
                     lambda _: stop.triggered or stop.succeed("horizon"))
             self.queue._check_done()

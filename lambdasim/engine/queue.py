@@ -307,7 +307,10 @@ class EventQueue:
 
     def _on_end(self, timeout: simpy.Event) -> None:
         """An execution ended: release its slot (the environment stays warm unless a timeout reset
-        it), let the execution go on (:meth:`Execution.ended`), then serve any FIFO waiter."""
+        it), serve any FIFO waiter, then let the execution go on (:meth:`Execution.ended`).
+
+        The FIFO is served first: what the execution's end sends on (a Lambda destination into the
+        same pool) arrives after the events already waiting, and must queue behind them."""
         job: Execution = timeout._value
         now = self.env.now
         fn = job.fn
@@ -322,9 +325,9 @@ class EventQueue:
             pool.in_use -= 1
             if job.outcome != TIMEOUT:
                 fn.envs.release(now)
-        job.ended(self, now)
         if pool.waiting:  # only the ``ideal`` policy keeps a FIFO
             self.policy.serve(pool)
+        job.ended(self, now)
 
     # -- waiting in the queue ----------------------------------------------------------------------
 

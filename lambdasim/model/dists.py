@@ -38,6 +38,11 @@ class Distribution:
         """The expected value in seconds."""
         raise NotImplementedError
 
+    @property
+    def largest(self) -> float:
+        """The largest value it can draw (``inf`` for an unbounded distribution)."""
+        return math.inf
+
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         raise NotImplementedError
 
@@ -45,18 +50,20 @@ class Distribution:
         """Draw one value in seconds."""
         return float(self._draw(rng, None))
 
-    def sampler(self, rng: np.random.Generator, block: int = 4096) -> Callable[[], float]:
+    def sampler(self, rng: np.random.Generator, block: int = 4096,
+                cap: float | None = None) -> Callable[[], float]:
         """Return a zero-argument callable that hands out draws from numpy blocks of ``block``.
 
         Blocks are drawn lazily, one at a time, from ``rng``; the sequence is deterministic for a
-        given generator state.
+        given generator state. With ``cap``, a draw above it is ``cap`` (an AWS time limit).
         """
         block = check_number(block, "block", ge=1, integer=True)
         draw = self._draw
 
         def blocks() -> Any:
             while True:
-                yield draw(rng, block).tolist()
+                values = draw(rng, block)
+                yield (values if cap is None else np.minimum(values, cap)).tolist()
 
         return chain.from_iterable(blocks()).__next__
 
@@ -96,8 +103,13 @@ class Constant(Distribution):
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         return self.value_s if size is None else np.full(size, self.value_s)
 
-    def sampler(self, rng: np.random.Generator, block: int = 4096) -> Callable[[], float]:
-        return repeat(self.value_s).__next__
+    @property
+    def largest(self) -> float:
+        return self.value_s
+
+    def sampler(self, rng: np.random.Generator, block: int = 4096,
+                cap: float | None = None) -> Callable[[], float]:
+        return repeat(self.value_s if cap is None else min(self.value_s, cap)).__next__
 
 
 @dataclass(frozen=True)
@@ -154,6 +166,10 @@ class Uniform(Distribution):
     def mean(self) -> float:
         return (self.low_s + self.high_s) / 2
 
+    @property
+    def largest(self) -> float:
+        return self.high_s
+
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         return rng.uniform(self.low_s, self.high_s, size)
 
@@ -179,6 +195,10 @@ class Empirical(Distribution):
     def mean(self) -> float:
         return math.fsum(self.values_s) / len(self.values_s)
 
+    @property
+    def largest(self) -> float:
+        return max(self.values_s)
+
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         array: np.ndarray = self._array  # type: ignore[attr-defined]
         return array[rng.integers(0, len(array), size)]
@@ -196,5 +216,6 @@ class Cycle(Empirical):
     def _draw(self, rng: np.random.Generator, size: int | None) -> Any:
         return self.values_s[0] if size is None else np.resize(self._array, size)  # type: ignore[attr-defined]
 
-    def sampler(self, rng: np.random.Generator, block: int = 4096) -> Callable[[], float]:
-        return cycle(self.values_s).__next__
+    def sampler(self, rng: np.random.Generator, block: int = 4096,
+                cap: float | None = None) -> Callable[[], float]:
+        return cycle(self.values_s if cap is None else [min(v, cap) for v in self.values_s]).__next__

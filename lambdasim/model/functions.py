@@ -10,6 +10,7 @@ and write the scenario-file shape (README).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from lambdasim.model.rules import (
     DEFAULT_EVENT_AGE_S,
     DEFAULT_RETRY_ATTEMPTS,
     ENV_VAR_NAME_PATTERN,
+    INIT_LIMIT_S,
     LATEST,
     MAX_EVENT_AGE_S,
     MAX_RETRY_ATTEMPTS,
@@ -160,6 +162,18 @@ class EventInvokeConfig:
                     {"destination_config": DestinationConfig.from_dict})
 
 
+def _check_init(cold_start: Distribution) -> None:
+    """A cold start within AWS's Init limit: its largest value, or for an unbounded distribution its
+    mean, at most :data:`INIT_LIMIT_S` (the engine cuts an unbounded draw at the limit)."""
+    bounded = math.isfinite(cold_start.largest)
+    bound = cold_start.largest if bounded else cold_start.mean
+    if not bound <= INIT_LIMIT_S:
+        what = "largest value" if bounded else "mean"
+        raise invalid_value("FunctionConfig.cold_start", cold_start.to_dict(),
+                            f"a distribution whose {what} is at most {INIT_LIMIT_S:g} s "
+                            f"(AWS limits the Init phase to {INIT_LIMIT_S:g} s); this one's is {bound:g} s")
+
+
 @dataclass(frozen=True)
 class FunctionConfig:
     """One function: AWS settings plus the simulated duration, cold start, keep-alive and failures.
@@ -197,6 +211,7 @@ class FunctionConfig:
             check_field(self, "reserved_concurrency", ge=0, integer=True, allowed="None or integer >= 0")
         check_instance(self.duration, "FunctionConfig.duration", Distribution)
         check_instance(self.cold_start, "FunctionConfig.cold_start", Distribution)
+        _check_init(self.cold_start)
         check_field(self, "keep_alive_s", ge=0)
         check_instance(self.failures, "FunctionConfig.failures", FailureModel)
         if self.handler is not None and not callable(self.handler):

@@ -32,7 +32,7 @@ __all__ = [
     "MAX_EVENT_AGE_S", "ON_SUCCESS_SERVICES", "ON_FAILURE_SERVICES", "DEAD_LETTER_SERVICES",
     "DEFAULT_CONCURRENT_EXECUTIONS", "UNRESERVED_MINIMUM", "SCALING_BURST", "SCALING_REFILL_PER_S",
     "SYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMIT", "LEGACY_ASYNC_PAYLOAD_LIMIT", "ASYNC_PAYLOAD_LIMITS",
-    "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "MEMORY_MB", "ARCHITECTURES",
+    "DESTINATION_MAX_BYTES", "RECURSION_LIMIT", "TIMEOUT_S", "INIT_LIMIT_S", "MEMORY_MB", "ARCHITECTURES",
     "FUNCTION_NAME_PATTERN", "REGION_PATTERN", "ARN_PATTERN", "SETTINGS", "function_arn", "parse_function",
     "FUNCTION_ARN_PATTERN",
     "function_not_found", "function_does_not_exist", "no_event_invoke_config", "check_account",
@@ -42,7 +42,7 @@ __all__ = [
     "check_reservation", "whole_function_only", "check_sync_payload", "check_async_payload",
     "check_alias_name", "destinations_of", "put_event_invoke_config", "update_event_invoke_config",
     "RESPONSE_PAYLOAD_LIMIT", "RESPONSE_TOO_LARGE_ERROR", "RESPONSE_SIZE_IN_MESSAGE", "response_too_large",
-    "error_object", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
+    "error_object", "unmarshal_error", "is_local_function", "SYSTEM_ERRORS", "DEFAULT_SYSTEM_ERROR",
     "DEFAULT_FUNCTION_PENDING_S", "MAX_FUNCTION_PENDING_S", "STATE_ACTIVE", "STATE_PENDING",
     "UPDATE_SUCCESSFUL", "UPDATE_IN_PROGRESS", "CREATING_REASON", "CREATING_REASON_CODE",
     "function_pending", "update_in_progress",
@@ -155,6 +155,12 @@ RECURSION_LIMIT = 16
 
 #: ``Timeout`` (s) and ``MemorySize`` (MB): inclusive ranges.
 TIMEOUT_S = (1, 900)
+#: The Init phase (a cold start) of an on-demand function is limited to 10 s (docs/aws-behaviour.md §11, AWS "Lambda
+#: execution environment lifecycle", docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html:
+#: "The Init phase is limited to 10 seconds"; with provisioned
+#: concurrency or SnapStart, the greater of 130 s or the timeout). lambdasim's cold starts are
+#: on-demand ones (a provisioned environment has none), so 10 s bounds them.
+INIT_LIMIT_S = 10.0
 MEMORY_MB = (128, 10_240)
 ARCHITECTURES = ("x86_64", "arm64")
 
@@ -460,6 +466,13 @@ def response_too_large() -> tuple[str, str]:
     """``(errorType, errorMessage)`` of a response over :data:`RESPONSE_PAYLOAD_LIMIT` (Unhandled)."""
     return (RESPONSE_TOO_LARGE_ERROR, "Response payload size exceeded maximum allowed payload size "
             f"({RESPONSE_SIZE_IN_MESSAGE} bytes).")
+
+
+def unmarshal_error(reason: object) -> tuple[str, str]:
+    """``(errorType, errorMessage)`` of an event the Python runtime cannot parse (``json.loads`` fails,
+    for example nesting past its recursion limit): AWS's Python runtime interface client reports
+    ``Runtime.UnmarshalError``, "Unable to unmarshal input: <reason>"; the handler does not run."""
+    return "Runtime.UnmarshalError", f"Unable to unmarshal input: {reason}"
 
 
 def error_object(error_type: str, error_message: str, request_id: str, stack_trace: tuple = ()) -> dict:

@@ -38,6 +38,7 @@ from lambdasim.model.rules import (
     FUNCTION_ARN_PATTERN,
     FUNCTION_NAME_PATTERN,
     LATEST,
+    MAX_EVENT_AGE_S,
     MAX_FUNCTION_PENDING_S,
     REGION_PATTERN,
     function_arn,
@@ -163,7 +164,9 @@ class QueueSettings:
                     allowed=f"number >= throttle_backoff_base_s ({self.throttle_backoff_base_s:g})")
         check_field(self, "throttle_jitter", ge=0, le=1)
         check_field(self, "duplicate_probability", ge=0, le=1)
-        check_field(self, "duplicate_delay_s", ge=0)
+        # A copy due later than the longest event age could never be delivered (engine/duplicates.py).
+        check_field(self, "duplicate_delay_s", ge=0, le=MAX_EVENT_AGE_S,
+                    allowed=f"a number from 0 to {MAX_EVENT_AGE_S} (the longest MaximumEventAgeInSeconds)")
         check_field(self, "payload_limit_bytes", integer=True, allowed=_LIMITS)
         if self.payload_limit_bytes not in ASYNC_PAYLOAD_LIMITS:
             raise invalid_value("QueueSettings.payload_limit_bytes", self.payload_limit_bytes, _LIMITS)

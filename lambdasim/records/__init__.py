@@ -1,4 +1,4 @@
-"""What a run writes: the record schemas, the columnar recorder and the request ids.
+"""What a run writes: the record schemas, the columnar recorder, the request ids and message bodies.
 
 Below the engine (it writes here) and free of pandas: :mod:`lambdasim.results` builds the frames.
 """

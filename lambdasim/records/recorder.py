@@ -11,6 +11,7 @@ import math
 from array import array
 from collections.abc import Sequence
 
+from lambdasim.records.bodies import Body
 from lambdasim.records.request_ids import RequestIds
 from lambdasim.records.schema import (
     FATE_PENDING,
@@ -85,7 +86,7 @@ class Recorder:
         self.a_end = array("d")
         self.a_init = array("d")
         self.a_duration = array("d")
-        self.a_billed = array("i")
+        self.a_billed = array("i")     # at most 910,000 ms: a 10-s Init limit plus the 900-s timeout
         self.a_outcome = array("b")
         self.a_error = array("i")
         self.a_concurrency = array("i")
@@ -104,11 +105,17 @@ class Recorder:
         self.e_on_failure = array("i")
         self.e_dlq = array("i")
         self.e_lost = array("b")
-        self.e_payload_bytes = array("i")
+        self.e_payload_bytes = array("i")  # at most the 1 MB async limit (larger invokes are refused)
         self.e_max_age = array("h")    # MaximumEventAgeInSeconds is at most 21,600: 2 bytes
         self.e_max_retry = array("b")
         self.rejected: list[tuple] = []
-        self.deliveries: list[tuple] = []  # at most a few per event, and only when targets are set
+        # deliveries, one per attempt to deliver (a few per event at most, only when targets are set):
+        # numbers and interned strings in arrays, each body once (the target's message shares it).
+        self.d_event = array("i")
+        self.d_at = array("d")
+        self.d_ok = array("b")
+        self.d_text = array("i")   # channel, target type, target ARN, condition, failure reason: codes
+        self.d_bodies: list = []
         self.settings: list[tuple] = []    # functions table (FUNCTION_COLUMNS): a few rows per change
         self._lent = False  # frames share the buffers' memory (result(copy=False)): see detach()
 
@@ -249,7 +256,32 @@ class Recorder:
         self.rejected.append((at, function, qualifier, error_code, http_status, message))
 
     def delivery(self, event: int, at: float, channel: str, target_type: str, target_arn: str,
-                 condition: str, ok: bool, failure_reason: str, body: str) -> None:
-        """Record one attempt to deliver a record (or a DLQ message) to a target."""
-        self.deliveries.append(
-            (event, at, channel, target_type, target_arn, condition, ok, failure_reason, body))
+                 condition: str, ok: bool, failure_reason: str, body: str | Body) -> None:
+        """Record one attempt to deliver a record (or a DLQ message) to a target.
+
+        ``body`` is the text, or the :class:`~lambdasim.records.bodies.Body` of a message that
+        carries earlier records (it shares them; :meth:`delivery_rows` says how it is shown).
+        """
+        strings = self.strings
+        self.d_event.append(event)
+        self.d_at.append(at)
+        self.d_ok.append(ok)
+        self.d_text.extend((strings(channel), strings(target_type), strings(target_arn), strings(condition),
+                            strings(failure_reason)))
+        self.d_bodies.append(body)
+
+    @property
+    def deliveries(self) -> list[tuple]:
+        """The deliveries as rows in DELIVERY_COLUMNS order (bodies as recorded)."""
+        values = self.strings.values
+        text = self.d_text
+        return [(self.d_event[i], self.d_at[i], *[values[c] for c in text[5 * i:5 * i + 4]],
+                 bool(self.d_ok[i]), values[text[5 * i + 4]], self.d_bodies[i])
+                for i in range(len(self.d_event))]
+
+    def delivery_bodies(self) -> list:
+        """Each delivery's body as text, except a body that carries earlier records (a chain through
+        Lambda destinations, an SNS topic feeding itself): that one stays a shared :class:`Body`
+        (``str(body)`` gives its text), since the texts of a long chain add up quadratically (a loop
+        run to the 1 MB limit would need about 1.5 GB for them)."""
+        return [str(b) if type(b) is Body and b.depth == 1 else b for b in self.d_bodies]

@@ -148,9 +148,21 @@ def to_frames(recorder: Recorder, now: float,
         for i, column in enumerate(("attempts", "throttles", "max_event_age_s", "max_retry_attempts")):
             events.loc[unresolved, column] = counts[:, i].astype(events[column].dtype)
     rejected = pd.DataFrame(recorder.rejected, columns=list(REJECTED_COLUMNS))
-    deliveries = pd.DataFrame(recorder.deliveries, columns=list(DELIVERY_COLUMNS))
-    deliveries["event_id"] = ids[deliveries["event_id"].to_numpy(dtype=np.int64)]
-    deliveries["ok"] = deliveries["ok"].astype(bool)
+    def interned(codes: np.ndarray) -> pd.Categorical:
+        """A column of interned strings: the ones it uses, in interning order."""
+        keep, inverse = np.unique(codes, return_inverse=True)
+        return pd.Categorical.from_codes(inverse.astype(np.int32), categories=[strings[k] for k in keep])
+
+    delivery_text = col(recorder.d_text, np.int32).reshape(-1, 5)
+    strings = recorder.strings.values
+    deliveries = pd.DataFrame({
+        "event_id": _string_column(ids[col(recorder.d_event, np.int32)]),
+        "at": col(recorder.d_at, np.float64),
+        **{name: interned(delivery_text[:, i])
+           for i, name in enumerate(("channel", "target_type", "target_arn", "condition", "failure_reason"))},
+        "ok": col(recorder.d_ok, np.int8).view(bool),
+        "body": pd.Series(recorder.delivery_bodies()),  # str, or object when a chain's Body is there
+    }, columns=list(DELIVERY_COLUMNS), copy=False)
     functions = pd.DataFrame(recorder.settings, columns=list(FUNCTION_COLUMNS))
     functions = functions.astype({
         "at": float, "memory_mb": np.int64, "timeout_s": float, "pool_limit": np.int64,

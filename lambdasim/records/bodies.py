@@ -1,0 +1,128 @@
+"""Message bodies that carry an earlier body inside them, kept without copying it.
+
+A Lambda destination's invocation record carries the event that caused it as ``requestPayload``.
+When that event was itself a record (a chain of functions joined by Lambda destinations, or a
+``RecursiveLoop: Allow`` loop), hop n's record holds hop n-1's whole record: nesting Python dicts
+and re-encoding them costs time and memory quadratic in the hops and fails past the interpreter's
+recursion limit. A :class:`Body` is instead the text of one record as ``prefix + inner + suffix``,
+where ``inner`` is the previous hop's :class:`Body` (or bytes) shared, not copied: each hop adds
+only its own few hundred bytes, its size is known without building it, and :meth:`Body.bytes`
+builds the text with a loop, not recursion, only when something reads it.
+
+An SNS notification carries its message as a JSON *string* (``"Message": "{\\"version\\":…}"``):
+a ``quoted`` Body holds the message it carries the same way, escaped only when the text is built.
+Its size is still known at once: the texts here are compact JSON from ``json.dumps`` (printable
+ASCII), whose escaped form is one byte longer for each ``"`` and ``\\`` it holds, so a Body keeps
+count of those two.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+__all__ = ["Body"]
+
+#: Bodies nested less deeply than this are parsed on the caller's thread (far from any limit).
+_SHALLOW = 100
+
+
+class Body:
+    """The UTF-8 text of a JSON message, ``prefix + inner + suffix``, with ``inner`` shared.
+
+    ``quoted``: the inner text appears as a JSON string literal (quoted and escaped), as an SNS
+    notification carries its message.
+    """
+
+    __slots__ = ("prefix", "inner", "suffix", "quoted", "size", "depth", "quotes", "backslashes")
+
+    def __init__(self, prefix: bytes, inner: Body | bytes = b"", suffix: bytes = b"",
+                 quoted: bool = False) -> None:
+        self.prefix = prefix
+        self.inner = inner
+        self.suffix = suffix
+        self.quoted = quoted
+        if isinstance(inner, Body):
+            size, quotes, backslashes = inner.size, inner.quotes, inner.backslashes
+            #: How many bodies are nested here (1 for a body with plain bytes inside).
+            self.depth = inner.depth + 1
+        else:
+            size, quotes, backslashes = len(inner), inner.count(b'"'), inner.count(b"\\")
+            self.depth = 1
+        if quoted:  # each " and \ gains a backslash, and the literal its two quotes
+            size, backslashes = size + quotes + backslashes + 2, 2 * backslashes + quotes
+            quotes += 2
+        ends = prefix + suffix
+        self.size = len(prefix) + size + len(suffix)
+        self.quotes = quotes + ends.count(b'"')
+        self.backslashes = backslashes + ends.count(b"\\")
+
+    def __len__(self) -> int:
+        return self.size
+
+    def bytes(self) -> bytes:
+        """The whole text as bytes (built by walking the chain: no recursion)."""
+        nodes: list[Body] = []
+        node: Body | bytes = self
+        while isinstance(node, Body):
+            nodes.append(node)
+            node = node.inner
+        if not any(n.quoted for n in nodes):  # plain splices: one join
+            heads = [n.prefix for n in nodes]
+            tails = [n.suffix for n in reversed(nodes)]
+            return b"".join([*heads, node, *tails])
+        text = node
+        for n in reversed(nodes):
+            if n.quoted:
+                text = json.dumps(text.decode("ascii")).encode("ascii")
+            text = b"".join((n.prefix, text, n.suffix))
+        return text
+
+    def __bytes__(self) -> bytes:
+        return self.bytes()
+
+    def __str__(self) -> str:
+        return self.bytes().decode("utf-8")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Body):
+            return self.size == other.size and self.bytes() == other.bytes()
+        if isinstance(other, (bytes, str)):
+            return self.bytes() == (other.encode() if isinstance(other, str) else other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.size)  # equal texts have equal sizes; cheap, and never builds the text
+
+    def __reduce__(self) -> tuple:
+        # Pickled as its text: pickling the shared chain itself would recurse once per record.
+        return Body, (self.bytes(),)
+
+    def json(self) -> Any:
+        """The body parsed as JSON.
+
+        Nesting deeper than the interpreter's recursion limit raises ``RecursionError``, as
+        ``json.loads`` does in AWS's Python runtime. The parse runs on a fresh thread so that where
+        that happens depends on the body alone, never on how deep the caller's own stack is."""
+        text = self.bytes()
+        if self.depth < _SHALLOW:
+            return json.loads(text)
+        outcome: list[Any] = []
+
+        def parse() -> None:
+            try:
+                outcome.append(json.loads(text))
+            except RecursionError as error:
+                outcome.append(error)
+
+        worker = threading.Thread(target=parse, name="lambdasim-json")
+        worker.start()
+        worker.join()
+        if isinstance(outcome[0], RecursionError):
+            raise outcome[0]
+        return outcome[0]
+
+    def __repr__(self) -> str:
+        head = self.prefix[:60].decode("utf-8", "replace")
+        return f"Body({self.size} bytes, {self.depth} records deep: {head}…)"
