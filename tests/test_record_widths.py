@@ -1,8 +1,8 @@
 """Every record column holds the extremes validation allows (issue 11, item 5).
 
 Before: a 2.2e6-s cold start was accepted and overflowed the 32-bit ``billed_ms`` column. Now a
-cold start is bounded by AWS's 10-s Init limit (docs/aws-behaviour.md §11) and each column's type is checked against
-the largest value the validated ranges allow.
+cold start is bounded by AWS's 10-s Init limit (docs/aws-behaviour.md §11) and each column's type is
+checked against the largest value the validated ranges allow.
 """
 
 from array import array

@@ -155,8 +155,9 @@ RECURSION_LIMIT = 16
 
 #: ``Timeout`` (s) and ``MemorySize`` (MB): inclusive ranges.
 TIMEOUT_S = (1, 900)
-#: The Init phase (a cold start) of an on-demand function is limited to 10 s (docs/aws-behaviour.md §11, AWS "Lambda
-#: execution environment lifecycle", docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html:
+#: The Init phase (a cold start) of an on-demand function is limited to 10 s (docs/aws-behaviour.md
+#: §11, AWS "Lambda execution environment lifecycle",
+#: docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html:
 #: "The Init phase is limited to 10 seconds"; with provisioned
 #: concurrency or SnapStart, the greater of 130 s or the timeout). lambdasim's cold starts are
 #: on-demand ones (a provisioned environment has none), so 10 s bounds them.
