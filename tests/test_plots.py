@@ -416,6 +416,19 @@ def test_compare_draws_the_same_view_side_by_side_on_shared_axes(two_configs, ki
         assert first.get_shared_y_axes().joined(first, last)
 
 
+def test_compare_outcomes_labels_each_panel_with_its_own_counts():
+    # regression (issue 14): the panels shared a y axis, and so its tick labels: a 3-event run was
+    # labelled with the 10-event run's "invokes 10"
+    small = ls.run(one_function([Burst("orders", count=3, at_s=0.0)]))
+    large = ls.run(one_function([Burst("orders", count=10, at_s=0.0)]))
+    fig = lp.compare([small, large], ["three", "ten"], kind="outcomes")
+    first, second = fig.axes[:2]
+    labels = [[t.get_text() for t in ax.get_yticklabels()] for ax in (first, second)]
+    assert labels[0][0] == f"invokes\n{len(small.attempts):,}" and "3 accepted" in labels[0][1]
+    assert labels[1][0] == f"invokes\n{len(large.attempts):,}" and "10 accepted" in labels[1][1]
+    assert first.get_ylim() == second.get_ylim()
+
+
 def test_compare_refuses_bad_kinds_and_labels(two_configs):
     with pytest.raises(ValueError, match="outcomes, event_age, concurrency"):
         lp.compare(two_configs, ["a", "b"], kind="pie")

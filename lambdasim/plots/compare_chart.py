@@ -63,7 +63,9 @@ def compare(results: Sequence[Any], labels: Sequence[str] | None = None, kind: s
 def _outcomes(results: list, labels: list, _period: Any) -> Any:
     n = len(results)
     fig = new_figure(10.0, 1.4 + 2.6 * n)
-    axes = np.atleast_1d(fig.subplots(n, 1, sharex=True, sharey=True, squeeze=False)[:, 0])
+    # y not shared: each panel's row labels carry its own counts, and a shared y axis shares its
+    # tick labels too (panel A would show panel B's "invokes N")
+    axes = np.atleast_1d(fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0])
     seen: dict[str, Patch] = {}
     widest = 0.0
     for ax, result, label in zip(axes, results, labels, strict=True):
