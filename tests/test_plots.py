@@ -181,6 +181,59 @@ def test_duplicate_deliveries_are_drawn_apart():
     assert "duplicate delivery" in legend_labels(fig)
 
 
+def test_duplicate_deliveries_are_drawn_over_the_fate_markers_under_their_row():
+    # regression (issue 14): duplicate boxes sat at the row's centre under the fate markers (and
+    # under the original execution when they overlapped it)
+    result = ls.run(one_function([Burst("orders", count=3, at_s=0.0)],
+                                 queue=QueueSettings(duplicate_probability=1.0)))
+    fig = lp.timeline(result)
+    duplicates = artist(fig, "duplicates")
+    fate_markers = artist(fig, "fate:succeeded")
+    assert duplicates.get_zorder() > fate_markers.get_zorder()
+    bars = artist(fig, "executions:success")
+    for dup, bar in zip(duplicates.get_paths(), bars.get_paths(), strict=True):
+        dup_y, bar_y = dup.vertices[:, 1], bar.vertices[:, 1]
+        row = round(bar_y.mean())
+        assert dup_y.min() >= bar_y.max() - 1e-9  # under the execution bar, not behind it
+        assert dup_y.max() < row + 0.5  # still inside its own row's slot
+        assert abs(dup_y.mean() - row) > 0.3  # away from the fate marker at the row's centre
+    assert fig.axes[0].get_ylim()[0] >= duplicates.get_paths()[-1].vertices[:, 1].max()  # last row: visible
+
+
+def test_counts_in_titles_and_captions_agree_with_their_number():
+    # regression (issue 14): "all 1 events"
+    one = ls.run(one_function([events_at(0.0)]))
+    assert lp.timeline(one).axes[0].get_title(loc="left") == "What happened to each event (the 1 event)"
+    assert lp.caption_for(one).endswith(" · 1 event accepted")
+    cost_texts = [t.get_text() for t in lp.cost(one).axes[0].texts]
+    assert any("(1 request," in t for t in cost_texts) and not any("1 requests" in t for t in cost_texts)
+    three = ls.run(one_function([events_at(0.0, 1.0, 2.0)]))
+    assert lp.timeline(three).axes[0].get_title(loc="left").endswith("(all 3 events)")
+    assert lp.timeline(three, first=1).axes[0].get_title(loc="left").endswith("(1 of 3 events)")
+    assert lp.caption_for(three).endswith(" · 3 events accepted")
+
+
+def test_the_aggregated_view_says_how_to_get_rows_back():
+    # regression (issue 14): past max_rows the per-event rows were gone with no hint of sampling
+    result = ls.run(one_function([Burst("orders", count=30)], reserved_concurrency=2, duration=Constant(1.0)))
+    fig = lp.timeline(result, max_rows=10)
+    top = fig.axes[0]
+    assert top.get_title(loc="left") == ("Events by state over time (30 events: more than max_rows=10, "
+                                         "so no row per event)")
+    hint = artist(fig, "sampling_hint").get_text()
+    for call in ("timeline(result, sample=10)", "first=10", 'fate="retries_exhausted"', "max_rows"):
+        assert call in hint
+    fig.canvas.draw()  # the hint is on the figure, not cut off at its edges
+    box = artist(fig, "sampling_hint").get_window_extent()
+    width, height = fig.bbox.width, fig.bbox.height
+    assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height
+    # and the call it suggests draws rows
+    sampled = lp.timeline(result, sample=10, max_rows=10)
+    assert len(boxes(artist(sampled, "executions:success"))) == 10
+    # states() drawn on its own has no timeline to send the reader to
+    assert "sampling_hint" not in gids(lp.states(result))
+
+
 @pytest.mark.parametrize("span, unit", [(20.0, "s"), (1500.0, "min"), (30000.0, "h")])
 def test_time_axis_unit_follows_the_span(span, unit):
     result = ls.run(one_function([events_at(0.0, span)], duration=Constant(1.0)))

@@ -30,6 +30,7 @@ from lambdasim.plots.style import (
     PALETTE,
     apply_time_axis,
     check_result,
+    count_of,
     legend,
     new_figure,
     nice_period,
@@ -229,7 +230,7 @@ def cost(result: Any, free_tier: bool = False) -> Any:
     top = float(ends.max()) if len(table) else 0.0
     for i, row in enumerate(table.itertuples(index=False)):
         ax.text(ends[i] + top * 0.01, i,
-                f"{_money(row.total_cost)}  ({row.requests:,} requests, "
+                f"{_money(row.total_cost)}  ({count_of(row.requests, 'request')}, "
                 f"{row.gb_seconds + row.provisioned_gb_seconds:,.1f} GB-s executed)",
                 va="center", fontsize=8)
     ax.set_yticks(y, names)
