@@ -181,6 +181,59 @@ def test_duplicate_deliveries_are_drawn_apart():
     assert "duplicate delivery" in legend_labels(fig)
 
 
+def test_duplicate_deliveries_are_drawn_over_the_fate_markers_under_their_row():
+    # regression (issue 14): duplicate boxes sat at the row's centre under the fate markers (and
+    # under the original execution when they overlapped it)
+    result = ls.run(one_function([Burst("orders", count=3, at_s=0.0)],
+                                 queue=QueueSettings(duplicate_probability=1.0)))
+    fig = lp.timeline(result)
+    duplicates = artist(fig, "duplicates")
+    fate_markers = artist(fig, "fate:succeeded")
+    assert duplicates.get_zorder() > fate_markers.get_zorder()
+    bars = artist(fig, "executions:success")
+    for dup, bar in zip(duplicates.get_paths(), bars.get_paths(), strict=True):
+        dup_y, bar_y = dup.vertices[:, 1], bar.vertices[:, 1]
+        row = round(bar_y.mean())
+        assert dup_y.min() >= bar_y.max() - 1e-9  # under the execution bar, not behind it
+        assert dup_y.max() < row + 0.5  # still inside its own row's slot
+        assert abs(dup_y.mean() - row) > 0.3  # away from the fate marker at the row's centre
+    assert fig.axes[0].get_ylim()[0] >= duplicates.get_paths()[-1].vertices[:, 1].max()  # last row: visible
+
+
+def test_counts_in_titles_and_captions_agree_with_their_number():
+    # regression (issue 14): "all 1 events"
+    one = ls.run(one_function([events_at(0.0)]))
+    assert lp.timeline(one).axes[0].get_title(loc="left") == "What happened to each event (the 1 event)"
+    assert lp.caption_for(one).endswith(" · 1 event accepted")
+    cost_texts = [t.get_text() for t in lp.cost(one).axes[0].texts]
+    assert any("(1 request," in t for t in cost_texts) and not any("1 requests" in t for t in cost_texts)
+    three = ls.run(one_function([events_at(0.0, 1.0, 2.0)]))
+    assert lp.timeline(three).axes[0].get_title(loc="left").endswith("(all 3 events)")
+    assert lp.timeline(three, first=1).axes[0].get_title(loc="left").endswith("(1 of 3 events)")
+    assert lp.caption_for(three).endswith(" · 3 events accepted")
+
+
+def test_the_aggregated_view_says_how_to_get_rows_back():
+    # regression (issue 14): past max_rows the per-event rows were gone with no hint of sampling
+    result = ls.run(one_function([Burst("orders", count=30)], reserved_concurrency=2, duration=Constant(1.0)))
+    fig = lp.timeline(result, max_rows=10)
+    top = fig.axes[0]
+    assert top.get_title(loc="left") == ("Events by state over time (30 events: more than max_rows=10, "
+                                         "so no row per event)")
+    hint = artist(fig, "sampling_hint").get_text()
+    for call in ("timeline(result, sample=10)", "first=10", 'fate="retries_exhausted"', "max_rows"):
+        assert call in hint
+    fig.canvas.draw()  # the hint is on the figure, not cut off at its edges
+    box = artist(fig, "sampling_hint").get_window_extent()
+    width, height = fig.bbox.width, fig.bbox.height
+    assert box.x0 >= 0 and box.x1 <= width and box.y0 >= 0 and box.y1 <= height
+    # and the call it suggests draws rows
+    sampled = lp.timeline(result, sample=10, max_rows=10)
+    assert len(boxes(artist(sampled, "executions:success"))) == 10
+    # states() drawn on its own has no timeline to send the reader to
+    assert "sampling_hint" not in gids(lp.states(result))
+
+
 @pytest.mark.parametrize("span, unit", [(20.0, "s"), (1500.0, "min"), (30000.0, "h")])
 def test_time_axis_unit_follows_the_span(span, unit):
     result = ls.run(one_function([events_at(0.0, span)], duration=Constant(1.0)))
@@ -334,6 +387,43 @@ def test_unreserved_pool_far_above_the_peak_is_a_note(retried):
     assert any("unreserved pool limit 1,000" in t.get_text() for t in fig.axes[0].texts)
 
 
+def test_without_throttles_the_axes_start_at_zero_and_the_note_is_clear_of_the_data():
+    # regression (issue 14): the empty throttle axis read -0.05…0.05, and the "above the chart"
+    # note sat on the in-flight line at the top of its panel
+    result = ls.run(one_function([Burst("orders", count=5, at_s=0.0)]))
+    fig = lp.concurrency(result)
+    top, middle, bottom = fig.axes[:3]
+    assert bottom.get_ylim() == (0.0, 1.0) and middle.get_ylim() == (0.0, 1.0)
+    assert artist(fig, "no_throttles").get_text() == "no throttles"
+    assert top.get_ylim()[0] == 0 and top.get_ylim()[1] > 5
+    fig.canvas.draw()
+    note = artist(fig, "limit_note")
+    assert "unreserved pool limit 1,000" in note.get_text()
+    peak_px = top.transData.transform((0, 5))[1]
+    assert note.get_window_extent().y0 > peak_px  # the whole note above the highest line
+
+
+def test_each_pool_limit_line_has_its_own_style_and_its_name_on_the_chart():
+    # regression (issue 14): a reservation of 50 and an unreserved pool of 150 were identical
+    # dashed lines, told apart only by the legend
+    scenario = ls.Scenario(
+        functions={"a": ls.FunctionConfig(reserved_concurrency=50, duration=Constant(2.0),
+                                          cold_start=Constant(0.0)),
+                   "b": ls.FunctionConfig(duration=Constant(2.0), cold_start=Constant(0.0))},
+        workloads=(Burst("a", count=60, at_s=0.0), Burst("b", count=60, at_s=0.0)),
+        account=ls.Account(concurrent_executions=200), seed=1)
+    fig = lp.concurrency(ls.run(scenario))
+    top = fig.axes[0]
+    lines = [line for line in top.get_lines() if line.get_gid() == "limit"]
+    assert [line.get_label() for line in lines] == ["a: reserved concurrency 50",
+                                                     "unreserved pool limit 150 (account 200)"]
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+    names = {t.get_text(): t.xy for t in top.texts if t.get_gid() == "limit_label"}
+    assert set(names) == {"a reserved 50", "unreserved pool 150"}
+    assert names["a reserved 50"][1] == 50 and names["unreserved pool 150"][1] == 150  # on its own line
+    assert top.get_ylim()[1] > 150
+
+
 def test_dense_concurrency_is_drawn_as_peak_and_mean():
     scenario = ls.Scenario.from_yaml(ROOT / "data" / "scenarios" / "steady.yaml")
     # The peak below was recorded without jitter.
@@ -427,6 +517,78 @@ def test_compare_outcomes_labels_each_panel_with_its_own_counts():
     assert labels[0][0] == f"invokes\n{len(small.attempts):,}" and "3 accepted" in labels[0][1]
     assert labels[1][0] == f"invokes\n{len(large.attempts):,}" and "10 accepted" in labels[1][1]
     assert first.get_ylim() == second.get_ylim()
+
+
+def overlaps(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_compare_event_age_shows_a_short_run_beside_a_long_one_and_the_note_in_the_clear():
+    # regression (issue 14): on a shared linear axis a run whose events were seconds old was a
+    # vertical line at 0 beside one whose events were minutes old, and the "off the chart" note
+    # hid behind each panel's legend
+    short = ls.run(one_function([Burst("orders", count=5, at_s=0.0)], reserved_concurrency=1))
+    long = ls.run(one_function([Burst("orders", count=20, at_s=0.0)], reserved_concurrency=1,
+                               duration=Constant(1.0)))
+    fig = lp.compare([short, long], ["short", "long"], kind="event_age")
+    first, second = fig.axes[:2]
+    assert first.get_shared_x_axes().joined(first, second)  # still one honest axis for both
+    assert first.get_xlim() == second.get_xlim() and first.get_xscale() == second.get_xscale() == "symlog"
+    assert first.get_xlabel() == "event age (log scale above 1 s)"
+    resolution = next(line for line in first.get_lines() if line.get_gid() == "age:resolution")
+    ages = np.asarray(resolution.get_xdata())
+    median = float(np.median(ages[np.isfinite(ages)]))
+    longest = float((long.events["resolved_at"] - long.events["enqueued_at"]).max())
+    assert median < 3 and max(ages) * 5 < longest
+    to_axes = first.transAxes.inverted()
+    where = to_axes.transform(first.transData.transform((median, 0)))[0]
+    assert where > 0.15 and where > 10 * median / first.get_xlim()[1]  # a linear axis put it at 1.5 %
+    fig.canvas.draw()
+    notes = [t for ax in fig.axes[:2] for t in ax.texts if t.get_gid() == "far_limit_note"]
+    assert len(notes) == 2 and all("6 h" in t.get_text() for t in notes)
+    legends = [lg.get_window_extent() for lg in fig.legends] + [
+        ax.get_legend().get_window_extent() for ax in fig.axes if ax.get_legend()]
+    assert legends and not any(overlaps(t.get_window_extent(), lg) for t in notes for lg in legends)
+    for ax in fig.axes[:2]:  # above the data (on a log axis a curve may start anywhere along the bottom)
+        note = next(t for t in ax.texts if t.get_gid() == "far_limit_note")
+        assert note.get_window_extent().y0 >= ax.get_window_extent().y1
+        left_title = ax._left_title  # matplotlib's Text of set_title(loc="left"); no public getter
+        assert not overlaps(note.get_window_extent(), left_title.get_window_extent())
+
+
+def test_compare_draws_one_legend_for_the_figure(two_configs):
+    # regression (issue 14): notebook 09's four panels repeated the same legend four times
+    results = two_configs + two_configs
+    for kind in ("event_age", "concurrency"):
+        fig = lp.compare(results, ["a", "b", "c", "d"], kind=kind)
+        assert not any(ax.get_legend() for ax in fig.axes)
+        assert len(fig.legends) == 1
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert len(labels) == len(set(labels))
+    assert labels[:1] == ["executions in flight"]
+    assert "reserved concurrency 1" in " ".join(labels) and "reserved concurrency 3" in " ".join(labels)
+    age = lp.compare(results, ["a", "b", "c", "d"], kind="event_age")
+    assert [t.get_text() for t in age.legends[0].get_texts()] == [
+        "at each execution's dispatch", "at each throttled dispatch", "at resolution (its fate)",
+        "MaximumEventAgeInSeconds"]
+    names = [t.get_text() for ax in age.axes for t in ax.texts if t.get_gid() == "max_age_label"]
+    assert names == ["60 s"] * 4  # each limit named on its line, not in the shared legend
+
+
+def test_compare_concurrency_keeps_each_panels_limit_line_in_its_range():
+    # regression (issue 14): the row's shared y axis was fixed by the first panel, so a second
+    # panel's "reserved 5" above the first's peak was clipped and its limit line never showed
+    runs = [ls.run(one_function([Burst("orders", count=20, at_s=0.0)], reserved_concurrency=r,
+                                duration=Constant(1.0))) for r in (2, 5)]
+    fig = lp.compare(runs, ["reserved 2", "reserved 5"], kind="concurrency")
+    top_row = fig.axes[:2]  # the grid's axes run row by row
+    assert all(ax.get_title(loc="left").startswith("reserved") for ax in top_row)
+    for ax, level in zip(top_row, (2, 5), strict=True):
+        limit = next(line for line in ax.get_lines() if line.get_gid() == "limit")
+        assert np.nanmax(limit.get_ydata()) == level
+        low, high = ax.get_ylim()
+        assert low == 0 and level < high  # inside the visible range, with room above
+    assert top_row[0].get_shared_y_axes().joined(*top_row) and top_row[0].get_ylim() == top_row[1].get_ylim()
 
 
 def test_compare_refuses_bad_kinds_and_labels(two_configs):

@@ -31,7 +31,7 @@ from lambdasim.model.rules import LATEST
 from lambdasim.plots.age_chart import event_age
 from lambdasim.plots.load_charts import concurrency
 from lambdasim.plots.outcomes_chart import outcomes
-from lambdasim.plots.style import check_result, format_duration
+from lambdasim.plots.style import check_result, count_of, format_duration
 from lambdasim.plots.timeline_chart import timeline
 
 __all__ = ["FORMATS", "CHARTS", "TABLES", "save_figure", "caption_for", "export_run"]
@@ -126,7 +126,7 @@ def caption_for(result: Any) -> str:
     parts.append(f"seed {scenario.seed}")
     if scenario.horizon_s is not None:
         parts.append(f"horizon {format_duration(scenario.horizon_s)}")
-    parts.append(f"{result.stats.get('accepted', len(result.events)):,} events accepted")
+    parts.append(f"{count_of(result.stats.get('accepted', len(result.events)), 'event')} accepted")
     return " · ".join(parts)
 
 

@@ -5,11 +5,14 @@ metrics, cost. The numbers come from :mod:`lambdasim.results.series` and the Res
 
 1. executions in flight (:func:`~lambdasim.results.series.in_flight`, an exact step function), with
    the limit that applies: the function's reserved concurrency, or the unreserved pool (account
-   limit minus every reservation); a limit far above the peak is named in a note rather than
-   squashing the chart;
+   limit minus every reservation), each pool's line in its own style and named at its right end;
+   a limit far above the peak is named in a note rather than squashing the chart;
 2. the queue depth (:func:`~lambdasim.results.series.queue_depth`): events accepted and not yet
    resolved that are not executing (what the engine records as ``queue_depth_at_start``);
 3. throttled dispatches per period (:func:`~lambdasim.results.series.throttles`).
+
+Every panel's y axis starts at 0 and reaches 30 % above its highest line (limit lines included),
+so notes at the top sit clear of the data; an empty panel reads 0…1.
 
 A step series with more than 1,500 changes (too dense to read as a line) is drawn as its peak and
 its time-weighted mean over about 200 periods (:func:`~lambdasim.results.series.binned`), so a
@@ -24,12 +27,14 @@ from typing import Any
 
 import numpy as np
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from lambdasim.plots.style import (
     OKABE_ITO,
     PALETTE,
     apply_time_axis,
     check_result,
+    count_of,
     legend,
     new_figure,
     nice_period,
@@ -37,7 +42,8 @@ from lambdasim.plots.style import (
 from lambdasim.results import series
 from lambdasim.results.metrics import ALL, METRICS
 
-__all__ = ["concurrency", "draw_concurrency", "cloudwatch", "cost", "FUNCTION_COLOURS"]
+__all__ = ["concurrency", "draw_concurrency", "fit_y", "data_top", "cloudwatch", "cost", "FUNCTION_COLOURS",
+           "LIMIT_STYLES"]
 
 
 #: Colours of functions (when a chart has one line per function), in order.
@@ -74,11 +80,20 @@ def _steps(ax: Any, steps: dict, t_end: float, colours: dict, gid: str, label: s
     return peak
 
 
+#: Line styles of the limit lines of one panel, in pool order: two pools (a reservation and the
+#: unreserved pool) never share a style, and each line is also named at its right end.
+LIMIT_STYLES = ("--", ":", "-.", (0, (6, 2, 1, 2, 1, 2)))
+#: The y axes of the load panels reach this far above the highest line, so that a note at the top
+#: and the limit lines' names sit clear of the data.
+HEADROOM = 1.3
+
+
 def _limits(ax: Any, result: Any, names: list[str], peak: float, t_end: float) -> None:
     """The concurrency limit of each pool over the run (from the records), or a note when it is far
-    above the peak."""
+    above the peak. Each drawn line has its own style and its name at its right end."""
     account = result.scenario.account.concurrent_executions  # not changed by any API call
     far = []
+    drawn = 0
     for (pool, reserved), steps in series.pool_limits(result.functions, names).items():
         levels = steps.levels[steps.levels > 0]
         if not levels.size:
@@ -90,13 +105,48 @@ def _limits(ax: Any, result: Any, names: list[str], peak: float, t_end: float) -
             x = np.r_[steps.times, t_end]
             y = np.r_[steps.levels, steps.levels[-1]].astype(float)
             y[y == 0] = np.nan  # no line while the pool holds none of the charted functions
-            ax.plot(x, y, drawstyle="steps-post", color=PALETTE["limit"], ls="--", lw=1.2, label=label,
+            style = LIMIT_STYLES[drawn % len(LIMIT_STYLES)]
+            ax.plot(x, y, drawstyle="steps-post", color=PALETTE["limit"], ls=style, lw=1.3, label=label,
                     gid="limit")
+            last = levels[-1]
+            name = f"{pool} reserved {last:,}" if reserved else f"unreserved pool {last:,}"
+            ax.annotate(name, (t_end, last), xytext=(-3, 2), textcoords="offset points", ha="right",
+                        va="bottom", fontsize=7.5, color=PALETTE["limit"], gid="limit_label",
+                        bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 0.5})
+            drawn += 1
         else:
             far.append(label)
     if far:
         ax.text(0.99, 0.97, "above the chart: " + "; ".join(far), transform=ax.transAxes, ha="right",
-                va="top", fontsize=8, color="#444444")
+                va="top", fontsize=8, color="#444444", gid="limit_note")
+
+
+def data_top(ax: Any) -> float:
+    """The highest value any line or step area of ``ax`` draws (0 when none)."""
+    tops = [0.0]
+    for line in ax.get_lines():
+        y = np.asarray(line.get_ydata(), float)
+        if np.isfinite(y).any():
+            tops.append(float(np.nanmax(y)))
+    for patch in ax.patches:
+        if hasattr(patch, "get_data"):  # a StepPatch (stairs)
+            values = np.asarray(patch.get_data().values, float)
+            if values.size:
+                tops.append(float(np.nanmax(values)))
+    return max(tops)
+
+
+def fit_y(axes: Any) -> None:
+    """One y range for ``axes`` (a panel, or a row of panels sharing y): from 0 to :data:`HEADROOM`
+    times the highest line of any of them (every limit line included), at least 0…1.
+
+    Set once all of them are drawn: a shared axis fixed after the first panel would clip the
+    others (a ``reserved 20`` line above a ``reserved 10`` panel's range never showed).
+    """
+    axes = list(np.atleast_1d(axes))
+    top = max(data_top(ax) for ax in axes)
+    for ax in axes:
+        ax.set_ylim(0, max(top * HEADROOM, 1.0))
 
 
 def draw_concurrency(axes: Any, result: Any, period_s: float | None = None) -> list:
@@ -109,18 +159,21 @@ def draw_concurrency(axes: Any, result: Any, period_s: float | None = None) -> l
     peak = _steps(top, series.in_flight(att, names), t_end, colours, "in_flight", "executions in flight")
     _limits(top, result, names, peak, t_end)
     top.set_ylabel("executions\nin flight")
-    top.set_ylim(bottom=0)
     _steps(middle, series.queue_depth(att, ev, names), t_end, colours, "queue_depth", "events waiting")
     middle.set_ylabel("events waiting\nin the queue")
-    middle.set_ylim(bottom=0)
     period = float(period_s) if period_s else nice_period(t_end)
     counts, edges = series.throttles(att, period, t_end)
     bottom.stairs(counts, edges, fill=True, color=PALETTE["throttled"], gid="throttles",
                   label=f"throttles per {period:g} s")
+    if not counts.any():
+        bottom.text(0.5, 0.5, "no throttles", transform=bottom.transAxes, ha="center", va="center",
+                    fontsize=8, color="#777777", gid="no_throttles")
     bottom.set_ylabel(f"throttles\nper {period:g} s")
     bottom.set_xlim(0, t_end)
     apply_time_axis(bottom.xaxis, t_end)
     for ax in axes:
+        fit_y(ax)  # from 0 (never -0.05…0.05 when empty), with room above the data for the notes
+        ax.yaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True))
         ax.grid(axis="y", color="#E5E5E5", lw=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -229,7 +282,7 @@ def cost(result: Any, free_tier: bool = False) -> Any:
     top = float(ends.max()) if len(table) else 0.0
     for i, row in enumerate(table.itertuples(index=False)):
         ax.text(ends[i] + top * 0.01, i,
-                f"{_money(row.total_cost)}  ({row.requests:,} requests, "
+                f"{_money(row.total_cost)}  ({count_of(row.requests, 'request')}, "
                 f"{row.gb_seconds + row.provisioned_gb_seconds:,.1f} GB-s executed)",
                 va="center", fontsize=8)
     ax.set_yticks(y, names)

@@ -1,6 +1,6 @@
 """The aggregated timeline: how many events are in each state over time, as stacked areas.
 
-Too many events for one row each (more than a timeline's ``max_rows``) are drawn as stacked
+Too many events for one row each (more than a timeline's ``max_rows``, 200 by default) are drawn as stacked
 areas of :func:`lambdasim.results.series.state_counts`: at every instant each accepted event is
 in exactly one state:
 
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from lambdasim.plots.style import PALETTE, apply_time_axis, check_result, legend, new_figure
+from lambdasim.plots.style import PALETTE, apply_time_axis, check_result, count_of, legend, new_figure
 from lambdasim.results.series import STATES, state_counts
 
 __all__ = ["states"]
@@ -30,14 +30,16 @@ _LABELS = {"succeeded": "succeeded", "failed": "failed", "running": "running",
            "retry_wait": "waiting to retry", "queued": "queued", "pending": "not yet resolved"}
 
 
-def states(result: Any, chosen: Any = None, ax: Any = None) -> Any:
+def states(result: Any, chosen: Any = None, ax: Any = None, max_rows: int | None = None) -> Any:
     """Events by state over time, as stacked areas in two panels sharing the time axis.
 
     The top panel splits the events not yet resolved (``pending`` at that instant) into queued,
     waiting to retry and running; the bottom one splits every event accepted so far into
     succeeded, failed and pending. ``ax`` may be a pair of Axes (top, bottom) to draw on. Each
     area is one artist with ``gid`` ``state:<name>`` (names in :data:`STATES`, and ``pending``).
-    Returns the Figure.
+    ``max_rows`` (given by :func:`~lambdasim.plots.timeline` when it falls back to this view) adds
+    a line under the title, ``gid`` ``sampling_hint``, saying how to get one row per event back:
+    ``sample=``, ``first=``, ``fate=`` or a larger ``max_rows=``. Returns the Figure.
     """
     check_result(result)
     owned = ax is None
@@ -48,7 +50,7 @@ def states(result: Any, chosen: Any = None, ax: Any = None) -> Any:
         top, bottom = fig.subplots(2, 1, sharex=True)
     elif not isinstance(ax, (list, tuple, np.ndarray)):  # one Axes: a single stack of the five states
         handles = _stack(ax, times, {name: counts[name] for name in STATES})
-        _finish(ax, ax, result, chosen, times)
+        _finish(ax, ax, result, chosen, times, max_rows)
         legend(ax, handles[::-1], below=False)
         return ax.figure
     else:
@@ -61,24 +63,38 @@ def states(result: Any, chosen: Any = None, ax: Any = None) -> Any:
                                       "pending": unresolved})
     top.set_ylabel("unresolved events")
     bottom.set_ylabel("events accepted so far")
-    _finish(top, bottom, result, chosen, times)
+    _finish(top, bottom, result, chosen, times, max_rows)
     legend(bottom, handles, below=owned, ncols=3)
     return fig
 
 
-def _finish(top: Any, bottom: Any, result: Any, chosen: Any, times: np.ndarray) -> None:
-    """Time axis, title and spines."""
+def _finish(top: Any, bottom: Any, result: Any, chosen: Any, times: np.ndarray,
+            max_rows: int | None) -> None:
+    """Time axis, title (with how to sample rows, when the timeline fell back here) and spines."""
     events = result.events if chosen is None else chosen
     if times.size:
         bottom.set_xlim(times[0], times[-1])
         apply_time_axis(bottom.xaxis, times[-1] - times[0])
     pending = int(events["fate"].eq("pending").sum())
     note = f"; {pending:,} still pending when the run stopped" if pending else ""
-    top.set_title(f"Events by state over time ({len(events):,} events, too many for one row each{note})",
-                  loc="left", fontsize=11)
+    if max_rows is None:
+        top.set_title(f"Events by state over time ({count_of(len(events), 'event')}{note})", loc="left",
+                      fontsize=11)
+    else:
+        top.set_title(f"Events by state over time ({count_of(len(events), 'event')}: more than "
+                      f"max_rows={max_rows:,}, so no row per event{note})", loc="left", fontsize=11, pad=20)
+        top.text(0.0, 1.02, _sampling_hint(max_rows), transform=top.transAxes, ha="left", va="bottom",
+                 fontsize=8.5, color="#444444", gid="sampling_hint")
     for axes in {top, bottom}:
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
+
+
+def _sampling_hint(max_rows: int) -> str:
+    """How to get one row per event back from ``timeline``: the selection parameters it has."""
+    n = min(max_rows, 100)
+    return (f"For one row per event: timeline(result, sample={n}) (at random, seed=), first={n}, "
+            f"fate=\"retries_exhausted\", or a larger max_rows")
 
 
 def _stack(ax: Any, times: np.ndarray, layers: dict) -> list:

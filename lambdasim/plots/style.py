@@ -28,7 +28,7 @@ from lambdasim.model.errors import invalid_value
 __all__ = [
     "OKABE_ITO", "PALETTE", "FATE_LABELS", "OUTCOME_LABELS", "fate_colour", "new_figure", "target_name",
     "time_unit", "format_duration", "apply_time_axis", "nice_period", "scaled_time", "legend", "finite",
-    "check_result",
+    "check_result", "count_of",
 ]
 
 #: The eight Okabe–Ito colours (plus a neutral grey).
@@ -65,6 +65,12 @@ FATE_LABELS = {
 #: How an execution outcome reads on a chart.
 OUTCOME_LABELS = {"success": "success", "error": "function error", "timeout": "timeout",
                   "running": "still running"}
+
+
+def count_of(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: ``1 event``, ``3 events``, ``1,000 events``."""
+    n = int(n)
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def fate_colour(fate: str) -> str:

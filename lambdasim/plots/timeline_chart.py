@@ -4,7 +4,8 @@ Reading a row from left to right: a thin grey band while the event waits in the 
 (throttle backoff included), a bar for each execution coloured by its outcome (the hatched start
 of a bar is its cold start), small orange ticks where a dispatch was throttled, purple crosses
 where a dispatch met a Lambda system error (5xx; it backs off like a throttle), a dashed connector
-labelled with its delay while the event waits for a retry after a failed execution, a black bar at
+labelled with its delay while the event waits for a retry after a failed execution, a dashed
+outlined bar just under the row for each duplicate delivery (over every other mark), a black bar at
 the event's age limit (``enqueued_at + MaximumEventAgeInSeconds``) when it falls inside the view,
 and at the end a marker for the fate; the column to the right says where the event went.
 
@@ -32,6 +33,7 @@ from lambdasim.plots.style import (
     PALETTE,
     apply_time_axis,
     check_result,
+    count_of,
     fate_colour,
     figure_and_axes,
     format_duration,
@@ -47,6 +49,8 @@ LABEL_ROWS = 60
 _EXECUTED = ("success", "error", "timeout", "running")
 _FATE_MARKERS = {"succeeded": "o", "pending": ">"}
 _BAR, _BAND = 0.62, 0.2
+#: A duplicate delivery's bar: its height and how far below its row's centre it sits (rows are 1 apart).
+_DUPLICATE, _DUPLICATE_OFFSET = 0.18, 0.40
 _SHADE = (0.0, 0.0, 0.0, 0.4)  # darkens the start of a bar that was a cold start
 #: Bars are drawn at least this fraction of the view wide.
 MIN_WIDTH = 0.005
@@ -80,7 +84,9 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
         An Axes to draw on (default: a new Figure).
     max_rows
         Above this many selected events, the aggregated view is drawn instead: how many events
-        are in each state (queued, waiting to retry, running, succeeded, failed) over time.
+        are in each state (queued, waiting to retry, running, succeeded, failed) over time. That
+        view says so under its title, with how to get rows back: ``sample=100`` (a random 100,
+        ``seed=``), ``first=100``, ``fate=...``, or a larger ``max_rows``.
 
     Returns
     -------
@@ -94,7 +100,7 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
     if len(chosen) > max_rows:
         from lambdasim.plots.states_chart import states
 
-        return states(result, chosen, ax=ax)
+        return states(result, chosen, ax=ax, max_rows=max_rows)
     n = len(chosen)
     fig, ax, owned = figure_and_axes(ax, 11.0, min(max(2.2 + 0.28 * n, 3.6), 13.0))
     view_end = float(result.stats.get("ended_at", np.nan))
@@ -133,7 +139,10 @@ def timeline(result: Any, events: Iterable | None = None, first: int | None = No
                 f"executions:{outcome}",
                 Patch(facecolor=PALETTE[outcome], label=f"execution: {OUTCOME_LABELS[outcome]}"))
     if rows.duplicates:
-        coll = PolyCollection(_rects(rows.duplicates, _BAR * 0.55, min_width), zorder=3,
+        # in the gap under the row's bars and drawn over the fate markers: a duplicate runs beside
+        # the original execution, so at the row's centre it hid under the bar or the fate marker
+        lane = [(x0, x1, y + _DUPLICATE_OFFSET, o) for x0, x1, y, o in rows.duplicates]
+        coll = PolyCollection(_rects(lane, _DUPLICATE, min_width), zorder=8,
                               facecolors=[PALETTE[o] for *_, o in rows.duplicates], edgecolors="black",
                               linestyles="--", linewidths=0.6)
         add(ax.add_collection(coll), "duplicates",
@@ -233,5 +242,8 @@ def _finish(ax: Any, result: Any, chosen: Any, n: int, left: float, right: float
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     total = len(result.events)
-    shown = f"all {total} events" if n == total else f"{n} of {total} events"
+    if n == total:
+        shown = "the 1 event" if total == 1 else f"all {count_of(total, 'event')}"
+    else:
+        shown = f"{n:,} of {count_of(total, 'event')}"
     ax.set_title(f"What happened to each event ({shown})", loc="left", fontsize=11)
