@@ -301,7 +301,7 @@ class Model(ControlPlane):
             accept = self._accept_arrival(workload, fixed)
             arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
             self.queue.sources += 1
-            self.env.process(self.queue.drive(arrivals, accept))
+            self.queue.drive(arrivals, accept)
 
     # -- running ---------------------------------------------------------------------------------
 
