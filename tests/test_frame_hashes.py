@@ -17,6 +17,7 @@ import pytest
 
 import lambdasim as ls
 from lambdasim.model.errors import TooManyRequestsException
+from lambdasim.records import RequestIds
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:"
 
@@ -94,3 +95,14 @@ PINNED = {
 def test_the_frames_hash_as_pinned_before_the_change(name):
     result = globals()[f"run_{name}"]()
     assert {table: frame_digest(getattr(result, table)) for table in ("attempts", "events")} == PINNED[name]
+
+
+@pytest.mark.parametrize("seed, stream", [(0, 0), (1, 0), (7, 1), (2**63 + 5, 3)])
+def test_request_ids_made_in_bulk_are_the_ids_made_one_at_a_time(seed, stream):
+    """The frames make ids in bulk (numpy), the engine one at a time: the same strings, UUID-4 shaped."""
+    ids = RequestIds(seed, stream)
+    indices = [0, 1, 2, 255, 65_535, 65_536, 10**6, 2**31 - 1]
+    bulk = ids.many(np.array(indices))
+    assert bulk == [ids(i) for i in indices]
+    assert all(len(i) == 36 and i[14] == "4" and i[19] in "89ab" and i.count("-") == 4 for i in bulk)
+    assert ids.many(np.array([], dtype=np.int64)) == []
