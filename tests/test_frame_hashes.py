@@ -9,6 +9,7 @@ destinations and a DLQ, and a horizon that leaves executions running and events 
 """
 
 import contextlib
+import gc
 import hashlib
 
 import numpy as np
@@ -106,3 +107,37 @@ def test_request_ids_made_in_bulk_are_the_ids_made_one_at_a_time(seed, stream):
     assert bulk == [ids(i) for i in indices]
     assert all(len(i) == 36 and i[14] == "4" and i[19] in "89ab" and i.count("-") == 4 for i in bulk)
     assert ids.many(np.array([], dtype=np.int64)) == []
+
+
+def _collector_states(scenario):
+    """Whether the cyclic collector was on while the clock ran (seen from a callback) and after."""
+    sim = ls.Simulation(scenario)
+    seen = []
+    sim.env.timeout(1).callbacks.append(lambda _: seen.append(gc.isenabled()))
+    sim.run(until=5)
+    return seen, gc.isenabled()
+
+
+def test_the_collector_is_paused_while_the_clock_runs_and_back_after():
+    scenario = ls.Scenario(functions={"f": ls.FunctionConfig()},
+                           workloads=(ls.workloads.Poisson("f", rate_per_s=2.0, end_s=10.0),))
+    assert _collector_states(scenario) == ([False], True)
+
+
+def test_the_collector_stays_on_when_a_python_handler_runs():
+    """User code may build reference cycles: they are collected as usual during the run."""
+    scenario = ls.Scenario(functions={"f": ls.FunctionConfig(handler=lambda event, context: None)},
+                           workloads=(ls.workloads.Poisson("f", rate_per_s=2.0, end_s=10.0),))
+    assert _collector_states(scenario) == ([True], True)
+
+
+def test_the_collector_is_back_on_when_a_run_raises():
+    sim = ls.Simulation(ls.Scenario(functions={"f": ls.FunctionConfig()}))
+
+    def fail(_):
+        raise RuntimeError("stop")
+
+    sim.env.timeout(1).callbacks.append(fail)
+    with pytest.raises(RuntimeError, match="stop"):
+        sim.run(until=5)
+    assert gc.isenabled()
