@@ -75,7 +75,7 @@ class _Interner:
 
 
 class Recorder:
-    """Columnar buffers for the ``attempts`` and ``events`` tables.
+    """Packed row buffers for the ``attempts`` and ``events`` tables (``attempt_rows``, ``event_rows``).
 
     ``events`` rows are stored by event index: :meth:`open_event` appends a ``pending`` row when an
     event is accepted and :meth:`close_event` fills in its fate, so the table needs no sorting and
