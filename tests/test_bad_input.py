@@ -44,7 +44,7 @@ def non_standard(token):
 def state(sim):
     """Everything a refused call must leave as it was."""
     r = sim.recorder
-    return (sim.queue.accepted, len(r.a_event), len(r.e_function), len(r.rejected), len(r.settings), sim.now,
+    return (sim.queue.accepted, r.attempt_count, r.event_count, len(r.rejected), len(r.settings), sim.now,
             {name: fn.config for name, fn in sim.functions.items()})
 
 

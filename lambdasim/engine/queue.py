@@ -175,22 +175,38 @@ class EventQueue:
         self.dispatch(event)
         return event
 
-    def drive(self, arrivals: Iterator, accept_arrival: Callable) -> Iterator:
-        """SimPy process: feed one workload's arrivals to ``accept_arrival`` at their times.
+    def drive(self, arrivals: Iterator, accept_arrival: Callable) -> None:
+        """Feed one workload's arrivals to ``accept_arrival`` at their times.
 
-        The caller counts the workload in ``sources`` before starting the process, so a run cannot
-        be judged finished before the first arrival.
+        A chain of timeouts, each carrying its arrival to one callback, rather than a SimPy process:
+        no generator to resume per arrival. It starts from an urgent event now, where a process
+        would start, so events happen in the same order. The caller counts the workload in
+        ``sources`` before, so a run cannot be judged finished before the first arrival.
         """
         env = self.env
-        try:
-            for arrival in arrivals:
-                delay = arrival[0] - env.now
-                if delay > 0:
-                    yield env.timeout(delay)
-                accept_arrival(arrival)
-        finally:
-            self.sources -= 1
-            self._check_done()
+        arrivals = iter(arrivals)
+
+        def feed(event: simpy.Event) -> None:
+            finished = True
+            try:
+                if event._value is not None:  # the arrival this timeout waited for (None: the start)
+                    accept_arrival(event._value)
+                for arrival in arrivals:
+                    delay = arrival[0] - env.now
+                    if delay > 0:
+                        env.timeout(delay, arrival).callbacks.append(feed)
+                        finished = False
+                        return
+                    accept_arrival(arrival)
+            finally:
+                if finished:
+                    self.sources -= 1
+                    self._check_done()
+
+        start = env.event()
+        start._ok, start._value = True, None
+        start.callbacks.append(feed)
+        env.schedule(start, simpy.events.URGENT)
 
     def invoke_sync(self, fn: LiveFunction, qualifier: str, payload: Any) -> SyncInvoke:
         """Run a synchronous invoke now, through the same path as every execution.

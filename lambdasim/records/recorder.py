@@ -1,13 +1,16 @@
 """The columnar recorder the engine writes to.
 
-Rows are appended to typed ``array`` buffers (8 bytes a number, no object per row); the results
-layer turns them into DataFrames in one step (:mod:`lambdasim.results.frames`), so neither the
+Each ``attempts`` and ``events`` row is packed by one precompiled ``struct`` call into a
+``bytearray`` per table (no object per row, one call per row on the engine's hot path); the other
+tables are typed ``array`` buffers or short lists. The results layer views the bytes as columns
+and turns them into DataFrames in one step (:mod:`lambdasim.results.frames`), so neither the
 engine nor this module imports pandas.
 """
 
 from __future__ import annotations
 
 import math
+import struct
 from array import array
 from collections.abc import Sequence
 
@@ -22,9 +25,36 @@ from lambdasim.records.schema import (
     OUTCOME_THROTTLED,
 )
 
-__all__ = ["Recorder"]
+__all__ = ["ATTEMPT_FIELDS", "EVENT_FIELDS", "Recorder"]
 
 _NAN = math.nan
+
+#: The stored fields of an ``attempts`` row, in order, with their ``struct`` codes (little-endian,
+#: no padding): 4-byte indexes, codes and counts, 1-byte labels, 8-byte times. ``billed_ms`` is at
+#: most 910,000 ms (a 10-s Init limit plus the 900-s timeout). ``event_age_s`` is derived on read.
+ATTEMPT_FIELDS = (
+    ("event", "i"), ("function", "i"), ("qualifier", "i"), ("attempt", "i"), ("kind", "b"),
+    ("enqueued_at", "d"), ("dispatched_at", "d"), ("start_at", "d"), ("end_at", "d"), ("init_s", "d"),
+    ("duration_s", "d"), ("billed_ms", "i"), ("outcome", "b"), ("error_type", "i"), ("concurrency", "i"),
+    ("queue_depth", "i"),
+)
+#: The stored fields of an ``events`` row. :meth:`Recorder.open_event` writes a whole row;
+#: :meth:`Recorder.close_event` overwrites everything from ``resolved_at`` on (one ``pack_into``).
+#: ``payload_bytes`` is at most the 1 MB async limit; ``max_event_age_s`` at most 21,600 (2 bytes).
+EVENT_FIELDS = (
+    ("function", "i"), ("enqueued_at", "d"), ("payload_bytes", "i"),
+    ("resolved_at", "d"), ("attempts", "i"), ("throttles", "i"), ("fate", "b"), ("on_success", "i"),
+    ("on_failure", "i"), ("dlq", "i"), ("lost", "b"), ("max_event_age_s", "h"), ("max_retry_attempts", "b"),
+)
+_ATTEMPT = struct.Struct("<" + "".join(code for _, code in ATTEMPT_FIELDS))
+_EVENT = struct.Struct("<" + "".join(code for _, code in EVENT_FIELDS))
+_FATE = struct.Struct("<" + "".join(code for _, code in EVENT_FIELDS[3:]))
+_pack_attempt = _ATTEMPT.pack
+_pack_event = _EVENT.pack
+_pack_fate_into = _FATE.pack_into
+_ATTEMPT_SIZE = _ATTEMPT.size
+_EVENT_SIZE = _EVENT.size
+_FATE_OFFSET = _EVENT.size - _FATE.size
 
 
 class _Interner:
@@ -45,7 +75,7 @@ class _Interner:
 
 
 class Recorder:
-    """Columnar buffers for the ``attempts`` and ``events`` tables.
+    """Packed row buffers for the ``attempts`` and ``events`` tables (``attempt_rows``, ``event_rows``).
 
     ``events`` rows are stored by event index: :meth:`open_event` appends a ``pending`` row when an
     event is accepted and :meth:`close_event` fills in its fate, so the table needs no sorting and
@@ -74,40 +104,15 @@ class Recorder:
         self.sync_ids = sync_ids
         self.strings = _Interner()  # qualifiers, error types, target ARNs
         self._expired = self.strings("EventAgeExceeded")
-        # attempts
-        self.a_event = array("i")
-        self.a_function = array("i")
-        self.a_qualifier = array("i")
-        self.a_attempt = array("i")
-        self.a_kind = array("b")
-        self.a_enqueued = array("d")
-        self.a_dispatched = array("d")
-        self.a_start = array("d")
-        self.a_end = array("d")
-        self.a_init = array("d")
-        self.a_duration = array("d")
-        self.a_billed = array("i")     # at most 910,000 ms: a 10-s Init limit plus the 900-s timeout
-        self.a_outcome = array("b")
-        self.a_error = array("i")
-        self.a_concurrency = array("i")
-        self.a_depth = array("i")
-        # Rows (positions in the attempts buffers) of executions on provisioned environments: kept
+        # attempts and events: one packed row per record (ATTEMPT_FIELDS, EVENT_FIELDS), written by one
+        # ``struct`` call each; the frames view the bytes as columns.
+        self.attempt_rows = bytearray()
+        self._add_attempt = self.attempt_rows.extend
+        # Rows (positions in ``attempt_rows``) of executions on provisioned environments: kept
         # sparse, as most runs have none; the frames turn them into the ``provisioned`` column.
         self.a_provisioned_rows = array("q")
-        # events, by event index
-        self.e_function = array("i")
-        self.e_enqueued = array("d")
-        self.e_resolved = array("d")
-        self.e_attempts = array("i")
-        self.e_throttles = array("i")
-        self.e_fate = array("b")
-        self.e_on_success = array("i")
-        self.e_on_failure = array("i")
-        self.e_dlq = array("i")
-        self.e_lost = array("b")
-        self.e_payload_bytes = array("i")  # at most the 1 MB async limit (larger invokes are refused)
-        self.e_max_age = array("h")    # MaximumEventAgeInSeconds is at most 21,600: 2 bytes
-        self.e_max_retry = array("b")
+        self.event_rows = bytearray()  # by event index
+        self._add_event = self.event_rows.extend
         self.rejected: list[tuple] = []
         # deliveries, one per attempt to deliver (a few per event at most, only when targets are set):
         # numbers and interned strings in arrays, each body once (the target's message shares it).
@@ -135,6 +140,10 @@ class Recorder:
             for name, value in list(vars(self).items()):
                 if isinstance(value, array):
                     setattr(self, name, array(value.typecode, value))
+                elif isinstance(value, bytearray):
+                    setattr(self, name, bytearray(value))
+            self._add_attempt = self.attempt_rows.extend
+            self._add_event = self.event_rows.extend
             self._lent = False
 
     # -- writing (the engine's hot path: plain appends, no per-row objects) ------------------------
@@ -149,26 +158,13 @@ class Recorder:
         ``outcome`` indexes OUTCOMES; ``qualifier`` and ``error_type`` are :attr:`strings` codes.
         The arguments are positional on purpose: this is the engine's hot path.
         """
-        self.a_event.append(event)
-        self.a_function.append(function)
-        self.a_qualifier.append(qualifier)
-        self.a_attempt.append(attempt)
-        self.a_kind.append(kind)
-        self.a_enqueued.append(enqueued_at)
-        self.a_dispatched.append(dispatched_at)
-        self.a_start.append(start_at)
-        self.a_end.append(end_at)
-        self.a_init.append(init_s)
-        self.a_duration.append(duration_s)
-        self.a_billed.append(billed_ms)
-        self.a_outcome.append(outcome)
-        self.a_error.append(error_type)
-        self.a_concurrency.append(concurrency)
-        self.a_depth.append(queue_depth)
+        self._add_attempt(_pack_attempt(event, function, qualifier, attempt, kind, enqueued_at, dispatched_at,
+                                        start_at, end_at, init_s, duration_s, billed_ms, outcome, error_type,
+                                        concurrency, queue_depth))
 
     def ran_provisioned(self) -> None:
         """Mark the execution row just appended as run on a provisioned-concurrency environment."""
-        self.a_provisioned_rows.append(len(self.a_event) - 1)
+        self.a_provisioned_rows.append(self.attempt_count - 1)
 
     def throttle(self, kind: int, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
                  reason: int, concurrency: int, queue_depth: int) -> None:
@@ -195,38 +191,13 @@ class Recorder:
 
     def _not_run(self, kind: int, event: int, function: int, qualifier: int, enqueued_at: float, at: float,
                  outcome: int, error_type: int, concurrency: int, queue_depth: int) -> None:
-        self.a_event.append(event)
-        self.a_function.append(function)
-        self.a_qualifier.append(qualifier)
-        self.a_attempt.append(0)
-        self.a_kind.append(kind)
-        self.a_enqueued.append(enqueued_at)
-        self.a_dispatched.append(at)
-        self.a_start.append(_NAN)
-        self.a_end.append(_NAN)
-        self.a_init.append(0.0)
-        self.a_duration.append(_NAN)
-        self.a_billed.append(0)
-        self.a_outcome.append(outcome)
-        self.a_error.append(error_type)
-        self.a_concurrency.append(concurrency)
-        self.a_depth.append(queue_depth)
+        self._add_attempt(_pack_attempt(event, function, qualifier, 0, kind, enqueued_at, at, _NAN, _NAN, 0.0,
+                                        _NAN, 0, outcome, error_type, concurrency, queue_depth))
 
     def open_event(self, event: int, function: int, enqueued_at: float, payload_bytes: int) -> None:
         """Add the ``pending`` row of a newly accepted event (``event`` is the next index)."""
-        self.e_payload_bytes.append(payload_bytes)
-        self.e_function.append(function)
-        self.e_enqueued.append(enqueued_at)
-        self.e_resolved.append(_NAN)
-        self.e_attempts.append(0)
-        self.e_throttles.append(0)
-        self.e_fate.append(FATE_PENDING)
-        self.e_on_success.append(0)
-        self.e_on_failure.append(0)
-        self.e_dlq.append(0)
-        self.e_lost.append(0)
-        self.e_max_age.append(0)
-        self.e_max_retry.append(0)
+        self._add_event(_pack_event(function, enqueued_at, payload_bytes, _NAN, 0, 0, FATE_PENDING,
+                                    0, 0, 0, 0, 0, 0))
 
     def close_event(
         self, event: int, resolved_at: float, attempts: int, throttles: int, fate: int,
@@ -235,16 +206,18 @@ class Recorder:
     ) -> None:
         """Write an event's fate (``fate`` indexes FATES; targets are :attr:`strings` codes) and the
         age and retry limits in force for it at that moment."""
-        self.e_resolved[event] = resolved_at
-        self.e_max_age[event] = max_event_age_s
-        self.e_max_retry[event] = max_retry_attempts
-        self.e_attempts[event] = attempts
-        self.e_throttles[event] = throttles
-        self.e_fate[event] = fate
-        self.e_on_success[event] = on_success
-        self.e_on_failure[event] = on_failure
-        self.e_dlq[event] = dlq
-        self.e_lost[event] = lost
+        _pack_fate_into(self.event_rows, event * _EVENT_SIZE + _FATE_OFFSET, resolved_at, attempts, throttles,
+                        fate, on_success, on_failure, dlq, lost, max_event_age_s, max_retry_attempts)
+
+    @property
+    def attempt_count(self) -> int:
+        """Rows in ``attempts`` so far."""
+        return len(self.attempt_rows) // _ATTEMPT_SIZE
+
+    @property
+    def event_count(self) -> int:
+        """Rows in ``events`` (accepted events) so far."""
+        return len(self.event_rows) // _EVENT_SIZE
 
     def function_settings(self, row: tuple) -> None:
         """Append a row of the functions table (values in FUNCTION_COLUMNS order)."""

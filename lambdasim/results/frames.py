@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from lambdasim.records.recorder import Recorder
+from lambdasim.records.recorder import ATTEMPT_FIELDS, EVENT_FIELDS, Recorder
 from lambdasim.records.schema import (
     DELIVERY_COLUMNS,
     FATES,
@@ -40,6 +40,16 @@ def _string_column(values: np.ndarray):
     return values
 
 
+def _row_dtype(fields) -> np.dtype:
+    """The numpy dtype of one packed row (the recorder's ``struct`` layout: little-endian, no padding)."""
+    numpy_code = {"b": "i1", "h": "i2", "i": "i4", "d": "f8"}
+    return np.dtype([(name, "<" + numpy_code[code]) for name, code in fields])
+
+
+_ATTEMPT_ROW = _row_dtype(ATTEMPT_FIELDS)
+_EVENT_ROW = _row_dtype(EVENT_FIELDS)
+
+
 def _marked(n: int, positions: array) -> np.ndarray:
     """A boolean column of ``n`` rows, True at ``positions``."""
     column = np.zeros(n, dtype=bool)
@@ -59,21 +69,27 @@ def to_frames(recorder: Recorder, now: float,
     end, duration or bill. With ``copy=False`` the frames share the buffers' memory (no second
     copy of a million rows): only for a run that will not go on.
     """
-    def col(buffer: array, dtype) -> np.ndarray:
+    def col(buffer, dtype) -> np.ndarray:
         if not len(buffer):
             return np.empty(0, dtype=dtype)
         view = np.frombuffer(buffer, dtype=dtype)
         return view.copy() if copy else view
 
-    def labelled(buffer: array, labels: Sequence[str]) -> pd.Categorical:
-        codes = col(buffer, np.int8 if buffer.typecode == "b" else np.int32)
+    # The packed rows seen as columns: strided views of the recorder's bytes (copy=False), or each
+    # column copied out contiguous.
+    attempt_rows = np.frombuffer(recorder.attempt_rows, dtype=_ATTEMPT_ROW)
+    event_rows = np.frombuffer(recorder.event_rows, dtype=_EVENT_ROW)
+
+    def field(rows: np.ndarray, name: str) -> np.ndarray:
+        return rows[name].copy() if copy else rows[name]
+
+    def labelled(codes: np.ndarray, labels: Sequence[str]) -> pd.Categorical:
         return pd.Categorical.from_codes(codes, categories=list(labels))
 
-    def text(buffer: array) -> pd.Categorical:
+    def text(codes: np.ndarray) -> pd.Categorical:
         """A string column: only the strings it uses, in interning order. (This is what
         ``remove_unused_categories`` gives, without its sort, which peaks at 27 bytes a row.)"""
         values = recorder.strings.values
-        codes = col(buffer, np.int32)
         used = np.zeros(len(values), dtype=bool)
         used[codes] = True
         keep = np.flatnonzero(used)
@@ -81,16 +97,17 @@ def to_frames(recorder: Recorder, now: float,
         remap[keep] = np.arange(keep.size)
         return pd.Categorical.from_codes(remap[codes], categories=[values[i] for i in keep])
 
-    n_events = len(recorder.e_function)
+    n_events = len(event_rows)
     ids = np.empty(n_events, dtype=object)
     for first in range(0, n_events, _ID_CHUNK):  # in chunks: the hex temporaries stay small
         last = min(first + _ID_CHUNK, n_events)
         ids[first:last] = recorder.request_ids.many(np.arange(first, last))
 
-    dispatched = col(recorder.a_dispatched, np.float64)
-    enqueued = col(recorder.a_enqueued, np.float64)
-    rows = col(recorder.a_event, np.int32)
-    kinds = col(recorder.a_kind, np.int8)
+    a = attempt_rows
+    dispatched = field(a, "dispatched_at")
+    enqueued = field(a, "enqueued_at")
+    rows = a["event"]  # read here only: the frame has the ids
+    kinds = field(a, "kind")
     # A synchronous invoke's row holds its own index, and its id is of another series. (``sync`` is
     # the last kind: the maximum finds any without a temporary mask the size of the table.)
     if len(kinds) and kinds.max() >= KIND_SYNC:
@@ -102,22 +119,22 @@ def to_frames(recorder: Recorder, now: float,
         event_id = ids[rows]
     attempts = pd.DataFrame({
         "event_id": _string_column(event_id),
-        "function": labelled(recorder.a_function, recorder.functions),
-        "qualifier": text(recorder.a_qualifier),
-        "attempt": col(recorder.a_attempt, np.int32),
+        "function": labelled(field(a, "function"), recorder.functions),
+        "qualifier": text(a["qualifier"]),
+        "attempt": field(a, "attempt"),
         "kind": pd.Categorical.from_codes(kinds, categories=list(KINDS)),
         "enqueued_at": enqueued,
         "dispatched_at": dispatched,
-        "start_at": col(recorder.a_start, np.float64),
-        "end_at": col(recorder.a_end, np.float64),
-        "init_s": col(recorder.a_init, np.float64),
-        "duration_s": col(recorder.a_duration, np.float64),
-        "billed_ms": col(recorder.a_billed, np.int32),
-        "outcome": labelled(recorder.a_outcome, OUTCOMES),
-        "error_type": text(recorder.a_error),
+        "start_at": field(a, "start_at"),
+        "end_at": field(a, "end_at"),
+        "init_s": field(a, "init_s"),
+        "duration_s": field(a, "duration_s"),
+        "billed_ms": field(a, "billed_ms"),
+        "outcome": labelled(field(a, "outcome"), OUTCOMES),
+        "error_type": text(a["error_type"]),
         "event_age_s": dispatched - enqueued,
-        "concurrency_at_start": col(recorder.a_concurrency, np.int32),
-        "queue_depth_at_start": col(recorder.a_depth, np.int32),
+        "concurrency_at_start": field(a, "concurrency"),
+        "queue_depth_at_start": field(a, "queue_depth"),
         "provisioned": _marked(len(rows), recorder.a_provisioned_rows),
     }, copy=False)
     running = attempts["end_at"].to_numpy() > now
@@ -126,21 +143,22 @@ def to_frames(recorder: Recorder, now: float,
         attempts.loc[running, "billed_ms"] = 0
         attempts.loc[running, "outcome"] = "running"
 
+    e = event_rows
     events = pd.DataFrame({
         "event_id": _string_column(ids),
-        "function": labelled(recorder.e_function, recorder.functions),
-        "enqueued_at": col(recorder.e_enqueued, np.float64),
-        "resolved_at": col(recorder.e_resolved, np.float64),
-        "attempts": col(recorder.e_attempts, np.int32),
-        "throttles": col(recorder.e_throttles, np.int32),
-        "fate": labelled(recorder.e_fate, FATES),
-        "on_success": text(recorder.e_on_success),
-        "on_failure": text(recorder.e_on_failure),
-        "dlq": text(recorder.e_dlq),
-        "lost": col(recorder.e_lost, np.int8).view(bool),
-        "payload_bytes": col(recorder.e_payload_bytes, np.int32),
-        "max_event_age_s": col(recorder.e_max_age, np.int16),
-        "max_retry_attempts": col(recorder.e_max_retry, np.int8),
+        "function": labelled(field(e, "function"), recorder.functions),
+        "enqueued_at": field(e, "enqueued_at"),
+        "resolved_at": field(e, "resolved_at"),
+        "attempts": field(e, "attempts"),
+        "throttles": field(e, "throttles"),
+        "fate": labelled(field(e, "fate"), FATES),
+        "on_success": text(e["on_success"]),
+        "on_failure": text(e["on_failure"]),
+        "dlq": text(e["dlq"]),
+        "lost": field(e, "lost").view(bool),
+        "payload_bytes": field(e, "payload_bytes"),
+        "max_event_age_s": field(e, "max_event_age_s"),
+        "max_retry_attempts": field(e, "max_retry_attempts"),
     }, copy=False)
     if pending:
         unresolved = np.fromiter(pending, dtype=np.int64, count=len(pending))
