@@ -6,7 +6,6 @@ tests/test_scenario.py covers the per-setting ranges (Timeout, MemorySize, retry
 the cases here are what the adversarial pass of issue 11 found, and their neighbours.
 """
 
-import time
 
 import pytest
 
@@ -198,12 +197,12 @@ def test_bad_yaml_text_is_refused_naming_field_value_and_allowed(text, field, va
     _check(info, field, value, allowed)
 
 
-def test_an_alias_bomb_is_refused_fast_without_expanding():
+def test_an_alias_bomb_is_refused_without_expanding():
+    # the count is computed from the node graph: 490 million values were never built (a test that
+    # finishes at all shows it; how fast is for benchmarks/, not a timed test)
     assert len(BOMB) < 600  # the issue's 536-byte payload: 9 levels of 9 aliases
-    started = time.perf_counter()
     with pytest.raises(InvalidParameterValueException) as info:
         Scenario.from_yaml(BOMB)
-    assert time.perf_counter() - started < 0.5
     assert info.value.fields["field"] == "scenario"
     assert info.value.fields["value"] == BOMB[:80]
     assert info.value.fields["allowed"] == (f"YAML whose aliases add at most {MAX_ALIAS_EXPANSION:,} values "

@@ -2,7 +2,6 @@
 
 import dataclasses
 import math
-import time
 
 import numpy as np
 import pytest
@@ -121,14 +120,21 @@ def test_support_of_each_distribution():
     assert [flat() for _ in range(3)] == pytest.approx([0.3] * 3)
 
 
-def test_sampler_cost_per_call_is_small():
-    draw = Exponential(0.4).sampler(np.random.default_rng(0))
-    n = 200_000
-    start = time.perf_counter()
-    for _ in range(n):
-        draw()
-    per_call = (time.perf_counter() - start) / n
-    assert per_call < 1e-6  # ~50-100 ns on a laptop; 1 us leaves room for slow CI machines
+def test_sampler_draws_from_numpy_in_blocks_not_per_call():
+    # what keeps a draw cheap (its speed is measured in benchmarks/, never timed here): the generator
+    # is asked once per block of 4,096 values, and each call only hands out the next value
+    rng = np.random.default_rng(0)
+    calls = []
+
+    class CountingRng:
+        def exponential(self, scale, size):
+            calls.append(size)
+            return rng.exponential(scale, size)
+
+    draw = Exponential(0.4).sampler(CountingRng())
+    values = [draw() for _ in range(10_000)]
+    assert calls == [4096, 4096, 4096]
+    assert values == np.random.default_rng(0).exponential(0.4, 3 * 4096)[:10_000].tolist()
 
 
 @pytest.mark.parametrize("dist", ALL, ids=lambda d: d.name)
