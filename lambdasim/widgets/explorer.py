@@ -394,9 +394,7 @@ class Explorer:
             return
         name = self.chart_names[self.charts.selected_index or 0]
         if name in self._stale:
-            buffer = io.BytesIO()
-            self.current.figures[name].savefig(buffer, format="png", dpi=CHART_DPI, bbox_inches="tight")
-            png = base64.b64encode(buffer.getvalue()).decode("ascii")
+            png = base64.b64encode(chart_png(self.current.figures[name])).decode("ascii")
             self.chart_views[name].outputs = ({
                 "output_type": "display_data", "metadata": {},
                 "data": {"image/png": png, "text/plain": f"<{name.replace('_', ' ')} chart>"},
@@ -419,6 +417,14 @@ class Explorer:
                                  tables=("attempts", "events", "deliveries"))
         self.status.value = f"exported {len(paths)} files to {folder}"
         return paths
+
+
+def chart_png(figure: Any) -> bytes:
+    """A chart as the explorer shows it: a PNG at :data:`CHART_DPI`, trimmed as the notebook's
+    inline backend trims it."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=CHART_DPI, bbox_inches="tight")
+    return buffer.getvalue()
 
 
 #: A dropdown's value for a setting of None: ipywidgets reads a None value as "nothing selected" and
