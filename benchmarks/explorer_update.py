@@ -2,8 +2,9 @@
 
 An update is what happens when a control changes: build the scenario, simulate it, build the
 timeline, outcomes and event-age figures, and render the chart in view (the explorer shows one
-chart tab at a time and draws the others when opened) as a 100-dpi PNG, as the notebook's inline
-backend does. Rendering all three is timed too. The same run times the plain-SimPy baseline on
+chart tab at a time and draws the others when opened) as the explorer does, a trimmed 100-dpi PNG
+(``chart_png``). The explorer's event caps (``MAX_EVENTS``, ``MAX_ATTEMPTS``) admit this scenario.
+Rendering all three is timed too. The same run times the plain-SimPy baseline on
 the same number of events, so the simulation share can be read against it.
 
     python benchmarks/explorer_update.py            # 7 updates, median and worst
@@ -11,7 +12,6 @@ the same number of events, so the simulation share can be read against it.
 
 from __future__ import annotations
 
-import io
 import os
 import statistics
 import sys
@@ -22,7 +22,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 from baseline_simpy import run_baseline  # noqa: E402
 
-from lambdasim.widgets.explorer import ExplorerSettings, explore  # noqa: E402
+from lambdasim.widgets.explorer import ExplorerSettings, chart_png, explore  # noqa: E402
 
 #: 10 events/s for 1,000 s with errors and retries: about 10,000 events.
 SETTINGS = ExplorerSettings(rate_per_s=10.0, window_s=1000.0, reserved_concurrency=None,
@@ -34,10 +34,10 @@ def one_update(seed: int) -> tuple[float, float, float, int]:
     started = time.perf_counter()
     exploration = explore(ExplorerSettings(**{**SETTINGS.__dict__, "seed": seed}))
     computed = time.perf_counter() - started
-    exploration.figures["timeline"].savefig(io.BytesIO(), format="png", dpi=100)
+    chart_png(exploration.figures["timeline"])
     update = time.perf_counter() - started
     for name in ("outcomes", "event_age"):
-        exploration.figures[name].savefig(io.BytesIO(), format="png", dpi=100)
+        chart_png(exploration.figures[name])
     return computed, update, time.perf_counter() - started, len(exploration.result.events)
 
 

@@ -1,5 +1,7 @@
 """The explorer: the pure settings → result → figures function, then the widget driven by its controls."""
 
+import base64
+
 import pytest
 
 from lambdasim.widgets.explorer import (
@@ -8,6 +10,7 @@ from lambdasim.widgets.explorer import (
     Explorer,
     ExplorerSettings,
     build_scenario,
+    expected_attempts,
     explore,
     settings_with,
 )
@@ -98,3 +101,195 @@ def test_only_the_chart_in_view_is_drawn_until_its_tab_is_opened():
     assert explorer._stale == {"outcomes"}
     explorer.controls["burst_count"].value = 12  # an update makes every chart stale but the one in view
     assert explorer._stale == {"timeline", "outcomes"}
+
+
+# -- issue 14: bounded runs, jitter, disabled controls, exports, no printing, layout, valid ranges -----------
+
+
+def test_settings_over_the_event_cap_are_refused_before_anything_runs(monkeypatch):
+    from lambdasim.model.errors import InvalidParameterValueException
+    from lambdasim.widgets import explorer as module
+
+    def must_not_run(scenario):
+        raise AssertionError("the simulation ran")
+
+    monkeypatch.setattr(module, "run", must_not_run)
+    too_big = ExplorerSettings(rate_per_s=100.0, window_s=1800.0)  # the controls' top corner: 180,000 events
+    assert module.expected_events(too_big) == 180_000
+    with pytest.raises(InvalidParameterValueException) as caught:
+        explore(too_big)
+    assert caught.value.fields["field"] == "rate_per_s × window_s"
+    assert caught.value.fields["value"] == "about 180,000 events"
+    assert str(caught.value).startswith(
+        "rate_per_s × window_s: 'about 180,000 events' is not valid; allowed: at most 12,000 events per "
+        "explorer update (the explorer's cap, MAX_EVENTS")
+    assert module.MAX_EVENTS == 12_000
+
+
+def test_the_cap_can_be_set_or_lifted_headless():
+    burst = ExplorerSettings(arrivals="burst", burst_count=200)
+    refusal = r"^burst_count: 'about 200 events' is not valid; allowed: at most 100 "
+    with pytest.raises(ValueError, match=refusal):
+        explore(burst, max_events=100)
+    assert explore(burst, max_events=None).kpis["accepted"] == 200
+
+
+def test_the_widget_shows_the_cap_and_keeps_the_last_run():
+    explorer = Explorer(ExplorerSettings(rate_per_s=10.0, window_s=60.0, reserved_concurrency=None))
+    explorer.controls["rate_per_s"].value = 100.0  # 6,000 events: runs
+    last = explorer.current
+    assert last.kpis["accepted"] > 5000
+    explorer.controls["window_s"].value = 1800.0
+    assert explorer.current is last  # nothing ran
+    assert "about 180,000 events" in explorer.status.value
+    assert "at most 12,000 events" in explorer.status.value
+    assert "the charts still show the last run" in explorer.status.value
+    explorer.controls["window_s"].value = 60.0
+    assert explorer.error is None and explorer.current is not last
+    assert explorer.current.kpis["accepted"] == last.kpis["accepted"]  # the same settings again
+    assert "cap 12,000" in explorer.status.value
+
+
+def test_few_events_that_would_be_throttled_for_hours_are_refused_too(monkeypatch):
+    from lambdasim.widgets import explorer as module
+
+    monkeypatch.setattr(module, "run", lambda scenario: pytest.fail("the simulation ran"))
+    # 12,000 events on one slot, kept for six hours: about 400,000 throttled tries (6.5 s when run).
+    storm = ExplorerSettings(rate_per_s=100.0, window_s=120.0, reserved_concurrency=1,
+                             maximum_event_age_s=21600)
+    assert module.expected_events(storm) == 12_000 and module.MAX_ATTEMPTS == 30_000
+    with pytest.raises(ValueError) as caught:
+        explore(storm)
+    assert str(caught.value).startswith(
+        "settings: 'about 334,080 attempt rows' is not valid; allowed: at most 30,000 attempts and "
+        "throttled tries per explorer update")
+    assert "raise Reserved concurrency" in str(caught.value) and "max_attempts=None" in str(caught.value)
+    # The ideal dispatch waits without throttling: the same arrivals are 12,000 invocations and more.
+    assert module.expected_attempts(settings_with(storm, dispatch="ideal")) == pytest.approx(12_000 * 1.11)
+
+
+@pytest.mark.parametrize("changes", [{"reserved_concurrency": 1}, {"reserved_concurrency": 2}, {},
+                                     {"arrivals": "burst", "burst_count": 2000, "reserved_concurrency": 1,
+                                      "maximum_event_age_s": 21600}])
+def test_the_attempt_estimate_is_close_to_the_run(changes):
+    settings = ExplorerSettings(**changes)
+    actual = len(explore(settings, max_attempts=None).result.attempts)
+    assert 1.0 <= actual / expected_attempts(settings) <= 1.55  # it underestimates by at most half
+
+
+def test_retry_jitter_control_moves_the_retries():
+    base = ExplorerSettings(arrivals="burst", burst_count=1, error_probability=1.0, duration="constant",
+                            duration_s=1.0, throttle_jitter=0.0)
+    exact = explore(settings_with(base, retry_jitter_s=0.0)).result.attempts
+    # A 0.25-s cold start, a 1-s run ending at 1.25 s; retries 60 s and 120 s after each failure ends.
+    assert exact["start_at"].tolist() == [0.25, 61.25, 182.25]
+    jittered = explore(settings_with(base, retry_jitter_s=10.0)).result.attempts
+    first = jittered["start_at"].iloc[1] - 1.25
+    second = jittered["start_at"].iloc[2] - jittered["end_at"].iloc[1]
+    assert 60.0 < first <= 70.0 and 120.0 < second <= 130.0
+
+    explorer = Explorer(base)
+    explorer.controls["retry_jitter_s"].value = 0.0
+    assert explorer.current.settings.retry_jitter_s == 0.0
+    assert explorer.current.result.attempts["start_at"].tolist() == [0.25, 61.25, 182.25]
+
+
+def test_throttle_jitter_control_changes_throttled_runs_but_not_ideal_dispatch():
+    base = ExplorerSettings(arrivals="burst", burst_count=50, reserved_concurrency=1, error_probability=0.0,
+                            duration="constant", duration_s=1.0, retry_jitter_s=0.0, maximum_event_age_s=60)
+    # Without jitter the 49 throttled events back off in lockstep (1, 2, 4, ... s) and collide again.
+    assert explore(settings_with(base, throttle_jitter=0.0)).kpis["delivered"] == 5
+    assert explore(settings_with(base, throttle_jitter=0.5)).kpis["delivered"] == 33
+    ideal = [explore(settings_with(base, dispatch="ideal", throttle_jitter=j)).result.attempts
+             for j in (0.0, 0.5)]
+    assert ideal[0].equals(ideal[1])  # ideal dispatch never throttles: why its control is disabled
+
+
+def test_controls_that_do_not_apply_are_disabled():
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10), auto_update=False)
+    disabled = {name for name, control in explorer.controls.items() if control.disabled}
+    assert disabled == {"rate_per_s", "window_s"}
+    explorer.controls["arrivals"].value = "constant"
+    assert not explorer.controls["window_s"].disabled and not explorer.controls["rate_per_s"].disabled
+    assert explorer.controls["burst_count"].disabled
+    explorer.controls["dispatch"].value = "ideal"
+    assert explorer.controls["throttle_jitter"].disabled
+    explorer.controls["dispatch"].value = "aws"
+    explorer.controls["arrivals"].value = "burst"
+    disabled = {name for name, control in explorer.controls.items() if control.disabled}
+    assert disabled == {"rate_per_s", "window_s"}
+
+
+@pytest.mark.slow
+def test_exports_never_overwrite(tmp_path):
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=5), export_folder=str(tmp_path))
+    first, second = explorer.export(), explorer.export()
+    assert {p.parent.name for p in first} == {"export-001"}
+    assert {p.parent.name for p in second} == {"export-002"}
+    assert all(p.exists() for p in first + second)
+    (tmp_path / "export-001" / "events.csv").unlink()
+    # A gap: numbering goes one past the highest number, not the count of folders.
+    (tmp_path / "export-001").rename(tmp_path / "kept")
+    assert {p.parent.name for p in explorer.export()} == {"export-003"}
+    assert "exported 9 files to" in explorer.status.value and "export-003" in explorer.status.value
+
+
+def test_an_update_prints_nothing_and_draws_into_the_chart_tab(capsys):
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10))
+    explorer.controls["burst_count"].value = 12
+    explorer.charts.selected_index = 1
+    assert capsys.readouterr() == ("", "")
+    for name in ("timeline", "outcomes"):
+        (output,) = explorer.chart_views[name].outputs
+        assert output["output_type"] == "display_data"
+        assert base64.b64decode(output["data"]["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert explorer.chart_views["event_age"].outputs == ()  # not opened yet
+
+
+def test_layout_keeps_the_control_column_whole_and_wraps_the_charts():
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=5))
+    assert explorer.widget.layout.flex_flow == "row wrap"
+    assert (explorer.panel.layout.min_width, explorer.panel.layout.flex) == ("460px", "0 0 auto")
+    results = explorer.results_area.layout
+    assert (results.min_width, results.flex) == ("480px", "1 1 480px")
+    for control in explorer.controls.values():
+        assert control.layout.width == "440px" and control.style.description_width == "170px"
+    # 460 + 480 fits side by side from 1,280 px (less the notebook's margins); narrower, the charts wrap.
+    assert int(explorer.panel.layout.min_width[:-2]) + int(explorer.results_area.layout.min_width[:-2]) < 1100
+
+
+def test_slider_ranges_are_the_validated_ranges():
+    from lambdasim.model.rules import MAX_EVENT_AGE_S, MAX_RETRY_ATTEMPTS, MIN_EVENT_AGE_S, TIMEOUT_S
+
+    controls = Explorer(ExplorerSettings(arrivals="burst", burst_count=5)).controls
+    age, retries, timeout = (controls[n]
+                             for n in ("maximum_event_age_s", "maximum_retry_attempts", "timeout_s"))
+    assert (age.min, age.max) == (MIN_EVENT_AGE_S, MAX_EVENT_AGE_S) == (60, 21_600)
+    assert (retries.min, retries.max) == (0, MAX_RETRY_ATTEMPTS)
+    assert (timeout.min, timeout.max) == TIMEOUT_S
+    assert (controls["throttle_jitter"].min, controls["throttle_jitter"].max) == (0.0, 1.0)
+    # Every option a (label, value) pair: mixed with plain numbers, ipywidgets showed "('unreserved', None)".
+    assert list(dict(controls["reserved_concurrency"].options)) == [
+        "unreserved", "0", "1", "2", "5", "10", "20", "50", "100"]
+    unreserved = Explorer(ExplorerSettings(arrivals="burst", burst_count=5, reserved_concurrency=None))
+    assert unreserved.controls["reserved_concurrency"].label == "unreserved"
+    assert unreserved.current.settings.reserved_concurrency is None
+    # None would be ipywidgets' "nothing selected": a blank dropdown.
+    assert unreserved.controls["outage_s"].label == "none" and unreserved.current.settings.outage_s is None
+
+
+def test_any_valid_start_is_shown_and_an_invalid_one_is_said_on_screen():
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=5, maximum_event_age_s=100,
+                                         reserved_concurrency=3, outage_s=(10.0, 20.0)))
+    assert explorer.start_problems == [] and explorer.error is None  # 07's "age 100" was a TraitError
+    assert explorer.current.settings.maximum_event_age_s == 100
+    assert explorer.controls["reserved_concurrency"].label == "3"
+    assert explorer.controls["outage_s"].label == "10-20 s"
+
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=5, maximum_event_age_s=30))
+    assert explorer.start_problems == [
+        "Starting settings refused: EventInvokeConfig.maximum_event_age_s: 30 is not valid; allowed: integer "
+        "60-21600.",
+        "maximum_event_age_s: 30 is outside the control's range 60 to 21600; it shows 60."]
+    assert "maximum_event_age_s: 30 is not valid" in explorer.status.value
+    assert explorer.current.settings.maximum_event_age_s == 60

@@ -11,7 +11,9 @@ returns. A compare mode pins the current configuration as A and shows the next o
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import io
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +24,30 @@ from lambdasim.model.dists import Constant, Exponential
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.failures import FailureModel, Outage
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
+from lambdasim.model.rules import MAX_EVENT_AGE_S, MAX_RETRY_ATTEMPTS, MIN_EVENT_AGE_S, TIMEOUT_S
 from lambdasim.model.scenario import Account, QueueSettings, Scenario
 from lambdasim.model.workloads import Burst, Poisson
 from lambdasim.model.workloads import Constant as ConstantRate
 from lambdasim.results import run
 
 __all__ = [
-    "ExplorerSettings", "Exploration", "build_scenario", "explore", "kpis", "settings_with", "Explorer",
+    "ExplorerSettings", "Exploration", "build_scenario", "expected_events", "expected_attempts", "explore",
+    "kpis", "settings_with", "Explorer", "MAX_EVENTS", "MAX_ATTEMPTS",
 ]
+
+#: The most events one explorer update may be expected to simulate (arrivals, before retries). A
+#: 10,000-event update takes about 0.3-0.5 s (benchmarks/explorer_update.py); 12,000 keeps a slider
+#: move well under a second (20,000 took 0.85 s), where the controls' full range (100/s for 1,800 s
+#: = 180,000 events) would take a minute. Settings over the cap are refused with a message, not
+#: scaled down: a sample of the arrivals would change the concurrency and throttling the explorer
+#: is there to show.
+MAX_EVENTS = 12_000
+
+#: The most attempt rows (invocations and throttled tries) one update may be expected to write. Few
+#: events can still be slow: 12,000 events on one reserved slot are throttled about 400,000 times
+#: over six hours (6.6 s), as each waiting event retries with backoff. Each row costs about 16 µs, so
+#: 30,000 rows keep the simulation near half a second. The count is :func:`expected_attempts`'s estimate.
+MAX_ATTEMPTS = 30_000
 
 FUNCTION = "orders"
 _ARN = "arn:aws:{service}:us-east-1:123456789012:{name}"
@@ -44,9 +62,9 @@ class ExplorerSettings:
 
     ``reserved_concurrency`` None shares the account's unreserved pool; ``outage_s`` is a
     (start, end) window in which every attempt fails; ``duration`` is ``exponential`` or
-    ``constant`` with mean ``duration_s``. The jitter fields have no control: they default to the
-    measured-AWS jitter of :class:`~lambdasim.model.scenario.QueueSettings`; set both to 0 for exact
-    documented timings.
+    ``constant`` with mean ``duration_s``.
+    ``retry_jitter_s`` and ``throttle_jitter`` default to the measured-AWS jitter of
+    :class:`~lambdasim.model.scenario.QueueSettings`; set both to 0 for exact documented timings.
     """
 
     maximum_retry_attempts: int = 2
@@ -70,6 +88,53 @@ class ExplorerSettings:
     throttle_jitter: float = QueueSettings.throttle_jitter
 
 
+def _workload(s: ExplorerSettings) -> Burst | ConstantRate | Poisson:
+    if s.arrivals == "burst":
+        return Burst(FUNCTION, count=s.burst_count, at_s=0.0)
+    if s.arrivals == "constant":
+        return ConstantRate(FUNCTION, rate_per_s=s.rate_per_s, end_s=s.window_s)
+    return Poisson(FUNCTION, rate_per_s=s.rate_per_s, end_s=s.window_s)
+
+
+def expected_events(settings: ExplorerSettings) -> float:
+    """How many events the settings' workload is expected to produce (arrivals; retries come on top)."""
+    return _workload(settings).expected_events()
+
+
+def _tries_within(seconds: float, queue: QueueSettings) -> int:
+    """How many throttled tries an event makes while it waits ``seconds`` (the backoff doubles from
+    its base up to its maximum, then repeats at the maximum)."""
+    tries, waited, delay = 0, 0.0, queue.throttle_backoff_base_s
+    while waited + delay <= seconds:
+        tries, waited = tries + 1, waited + delay
+        delay = min(2 * delay, queue.throttle_backoff_max_s)
+    return tries
+
+
+def expected_attempts(settings: ExplorerSettings) -> float:
+    """A rough count of the attempt rows a run writes, to refuse slow settings before running them.
+
+    Each event is invoked once plus a retry per expected error (up to MaximumRetryAttempts). With the
+    ``aws`` dispatch, arrivals beyond what the slots can run (slots / mean duration per second) wait
+    in the queue and are throttled again at each backoff; the backlog drains at that capacity, and a
+    waiting event is counted as waiting half the drain time, at most its MaximumEventAge. Within a
+    factor of 1.5 (under) of the runs it was checked on (tests/test_widgets.py); an estimate, not a bound.
+    """
+    s, queue = settings, QueueSettings()
+    events = expected_events(s)
+    invocations = events * sum(s.error_probability ** k for k in range(s.maximum_retry_attempts + 1))
+    slots = Account().concurrent_executions if s.reserved_concurrency is None else s.reserved_concurrency
+    if s.dispatch == "ideal" or slots == 0:  # ideal waits without throttles; 0 slots fail at once
+        return invocations
+    capacity = slots / min(s.duration_s, s.timeout_s)  # events per second the slots can run
+    window = 0.0 if s.arrivals == "burst" else s.window_s
+    backlog = events - capacity * window
+    if backlog <= 0:
+        return invocations
+    wait = min(backlog / capacity / 2, s.maximum_event_age_s)
+    return invocations + backlog * _tries_within(wait, queue)
+
+
 def build_scenario(settings: ExplorerSettings) -> Scenario:
     """The scenario the settings describe (validated like any other)."""
     s = settings
@@ -83,14 +148,8 @@ def build_scenario(settings: ExplorerSettings) -> Scenario:
         event_invoke_config=EventInvokeConfig(s.maximum_retry_attempts, s.maximum_event_age_s, destinations),
         dead_letter_target_arn=DLQ_ARN if s.dlq else None,
     )
-    if s.arrivals == "burst":
-        workload = Burst(FUNCTION, count=s.burst_count, at_s=0.0)
-    elif s.arrivals == "constant":
-        workload = ConstantRate(FUNCTION, rate_per_s=s.rate_per_s, end_s=s.window_s)
-    else:
-        workload = Poisson(FUNCTION, rate_per_s=s.rate_per_s, end_s=s.window_s)
     queue = QueueSettings(retry_jitter_s=s.retry_jitter_s, throttle_jitter=s.throttle_jitter)
-    return Scenario(functions={FUNCTION: function}, workloads=(workload,), account=Account(),
+    return Scenario(functions={FUNCTION: function}, workloads=(_workload(s),), account=Account(),
                     seed=s.seed, dispatch=s.dispatch, queue=queue)
 
 
@@ -122,18 +181,37 @@ class Exploration:
     seconds: float
 
 
-def explore(settings: ExplorerSettings, pinned: Exploration | None = None) -> Exploration:
+def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
+            max_events: int | None = MAX_EVENTS, max_attempts: int | None = MAX_ATTEMPTS) -> Exploration:
     """Simulate the settings and draw the explorer's charts (the pure function behind the widget).
 
     With ``pinned`` (compare mode), the outcome and event-age charts show the pinned run (A) and
-    this one (B) side by side on shared axes.
+    this one (B) side by side on shared axes. Settings expected to produce more than ``max_events``
+    events (:data:`MAX_EVENTS` by default) or more than ``max_attempts`` attempt rows
+    (:data:`MAX_ATTEMPTS`, estimated by :func:`expected_attempts`) are refused before anything runs;
+    pass None to lift a cap for a headless run.
     """
     if not isinstance(settings, ExplorerSettings):
         raise invalid_value("settings", settings, "an ExplorerSettings (ExplorerSettings() has the defaults)")
     if pinned is not None and not isinstance(pinned, Exploration):
         raise invalid_value("pinned", pinned, "None or an Exploration (what explore returned)")
     started = time.perf_counter()
-    result = run(build_scenario(settings))
+    scenario = build_scenario(settings)  # invalid settings are refused first, in AWS's words
+    expected = expected_events(settings)
+    if max_events is not None and expected > max_events:
+        field = "burst_count" if settings.arrivals == "burst" else "rate_per_s × window_s"
+        raise invalid_value(field, f"about {expected:,.0f} events", (
+            f"at most {max_events:,} events per explorer update (the explorer's cap, MAX_EVENTS, which "
+            "keeps an update under a second): lower Rate or Window, or run it headless with "
+            "explore(settings, max_events=None)"))
+    attempts = expected_attempts(settings)
+    if max_attempts is not None and attempts > max_attempts:
+        raise invalid_value("settings", f"about {attempts:,.0f} attempt rows", (
+            f"at most {max_attempts:,} attempts and throttled tries per explorer update (the explorer's "
+            "cap, MAX_ATTEMPTS): the arrivals outrun the concurrency and the waiting events are throttled "
+            "again and again; raise Reserved concurrency, lower Rate, Window or MaximumEventAge, use the "
+            "ideal dispatch, or run it headless with explore(settings, max_attempts=None)"))
+    result = run(scenario)
     figures = {"timeline": plots.timeline(result, max_rows=200)}
     if pinned is None:
         figures["outcomes"] = plots.outcomes(result)
@@ -145,11 +223,26 @@ def explore(settings: ExplorerSettings, pinned: Exploration | None = None) -> Ex
     return Exploration(settings, result, figures, kpis(result), time.perf_counter() - started)
 
 
+#: The controls that apply only to some arrival kinds (the others are disabled).
+ARRIVAL_CONTROLS = {"rate_per_s": ("poisson", "constant"), "window_s": ("poisson", "constant"),
+                    "burst_count": ("burst",)}
+
+#: Layout: the control column keeps its width (it never shrinks under the charts); the KPI and
+#: chart area takes the rest and wraps below the controls when the page is narrower than both.
+CONTROL_WIDTH = "440px"
+DESCRIPTION_WIDTH = "170px"
+PANEL_LAYOUT = {"min_width": "460px", "flex": "0 0 auto"}
+RESULTS_LAYOUT = {"min_width": "480px", "flex": "1 1 480px"}
+CHART_DPI = 100
+
+
 class Explorer:
     """The interactive dashboard: controls, charts, a KPI table, Export and Compare buttons.
 
     ``controls`` maps each :class:`ExplorerSettings` field to its widget; set a widget's
     ``value`` (or call :meth:`update`) and ``current`` holds the new :class:`Exploration`.
+    Nothing is printed: charts are drawn as PNG images into the chart tabs' outputs, which a kernel
+    shows and a plain Python session simply holds.
     """
 
     def __init__(self, settings: ExplorerSettings | None = None, export_folder: str = "exports",
@@ -161,46 +254,57 @@ class Explorer:
         self.current: Exploration | None = None
         self.error: str | None = None
         start = settings or ExplorerSettings()
-        style = {"description_width": "170px"}
-        layout = w.Layout(width="420px")
+        if not isinstance(start, ExplorerSettings):
+            raise invalid_value("settings", start, "None or an ExplorerSettings")
+        default = ExplorerSettings()
+        age, timeout = (MIN_EVENT_AGE_S, MAX_EVENT_AGE_S), TIMEOUT_S
         self.controls = {
-            "maximum_retry_attempts": w.IntSlider(start.maximum_retry_attempts, 0, 2,
+            "maximum_retry_attempts": w.IntSlider(default.maximum_retry_attempts, 0, MAX_RETRY_ATTEMPTS,
                                                   description="MaximumRetryAttempts"),
-            "maximum_event_age_s": w.SelectionSlider(
-                options=[60, 120, 300, 600, 1800, 3600, 7200, 21600], value=start.maximum_event_age_s,
-                description="MaximumEventAge (s)"),
-            "reserved_concurrency": w.Dropdown(
-                options=[("unreserved", None), 0, 1, 2, 5, 10, 20, 50, 100], value=start.reserved_concurrency,
-                description="Reserved concurrency"),
-            "error_probability": w.FloatSlider(start.error_probability, min=0.0, max=1.0, step=0.05,
+            "maximum_event_age_s": w.IntSlider(default.maximum_event_age_s, *age, step=60,
+                                               description="MaximumEventAge (s)"),
+            "reserved_concurrency": w.Dropdown(options=_with_option(
+                [("unreserved", NOTHING)] + [(str(n), n) for n in (0, 1, 2, 5, 10, 20, 50, 100)],
+                start.reserved_concurrency),
+                value=_on_control(default.reserved_concurrency), description="Reserved concurrency"),
+            "error_probability": w.FloatSlider(default.error_probability, min=0.0, max=1.0, step=0.05,
                                                description="Error probability"),
-            "outage_s": w.Dropdown(options=[("none", None), ("60-180 s", (60.0, 180.0)),
-                                            ("120-420 s", (120.0, 420.0))],
-                                   value=start.outage_s, description="Outage window"),
-            "arrivals": w.ToggleButtons(options=["poisson", "constant", "burst"], value=start.arrivals,
+            "outage_s": w.Dropdown(options=_with_option(
+                [("none", NOTHING), ("60-180 s", (60.0, 180.0)), ("120-420 s", (120.0, 420.0))],
+                start.outage_s),
+                value=_on_control(default.outage_s), description="Outage window"),
+            "arrivals": w.ToggleButtons(options=["poisson", "constant", "burst"], value=default.arrivals,
                                         description="Arrivals"),
-            "rate_per_s": w.FloatLogSlider(start.rate_per_s, base=10, min=-1, max=2, description="Rate (/s)"),
-            "window_s": w.FloatSlider(start.window_s, min=60, max=1800, step=60, description="Window (s)"),
-            "burst_count": w.IntSlider(start.burst_count, 1, 2000, description="Burst size"),
-            "duration": w.ToggleButtons(options=["exponential", "constant"], value=start.duration,
+            "rate_per_s": w.FloatLogSlider(default.rate_per_s, base=10, min=-1, max=2,
+                                           description="Rate (/s)"),
+            "window_s": w.FloatSlider(default.window_s, min=60, max=1800, step=60, description="Window (s)"),
+            "burst_count": w.IntSlider(default.burst_count, 1, 2000, description="Burst size"),
+            "duration": w.ToggleButtons(options=["exponential", "constant"], value=default.duration,
                                         description="Duration"),
-            "duration_s": w.FloatLogSlider(start.duration_s, base=10, min=-2, max=1.5,
+            "duration_s": w.FloatLogSlider(default.duration_s, base=10, min=-2, max=1.5,
                                            description="Mean duration (s)"),
-            "timeout_s": w.IntSlider(start.timeout_s, 1, 900, description="Timeout (s)"),
-            "dispatch": w.ToggleButtons(options=["aws", "ideal"], value=start.dispatch,
+            "timeout_s": w.IntSlider(default.timeout_s, *timeout, description="Timeout (s)"),
+            "dispatch": w.ToggleButtons(options=["aws", "ideal"], value=default.dispatch,
                                         description="Dispatch"),
-            "on_success": w.Checkbox(start.on_success, description="OnSuccess → SQS"),
-            "on_failure": w.Checkbox(start.on_failure, description="OnFailure → SQS"),
-            "dlq": w.Checkbox(start.dlq, description="DLQ → SQS"),
-            "seed": w.IntText(start.seed, description="Seed"),
+            "retry_jitter_s": w.FloatSlider(default.retry_jitter_s, min=0.0, max=30.0, step=1.0,
+                                            description="Retry jitter (s)"),
+            "throttle_jitter": w.FloatSlider(default.throttle_jitter, min=0.0, max=1.0, step=0.05,
+                                             description="Throttle jitter (±)"),
+            "on_success": w.Checkbox(default.on_success, description="OnSuccess → SQS"),
+            "on_failure": w.Checkbox(default.on_failure, description="OnFailure → SQS"),
+            "dlq": w.Checkbox(default.dlq, description="DLQ → SQS"),
+            "seed": w.IntText(default.seed, description="Seed"),
         }
         for control in self.controls.values():
-            control.style = style
-            control.layout = layout
+            control.style = {"description_width": DESCRIPTION_WIDTH}
+            control.layout = w.Layout(width=CONTROL_WIDTH)
             control.continuous_update = False
+        for name in ("arrivals", "duration", "dispatch"):
+            self.controls[name].style = {"description_width": DESCRIPTION_WIDTH, "button_width": "84px"}
+        self.start_problems = self._set_start(start)
         self.export_button = w.Button(description="Export", icon="download")
         self.compare_button = w.ToggleButton(description="Compare: pin as A", value=False)
-        self.status = w.HTML()
+        self.status = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
         self.kpi_view = w.HTML()
         # One tab per chart; only the tab in view is drawn on an update (drawing, not simulating,
         # is what costs time), the others when they are opened.
@@ -214,27 +318,68 @@ class Explorer:
         self.export_button.on_click(lambda _: self.export())
         self.compare_button.observe(self._on_compare, names="value")
         buttons = w.HBox([self.export_button, self.compare_button])
-        panel = w.VBox([*self.controls.values(), buttons, self.status])
-        self.widget = w.HBox([panel, w.VBox([self.kpi_view, self.charts])])
+        self.panel = w.VBox([*self.controls.values(), buttons, self.status], layout=w.Layout(**PANEL_LAYOUT))
+        self.results_area = w.VBox([self.kpi_view, self.charts], layout=w.Layout(**RESULTS_LAYOUT))
+        self.widget = w.HBox([self.panel, self.results_area],
+                             layout=w.Layout(flex_flow="row wrap", width="100%"))
+        self._apply_disabled()
+        for name in ("arrivals", "dispatch"):
+            self.controls[name].observe(lambda _: self._apply_disabled(), names="value")
         if auto_update:
             for control in self.controls.values():
                 control.observe(lambda _: self.update(), names="value")
         self.update()
+        if self.start_problems:
+            self.status.value = _error_html(" ".join(self.start_problems)) + "<br>" + self.status.value
+
+    def _set_start(self, start: ExplorerSettings) -> list[str]:
+        """Put the starting settings on the controls; what cannot be shown is said, not raised."""
+        problems = []
+        try:
+            build_scenario(start)
+        except ValueError as error:
+            problems.append(f"Starting settings refused: {error}.")
+        for name, control in self.controls.items():
+            wanted = _on_control(getattr(start, name))
+            try:
+                control.value = wanted
+            except Exception as error:  # noqa: BLE001 (a TraitError: the control cannot hold the value)
+                problems.append(f"{name}: {wanted!r} cannot be set on its control ({error}).")
+                continue
+            if control.value != wanted:  # a slider clamps to its range
+                base = getattr(control, "base", None)  # a log slider's min and max are exponents
+                low, high = (base ** control.min, base ** control.max) if base else (control.min, control.max)
+                span = f"{low:g} to {high:g}"
+                problems.append(f"{name}: {wanted!r} is outside the control's range {span}; "
+                                f"it shows {control.value!r}.")
+        return problems
+
+    def _apply_disabled(self) -> None:
+        """Disable the controls that do nothing with the current arrivals and dispatch."""
+        arrivals = self.controls["arrivals"].value
+        for name, kinds in ARRIVAL_CONTROLS.items():
+            self.controls[name].disabled = arrivals not in kinds
+        # The ideal dispatch waits for a free slot: it never throttles, so no throttle backoff to jitter.
+        self.controls["throttle_jitter"].disabled = self.controls["dispatch"].value == "ideal"
 
     def settings(self) -> ExplorerSettings:
         """The settings the controls show now."""
-        return ExplorerSettings(**{name: control.value for name, control in self.controls.items()})
+        return ExplorerSettings(**{name: None if control.value == NOTHING else control.value
+                                   for name, control in self.controls.items()})
 
     def update(self) -> Exploration | None:
-        """Re-run with the controls' values and redraw; a bad combination is shown, not raised."""
+        """Re-run with the controls' values and redraw; a bad combination (or one over the event cap)
+        is shown, not raised, and the charts keep the last run."""
         try:
             self.current = explore(self.settings(), self.pinned)
         except ValueError as error:  # InvalidParameterValueException is a ValueError
             self.error = str(error)
-            self.status.value = f"<b style='color:#D55E00'>{self.error}</b>"
+            shown = "the charts still show the last run" if self.current else "nothing has run yet"
+            self.status.value = _error_html(f"Not run: {self.error}. ({shown})")
             return None
         self.error = None
-        self.status.value = f"updated in {self.current.seconds:.2f} s"
+        self.status.value = (f"updated in {self.current.seconds:.2f} s "
+                             f"({len(self.current.result.events):,} events; cap {MAX_EVENTS:,})")
         rows = "".join(f"<tr><td>{k}</td><td style='text-align:right'>{v:,.6g}</td></tr>"
                        for k, v in self.current.kpis.items())
         self.kpi_view.value = f"<table>{rows}</table>"
@@ -243,17 +388,17 @@ class Explorer:
         return self.current
 
     def _show(self) -> None:
-        """Draw the chart in view if it is out of date."""
-        from IPython.display import display
-
+        """Draw the chart in view, if it is out of date, as a PNG in its tab's output (no printing:
+        outside a kernel, ``display`` would print the figure's repr)."""
         if self.current is None:
             return
         name = self.chart_names[self.charts.selected_index or 0]
         if name in self._stale:
-            view = self.chart_views[name]
-            view.clear_output(wait=True)
-            with view:
-                display(self.current.figures[name])
+            png = base64.b64encode(chart_png(self.current.figures[name])).decode("ascii")
+            self.chart_views[name].outputs = ({
+                "output_type": "display_data", "metadata": {},
+                "data": {"image/png": png, "text/plain": f"<{name.replace('_', ' ')} chart>"},
+            },)
             self._stale.discard(name)
 
     def _on_compare(self, change: dict) -> None:
@@ -262,16 +407,64 @@ class Explorer:
         self.update()
 
     def export(self) -> list[Path]:
-        """Export the current run (:func:`lambdasim.plots.export_run`) to a new ``export-NNN`` folder:
-        the charts in view (PNG and SVG, captioned) and the record tables (CSV)."""
+        """Export the current run (:func:`lambdasim.plots.export_run`) to a new ``export-NNN`` folder,
+        numbered one past the highest there (an earlier export is never overwritten): the charts
+        (PNG and SVG, captioned) and the record tables (CSV)."""
         if self.current is None:
             return []
-        number = 1 + sum(1 for p in self.export_folder.glob("export-*")) if self.export_folder.exists() else 1
-        folder = self.export_folder / f"export-{number:03d}"
+        folder = _new_export_folder(self.export_folder)
         paths = plots.export_run(self.current.result, folder, figures=self.current.figures,
                                  tables=("attempts", "events", "deliveries"))
         self.status.value = f"exported {len(paths)} files to {folder}"
         return paths
+
+
+def chart_png(figure: Any) -> bytes:
+    """A chart as the explorer shows it: a PNG at :data:`CHART_DPI`, trimmed as the notebook's
+    inline backend trims it."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=CHART_DPI, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+#: A dropdown's value for a setting of None: ipywidgets reads a None value as "nothing selected" and
+#: shows a blank dropdown.
+NOTHING = "(none)"
+
+
+def _on_control(value: Any) -> Any:
+    return NOTHING if value is None else value
+
+
+def _with_option(options: list, value: Any) -> list:
+    """A dropdown's ``(label, value)`` options with ``value`` added if missing (so any valid starting
+    value can be shown; ipywidgets reads a list mixing pairs and plain values as plain values)."""
+    value = _on_control(value)
+    if value in [v for _, v in options]:
+        return options
+    label = f"{value[0]:g}-{value[1]:g} s" if isinstance(value, tuple) and len(value) == 2 else str(value)
+    return [*options, (label, value)]
+
+
+def _error_html(text: str) -> str:
+    import html
+
+    return f"<b style='color:#D55E00'>{html.escape(text)}</b>"
+
+
+def _new_export_folder(parent: Path) -> Path:
+    """Create and return ``parent/export-NNN``, one past the highest number there."""
+    parent.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name[7:]) for p in parent.glob("export-*") if p.name[7:].isdigit()]
+    number = max(numbers, default=0) + 1
+    while True:
+        folder = parent / f"export-{number:03d}"
+        try:
+            folder.mkdir()
+        except FileExistsError:  # made meanwhile (another explorer): take the next number
+            number += 1
+            continue
+        return folder
 
 
 def settings_with(settings: ExplorerSettings, **changes: Any) -> ExplorerSettings:
