@@ -16,7 +16,10 @@ from typing import Any
 from lambdasim.model.errors import TargetServiceError, invalid_value
 from lambdasim.model.rules import (
     DESTINATION_MAX_BYTES,
+    SQS_INT_ATTRIBUTES,
+    SQS_MAX_RECEIVE_COUNT_RANGE,
     SQS_RETENTION_S,
+    SQS_SETTABLE_ATTRIBUTES,
     SQS_VISIBILITY_TIMEOUT_S,
     check_queue_attribute,
     invalid_attribute_value,
@@ -70,13 +73,29 @@ def queue_settings(attributes: Mapping[str, Any], fifo_name: bool, base: QueueSe
     name ends in ``.fifo``, which SQS requires of a FIFO queue and forbids to a standard one.
     Raises SQS's :class:`~lambdasim.model.errors.TargetServiceError`."""
     base = base or QueueSettings(fifo=fifo_name)
-    changes = {_FIELDS[name]: check_queue_attribute(name, value) for name, value in attributes.items()}
+    changes = {}
+    for name, value in attributes.items():
+        checked = check_queue_attribute(name, value)  # first: an unknown name is SQS's InvalidAttributeName
+        changes[_FIELDS[name]] = checked
     settings = replace(base, **changes)
     if settings.fifo != fifo_name:
         raise invalid_attribute_value("FifoQueue")  # a .fifo name needs FifoQueue=true, and only it
     if settings.content_based_dedup and not settings.fifo:
         raise invalid_attribute_value("ContentBasedDeduplication")
     return settings
+
+
+def _allowed(name: str) -> str:
+    """What SQS accepts for attribute ``name``, in words."""
+    if name in SQS_INT_ATTRIBUTES:
+        low, high = SQS_INT_ATTRIBUTES[name]
+        return f"an integer from {low:,} to {high:,}"
+    if name == "RedrivePolicy":
+        low, high = SQS_MAX_RECEIVE_COUNT_RANGE
+        return f"{{deadLetterTargetArn: an SQS queue ARN, maxReceiveCount: {low}-{high:,}}} or its JSON string"
+    if name in SQS_SETTABLE_ATTRIBUTES:
+        return "true or false"
+    return f"one of {', '.join(SQS_SETTABLE_ATTRIBUTES)}"
 
 
 def scenario_queue_settings(attributes: Any, field: str, fifo_name: bool) -> QueueSettings:
@@ -97,5 +116,5 @@ def scenario_queue_settings(attributes: Any, field: str, fifo_name: bool) -> Que
                     raise invalid_value(f"{field}.{name}", value, (
                         f"{exc.code}: {exc.message} FifoQueue is true exactly when the queue's name ends in "
                         ".fifo; ContentBasedDeduplication only on a FIFO queue")) from None
-            raise invalid_value(f"{field}.{name}", value, f"{exc.code}: {exc.message}") from None
+            raise invalid_value(f"{field}.{name}", value, f"{_allowed(name)} ({exc.code}: {exc.message})") from None
     return queue_settings(attributes, fifo_name)
