@@ -279,7 +279,10 @@ class Recorder:
     def queue_op(self, at: float, queue_arn: str, op: int, message_id: str, receive_count: int,
                  visible_at: float) -> None:
         """Record one thing that happened to a message of a simulated SQS queue (``op``: its
-        position in QUEUE_OPS)."""
+        position in QUEUE_OPS). Also written between runs (a boto3 receive under ``mock_aws``), so it
+        moves off lent buffers itself."""
+        if self._lent:
+            self.detach()
         self.q_at.append(at)
         self.q_code.extend((self.strings(queue_arn), op))
         self.q_count.append(receive_count)
