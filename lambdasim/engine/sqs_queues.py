@@ -129,8 +129,8 @@ class SqsQueue:
         self.modified_at = 0.0
         self.tasks: list[MoveTask] = []     # the move tasks whose source this queue is, newest last
         self._incoming: list[MoveTask] = []  # tasks that may move messages here
-        self._state: dict[str, _State] = {}
-        self._handles: dict[str, str] = {}  # every handle this queue gave -> its message id
+        self._state: dict[Message, _State] = {}  # by identity
+        self._handles: dict[str, Message] = {}  # every handle this queue gave -> its message
         self._dedup: dict[str, tuple[float, Message]] = {}  # FIFO: dedup id -> (accepted at, message)
         self._sequence = 0
         self._now = 0.0
@@ -140,7 +140,7 @@ class SqsQueue:
 
     def _record(self, at: float, op: str, message: Message, count: int, visible_at: float = _NAN) -> None:
         if self.recorder is not None:
-            self.recorder.queue_op(at, self.arn, _OP[op], message.message_id, count, visible_at)
+            self.recorder.queue_op(at, self.arn, _OP[op], message, count, visible_at)
 
     def _available(self) -> None:
         for callback in list(self.on_available):
@@ -152,18 +152,18 @@ class SqsQueue:
                delay_s: int | None = None) -> _State:
         delay = self.settings.delay_s if delay_s is None else delay_s
         state = _State(at, at if enqueued_at is None else enqueued_at, at + delay)
-        self._state[message.message_id] = state
+        self._state[message] = state
         return state
 
     def _sync(self) -> None:
         """Adopt messages appended to ``target.messages`` without :meth:`added` (sent at ``sent_at``),
         and forget those taken out of it directly (``Target.drain``)."""
         if len(self._state) != len(self.target.messages):
-            held = {message.message_id for message in self.target.messages}
+            held = set(self.target.messages)  # by identity: a Message keeps its id as a number
             for key in [key for key in self._state if key not in held]:
                 del self._state[key]
             for message in self.target.messages:
-                if message.message_id not in self._state:
+                if message not in self._state:
                     state = self._adopt(message, message.sent_at)
                     self._record(message.sent_at, "send", message, 0, state.visible_at)
 
@@ -186,7 +186,7 @@ class SqsQueue:
             seen = self._dedup.get(deduplication_id)
             if seen is not None and now < seen[0] + SQS_DEDUPLICATION_WINDOW_S:
                 self._record(now, "deduplicated", seen[1], 0)
-                original = self._state.get(seen[1].message_id)
+                original = self._state.get(seen[1])
                 return seen[1], original.sequence if original else None
             self._dedup[deduplication_id] = (now, message)
         self.target.messages.append(message)
@@ -214,7 +214,7 @@ class SqsQueue:
 
     def _remove(self, message: Message) -> _State:
         self.target.messages.remove(message)
-        return self._state.pop(message.message_id)
+        return self._state.pop(message)
 
     # -- the clock ---------------------------------------------------------------------------------
 
@@ -244,7 +244,7 @@ class SqsQueue:
     def _expire(self, now: float) -> None:
         retention = self.settings.retention_s
         for message in list(self.target.messages):
-            state = self._state[message.message_id]
+            state = self._state[message]
             if state.in_flight and state.visible_at <= now:
                 state.in_flight = False
                 if state.visible_at < state.enqueued_at + retention:
@@ -258,7 +258,7 @@ class SqsQueue:
         task.done += 1
         if task.done == len(task.to_move):
             task.status = "COMPLETED"
-        state = self._state.get(message.message_id)
+        state = self._state.get(message)
         if state is None or (state.in_flight and state.visible_at > at):
             return  # deleted, expired or being processed since the task started: not moved
         destination = self.resolve(task.destination_arn or state.origin or "")
@@ -285,7 +285,7 @@ class SqsQueue:
         for message in list(self.target.messages):
             if len(received) == max_messages:
                 break
-            state = self._state[message.message_id]
+            state = self._state[message]
             if state.group is not None and state.group in blocked:
                 continue
             if state.visible_at > now:
@@ -302,10 +302,9 @@ class SqsQueue:
                 state.first_received_at = now
             state.visible_at = now + timeout
             state.in_flight = True
-            key = message.message_id
-            handle = base64.b64encode(f"{self.arn} {key} {state.receive_count}".encode()).decode()
+            handle = base64.b64encode(f"{self.arn} {message.message_id} {state.receive_count}".encode()).decode()
             state.handle = handle
-            self._handles[handle] = key
+            self._handles[handle] = message
             self._record(now, "receive", message, state.receive_count, state.visible_at)
             received.append(Received(message, handle, state.receive_count, state.first_received_at,
                                      state.group, state.sequence, state.dedup))
@@ -317,11 +316,10 @@ class SqsQueue:
 
     def _holder(self, receipt_handle: str) -> tuple[Message, _State] | None:
         """The message ``receipt_handle`` is the latest handle of, if the queue still holds it."""
-        key = self._handles.get(receipt_handle)
-        state = self._state.get(key) if key is not None else None
+        message = self._handles.get(receipt_handle)
+        state = self._state.get(message) if message is not None else None
         if state is None or state.handle != receipt_handle:
             return None
-        message = next(m for m in self.target.messages if m.message_id == key)
         return message, state
 
     def delete(self, receipt_handle: str, now: float | None = None) -> bool:
@@ -406,7 +404,7 @@ class SqsQueue:
 
     def sequence_of(self, message: Message) -> str | None:
         """A FIFO message's sequence number (None on a standard queue or once it is gone)."""
-        state = self._state.get(message.message_id)
+        state = self._state.get(message)
         return state.sequence if state else None
 
     # -- message move tasks ----------------------------------------------------------------------------
@@ -416,12 +414,12 @@ class SqsQueue:
         oldest first, one every ``1 / rate`` seconds from ``now``, to ``destination`` or (None) each
         to the queue it came from."""
         self.advance(now)
-        to_move = [m for m in self.target.messages if self._state[m.message_id].visible_at <= now]
+        to_move = [m for m in self.target.messages if self._state[m].visible_at <= now]
         handle = base64.b64encode(f"{self.arn} task {len(self.tasks) + 1}".encode()).decode()
         task = MoveTask(handle, self, destination.arn if destination else None, rate, now, to_move,
                         1.0 / (rate or default_rate))
         self.tasks.append(task)
-        targets = [destination] if destination else [self.resolve(self._state[m.message_id].origin or "")
+        targets = [destination] if destination else [self.resolve(self._state[m].origin or "")
                                                      for m in to_move]
         for queue in {id(q): q for q in targets if q is not None}.values():
             queue._incoming.append(task)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Sequence
+from typing import Any
 
 from lambdasim.records.bodies import Body
 from lambdasim.records.request_ids import RequestIds
@@ -121,7 +122,7 @@ class Recorder:
         self.q_code = array("i")          # (queue ARN code, op code) pairs
         self.q_count = array("i")
         self.q_visible_at = array("d")
-        self.q_message: list[str] = []
+        self.q_message: list = []         # the Messages (their ids are text only when read)
         self.settings: list[tuple] = []    # functions table (FUNCTION_COLUMNS): a few rows per change
         self._lent = False  # frames share the buffers' memory (result(copy=False)): see detach()
 
@@ -276,7 +277,7 @@ class Recorder:
                             strings(failure_reason)))
         self.d_bodies.append(body)
 
-    def queue_op(self, at: float, queue_arn: str, op: int, message_id: str, receive_count: int,
+    def queue_op(self, at: float, queue_arn: str, op: int, message: Any, receive_count: int,
                  visible_at: float) -> None:
         """Record one thing that happened to a message of a simulated SQS queue (``op``: its
         position in QUEUE_OPS). Also written between runs (a boto3 receive under ``mock_aws``), so it
@@ -287,7 +288,7 @@ class Recorder:
         self.q_code.extend((self.strings(queue_arn), op))
         self.q_count.append(receive_count)
         self.q_visible_at.append(visible_at)
-        self.q_message.append(message_id)
+        self.q_message.append(message)  # the Message: its id is made when the frame is
 
     @property
     def deliveries(self) -> list[tuple]:

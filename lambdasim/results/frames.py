@@ -186,7 +186,7 @@ def queue_ops_frame(recorder: Recorder) -> pd.DataFrame:
         "at": np.array(recorder.q_at, dtype=np.float64),
         "queue": pd.Categorical.from_codes(inverse.astype(np.int32), categories=[strings[k] for k in keep]),
         "op": pd.Categorical.from_codes(codes[:, 1], categories=list(QUEUE_OPS)),
-        "message_id": pd.Series(recorder.q_message, dtype=_STR),
+        "message_id": pd.Series([m.message_id for m in recorder.q_message], dtype=_STR),
         "receive_count": np.array(recorder.q_count, dtype=np.int32),
         "visible_at": np.array(recorder.q_visible_at, dtype=np.float64),
     }, columns=list(QUEUE_OP_COLUMNS))
