@@ -233,8 +233,9 @@ def test_the_refusal_lists_what_the_service_answers(sim):
         boto3.client("sqs").delete_queue(QueueUrl=DLQ_URL)
     assert code_of(excinfo)[1].endswith(
         "the sqs operations it answers are CancelMessageMoveTask, ChangeMessageVisibility, CreateQueue, "
-        "DeleteMessage, DeleteMessageBatch, GetQueueAttributes, GetQueueUrl, ListMessageMoveTasks, ListQueues, "
-        "PurgeQueue, ReceiveMessage, SendMessage, SendMessageBatch, SetQueueAttributes, StartMessageMoveTask")
+        "DeleteMessage, DeleteMessageBatch, GetQueueAttributes, GetQueueUrl, ListMessageMoveTasks, "
+        "ListQueues, PurgeQueue, ReceiveMessage, SendMessage, SendMessageBatch, SetQueueAttributes, "
+        "StartMessageMoveTask")
 
 
 # -- SQS -------------------------------------------------------------------------------------------------

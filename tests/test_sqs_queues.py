@@ -5,7 +5,6 @@ tasks over virtual time, the queue_ops rows and the queue metrics."""
 from __future__ import annotations
 
 import hypothesis.strategies as st
-import pytest
 from hypothesis import given, settings
 
 import lambdasim as ls
@@ -46,8 +45,10 @@ class Queues:
 
     def ops(self) -> list[tuple]:
         frame = queue_ops_frame(self.recorder)
-        return [(row.at, row.queue.split(":")[-1], row.op, row.message_id, row.receive_count)
-                for row in frame.itertuples()]
+        return [
+            (row.at, row.queue.split(":")[-1], row.op, row.message_id, row.receive_count)
+            for row in frame.itertuples()
+        ]
 
 
 def test_a_received_message_reappears_at_exactly_plus_the_visibility_timeout():
@@ -61,8 +62,12 @@ def test_a_received_message_reappears_at_exactly_plus_the_visibility_timeout():
     assert sqs.counts(50) == (1, 0)
     again = sqs.receive(50, 10, visibility_timeout_s=5)
     assert [(r.receive_count, r.first_received_at) for r in again] == [(2, 10)]
-    assert q.ops() == [(0, "src", "send", "m1", 0), (10, "src", "receive", "m1", 1),
-                       (50, "src", "visible_again", "m1", 1), (50, "src", "receive", "m1", 2)]
+    assert q.ops() == [
+        (0, "src", "send", "m1", 0),
+        (10, "src", "receive", "m1", 1),
+        (50, "src", "visible_again", "m1", 1),
+        (50, "src", "receive", "m1", 2),
+    ]
 
 
 def test_only_the_latest_handle_deletes():
@@ -82,8 +87,8 @@ def test_the_receive_that_would_exceed_max_receive_count_moves_the_message_to_th
     sqs = q.targets[SRC].sqs
     q.send(SRC, 0)
     assert [r.receive_count for r in sqs.receive(0, 1)] == [1]
-    assert [r.receive_count for r in sqs.receive(30, 1)] == [2]     # received maxReceiveCount times
-    assert sqs.receive(60, 1) == []                                   # the third receive moves it instead
+    assert [r.receive_count for r in sqs.receive(30, 1)] == [2]  # received maxReceiveCount times
+    assert sqs.receive(60, 1) == []  # the third receive moves it instead
     assert [m.message_id for m in q.targets[DLQ].messages] == ["m1"]
     assert q.ops()[-2:] == [(60, "src", "dead_letter", "m1", 2), (60, "dlq", "dead_lettered", "m1", 0)]
     assert q.targets[DLQ].sqs.counts(60) == (1, 0)
@@ -100,12 +105,14 @@ def test_retention_removes_a_message_at_exactly_its_age_and_counts_it():
 
 def test_retention_in_the_dlq_counts_from_the_first_enqueue():
     policy = {"deadLetterTargetArn": DLQ, "maxReceiveCount": 1}
-    q = Queues(**{SRC: {"VisibilityTimeout": "10", "RedrivePolicy": policy}, DLQ: {"MessageRetentionPeriod": "60"}})
+    q = Queues(
+        **{SRC: {"VisibilityTimeout": "10", "RedrivePolicy": policy}, DLQ: {"MessageRetentionPeriod": "60"}}
+    )
     q.send(SRC, 0)
     q.targets[SRC].sqs.receive(0, 1)
-    q.targets[SRC].sqs.receive(10, 1)          # -> DLQ at 10
+    q.targets[SRC].sqs.receive(10, 1)  # -> DLQ at 10
     assert q.targets[DLQ].sqs.counts(59) == (1, 0)
-    assert q.targets[DLQ].sqs.counts(60) == (0, 0)   # 60 s after it was first sent, not after its move
+    assert q.targets[DLQ].sqs.counts(60) == (0, 0)  # 60 s after it was first sent, not after its move
     assert q.ops()[-1] == (60, "dlq", "retention_expired", "m1", 0)
 
 
@@ -113,7 +120,7 @@ def test_delay_hides_a_new_message_until_exactly_delay_seconds_later():
     q = Queues(**{SRC: {"DelaySeconds": "15"}})
     sqs = q.targets[SRC].sqs
     q.send(SRC, 0)
-    q.send(SRC, 0, delay_s=3)                   # the message's own delay wins over the queue's
+    q.send(SRC, 0, delay_s=3)  # the message's own delay wins over the queue's
     assert sqs.counts3(2) == (0, 0, 2)
     assert [r.message.message_id for r in sqs.receive(3, 10)] == ["m2"]
     assert sqs.receive(14.9, 10) == [] and sqs.next_visible_at(5) == 15
@@ -121,13 +128,15 @@ def test_delay_hides_a_new_message_until_exactly_delay_seconds_later():
 
 
 def test_fifo_blocks_a_group_while_an_earlier_message_is_in_flight():
-    q = Queues(**{FIFO: {"FifoQueue": "true", "ContentBasedDeduplication": "true", "VisibilityTimeout": "30"}})
+    q = Queues(
+        **{FIFO: {"FifoQueue": "true", "ContentBasedDeduplication": "true", "VisibilityTimeout": "30"}}
+    )
     sqs = q.targets[FIFO].sqs
     for body, group in (("a1", "a"), ("a2", "a"), ("b1", "b")):
         q.send(FIFO, 0, body=body, group_id=group)
     first = sqs.receive(0, 1)
     assert [r.message.body for r in first] == ["a1"]
-    assert [r.message.body for r in sqs.receive(1, 10)] == ["b1"]            # group a waits for a1
+    assert [r.message.body for r in sqs.receive(1, 10)] == ["b1"]  # group a waits for a1
     assert [r.sequence_number for r in first] == ["00000000000000000001"]
     assert sqs.delete(first[0].receipt_handle, 2)
     assert [r.message.body for r in sqs.receive(2, 10)] == ["a2"]
@@ -136,7 +145,7 @@ def test_fifo_blocks_a_group_while_an_earlier_message_is_in_flight():
 def test_fifo_drops_a_duplicate_within_five_minutes_and_accepts_it_after():
     q = Queues(**{FIFO: {"FifoQueue": "true"}})
     first = q.send(FIFO, 0, group_id="g", deduplication_id="d")
-    assert q.send(FIFO, 299.9, group_id="g", deduplication_id="d") is first    # the sender gets the first id
+    assert q.send(FIFO, 299.9, group_id="g", deduplication_id="d") is first  # the sender gets the first id
     assert len(q.targets[FIFO].messages) == 1
     q.send(FIFO, 300, group_id="g", deduplication_id="d")
     assert len(q.targets[FIFO].messages) == 2
@@ -158,15 +167,20 @@ def test_a_move_task_moves_back_at_max_messages_per_second_over_virtual_time():
     for _ in range(5):
         q.send(SRC, 0)
     src.receive(0, 10)
-    src.receive(10, 10)                          # all five to the DLQ at 10
-    task = dlq.start_move(100, None, 2, 500)     # 2 a second: at 100, 100.5, 101, 101.5, 102
+    src.receive(10, 10)  # all five to the DLQ at 10
+    task = dlq.start_move(100, None, 2, 500)  # 2 a second: at 100, 100.5, 101, 101.5, 102
     assert task.moved == 1 and len(q.targets[SRC].messages) == 1
-    assert src.next_visible_at(100.1) == 100.1   # the moved one is there to receive
+    assert src.next_visible_at(100.1) == 100.1  # the moved one is there to receive
     assert dlq.counts(101.4)[0] == 2 and task.moved == 3
     assert src.counts(102)[0] == 5 and task.status == "COMPLETED"
     moves = [(at, op) for at, queue, op, _, _ in q.ops() if op == "moved_in"]
-    assert moves == [(100, "moved_in"), (100.5, "moved_in"), (101, "moved_in"), (101.5, "moved_in"),
-                     (102, "moved_in")]
+    assert moves == [
+        (100, "moved_in"),
+        (100.5, "moved_in"),
+        (101, "moved_in"),
+        (101.5, "moved_in"),
+        (102, "moved_in"),
+    ]
 
 
 def test_a_cancelled_move_task_stops_where_it_was():
@@ -191,7 +205,7 @@ def test_change_visibility_zero_makes_it_visible_and_calls_on_available():
     q.send(SRC, 0)
     handle = sqs.receive(0, 1)[0].receipt_handle
     assert sqs.change_visibility(handle, 0, 5) == "ok"
-    assert sqs.counts(5) == (1, 0) and len(calls) == 2   # the send, then the change to 0
+    assert sqs.counts(5) == (1, 0) and len(calls) == 2  # the send, then the change to 0
     assert sqs.change_visibility(handle, 10, 6) == "not_in_flight"
     assert sqs.change_visibility("nope", 10, 6) == "invalid"
     newer = sqs.receive(6, 1)[0].receipt_handle
@@ -209,11 +223,11 @@ def test_queue_metrics_per_period():
     frame = queue_metrics(queue_ops_frame(q.recorder), 60, until=120)
     table = frame.pivot_table(index="period_start", columns="metric", values="value", observed=True)
     assert table.loc[0, "NumberOfMessagesSent"] == 2 and table.loc[0, "NumberOfMessagesReceived"] == 1
-    assert table.loc[0, "ApproximateNumberOfMessagesVisible"] == 1          # at 60: m2 visible, m1 in flight
+    assert table.loc[0, "ApproximateNumberOfMessagesVisible"] == 1  # at 60: m2 visible, m1 in flight
     assert table.loc[0, "ApproximateNumberOfMessagesNotVisible"] == 1
     assert table.loc[0, "ApproximateAgeOfOldestMessage"] == 60
     assert table.loc[60, "NumberOfMessagesDeleted"] == 1
-    assert table.loc[60, "ApproximateAgeOfOldestMessage"] == 110           # m2, sent at 10, at 120
+    assert table.loc[60, "ApproximateAgeOfOldestMessage"] == 110  # m2, sent at 10, at 120
 
 
 def test_a_run_records_dlq_deliveries_as_sends_in_queue_ops():
@@ -224,14 +238,22 @@ def test_a_run_records_dlq_deliveries_as_sends_in_queue_ops():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["send", "receive", "delete", "wait", "move"]),
-                          st.integers(0, 3)), max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["send", "receive", "delete", "wait", "move"]), st.integers(0, 3)),
+        max_size=40,
+    )
+)
 def test_every_message_ends_somewhere_and_only_once(steps):
     """Nothing lost, nothing duplicated: each sent message ends deleted, expired by retention, in a
     DLQ, or still in a queue when the run stops (at-least-once: it may be received more than once)."""
     policy = {"deadLetterTargetArn": DLQ, "maxReceiveCount": 2}
-    q = Queues(**{SRC: {"VisibilityTimeout": "5", "MessageRetentionPeriod": "60", "RedrivePolicy": policy},
-                  DLQ: {"MessageRetentionPeriod": "120"}})
+    q = Queues(
+        **{
+            SRC: {"VisibilityTimeout": "5", "MessageRetentionPeriod": "60", "RedrivePolicy": policy},
+            DLQ: {"MessageRetentionPeriod": "120"},
+        }
+    )
     src, dlq = q.targets[SRC].sqs, q.targets[DLQ].sqs
     now, handles, sent = 0.0, [], 0
     for action, n in steps:

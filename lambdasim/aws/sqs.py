@@ -238,8 +238,8 @@ def _batch(entries: list[dict], one: Any) -> dict:
         try:
             successful.append({"Id": entry["Id"], **one(entry)})
         except TargetServiceError as error:
-            failed.append({"Id": entry["Id"], "SenderFault": True, "Code": error.fields.get("QueryErrorCode", error.code),
-                           "Message": error.message})
+            code = error.fields.get("QueryErrorCode", error.code)
+            failed.append({"Id": entry["Id"], "SenderFault": True, "Code": code, "Message": error.message})
     output: dict[str, Any] = {"Successful": successful, "Failed": failed}
     return output
 
@@ -309,9 +309,12 @@ def _by_arn(view: Any, arn: str, parameter: str) -> Any:
 
 def start_message_move_task(view: Any, params: dict) -> dict:
     source = _by_arn(view, params["SourceArn"], "SourceArn")
-    if not any(q.sqs.settings.redrive and q.sqs.settings.redrive[0] == source.arn for q in view.all_of_type("sqs")):
+    redrives = [q.sqs.settings.redrive for q in view.all_of_type("sqs")]
+    if not any(redrive and redrive[0] == source.arn for redrive in redrives):
         raise source_not_dead_letter_queue()
-    destination = _by_arn(view, params["DestinationArn"], "DestinationArn") if "DestinationArn" in params else None
+    destination = None
+    if "DestinationArn" in params:
+        destination = _by_arn(view, params["DestinationArn"], "DestinationArn")
     rate = params.get("MaxNumberOfMessagesPerSecond")
     if rate is not None:
         check_move_rate(rate)
@@ -319,7 +322,8 @@ def start_message_move_task(view: Any, params: dict) -> dict:
         source.sqs.advance(view.now)
         if any(task.status == "RUNNING" for task in source.sqs.tasks):
             raise move_task_running()
-    task = source.sqs.start_move(view.now, destination.sqs if destination else None, rate, SQS_MOVE_RATE_RANGE[1])
+    task = source.sqs.start_move(view.now, destination.sqs if destination else None, rate,
+                                 SQS_MOVE_RATE_RANGE[1])
     return {"TaskHandle": task.handle}
 
 

@@ -56,8 +56,8 @@ class Received(NamedTuple):
 
     message: Message
     receipt_handle: str
-    receive_count: int          #: ``ApproximateReceiveCount``, this receive included
-    first_received_at: float    #: virtual instant of the first receive
+    receive_count: int  #: ``ApproximateReceiveCount``, this receive included
+    first_received_at: float  #: virtual instant of the first receive
     group_id: str | None = None
     sequence_number: str | None = None
     deduplication_id: str | None = None
@@ -66,37 +66,56 @@ class Received(NamedTuple):
 class _State:
     """What the queue knows of one message it holds."""
 
-    __slots__ = ("arrived_at", "enqueued_at", "visible_at", "receive_count", "first_received_at", "handle",
-                 "in_flight", "group", "dedup", "sequence", "origin")
+    __slots__ = (
+        "arrived_at",
+        "enqueued_at",
+        "visible_at",
+        "receive_count",
+        "first_received_at",
+        "handle",
+        "in_flight",
+        "group",
+        "dedup",
+        "sequence",
+        "origin",
+    )
 
     def __init__(self, arrived_at: float, enqueued_at: float, visible_at: float) -> None:
-        self.arrived_at = arrived_at        # when it came into this queue
-        self.enqueued_at = enqueued_at      # its first enqueue anywhere: retention counts from here
+        self.arrived_at = arrived_at  # when it came into this queue
+        self.enqueued_at = enqueued_at  # its first enqueue anywhere: retention counts from here
         self.visible_at = visible_at
         self.receive_count = 0
         self.first_received_at = _NAN
         self.handle = ""
-        self.in_flight = False              # received, its timeout not yet recorded as run out
+        self.in_flight = False  # received, its timeout not yet recorded as run out
         self.group: str | None = None
         self.dedup: str | None = None
         self.sequence: str | None = None
-        self.origin: str | None = None      # the queue whose redrive policy sent it here
+        self.origin: str | None = None  # the queue whose redrive policy sent it here
 
 
 class MoveTask:
     """A message move task (StartMessageMoveTask): what ListMessageMoveTasks reports."""
 
-    def __init__(self, handle: str, source: SqsQueue, destination_arn: str | None, rate: int | None,
-                 started_at: float, to_move: list[Message], step_s: float) -> None:
+    def __init__(
+        self,
+        handle: str,
+        source: SqsQueue,
+        destination_arn: str | None,
+        rate: int | None,
+        started_at: float,
+        to_move: list[Message],
+        step_s: float,
+    ) -> None:
         self.handle = handle
         self.source = source
         self.destination_arn = destination_arn
-        self.rate = rate                    #: MaxNumberOfMessagesPerSecond as given (None: not given)
+        self.rate = rate  #: MaxNumberOfMessagesPerSecond as given (None: not given)
         self.started_at = started_at
         self.to_move = to_move
         self.step_s = step_s
-        self.moved = 0                      #: ApproximateNumberOfMessagesMoved
-        self.done = 0                       # steps taken (a message gone meanwhile takes a step too)
+        self.moved = 0  #: ApproximateNumberOfMessagesMoved
+        self.done = 0  # steps taken (a message gone meanwhile takes a step too)
         self.status = "RUNNING" if to_move else "COMPLETED"
 
     def next_step_at(self) -> float | None:
@@ -127,7 +146,7 @@ class SqsQueue:
         self.resolve: Callable[[str], SqsQueue | None] = lambda arn: None
         self.created_at = 0.0
         self.modified_at = 0.0
-        self.tasks: list[MoveTask] = []     # the move tasks whose source this queue is, newest last
+        self.tasks: list[MoveTask] = []  # the move tasks whose source this queue is, newest last
         self._incoming: list[MoveTask] = []  # tasks that may move messages here
         self._state: dict[Message, _State] = {}  # by identity
         self._handles: dict[str, Message] = {}  # every handle this queue gave -> its message
@@ -148,8 +167,9 @@ class SqsQueue:
 
     # -- adding ------------------------------------------------------------------------------------
 
-    def _adopt(self, message: Message, at: float, enqueued_at: float | None = None,
-               delay_s: int | None = None) -> _State:
+    def _adopt(
+        self, message: Message, at: float, enqueued_at: float | None = None, delay_s: int | None = None
+    ) -> _State:
         delay = self.settings.delay_s if delay_s is None else delay_s
         state = _State(at, at if enqueued_at is None else enqueued_at, at + delay)
         self._state[message] = state
@@ -174,8 +194,14 @@ class SqsQueue:
         self._record(now, "send", message, 0, state.visible_at)
         self._available()
 
-    def send(self, message: Message, now: float, delay_s: int | None = None, group_id: str | None = None,
-             deduplication_id: str | None = None) -> tuple[Message, str | None]:
+    def send(
+        self,
+        message: Message,
+        now: float,
+        delay_s: int | None = None,
+        group_id: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> tuple[Message, str | None]:
         """SendMessage: add ``message`` (or, on a FIFO queue, drop it as a duplicate of a message
         accepted in the last 5 minutes). Returns the message the sender is told of and, on a FIFO
         queue, its sequence number."""
@@ -271,7 +297,9 @@ class SqsQueue:
 
     # -- consuming ---------------------------------------------------------------------------------
 
-    def receive(self, now: float, max_messages: int, visibility_timeout_s: float | None = None) -> list[Received]:
+    def receive(
+        self, now: float, max_messages: int, visibility_timeout_s: float | None = None
+    ) -> list[Received]:
         """ReceiveMessage: up to ``max_messages`` visible messages, oldest first (FIFO: in group
         order, none of a group with a message in flight), each hidden until ``now + timeout``
         (``None``: the queue's ``VisibilityTimeout``). A message already received ``maxReceiveCount``
@@ -302,12 +330,23 @@ class SqsQueue:
                 state.first_received_at = now
             state.visible_at = now + timeout
             state.in_flight = True
-            handle = base64.b64encode(f"{self.arn} {message.message_id} {state.receive_count}".encode()).decode()
+            handle = base64.b64encode(
+                f"{self.arn} {message.message_id} {state.receive_count}".encode()
+            ).decode()
             state.handle = handle
             self._handles[handle] = message
             self._record(now, "receive", message, state.receive_count, state.visible_at)
-            received.append(Received(message, handle, state.receive_count, state.first_received_at,
-                                     state.group, state.sequence, state.dedup))
+            received.append(
+                Received(
+                    message,
+                    handle,
+                    state.receive_count,
+                    state.first_received_at,
+                    state.group,
+                    state.sequence,
+                    state.dedup,
+                )
+            )
         return received
 
     def is_issued(self, receipt_handle: str) -> bool:
@@ -409,18 +448,28 @@ class SqsQueue:
 
     # -- message move tasks ----------------------------------------------------------------------------
 
-    def start_move(self, now: float, destination: SqsQueue | None, rate: int | None, default_rate: int) -> MoveTask:
+    def start_move(
+        self, now: float, destination: SqsQueue | None, rate: int | None, default_rate: int
+    ) -> MoveTask:
         """StartMessageMoveTask with this queue (a DLQ) as the source: the messages visible now move,
         oldest first, one every ``1 / rate`` seconds from ``now``, to ``destination`` or (None) each
         to the queue it came from."""
         self.advance(now)
         to_move = [m for m in self.target.messages if self._state[m].visible_at <= now]
         handle = base64.b64encode(f"{self.arn} task {len(self.tasks) + 1}".encode()).decode()
-        task = MoveTask(handle, self, destination.arn if destination else None, rate, now, to_move,
-                        1.0 / (rate or default_rate))
+        task = MoveTask(
+            handle,
+            self,
+            destination.arn if destination else None,
+            rate,
+            now,
+            to_move,
+            1.0 / (rate or default_rate),
+        )
         self.tasks.append(task)
-        targets = [destination] if destination else [self.resolve(self._state[m].origin or "")
-                                                     for m in to_move]
+        targets = (
+            [destination] if destination else [self.resolve(self._state[m].origin or "") for m in to_move]
+        )
         for queue in {id(q): q for q in targets if q is not None}.values():
             queue._incoming.append(task)
         self.advance(now)  # the first message moves at once

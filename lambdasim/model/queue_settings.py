@@ -29,10 +29,15 @@ __all__ = ["QueueSettings", "queue_settings", "scenario_queue_settings"]
 
 # Each attribute name -> the QueueSettings field that holds it.
 _FIELDS = {
-    "VisibilityTimeout": "visibility_timeout_s", "MessageRetentionPeriod": "retention_s",
-    "DelaySeconds": "delay_s", "ReceiveMessageWaitTimeSeconds": "wait_time_s",
-    "RedrivePolicy": "redrive", "FifoQueue": "fifo", "ContentBasedDeduplication": "content_based_dedup",
-    "MaximumMessageSize": "max_message_bytes", "SqsManagedSseEnabled": "sse",
+    "VisibilityTimeout": "visibility_timeout_s",
+    "MessageRetentionPeriod": "retention_s",
+    "DelaySeconds": "delay_s",
+    "ReceiveMessageWaitTimeSeconds": "wait_time_s",
+    "RedrivePolicy": "redrive",
+    "FifoQueue": "fifo",
+    "ContentBasedDeduplication": "content_based_dedup",
+    "MaximumMessageSize": "max_message_bytes",
+    "SqsManagedSseEnabled": "sse",
 }
 
 
@@ -53,12 +58,18 @@ class QueueSettings:
 
     def attributes(self) -> dict[str, str]:
         """The settings as GetQueueAttributes strings (RedrivePolicy as SQS's compact JSON)."""
-        out = {"VisibilityTimeout": str(self.visibility_timeout_s), "MaximumMessageSize": str(self.max_message_bytes),
-               "MessageRetentionPeriod": str(self.retention_s), "DelaySeconds": str(self.delay_s),
-               "ReceiveMessageWaitTimeSeconds": str(self.wait_time_s),
-               "SqsManagedSseEnabled": str(self.sse).lower()}
+        out = {
+            "VisibilityTimeout": str(self.visibility_timeout_s),
+            "MaximumMessageSize": str(self.max_message_bytes),
+            "MessageRetentionPeriod": str(self.retention_s),
+            "DelaySeconds": str(self.delay_s),
+            "ReceiveMessageWaitTimeSeconds": str(self.wait_time_s),
+            "SqsManagedSseEnabled": str(self.sse).lower(),
+        }
         if self.redrive is not None:
-            out["RedrivePolicy"] = f'{{"deadLetterTargetArn":"{self.redrive[0]}","maxReceiveCount":{self.redrive[1]}}}'
+            out["RedrivePolicy"] = (
+                f'{{"deadLetterTargetArn":"{self.redrive[0]}","maxReceiveCount":{self.redrive[1]}}}'
+            )
         if self.fifo:
             out.update(FifoQueue="true", ContentBasedDeduplication=str(self.content_based_dedup).lower())
         return out
@@ -68,7 +79,9 @@ class QueueSettings:
         return self.attributes()
 
 
-def queue_settings(attributes: Mapping[str, Any], fifo_name: bool, base: QueueSettings | None = None) -> QueueSettings:
+def queue_settings(
+    attributes: Mapping[str, Any], fifo_name: bool, base: QueueSettings | None = None
+) -> QueueSettings:
     """The settings ``attributes`` give, over ``base`` (AWS's defaults). ``fifo_name``: the queue's
     name ends in ``.fifo``, which SQS requires of a FIFO queue and forbids to a standard one.
     Raises SQS's :class:`~lambdasim.model.errors.TargetServiceError`."""
@@ -92,7 +105,9 @@ def _allowed(name: str) -> str:
         return f"an integer from {low:,} to {high:,}"
     if name == "RedrivePolicy":
         low, high = SQS_MAX_RECEIVE_COUNT_RANGE
-        return f"{{deadLetterTargetArn: an SQS queue ARN, maxReceiveCount: {low}-{high:,}}} or its JSON string"
+        return (
+            f"{{deadLetterTargetArn: an SQS queue ARN, maxReceiveCount: {low}-{high:,}}} or its JSON string"
+        )
     if name in SQS_SETTABLE_ATTRIBUTES:
         return "true or false"
     return f"one of {', '.join(SQS_SETTABLE_ATTRIBUTES)}"
@@ -113,8 +128,16 @@ def scenario_queue_settings(attributes: Any, field: str, fifo_name: bool) -> Que
                 except TargetServiceError:
                     pass
                 else:
-                    raise invalid_value(f"{field}.{name}", value, (
-                        f"{exc.code}: {exc.message} FifoQueue is true exactly when the queue's name ends in "
-                        ".fifo; ContentBasedDeduplication only on a FIFO queue")) from None
-            raise invalid_value(f"{field}.{name}", value, f"{_allowed(name)} ({exc.code}: {exc.message})") from None
+                    raise invalid_value(
+                        f"{field}.{name}",
+                        value,
+                        (
+                            f"{exc.code}: {exc.message} FifoQueue is true exactly when the queue's name "
+                            "ends in "
+                            ".fifo; ContentBasedDeduplication only on a FIFO queue"
+                        ),
+                    ) from None
+            raise invalid_value(
+                f"{field}.{name}", value, f"{_allowed(name)} ({exc.code}: {exc.message})"
+            ) from None
     return queue_settings(attributes, fifo_name)

@@ -871,7 +871,8 @@ def check_redrive_policy(value: Any) -> tuple[str, int]:
     except (ValueError, TypeError):
         raise _redrive_invalid(text, "Invalid value for RedrivePolicy: must be a JSON object.") from None
     if not isinstance(policy, dict) or "deadLetterTargetArn" not in policy:
-        raise _redrive_invalid(text, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
+        raise _redrive_invalid(text, "Redrive policy does not contain mandatory attribute: "
+                                     "deadLetterTargetArn.")
     if "maxReceiveCount" not in policy:
         raise _redrive_invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
     count, arn = policy["maxReceiveCount"], policy["deadLetterTargetArn"]
@@ -887,14 +888,16 @@ def check_redrive_policy(value: Any) -> tuple[str, int]:
 
 def missing_message_group_id() -> TargetServiceError:
     """SQS's answer to a send to a FIFO queue without ``MessageGroupId``."""
-    return TargetServiceError("MissingParameter", "The request must contain the parameter MessageGroupId.", 400,
+    return TargetServiceError("MissingParameter", "The request must contain the parameter MessageGroupId.",
+                              400,
                               QueryErrorCode="MissingParameter", Type="Sender")
 
 
 def missing_deduplication_id() -> TargetServiceError:
     """SQS's answer to a send to a FIFO queue without ``ContentBasedDeduplication`` and without a
     ``MessageDeduplicationId``."""
-    return TargetServiceError("InvalidParameterValue", "The queue should either have ContentBasedDeduplication "
+    return TargetServiceError("InvalidParameterValue",
+                              "The queue should either have ContentBasedDeduplication "
                               "enabled or MessageDeduplicationId provided explicitly", 400, Type="Sender")
 
 
@@ -926,19 +929,22 @@ def not_available_for_visibility_change(handle: str) -> TargetServiceError:
 
 def message_not_inflight() -> TargetServiceError:
     """SQS's answer to ChangeMessageVisibility on a message that is visible again (its timeout ran out)."""
-    return TargetServiceError("AWS.SimpleQueueService.MessageNotInflight", "The specified message isn't in flight.",
+    return TargetServiceError("AWS.SimpleQueueService.MessageNotInflight",
+                              "The specified message isn't in flight.",
                               400, QueryErrorCode="MessageNotInflight", Type="Sender")
 
 
 def source_not_dead_letter_queue() -> TargetServiceError:
     """StartMessageMoveTask on a queue that no queue's RedrivePolicy names (AWS's recorded text)."""
-    return TargetServiceError("InvalidParameterValue", "Source queue must be configured as a Dead Letter Queue.",
+    return TargetServiceError("InvalidParameterValue",
+                              "Source queue must be configured as a Dead Letter Queue.",
                               400, Type="Sender")
 
 
 def move_task_running() -> TargetServiceError:
     """StartMessageMoveTask while the source queue has a running task (AWS's recorded text)."""
-    return TargetServiceError("InvalidParameterValue", "There is already a task running. Only one active task "
+    return TargetServiceError("InvalidParameterValue",
+                              "There is already a task running. Only one active task "
                               "is allowed for a source queue arn at a given time.", 400, Type="Sender")
 
 

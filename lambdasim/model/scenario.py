@@ -21,7 +21,6 @@ from typing import Any
 import yaml
 
 from lambdasim.model.errors import invalid_value
-from lambdasim.model.queue_settings import scenario_queue_settings
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
 from lambdasim.model.loading import (
     garbage_collection_paused,
@@ -30,6 +29,7 @@ from lambdasim.model.loading import (
     read_source,
     untrusted_handler,
 )
+from lambdasim.model.queue_settings import scenario_queue_settings
 from lambdasim.model.rules import (
     ARN_PATTERN,
     ASYNC_PAYLOAD_LIMIT,

@@ -21,11 +21,20 @@ from lambdasim.model.errors import invalid_value
 
 __all__ = ["queue_metrics", "QUEUE_METRICS"]
 
-QUEUE_METRICS = ("NumberOfMessagesSent", "NumberOfMessagesReceived", "NumberOfMessagesDeleted",
-                 "ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible",
-                 "ApproximateNumberOfMessagesDelayed", "ApproximateAgeOfOldestMessage")
-_COUNTED = {"send": "NumberOfMessagesSent", "receive": "NumberOfMessagesReceived",
-            "delete": "NumberOfMessagesDeleted"}
+QUEUE_METRICS = (
+    "NumberOfMessagesSent",
+    "NumberOfMessagesReceived",
+    "NumberOfMessagesDeleted",
+    "ApproximateNumberOfMessagesVisible",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+    "ApproximateAgeOfOldestMessage",
+)
+_COUNTED = {
+    "send": "NumberOfMessagesSent",
+    "receive": "NumberOfMessagesReceived",
+    "delete": "NumberOfMessagesDeleted",
+}
 _ARRIVE = frozenset({"send", "dead_lettered", "moved_in"})
 _LEAVE = frozenset({"delete", "retention_expired", "dead_letter", "moved_back", "purged"})
 
@@ -36,8 +45,12 @@ def queue_metrics(queue_ops: pd.DataFrame, period_s: float = 60, until: float | 
     Periods run from 0 to ``until`` (default: the last op), ``period_s`` long; the sampled metrics
     are the queue's state at each period's end (or at ``until`` for the last one).
     """
-    if not (isinstance(period_s, (int, float)) and not isinstance(period_s, bool) and math.isfinite(period_s)
-            and period_s > 0):
+    if not (
+        isinstance(period_s, (int, float))
+        and not isinstance(period_s, bool)
+        and math.isfinite(period_s)
+        and period_s > 0
+    ):
         raise invalid_value("period_s", period_s, "a finite number of seconds > 0")
     columns = ["period_start", "queue", "metric", "value"]
     if queue_ops is None or queue_ops.empty:
@@ -48,10 +61,13 @@ def queue_metrics(queue_ops: pd.DataFrame, period_s: float = 60, until: float | 
     for queue, ops in queue_ops.groupby("queue", observed=True, sort=True):
         at, op = ops["at"].to_numpy(), ops["op"].astype(str).to_numpy()
         message, visible = ops["message_id"].to_numpy(), ops["visible_at"].to_numpy()
-        held: dict[str, list] = {}      # message id -> [arrived_at, visible_at, received]
+        held: dict[str, list] = {}  # message id -> [arrived_at, visible_at, received]
         i, n = 0, len(ops)
         for p in range(n_periods):
-            start, stop = p * period_s, min((p + 1) * period_s, end) if p == n_periods - 1 else (p + 1) * period_s
+            start, stop = (
+                p * period_s,
+                min((p + 1) * period_s, end) if p == n_periods - 1 else (p + 1) * period_s,
+            )
             sums = dict.fromkeys(_COUNTED.values(), 0)
             while i < n and (at[i] < stop or (p == n_periods - 1 and at[i] <= stop)):
                 kind, key = op[i], message[i]
@@ -64,13 +80,22 @@ def queue_metrics(queue_ops: pd.DataFrame, period_s: float = 60, until: float | 
                 elif kind in ("receive", "visibility_changed") and key in held:
                     held[key][1], held[key][2] = visible[i], True
                 i += 1
-            sampled = {"ApproximateNumberOfMessagesVisible": sum(1 for h in held.values() if h[1] <= stop),
-                       "ApproximateNumberOfMessagesNotVisible": sum(1 for h in held.values() if h[1] > stop and h[2]),
-                       "ApproximateNumberOfMessagesDelayed": sum(1 for h in held.values() if h[1] > stop and not h[2]),
-                       "ApproximateAgeOfOldestMessage": max((stop - h[0] for h in held.values()), default=0.0)}
+            sampled = {
+                "ApproximateNumberOfMessagesVisible": sum(1 for h in held.values() if h[1] <= stop),
+                "ApproximateNumberOfMessagesNotVisible": sum(
+                    1 for h in held.values() if h[1] > stop and h[2]
+                ),
+                "ApproximateNumberOfMessagesDelayed": sum(
+                    1 for h in held.values() if h[1] > stop and not h[2]
+                ),
+                "ApproximateAgeOfOldestMessage": max((stop - h[0] for h in held.values()), default=0.0),
+            }
             for metric, value in {**sums, **sampled}.items():
                 rows.append((start, queue, metric, float(value)))
     frame = pd.DataFrame(rows, columns=columns)
     frame["metric"] = pd.Categorical(frame["metric"], categories=list(QUEUE_METRICS))
-    return frame.sort_values(["period_start", "queue", "metric"], kind="stable").reset_index(drop=True).astype(
-        {"value": np.float64})
+    return (
+        frame.sort_values(["period_start", "queue", "metric"], kind="stable")
+        .reset_index(drop=True)
+        .astype({"value": np.float64})
+    )
