@@ -1,4 +1,4 @@
-"""Exact timelines of the simulated SQS queues (docs/aws-behaviour.md §"SQS queues"): visibility,
+"""Exact timelines of the simulated SQS queues (docs/aws-behaviour.md §7): visibility,
 redrive to a DLQ on the exact receive, retention, FIFO groups and deduplication, delay, message move
 tasks over virtual time, the queue_ops rows and the queue metrics."""
 

@@ -2,7 +2,7 @@
 
 The messages are those of the queue's :class:`~lambdasim.engine.destinations.Target`
 (``target.messages``, in the order they arrived); this module keeps what happened to them
-(``docs/aws-behaviour.md`` §"SQS queues"):
+(``docs/aws-behaviour.md §7``, "The simulated SQS queues"):
 
 - a received message is invisible until ``now + visibility timeout`` (the queue's
   ``VisibilityTimeout`` unless the receive gives one) and is received again after that unless it was
