@@ -277,6 +277,7 @@ def set_queue_attributes(view: Any, params: dict) -> dict:
     queue = _queue(view, params["QueueUrl"])
     sqs = queue.sqs
     sqs.advance(view.now)
+    sqs.settle()
     sqs.settings = queue_settings(params["Attributes"], queue.fifo, base=sqs.settings)
     sqs.modified_at = view.now
     return {}

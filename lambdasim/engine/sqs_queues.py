@@ -176,23 +176,33 @@ class SqsQueue:
         return state
 
     def _sync(self) -> None:
-        """Adopt messages appended to ``target.messages`` without :meth:`added` (sent at ``sent_at``),
-        and forget those taken out of it directly (``Target.drain``)."""
-        if len(self._state) != len(self.target.messages):
+        """Forget the state of messages taken out of ``target.messages`` directly (``Target.drain``)."""
+        if len(self._state) > len(self.target.messages):
             held = set(self.target.messages)  # by identity: a Message keeps its id as a number
             for key in [key for key in self._state if key not in held]:
                 del self._state[key]
-            for message in self.target.messages:
-                if message not in self._state:
-                    state = self._adopt(message, message.sent_at)
-                    self._record(message.sent_at, "send", message, 0, state.visible_at)
+
+    def _state_of(self, message: Message) -> _State:
+        """The message's state, made on first need: a message that was only delivered has none (a
+        DLQ of a million failed events then holds no state for them), and is read as sent at its
+        ``sent_at``, visible after the queue's delay, never received."""
+        state = self._state.get(message)
+        return state if state is not None else self._adopt(message, message.sent_at)
+
+    def settle(self) -> None:
+        """Give every message its state (before the queue's settings change: a delivered message
+        keeps the delay it was sent with)."""
+        for message in self.target.messages:
+            self._state_of(message)
 
     def added(self, message: Message, now: float) -> None:
-        """A message a destination or DLQ delivery appended to ``target.messages`` at ``now``."""
-        self._now = max(self._now, now)
-        state = self._adopt(message, now)
-        self._record(now, "send", message, 0, state.visible_at)
-        self._available()
+        """A message a destination or DLQ delivery appended to ``target.messages`` at ``now``
+        (its ``sent_at``)."""
+        if now > self._now:
+            self._now = now
+        self._record(now, "send", message, 0, now + self.settings.delay_s)
+        if self.on_available:
+            self._available()
 
     def send(
         self,
@@ -239,8 +249,10 @@ class SqsQueue:
         self._available()
 
     def _remove(self, message: Message) -> _State:
+        state = self._state_of(message)
         self.target.messages.remove(message)
-        return self._state.pop(message)
+        del self._state[message]
+        return state
 
     # -- the clock ---------------------------------------------------------------------------------
 
@@ -269,8 +281,16 @@ class SqsQueue:
 
     def _expire(self, now: float) -> None:
         retention = self.settings.retention_s
+        states = self._state
+        if not states and (not self.target.messages or self.target.messages[0].sent_at + retention > now):
+            return  # only delivered messages, oldest first, none old enough: the common case
         for message in list(self.target.messages):
-            state = self._state[message]
+            state = states.get(message)
+            if state is None:
+                if message.sent_at + retention <= now:
+                    self._remove(message)
+                    self._record(message.sent_at + retention, "retention_expired", message, 0)
+                continue
             if state.in_flight and state.visible_at <= now:
                 state.in_flight = False
                 if state.visible_at < state.enqueued_at + retention:
@@ -284,9 +304,11 @@ class SqsQueue:
         task.done += 1
         if task.done == len(task.to_move):
             task.status = "COMPLETED"
-        state = self._state.get(message)
-        if state is None or (state.in_flight and state.visible_at > at):
-            return  # deleted, expired or being processed since the task started: not moved
+        if message not in self.target.messages:
+            return  # deleted or expired since the task started: not moved
+        state = self._state_of(message)
+        if state.in_flight and state.visible_at > at:
+            return  # being processed: not moved
         destination = self.resolve(task.destination_arn or state.origin or "")
         if destination is None:
             return
@@ -313,7 +335,7 @@ class SqsQueue:
         for message in list(self.target.messages):
             if len(received) == max_messages:
                 break
-            state = self._state[message]
+            state = self._state_of(message)
             if state.group is not None and state.group in blocked:
                 continue
             if state.visible_at > now:
@@ -418,8 +440,15 @@ class SqsQueue:
         (``ApproximateNumberOfMessagesDelayed``)."""
         self.advance(now)
         visible = in_flight = delayed = 0
-        for state in self._state.values():
-            if state.visible_at <= now:
+        delay, states = self.settings.delay_s, self._state
+        for message in self.target.messages:
+            state = states.get(message)
+            if state is None:
+                if message.sent_at + delay <= now:
+                    visible += 1
+                else:
+                    delayed += 1
+            elif state.visible_at <= now:
                 visible += 1
             elif state.receive_count:
                 in_flight += 1
@@ -431,13 +460,21 @@ class SqsQueue:
         """Seconds since the oldest message still held came into this queue (0 when empty); the
         CloudWatch metric ``ApproximateAgeOfOldestMessage``."""
         self.advance(now)
-        return max((now - s.arrived_at for s in self._state.values()), default=0.0)
+        states = self._state
+        return max(
+            (now - (s.arrived_at if (s := states.get(m)) else m.sent_at) for m in self.target.messages),
+            default=0.0,
+        )
 
     def next_visible_at(self, now: float) -> float | None:
         """The earliest virtual time (>= ``now``) a message could be received here, counting
         messages a running move task will bring; None when there is none."""
         self.advance(now)
-        times = [max(s.visible_at, now) for s in self._state.values()]
+        delay, states = self.settings.delay_s, self._state
+        times = [
+            max(s.visible_at if (s := states.get(m)) else m.sent_at + delay, now)
+            for m in self.target.messages
+        ]
         times += [t for task in self._incoming if (t := task.next_step_at()) is not None]
         return min(times, default=None)
 
@@ -455,7 +492,7 @@ class SqsQueue:
         oldest first, one every ``1 / rate`` seconds from ``now``, to ``destination`` or (None) each
         to the queue it came from."""
         self.advance(now)
-        to_move = [m for m in self.target.messages if self._state[m].visible_at <= now]
+        to_move = [m for m in self.target.messages if self._state_of(m).visible_at <= now]
         handle = base64.b64encode(f"{self.arn} task {len(self.tasks) + 1}".encode()).decode()
         task = MoveTask(
             handle,

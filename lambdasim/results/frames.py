@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -173,10 +174,21 @@ def to_frames(recorder: Recorder, now: float,
         "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
     })
     return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries,
-            "functions": functions, "queue_ops": queue_ops_frame(recorder)}
+            "functions": functions, "queue_ops": queue_ops_snapshot(recorder)}
 
 
-def queue_ops_frame(recorder: Recorder) -> pd.DataFrame:
+def queue_ops_snapshot(recorder: Recorder) -> Callable[[], pd.DataFrame]:
+    """The ``queue_ops`` rows as of now, made into a frame only when called: the frame gives every
+    row's message id as text, which a run with a million DLQ deliveries would otherwise pay for
+    whether or not anyone looks (the buffers are copied now; the messages are shared)."""
+    rows = SimpleNamespace(q_at=array("d", recorder.q_at), q_code=array("i", recorder.q_code),
+                           q_count=array("i", recorder.q_count),
+                           q_visible_at=array("d", recorder.q_visible_at),
+                           q_message=list(recorder.q_message), strings=recorder.strings)
+    return lambda: queue_ops_frame(rows)
+
+
+def queue_ops_frame(recorder: Recorder | SimpleNamespace) -> pd.DataFrame:
     """The ``queue_ops`` table (QUEUE_OP_COLUMNS), in time order (rows of one instant in the order
     they happened). Always copied: the queues may record more between runs."""
     codes = np.array(recorder.q_code, dtype=np.int32).reshape(-1, 2)

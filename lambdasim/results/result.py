@@ -69,7 +69,7 @@ class Result:
         self.targets = targets
         self.stats = stats
         self.functions = functions
-        self.queue_ops = queue_ops
+        self._queue_ops = queue_ops  # a frame, or a callable that makes it (on first read)
 
     @classmethod
     def of(cls, model: Model, copy: bool = True) -> Result:
@@ -91,6 +91,13 @@ class Result:
         return cls(model.scenario, frames["attempts"], frames["events"], frames["rejected"],
                    frames["deliveries"], dict(model.destinations.targets), model.run_stats(),
                    frames["functions"], frames["queue_ops"])
+
+    @property
+    def queue_ops(self) -> Any:
+        """The ``queue_ops`` table (built on first read)."""
+        if callable(self._queue_ops):
+            self._queue_ops = self._queue_ops()
+        return self._queue_ops
 
     def target(self, arn: str) -> Any:
         """The simulated target at ``arn``: ``result.target(arn).messages``."""
