@@ -5,6 +5,7 @@ tasks over virtual time, the queue_ops rows and the queue metrics."""
 from __future__ import annotations
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import given, settings
 
 import lambdasim as ls
@@ -277,3 +278,91 @@ def test_every_message_ends_somewhere_and_only_once(steps):
     left = {m.message_id for t in (q.targets[SRC], q.targets[DLQ]) for m in t.messages}
     assert left.isdisjoint(ends["message_id"]) and len(left) + len(ends) == sent
     assert sum(len(t.messages) for t in q.targets.values()) == len(left)
+
+
+# -- queues declared in a scenario -------------------------------------------------------------------
+
+
+def scenario_with(attributes: dict, **more) -> ls.Scenario:
+    return ls.Scenario.from_dict(
+        {"functions": {"f": {}}, "targets": {SRC: {"Attributes": attributes}}, **more}
+    )
+
+
+def test_scenario_queue_attributes_round_trip_and_reach_the_queue():
+    policy = f'{{"deadLetterTargetArn":"{DLQ}","maxReceiveCount":3}}'
+    scenario = scenario_with({"VisibilityTimeout": "60", "RedrivePolicy": policy, "DelaySeconds": 5})
+    assert ls.Scenario.from_dict(scenario.to_dict()).to_dict()["targets"] == scenario.to_dict()["targets"]
+    queue = ls.Simulation(scenario).destinations.targets[SRC].sqs
+    assert (queue.settings.visibility_timeout_s, queue.settings.redrive, queue.settings.delay_s) == (
+        60,
+        (DLQ, 3),
+        5,
+    )
+    assert queue.settings.attributes()["RedrivePolicy"] == policy
+
+
+@pytest.mark.parametrize(
+    ("attributes", "field", "allowed"),
+    [
+        (
+            {"VisibilityTimeout": "43201"},
+            "VisibilityTimeout",
+            "an integer from 0 to 43,200 (InvalidAttributeValue: Invalid value for the parameter "
+            "VisibilityTimeout.)",
+        ),
+        (
+            {"MessageRetentionPeriod": 59},
+            "MessageRetentionPeriod",
+            "an integer from 60 to 1,209,600 (InvalidAttributeValue: Invalid value for the parameter "
+            "MessageRetentionPeriod.)",
+        ),
+        (
+            {"RedrivePolicy": {"deadLetterTargetArn": DLQ, "maxReceiveCount": 0}},
+            "RedrivePolicy",
+            f"{{deadLetterTargetArn: an SQS queue ARN, maxReceiveCount: 1-1,000}} or its JSON string "
+            f'(InvalidParameterValue: Value {{"deadLetterTargetArn":"{DLQ}","maxReceiveCount":0}} '
+            "for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: 0, valid "
+            "values are from 1 to 1000 both inclusive.)",
+        ),
+        (
+            {"Colour": "blue"},
+            "Colour",
+            "one of VisibilityTimeout, MessageRetentionPeriod, DelaySeconds, ReceiveMessageWaitTimeSeconds, "
+            "RedrivePolicy, FifoQueue, ContentBasedDeduplication, MaximumMessageSize, SqsManagedSseEnabled "
+            "(InvalidAttributeName: Unknown Attribute Colour.)",
+        ),
+    ],
+)
+def test_a_bad_queue_attribute_names_its_field_value_and_range(attributes, field, allowed):
+    with pytest.raises(ls.InvalidParameterValueException) as excinfo:
+        scenario_with(attributes)
+    value = next(iter(attributes.values()))
+    assert (
+        str(excinfo.value) == f"targets.{SRC}.Attributes.{field}: {value!r} is not valid; allowed: {allowed}"
+    )
+
+
+def test_a_lambda_dlq_delivery_expires_by_the_queue_s_retention_at_exactly_its_age():
+    scenario = ls.Scenario.from_dict(
+        {
+            "functions": {
+                "f": {
+                    "failures": {"error_probability": 1.0},
+                    "duration": {"dist": "constant", "value_s": 1},
+                    "DeadLetterConfig": {"TargetArn": SRC},
+                    "EventInvokeConfig": {"MaximumRetryAttempts": 0},
+                }
+            },
+            "targets": {SRC: {"Attributes": {"MessageRetentionPeriod": "60"}}},
+            "workloads": [
+                {"function": "f", "arrivals": "events", "events": [{"at_s": 0, "payload": {"id": 1}}]}
+            ],
+        }
+    )
+    sim = ls.Simulation(scenario)
+    sim.run(until=100)  # the queue keeps its message after the event is resolved
+    ops = sim.result().queue_ops
+    assert list(ops["op"]) == ["send", "retention_expired"]
+    sent = ops["at"].iloc[0]
+    assert ops["at"].iloc[1] == sent + 60 and sim.destinations.targets[SRC].messages == []
