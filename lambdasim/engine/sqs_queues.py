@@ -284,29 +284,35 @@ class SqsQueue:
         states = self._state
         if not states and (not self.target.messages or self.target.messages[0].sent_at + retention > now):
             return  # only delivered messages, oldest first, none old enough: the common case
-        for message in list(self.target.messages):
+        kept = []  # one pass, then the list rebuilt: removing one by one would be quadratic
+        for message in self.target.messages:
             state = states.get(message)
             if state is None:
                 if message.sent_at + retention <= now:
-                    self._remove(message)
                     self._record(message.sent_at + retention, "retention_expired", message, 0)
+                else:
+                    kept.append(message)
                 continue
             if state.in_flight and state.visible_at <= now:
                 state.in_flight = False
                 if state.visible_at < state.enqueued_at + retention:
                     self._record(state.visible_at, "visible_again", message, state.receive_count)
             if state.enqueued_at + retention <= now:
-                self._remove(message)
+                del states[message]
                 self._record(state.enqueued_at + retention, "retention_expired", message, state.receive_count)
+            else:
+                kept.append(message)
+        if len(kept) != len(self.target.messages):
+            self.target.messages[:] = kept
 
     def _move_step(self, task: MoveTask, at: float) -> None:
         message = task.to_move[task.done]
         task.done += 1
         if task.done == len(task.to_move):
             task.status = "COMPLETED"
-        if message not in self.target.messages:
+        state = self._state.get(message)  # every message of a task was given its state at the start
+        if state is None:
             return  # deleted or expired since the task started: not moved
-        state = self._state_of(message)
         if state.in_flight and state.visible_at > at:
             return  # being processed: not moved
         destination = self.resolve(task.destination_arn or state.origin or "")
