@@ -122,7 +122,7 @@ with ls.mock_aws(sim):
             lambda: early.invoke(FunctionName="orders", InvocationType="Event", Payload=b"{}"))
     attempt("sqs_before_import", lambda: early_sqs.list_queues())
     url = "https://sqs.us-east-1.amazonaws.com/123456789012/q"
-    attempt("sqs", lambda: boto3.client("sqs").send_message(QueueUrl=url, MessageBody="x"))
+    attempt("sqs", lambda: boto3.client("sqs").tag_queue(QueueUrl=url, Tags={"team": "x"}))
     topic = "arn:aws:sns:us-east-1:123456789012:t"
     attempt("sns", lambda: boto3.client("sns").publish(TopicArn=topic, Message="x"))
     attempt("s3", lambda: boto3.client("s3").put_object(Bucket="b", Key="k", Body=b"x"))
@@ -203,7 +203,7 @@ def test_signing_reads_no_credential_inside_the_block(sim):
 
 
 @pytest.mark.parametrize(("service", "call", "operation"), [
-    ("sqs", lambda c: c.send_message(QueueUrl=DLQ_URL, MessageBody="x"), "SendMessage"),
+    ("sqs", lambda c: c.delete_queue(QueueUrl=DLQ_URL), "DeleteQueue"),
     ("sns", lambda c: c.publish(TopicArn=TOPIC, Message="x"), "Publish"),
     ("s3", lambda c: c.put_object(Bucket="orders-failures", Key="k", Body=b"x"), "PutObject"),
     ("events", lambda c: c.list_event_buses(), "ListEventBuses"),
@@ -230,10 +230,12 @@ def test_a_service_with_nothing_simulated_says_so(sim):
 
 def test_the_refusal_lists_what_the_service_answers(sim):
     with mock_aws(sim), pytest.raises(ClientError) as excinfo:
-        boto3.client("sqs").purge_queue(QueueUrl=DLQ_URL)
+        boto3.client("sqs").delete_queue(QueueUrl=DLQ_URL)
     assert code_of(excinfo)[1].endswith(
-        "the sqs operations it answers are DeleteMessage, GetQueueAttributes, GetQueueUrl, ListQueues, "
-        "ReceiveMessage")
+        "the sqs operations it answers are CancelMessageMoveTask, ChangeMessageVisibility, CreateQueue, "
+        "DeleteMessage, DeleteMessageBatch, GetQueueAttributes, GetQueueUrl, ListMessageMoveTasks, "
+        "ListQueues, PurgeQueue, ReceiveMessage, SendMessage, SendMessageBatch, SetQueueAttributes, "
+        "StartMessageMoveTask")
 
 
 # -- SQS -------------------------------------------------------------------------------------------------

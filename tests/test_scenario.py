@@ -331,7 +331,8 @@ ON_SUCCESS = "None or an SQS queue, SNS topic, Lambda function or EventBridge bu
     (base(queue={"throttle_backoff_max_s": 0.5}), "queue.throttle_backoff_max_s", 0.5,
      "number >= throttle_backoff_base_s (1)"),
     (base(targets={"not-an-arn": {}}), "targets.not-an-arn", "not-an-arn", "a destination ARN"),
-    (base(targets={SQS: {"down": []}}), f"targets.{SQS}.down", "down", "one of the keys unavailable"),
+    (base(targets={SQS: {"down": []}}), f"targets.{SQS}.down", "down",
+     "one of the keys unavailable, Attributes"),
     (base(targets={SQS: {"unavailable": [{"start_s": 5, "end_s": 1}]}}),
      f"targets.{SQS}.unavailable[0].end_s", 1, "number > start_s (5)"),
 ])

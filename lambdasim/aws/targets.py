@@ -1,4 +1,4 @@
-"""The simulated targets answer boto3's read operations: SQS, SNS and S3, under ``mock_aws``.
+"""The simulated targets answer boto3 under ``mock_aws``: SNS and S3 reads, and SQS's queue operations.
 
 A learner's consumer code runs unchanged against what the simulation delivered::
 
@@ -85,6 +85,19 @@ class TargetView:
         targets = [t for t in self.sim.destinations.targets.values()
                    if t.type == kind and t.arn.split(":")[3:5] == [self.region, self.account_id]]
         return sorted(targets, key=lambda t: t.arn)
+
+    def all_of_type(self, kind: str) -> list[Target]:
+        """Every target of type ``kind``, whatever its Region and account."""
+        return [t for t in self.sim.destinations.targets.values() if t.type == kind]
+
+    def create(self, arn: str) -> Target:
+        """A new queue (CreateQueue) in the simulation."""
+        return self.sim.destinations.target(arn)
+
+    def new_message_id(self) -> str:
+        """A fresh id for a message sent through SendMessage: the next of the simulation's one
+        series of message ids (so it never repeats one a delivery or an earlier block made)."""
+        return self.sim.destinations._message_id()
 
     def wall_time(self, at: float) -> datetime:
         """The UTC wall-clock moment of virtual second ``at``."""

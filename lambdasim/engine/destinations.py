@@ -194,7 +194,7 @@ class Target:
         #: SNS only: subscriptions that could not take a message, as (subscriber ARN, message id, reason).
         self.failed_fan_out: list[tuple[str, str, str]] = []
         #: SQS only: what consumers received, hid and deleted (:mod:`lambdasim.engine.sqs_queues`).
-        self.sqs = SqsQueue(self) if self.type == "sqs" else None
+        self.sqs = SqsQueue(self, behaviour.get("queue")) if self.type == "sqs" else None
 
     def refusal(self, at: float, size_bytes: int) -> str:
         """Why a delivery of ``size_bytes`` at ``at`` fails, or ``""`` when it succeeds."""
@@ -278,7 +278,7 @@ class Destinations:
         self.sent = 0
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
-            self.targets[arn] = Target(arn, behaviour, self._external(arn))
+            self.targets[arn] = self._bound(Target(arn, behaviour, self._external(arn)))
         # Every configured destination exists from the start, so an unused queue reads as empty.
         for config in scenario.functions.values():
             destinations = config.event_invoke_config.destination_config
@@ -292,7 +292,14 @@ class Destinations:
         """The simulated target with this ARN (created on first use)."""
         target = self.targets.get(arn)
         if target is None:
-            target = self.targets[arn] = Target(arn, None, self._external(arn))
+            target = self.targets[arn] = self._bound(Target(arn, None, self._external(arn)))
+        return target
+
+    def _bound(self, target: Target) -> Target:
+        """An SQS queue records its ops and finds its DLQ and move destinations among the queues here."""
+        if target.sqs is not None:
+            target.sqs.recorder = self.recorder
+            target.sqs.resolve = lambda arn: self.target(arn).sqs if arn.split(":")[2:3] == ["sqs"] else None
         return target
 
     def _external(self, arn: str) -> bool:
@@ -428,6 +435,8 @@ class Destinations:
             attributes = {"Key": key}
         message = self._message(body, attributes, now, event.index)
         target.messages.append(message)
+        if target.sqs is not None:
+            target.sqs.added(message, now)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
         return ""
@@ -482,6 +491,8 @@ class Destinations:
                 if not reason:
                     subscriber.messages.append(self._message(body, dict(message._attributes or {}),
                                                              message.sent_at, message._event_id))
+                    if subscriber.sqs is not None:
+                        subscriber.sqs.added(subscriber.messages[-1], message.sent_at)
             if reason:
                 topic.failed_fan_out.append((arn, message.message_id, reason))
 

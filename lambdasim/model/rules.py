@@ -53,6 +53,12 @@ __all__ = [
     "receipt_handle_is_invalid",
     "check_receive", "check_list_queues", "SQS_WAIT_TIME_RANGE", "invalid_attribute_name",
     "invalid_next_token", "topic_not_found", "no_such_bucket", "no_such_key", "not_simulated",
+    "SQS_RETENTION_S", "SQS_RETENTION_RANGE", "SQS_DELAY_RANGE", "SQS_MAX_RECEIVE_COUNT_RANGE",
+    "SQS_DEDUPLICATION_WINDOW_S", "SQS_MOVE_RATE_RANGE", "SQS_SETTABLE_ATTRIBUTES", "SQS_INT_ATTRIBUTES",
+    "invalid_attribute_value", "check_queue_attribute", "check_redrive_policy", "missing_message_group_id",
+    "missing_deduplication_id", "fifo_parameter_on_standard", "check_delay", "check_visibility_change",
+    "not_available_for_visibility_change", "message_not_inflight", "source_not_dead_letter_queue",
+    "move_task_running", "move_resource_not_found", "invalid_task_handle", "check_move_rate",
 ]
 
 # -- names -------------------------------------------------------------------------------------------
@@ -664,6 +670,8 @@ def update_in_progress(function_arn: str) -> ResourceConflictException:
 #: A queue's default ``VisibilityTimeout``, and the range a receive may ask for (0 s to 12 hours).
 SQS_VISIBILITY_TIMEOUT_S = 30
 SQS_VISIBILITY_TIMEOUT_RANGE = (0, 43_200)
+#: A queue's default ``MessageRetentionPeriod`` (4 days).
+SQS_RETENTION_S = 345_600
 #: ``MaxNumberOfMessages`` of a receive (default 1), and its ``WaitTimeSeconds`` (long polling).
 SQS_RECEIVE_RANGE = (1, 10)
 SQS_WAIT_TIME_RANGE = (0, 20)
@@ -675,7 +683,7 @@ SQS_LIST_QUEUES_RANGE = (1, 1_000)
 SQS_QUEUE_DEFAULTS = {
     "VisibilityTimeout": str(SQS_VISIBILITY_TIMEOUT_S),
     "MaximumMessageSize": str(DESTINATION_MAX_BYTES["sqs"]),
-    "MessageRetentionPeriod": "345600",
+    "MessageRetentionPeriod": str(SQS_RETENTION_S),
     "DelaySeconds": "0",
     "ReceiveMessageWaitTimeSeconds": "0",
     "SqsManagedSseEnabled": "true",
@@ -787,3 +795,174 @@ def not_simulated(service: str, operation: str, served: Iterable[str]) -> Target
         "lambdasim.NotSimulated",
         f"lambdasim does not simulate {service} {operation}: inside mock_aws no request leaves the process, "
         f"and {answers}", 400)
+
+
+# -- SQS queue semantics: per-queue attributes, FIFO, redrive, message move tasks --------------------
+# Sources: SQS API reference (CreateQueue / SetQueueAttributes "Attributes", SendMessage,
+# ChangeMessageVisibility, StartMessageMoveTask, ListMessageMoveTasks); SQS developer guide
+# ("Amazon SQS visibility timeout", "Using dead-letter queues", "Exactly-once processing in Amazon
+# SQS" (the 5-minute deduplication interval), "Amazon SQS message retention"); the error texts as AWS
+# gave them in LocalStack's AWS-validated snapshots (tests/aws/services/sqs/test_sqs_move_task.snapshot.json).
+
+#: Each numeric queue attribute's range (seconds, except maxReceiveCount).
+SQS_RETENTION_RANGE = (60, 1_209_600)
+SQS_DELAY_RANGE = (0, 900)
+SQS_MAX_RECEIVE_COUNT_RANGE = (1, 1_000)
+#: A FIFO queue drops a message whose deduplication id it accepted less than this long ago.
+SQS_DEDUPLICATION_WINDOW_S = 300
+#: StartMessageMoveTask's MaxNumberOfMessagesPerSecond; without one SQS picks a "system optimized"
+#: rate, which lambdasim takes as the maximum (a choice: AWS does not say what it picks).
+SQS_MOVE_RATE_RANGE = (1, 500)
+#: The queue attributes a scenario or CreateQueue/SetQueueAttributes may set.
+SQS_SETTABLE_ATTRIBUTES = ("VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds",
+                           "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue",
+                           "ContentBasedDeduplication", "MaximumMessageSize", "SqsManagedSseEnabled")
+#: Integer attributes and their ranges.
+SQS_INT_ATTRIBUTES = {
+    "VisibilityTimeout": SQS_VISIBILITY_TIMEOUT_RANGE,
+    "MessageRetentionPeriod": SQS_RETENTION_RANGE,
+    "DelaySeconds": SQS_DELAY_RANGE,
+    "ReceiveMessageWaitTimeSeconds": SQS_WAIT_TIME_RANGE,
+    "MaximumMessageSize": (1_024, DESTINATION_MAX_BYTES["sqs"]),
+}
+
+
+def invalid_attribute_value(name: str) -> TargetServiceError:
+    """SQS's error for a queue attribute value out of its range (CreateQueue, SetQueueAttributes)."""
+    return TargetServiceError("InvalidAttributeValue", f"Invalid value for the parameter {name}.", 400,
+                              QueryErrorCode="InvalidAttributeValue", Type="Sender")
+
+
+def _redrive_invalid(policy: str, reason: str) -> TargetServiceError:
+    return TargetServiceError("InvalidParameterValue",
+                              f"Value {policy} for parameter RedrivePolicy is invalid. Reason: {reason}", 400,
+                              Type="Sender")
+
+
+def check_queue_attribute(name: str, value: Any) -> Any:
+    """One queue attribute as SQS reads it (a string, or a number / bool / mapping from a scenario
+    file): an int for the numeric ones, a bool for the flags, ``(deadLetterTargetArn, maxReceiveCount)``
+    for ``RedrivePolicy``. Raises SQS's error: ``InvalidAttributeName`` for an unknown name,
+    ``InvalidAttributeValue`` for a value out of range."""
+    if name not in SQS_SETTABLE_ATTRIBUTES:
+        raise invalid_attribute_name(name)
+    if name in SQS_INT_ATTRIBUTES:
+        low, high = SQS_INT_ATTRIBUTES[name]
+        number = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            number = int(value)
+        if number is None or not low <= number <= high:
+            raise invalid_attribute_value(name)
+        return number
+    if name == "RedrivePolicy":
+        return check_redrive_policy(value)
+    text = str(value).lower() if isinstance(value, (str, bool)) else ""
+    if text not in ("true", "false"):
+        raise invalid_attribute_value(name)
+    return text == "true"
+
+
+def check_redrive_policy(value: Any) -> tuple[str, int]:
+    """``RedrivePolicy``: a JSON object (or its string) with ``deadLetterTargetArn`` (an SQS queue
+    ARN) and ``maxReceiveCount`` 1-1,000 -> ``(arn, count)``."""
+    text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    try:
+        policy = json.loads(text) if isinstance(value, str) else dict(value)
+    except (ValueError, TypeError):
+        raise _redrive_invalid(text, "Invalid value for RedrivePolicy: must be a JSON object.") from None
+    if not isinstance(policy, dict) or "deadLetterTargetArn" not in policy:
+        raise _redrive_invalid(text, "Redrive policy does not contain mandatory attribute: "
+                                     "deadLetterTargetArn.")
+    if "maxReceiveCount" not in policy:
+        raise _redrive_invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
+    count, arn = policy["maxReceiveCount"], policy["deadLetterTargetArn"]
+    low, high = SQS_MAX_RECEIVE_COUNT_RANGE
+    number = int(count) if isinstance(count, (int, str)) and str(count).lstrip("-").isdigit() else None
+    if number is None or not low <= number <= high:
+        raise _redrive_invalid(text, f"Invalid value for maxReceiveCount: {count}, "
+                                     f"valid values are from {low} to {high} both inclusive.")
+    if not isinstance(arn, str) or service_of(arn) != "sqs" or arn.count(":") != 5:
+        raise _redrive_invalid(text, "Dead-letter target ARN should be fully qualified ARN.")
+    return arn, number
+
+
+def missing_message_group_id() -> TargetServiceError:
+    """SQS's answer to a send to a FIFO queue without ``MessageGroupId``."""
+    return TargetServiceError("MissingParameter", "The request must contain the parameter MessageGroupId.",
+                              400,
+                              QueryErrorCode="MissingParameter", Type="Sender")
+
+
+def missing_deduplication_id() -> TargetServiceError:
+    """SQS's answer to a send to a FIFO queue without ``ContentBasedDeduplication`` and without a
+    ``MessageDeduplicationId``."""
+    return TargetServiceError("InvalidParameterValue",
+                              "The queue should either have ContentBasedDeduplication "
+                              "enabled or MessageDeduplicationId provided explicitly", 400, Type="Sender")
+
+
+def fifo_parameter_on_standard(name: str, value: str) -> TargetServiceError:
+    """SQS's answer to ``MessageGroupId`` / ``MessageDeduplicationId`` sent to a standard queue."""
+    return _sqs_invalid(name, value, "The request include parameter that is not valid for this queue type.")
+
+
+def check_delay(delay_s: Any) -> None:
+    """SendMessage's ``DelaySeconds``: 0-900."""
+    low, high = SQS_DELAY_RANGE
+    if not _in(delay_s, low, high):
+        raise _sqs_invalid("DelaySeconds", delay_s, f"Must be >= {low} and <= {high}, if provided.")
+
+
+def check_visibility_change(timeout_s: Any) -> None:
+    """ChangeMessageVisibility's ``VisibilityTimeout``: 0-43,200 s."""
+    low, high = SQS_VISIBILITY_TIMEOUT_RANGE
+    if not _in(timeout_s, low, high):
+        raise _sqs_invalid("VisibilityTimeout", timeout_s, f"Must be >= {low} and <= {high}, if provided.")
+
+
+def not_available_for_visibility_change(handle: str) -> TargetServiceError:
+    """SQS's answer to ChangeMessageVisibility with a handle that no longer names a message
+    (deleted, or received again since)."""
+    return _sqs_invalid("ReceiptHandle", handle,
+                        "Message does not exist or is not available for visibility timeout change.")
+
+
+def message_not_inflight() -> TargetServiceError:
+    """SQS's answer to ChangeMessageVisibility on a message that is visible again (its timeout ran out)."""
+    return TargetServiceError("AWS.SimpleQueueService.MessageNotInflight",
+                              "The specified message isn't in flight.",
+                              400, QueryErrorCode="MessageNotInflight", Type="Sender")
+
+
+def source_not_dead_letter_queue() -> TargetServiceError:
+    """StartMessageMoveTask on a queue that no queue's RedrivePolicy names (AWS's recorded text)."""
+    return TargetServiceError("InvalidParameterValue",
+                              "Source queue must be configured as a Dead Letter Queue.",
+                              400, Type="Sender")
+
+
+def move_task_running() -> TargetServiceError:
+    """StartMessageMoveTask while the source queue has a running task (AWS's recorded text)."""
+    return TargetServiceError("InvalidParameterValue",
+                              "There is already a task running. Only one active task "
+                              "is allowed for a source queue arn at a given time.", 400, Type="Sender")
+
+
+def move_resource_not_found(parameter: str) -> TargetServiceError:
+    """A move task's SourceArn or DestinationArn names no queue (AWS's recorded text)."""
+    return TargetServiceError("ResourceNotFoundException", "The resource that you specified for the "
+                              f"{parameter} parameter doesn't exist.", 404, Type="Sender")
+
+
+def invalid_task_handle() -> TargetServiceError:
+    """CancelMessageMoveTask with a handle no task has (AWS's recorded text)."""
+    return TargetServiceError("InvalidParameterValue", "Value for parameter TaskHandle is invalid.", 400,
+                              Type="Sender")
+
+
+def check_move_rate(rate: Any) -> None:
+    """StartMessageMoveTask's ``MaxNumberOfMessagesPerSecond``: 1-500."""
+    low, high = SQS_MOVE_RATE_RANGE
+    if not _in(rate, low, high):
+        raise _sqs_invalid("MaxNumberOfMessagesPerSecond", rate,
+                           f"You must enter a number that's between {low} and {high}.")

@@ -29,6 +29,7 @@ from lambdasim.model.loading import (
     read_source,
     untrusted_handler,
 )
+from lambdasim.model.queue_settings import scenario_queue_settings
 from lambdasim.model.rules import (
     ARN_PATTERN,
     ASYNC_PAYLOAD_LIMIT,
@@ -400,11 +401,15 @@ class Scenario:
 
 
 def _targets(targets: Any) -> dict:
-    """Validate ``{arn: {unavailable: [...], subscriptions: [...], raw_message_delivery: bool}}``.
+    """Validate ``{arn: {unavailable: [...], subscriptions: [...], raw_message_delivery: bool,
+    Attributes: {...}}}``.
 
     ``unavailable`` windows make deliveries to the target fail; ``subscriptions`` (SNS topics only)
     lists the SQS queues and Lambda functions the topic fans out to; ``raw_message_delivery`` (SNS
-    only) sends subscribed queues the bare message instead of SNS's JSON envelope.
+    only) sends subscribed queues the bare message instead of SNS's JSON envelope; ``Attributes``
+    (SQS queues only) are the queue's attributes under SQS's names (``VisibilityTimeout``,
+    ``MessageRetentionPeriod``, ``DelaySeconds``, ``RedrivePolicy``, ``FifoQueue``, ...), checked
+    with SQS's ranges (:mod:`lambdasim.model.queue_settings`).
     """
     if not isinstance(targets, Mapping):
         raise invalid_value("targets", targets, "a mapping of destination ARNs to their behaviour")
@@ -413,8 +418,9 @@ def _targets(targets: Any) -> dict:
         field = f"targets.{arn}"
         check_str(arn, field, ARN_PATTERN, "a destination ARN")
         _check_function_arn(arn, field)
-        topic = service_of(arn) == "sns"
-        keys = ["unavailable", "subscriptions", "raw_message_delivery"] if topic else ["unavailable"]
+        topic, queue = service_of(arn) == "sns", service_of(arn) == "sqs"
+        keys = (["unavailable", "subscriptions", "raw_message_delivery"] if topic
+                else ["unavailable", "Attributes"] if queue else ["unavailable"])
         given = check_keys(behaviour, field, keys)
         path = f"{field}.unavailable"
         entry: dict[str, Any] = {"unavailable": tuple(_window(w, join(path, i)) for i, w in enumerate(
@@ -430,6 +436,10 @@ def _targets(targets: Any) -> dict:
             if not isinstance(raw, bool):
                 raise invalid_value(f"{field}.raw_message_delivery", raw, "true or false")
             entry.update(subscriptions=subscribers, raw_message_delivery=raw)
+        if queue and "Attributes" in given:
+            attributes = given["Attributes"]
+            settings = scenario_queue_settings(attributes, f"{field}.Attributes", arn.endswith(".fifo"))
+            entry.update(Attributes=dict(attributes), queue=settings)
         out[arn] = entry
     return out
 
@@ -462,4 +472,6 @@ def _target_dict(target: Mapping) -> dict:
         out["subscriptions"] = list(target["subscriptions"])
     if target.get("raw_message_delivery"):
         out["raw_message_delivery"] = True
+    if target.get("Attributes"):
+        out["Attributes"] = dict(target["Attributes"])
     return out

@@ -13,6 +13,7 @@ import math
 import struct
 from array import array
 from collections.abc import Sequence
+from typing import Any
 
 from lambdasim.records.bodies import Body
 from lambdasim.records.request_ids import RequestIds
@@ -121,6 +122,12 @@ class Recorder:
         self.d_ok = array("b")
         self.d_text = array("i")   # channel, target type, target ARN, condition, failure reason: codes
         self.d_bodies: list = []
+        # queue_ops (QUEUE_OP_COLUMNS): numbers in arrays, queue ARNs and ops as codes, ids as text
+        self.q_at = array("d")
+        self.q_code = array("i")          # (queue ARN code, op code) pairs
+        self.q_count = array("i")
+        self.q_visible_at = array("d")
+        self.q_message: list = []         # the Messages (their ids are text only when read)
         self.settings: list[tuple] = []    # functions table (FUNCTION_COLUMNS): a few rows per change
         self._lent = False  # frames share the buffers' memory (result(copy=False)): see detach()
 
@@ -242,6 +249,19 @@ class Recorder:
         self.d_text.extend((strings(channel), strings(target_type), strings(target_arn), strings(condition),
                             strings(failure_reason)))
         self.d_bodies.append(body)
+
+    def queue_op(self, at: float, queue_arn: str, op: int, message: Any, receive_count: int,
+                 visible_at: float) -> None:
+        """Record one thing that happened to a message of a simulated SQS queue (``op``: its
+        position in QUEUE_OPS). Also written between runs (a boto3 receive under ``mock_aws``), so it
+        moves off lent buffers itself."""
+        if self._lent:
+            self.detach()
+        self.q_at.append(at)
+        self.q_code.extend((self.strings(queue_arn), op))
+        self.q_count.append(receive_count)
+        self.q_visible_at.append(visible_at)
+        self.q_message.append(message)  # the Message: its id is made when the frame is
 
     @property
     def deliveries(self) -> list[tuple]:

@@ -18,6 +18,8 @@ __all__ = [
     "REJECTED_COLUMNS",
     "DELIVERY_COLUMNS",
     "FUNCTION_COLUMNS",
+    "QUEUE_OPS",
+    "QUEUE_OP_COLUMNS",
     "KIND_INVOKE", "KIND_THROTTLE", "KIND_EXPIRE", "KIND_DUPLICATE", "KIND_SYNC", "KIND_SYSTEM_ERROR",
     "OUTCOME_SUCCESS", "OUTCOME_ERROR", "OUTCOME_TIMEOUT", "OUTCOME_THROTTLED", "OUTCOME_EXPIRED",
     "OUTCOME_RUNNING", "OUTCOME_SYSTEM_ERROR",
@@ -103,3 +105,18 @@ FUNCTION_COLUMNS = (
 )
 #: Invokes refused before anything was queued (payload too large, unknown function, …).
 REJECTED_COLUMNS = ("at", "function", "qualifier", "error_code", "http_status", "message")
+
+#: ``queue_ops``: one row per thing that happened to a message in a simulated SQS queue. ``op``:
+#: ``send`` (a SendMessage, a destination or DLQ delivery), ``deduplicated`` (a FIFO send dropped
+#: within the 5-minute deduplication interval), ``receive``, ``delete``, ``visible_again`` (a
+#: received message's visibility timeout ran out; ``at`` is that instant), ``retention_expired``
+#: (older than ``MessageRetentionPeriod``: gone), ``dead_letter`` (left for the redrive policy's DLQ,
+#: on the receive that would have exceeded ``maxReceiveCount``; the row is the source queue's),
+#: ``dead_lettered`` (its arrival in the DLQ), ``moved_back`` (a message move task took it out of
+#: the queue), ``moved_in`` (its arrival at the move's destination) and ``purged``.
+#: ``receive_count`` is the message's ``ApproximateReceiveCount`` after the op; ``visible_at`` is
+#: when the message can next be received (send: after its delay; receive: at the end of its
+#: visibility timeout), NaN for the others.
+QUEUE_OPS = ("send", "deduplicated", "receive", "delete", "visible_again", "retention_expired",
+             "dead_letter", "dead_lettered", "moved_back", "moved_in", "purged", "visibility_changed")
+QUEUE_OP_COLUMNS = ("at", "queue", "op", "message_id", "receive_count", "visible_at")

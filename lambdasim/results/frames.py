@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,8 @@ from lambdasim.records.schema import (
     KIND_SYNC,
     KINDS,
     OUTCOMES,
+    QUEUE_OP_COLUMNS,
+    QUEUE_OPS,
     REJECTED_COLUMNS,
 )
 
@@ -60,7 +63,8 @@ def _marked(n: int, positions: array) -> np.ndarray:
 
 def to_frames(recorder: Recorder, now: float,
               pending: Mapping[int, tuple[int, int, int, int]] | None = None, copy: bool = True) -> dict:
-    """Build the ``attempts``, ``events``, ``rejected``, ``deliveries`` and ``functions`` DataFrames
+    """Build the ``attempts``, ``events``, ``rejected``, ``deliveries``, ``functions`` and
+    ``queue_ops`` DataFrames
     as of time ``now``.
 
     ``pending`` maps each unresolved event's index to its ``(attempts, throttles)`` so far and the
@@ -188,4 +192,33 @@ def to_frames(recorder: Recorder, now: float,
         "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
     })
     return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries,
-            "functions": functions}
+            "functions": functions, "queue_ops": queue_ops_snapshot(recorder)}
+
+
+def queue_ops_snapshot(recorder: Recorder) -> Callable[[], pd.DataFrame]:
+    """The ``queue_ops`` rows as of now, made into a frame only when called: the frame gives every
+    row's message id as text, which a run with a million DLQ deliveries would otherwise pay for
+    whether or not anyone looks (the buffers are copied now; the messages are shared)."""
+    rows = SimpleNamespace(q_at=array("d", recorder.q_at), q_code=array("i", recorder.q_code),
+                           q_count=array("i", recorder.q_count),
+                           q_visible_at=array("d", recorder.q_visible_at),
+                           q_message=list(recorder.q_message), strings=recorder.strings)
+    return lambda: queue_ops_frame(rows)
+
+
+def queue_ops_frame(recorder: Recorder | SimpleNamespace) -> pd.DataFrame:
+    """The ``queue_ops`` table (QUEUE_OP_COLUMNS), in time order (rows of one instant in the order
+    they happened). Always copied: the queues may record more between runs."""
+    codes = np.array(recorder.q_code, dtype=np.int32).reshape(-1, 2)
+    strings = recorder.strings.values
+    keep, inverse = np.unique(codes[:, 0], return_inverse=True)
+    frame = pd.DataFrame({
+        "at": np.array(recorder.q_at, dtype=np.float64),
+        "queue": pd.Categorical.from_codes(inverse.astype(np.int32), categories=[strings[k] for k in keep]),
+        "op": pd.Categorical.from_codes(codes[:, 1], categories=list(QUEUE_OPS)),
+        "message_id": pd.Series([m.message_id for m in recorder.q_message], dtype=_STR),
+        "receive_count": np.array(recorder.q_count, dtype=np.int32),
+        "visible_at": np.array(recorder.q_visible_at, dtype=np.float64),
+    }, columns=list(QUEUE_OP_COLUMNS))
+    order = np.argsort(frame["at"].to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)

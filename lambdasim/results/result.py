@@ -12,6 +12,7 @@ from lambdasim.engine import Model
 from lambdasim.model.errors import invalid_value
 from lambdasim.results import cost as _cost
 from lambdasim.results import metrics as _metrics
+from lambdasim.results import queue_metrics as _queue_metrics
 from lambdasim.results.frames import to_frames
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ class Result:
     functions
         The functions table: each function's and qualifier's settings over time, one row at time 0
         and one per change (:data:`lambdasim.records.schema.FUNCTION_COLUMNS`).
+    queue_ops
+        One row per thing that happened to a message of a simulated SQS queue: send, receive,
+        delete, visibility expiry, retention expiry, redrive to a DLQ, move back
+        (:data:`lambdasim.records.schema.QUEUE_OP_COLUMNS`).
     targets
         The simulated targets by ARN (:class:`~lambdasim.engine.destinations.Target`): what each received.
     stats
@@ -55,7 +60,7 @@ class Result:
     """
 
     def __init__(self, scenario: Any, attempts: Any, events: Any, rejected: Any, deliveries: Any,
-                 targets: dict, stats: dict, functions: Any = None) -> None:
+                 targets: dict, stats: dict, functions: Any = None, queue_ops: Any = None) -> None:
         self.scenario = scenario
         self.attempts = attempts
         self.events = events
@@ -64,6 +69,7 @@ class Result:
         self.targets = targets
         self.stats = stats
         self.functions = functions
+        self._queue_ops = queue_ops  # a frame, or a callable that makes it (on first read)
 
     @classmethod
     def of(cls, model: Model, copy: bool = True) -> Result:
@@ -76,12 +82,22 @@ class Result:
         """
         if not isinstance(copy, bool):
             raise invalid_value("copy", copy, "True or False")
+        for target in model.destinations.targets.values():  # queue expiries and moves up to now
+            if target.sqs is not None:
+                target.sqs.advance(model.now)
         frames = to_frames(model.recorder, model.now, model.pending(), copy=copy)
         if not copy:
             model.recorder.lend()
         return cls(model.scenario, frames["attempts"], frames["events"], frames["rejected"],
                    frames["deliveries"], dict(model.destinations.targets), model.run_stats(),
-                   frames["functions"])
+                   frames["functions"], frames["queue_ops"])
+
+    @property
+    def queue_ops(self) -> Any:
+        """The ``queue_ops`` table (built on first read)."""
+        if callable(self._queue_ops):
+            self._queue_ops = self._queue_ops()
+        return self._queue_ops
 
     def target(self, arn: str) -> Any:
         """The simulated target at ``arn``: ``result.target(arn).messages``."""
@@ -97,6 +113,11 @@ class Result:
         (:func:`lambdasim.results.metrics.metrics`).
         """
         return _metrics.metrics(self.attempts, self.events, self.deliveries, period_s, functions)
+
+    def queue_metrics(self, period_s: float = 60) -> Any:
+        """The SQS queues' CloudWatch metrics per period (tidy: ``period_start``, ``queue``,
+        ``metric``, ``value``), from ``queue_ops`` (:func:`lambdasim.results.queue_metrics.queue_metrics`)."""
+        return _queue_metrics.queue_metrics(self.queue_ops, period_s, self.stats.get("ended_at"))
 
     def summary(self) -> dict:
         """Key figures: accepted, succeeded, failed, retried, expired, lost, pending, event ages, …"""
