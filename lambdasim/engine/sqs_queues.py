@@ -15,7 +15,10 @@ the same answer every run).
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any, NamedTuple
+
+from lambdasim.model.rules import SQS_VISIBILITY_TIMEOUT_S
 
 # The target and its messages are :class:`~lambdasim.engine.destinations.Target` and ``Message``;
 # typed as Any because destinations.py imports this module (the engine's modules form no cycle).
@@ -44,6 +47,11 @@ class SqsQueue:
 
     def __init__(self, target: Target) -> None:
         self.target = target
+        #: Callbacks run whenever a message is added (an event-source mapping's idle pollers wake).
+        self.on_available: list[Callable[[], None]] = []
+        #: The queue's own visibility timeout (a receive that names none uses it).
+        self.visibility_timeout_s: float = SQS_VISIBILITY_TIMEOUT_S
+        target.messages = _Arrivals(target.messages, self.on_available)
         self._visible_at: dict[str, float] = {}        # message id -> when it may be received again
         self._receive_counts: dict[str, int] = {}
         self._first_received_at: dict[str, float] = {}
@@ -58,9 +66,12 @@ class SqsQueue:
         visible = sum(1 for message in self.target.messages if self._is_visible(message, now))
         return visible, len(self.target.messages) - visible
 
-    def receive(self, now: float, max_messages: int, visibility_timeout_s: float) -> list[Received]:
+    def receive(self, now: float, max_messages: int, visibility_timeout_s: float | None = None,
+                ) -> list[Received]:
         """Hand out up to ``max_messages`` visible messages, oldest first, hidden until
-        ``now + visibility_timeout_s``."""
+        ``now + visibility_timeout_s`` (None: the queue's own timeout)."""
+        if visibility_timeout_s is None:
+            visibility_timeout_s = self.visibility_timeout_s
         received = []
         for message in self.target.messages:
             if len(received) == max_messages:
@@ -93,3 +104,45 @@ class SqsQueue:
                     state.pop(key, None)
                 return True
         return False
+
+    def change_visibility(self, receipt_handle: str, timeout_s: float, now: float) -> None:
+        """Make the message ``receipt_handle`` is the latest handle of visible again ``timeout_s``
+        after ``now`` (0: at once); an older handle changes nothing."""
+        for message in self.target.messages:
+            key = message.message_id
+            if self._latest_handle.get(key) == receipt_handle:
+                self._visible_at[key] = now + timeout_s
+                if timeout_s <= 0:
+                    for callback in list(self.on_available):
+                        callback()
+                return
+
+    def next_visible_at(self, now: float) -> float | None:
+        """When the next hidden message becomes visible again (None: none is hidden)."""
+        present = {message.message_id for message in self.target.messages}
+        times = [at for key, at in self._visible_at.items() if at > now and key in present]
+        return min(times) if times else None
+
+
+class _Arrivals(list):
+    """A queue's messages: a list that runs the queue's ``on_available`` callbacks on every add."""
+
+    def __init__(self, items: list, callbacks: list[Callable[[], None]]) -> None:
+        super().__init__(items)
+        self._callbacks = callbacks
+
+    def _added(self) -> None:
+        for callback in list(self._callbacks):
+            callback()
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._added()
+
+    def extend(self, items: Any) -> None:
+        super().extend(items)
+        self._added()
+
+    def insert(self, index: Any, item: Any) -> None:
+        super().insert(index, item)
+        self._added()

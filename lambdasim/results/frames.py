@@ -14,6 +14,7 @@ from lambdasim.records.schema import (
     DELIVERY_COLUMNS,
     FATES,
     FUNCTION_COLUMNS,
+    KIND_ESM,
     KIND_SYNC,
     KINDS,
     OUTCOMES,
@@ -91,10 +92,10 @@ def to_frames(recorder: Recorder, now: float,
     enqueued = col(recorder.a_enqueued, np.float64)
     rows = col(recorder.a_event, np.int32)
     kinds = col(recorder.a_kind, np.int8)
-    # A synchronous invoke's row holds its own index, and its id is of another series. (``sync`` is
-    # the last kind: the maximum finds any without a temporary mask the size of the table.)
+    # A synchronous invoke's row (``sync`` or ``esm``) holds its own index, and its id is of another
+    # series. (They are late kinds: the maximum finds any without a temporary mask.)
     if len(kinds) and kinds.max() >= KIND_SYNC:
-        sync = kinds == KIND_SYNC
+        sync = (kinds == KIND_SYNC) | (kinds == KIND_ESM)
         event_id = np.empty(len(rows), dtype=object)
         event_id[~sync] = ids[rows[~sync]]
         event_id[sync] = recorder.sync_ids.many(rows[sync])
