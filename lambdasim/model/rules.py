@@ -833,6 +833,11 @@ ESM_LIST_RANGE = (1, 10_000)
 ESM_LIST_PAGE_SIZE = 100
 
 
+def esm_arn(region: str, account_id: str, uuid: str) -> str:
+    """``EventSourceMappingArn``: ``arn:aws:lambda:REGION:ACCOUNT:event-source-mapping:UUID``."""
+    return f"arn:aws:lambda:{region}:{account_id}:event-source-mapping:{uuid}"
+
+
 def esm_window_required(batch_size: int) -> InvalidParameterValueException:
     """AWS's answer to a standard-queue ``BatchSize`` over 10 with no batching window."""
     return InvalidParameterValueException(
