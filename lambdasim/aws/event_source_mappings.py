@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from typing import Any
 
 from lambdasim.aws.service import LambdaService
 from lambdasim.model import rules
@@ -34,7 +35,7 @@ from lambdasim.model.event_source_mappings import read_mapping
 __all__ = ["HANDLERS"]
 
 
-def _configuration(service: LambdaService, mapping: object, state: str | None = None) -> dict:
+def _configuration(service: LambdaService, mapping: Any) -> dict:
     settings = mapping.settings
     account = service.sim.scenario.account
     out = {
@@ -44,9 +45,9 @@ def _configuration(service: LambdaService, mapping: object, state: str | None = 
         "EventSourceArn": settings.event_source_arn,
         "FunctionArn": mapping.function_arn,
         "LastModified": service.sim.wall_time(mapping.last_modified),
-        "State": state or mapping.state,
+        "State": mapping.state,
         "StateTransitionReason": mapping.state_reason,
-        "FunctionResponseTypes": list(rules.ESM_RESPONSE_TYPES) if settings.report_batch_item_failures else [],
+        "FunctionResponseTypes": list(rules.ESM_RESPONSE_TYPES) * settings.report_batch_item_failures,
         "EventSourceMappingArn": rules.esm_arn(account.region, account.account_id, mapping.uuid),
     }
     if settings.maximum_concurrency is not None:
