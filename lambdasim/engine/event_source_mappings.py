@@ -41,7 +41,6 @@ lambdasim keeps to these two, a choice).
 from __future__ import annotations
 
 import hashlib
-import uuid as uuidlib
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import TIMEOUT
@@ -49,6 +48,7 @@ from lambdasim.engine.sqs_queues import Received, SqsQueue
 from lambdasim.model import rules
 from lambdasim.model.errors import ResourceNotFoundException
 from lambdasim.model.event_source_mappings import MappingSettings, updated_settings
+from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
     import simpy
@@ -171,6 +171,7 @@ class EventSourceMappings:
         self.env = model.env
         self.mappings: dict[str, Mapping] = {}
         self._uuids = 0
+        self._uuid_series = RequestIds(int(model.scenario.seed), stream=12)  # the same UUIDs every run
         account = model.scenario.account
         self.region = account.region
         self.sender_id = account.account_id  # SenderId of every message: a choice (AWS: the sender's id)
@@ -180,8 +181,7 @@ class EventSourceMappings:
 
     def _next_uuid(self) -> str:
         self._uuids += 1
-        seed = int(self.model.scenario.seed)
-        return str(uuidlib.UUID(int=(hash_int(seed, self._uuids)), version=4))
+        return self._uuid_series(self._uuids)
 
     def create(self, settings: MappingSettings, at_start: bool = False) -> Mapping:
         """Make a mapping (it starts polling once ``Enabled``); raises AWS's errors."""
@@ -437,7 +437,3 @@ class EventSourceMappings:
                 deleted += 1
         log["deleted"] = deleted
 
-
-def hash_int(seed: int, n: int) -> int:
-    """A 128-bit number from ``seed`` and ``n`` (mapping UUIDs: the same every run)."""
-    return int.from_bytes(hashlib.sha256(f"esm:{seed}:{n}".encode()).digest()[:16], "big")

@@ -22,7 +22,7 @@ import simpy
 
 from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
-from lambdasim.engine.destinations import Destinations, Target
+from lambdasim.engine.destinations import Destinations, Message, Target
 from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.event_source_mappings import EventSourceMappings, Mapping
 from lambdasim.engine.executions import Router
@@ -122,6 +122,8 @@ class Model(ControlPlane):
                     ResourceConflictException) as error:
                 raise invalid_value(f"EventSourceMappings[{index}]", settings.event_source_arn,
                                     f"a mapping AWS would create ({error.code}: {error.message})") from None
+        self._produced = 0                                # messages the producer workloads sent
+        self._produced_ids: RequestIds | None = None
         self._started = False
         self._wall_s = 0.0
         self._stopped_by = "not run"
@@ -347,6 +349,22 @@ class Model(ControlPlane):
 
         return accept
 
+    def _send_arrival(self, queue_arn: str) -> Callable:
+        """The callback of a producer workload: each arrival is a message sent to the queue, its
+        body the payload (a str as is, other data as its JSON)."""
+        target = self.target(queue_arn)
+        if self._produced_ids is None:
+            self._produced_ids = RequestIds(int(self.scenario.seed), stream=13)
+        ids = self._produced_ids
+
+        def send(arrival: Any) -> None:
+            payload = arrival[1]
+            body = payload if isinstance(payload, str) else json.dumps(payload)
+            self._produced += 1
+            target.messages.append(Message(ids(self._produced), body, None, self.env.now, ""))
+
+        return send
+
     def _start_workloads(self) -> None:
         seed = int(self.scenario.seed)
         for i, workload in enumerate(self.scenario.workloads):
@@ -354,7 +372,10 @@ class Model(ControlPlane):
             payload = getattr(workload, "payload", None)
             if fixed is None and payload is not None and not hasattr(workload, "events"):
                 fixed = payload_size(payload)  # one payload for every arrival: measure it once
-            accept = self._accept_arrival(workload, fixed)
+            if workload.target is not None:
+                accept = self._send_arrival(workload.target)
+            else:
+                accept = self._accept_arrival(workload, fixed)
             arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
             self.queue.sources += 1
             self.env.process(self.queue.drive(arrivals, accept))

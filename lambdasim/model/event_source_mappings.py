@@ -17,7 +17,7 @@ from lambdasim.model import rules
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.validation import check_keys, check_number, check_str, join
 
-__all__ = ["MappingSettings", "KEYS", "read_mapping", "updated_settings"]
+__all__ = ["MappingSettings", "KEYS", "read_mapping", "updated_settings", "mapping_dict"]
 
 #: The scenario file's keys of one mapping (AWS's request member names).
 KEYS = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",
@@ -110,3 +110,15 @@ def updated_settings(settings: MappingSettings, d: Mapping[str, Any], path: str 
     if d.get("FunctionName") is not None:
         changes["function_name"] = d["FunctionName"]
     return replace(settings, **changes).check(path)
+
+
+def mapping_dict(settings: MappingSettings) -> dict:
+    """The scenario-file shape of a mapping (AWS's names); ``read_mapping`` reads it back."""
+    out: dict[str, Any] = {"EventSourceArn": settings.event_source_arn,
+                           "FunctionName": settings.function_name, "BatchSize": settings.batch_size,
+                           "MaximumBatchingWindowInSeconds": settings.window_s, "Enabled": settings.enabled}
+    if settings.report_batch_item_failures:
+        out["FunctionResponseTypes"] = list(rules.ESM_RESPONSE_TYPES)
+    if settings.maximum_concurrency is not None:
+        out["ScalingConfig"] = {"MaximumConcurrency": settings.maximum_concurrency}
+    return out
