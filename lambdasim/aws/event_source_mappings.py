@@ -7,7 +7,7 @@
 ``LastModified``, ``State``, ``StateTransitionReason``, ``FunctionResponseTypes`` and, when set,
 ``ScalingConfig``), as LocalStack's AWS-validated snapshots record it. Create answers ``Creating``,
 Update ``Updating`` (``Enabling``/``Disabling`` when ``Enabled`` changes) and Delete ``Deleting``; the
-mapping settles after the scenario's ``account.function_pending_s`` (docs/aws-behaviour.md §22).
+mapping settles after the scenario's ``account.function_pending_s`` (docs/aws-behaviour.md §19).
 
 Errors are AWS's: a missing function → 404 ``ResourceNotFoundException`` ("Function does not
 exist"); a second mapping of the same queue and function → 409 ``ResourceConflictException``

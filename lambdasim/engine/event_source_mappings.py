@@ -1,12 +1,14 @@
 """SQS event-source mappings on the virtual clock: pollers that read batches and invoke a function.
 
 A mapping (:class:`Mapping`) reads its queue (:class:`~lambdasim.engine.sqs_queues.SqsQueue`) with
-pollers, each working one batch at a time (docs/aws-behaviour.md §22):
+pollers, each working one batch at a time (docs/aws-behaviour.md §19):
 
 - a poller receives up to 10 messages at a time (SQS's receive limit), hidden for the queue's
   visibility timeout; with ``MaximumBatchingWindowInSeconds`` it keeps receiving until the batch is
   full (``BatchSize``), the window has passed since its first message, or the event would pass
-  6 MB (a message that does not fit is made visible again at once, for the next batch);
+  6 MB (a message that does not fit is made visible again at once, for the next batch). One batch
+  fills at a time: while it does, the mapping's other pollers wait (a choice: AWS does not say how
+  its pollers share a window; this way a batch is invoked when full, as AWS describes);
 - the batch is one **synchronous** invoke of the function with the SQS event AWS sends
   (``{"Records": [...]}``, the developer guide's shape), a row of kind ``esm`` in ``attempts``;
   the poller waits for it to end (cold start and duration);
@@ -133,6 +135,7 @@ class Mapping:
         self.busy = 0               # pollers holding a batch (gathering or invoking)
         self.batches: list[dict] = []
         self.holding = False        # counted as a source: a run to completion waits for it
+        self.gathering = False      # a poller is filling a batch within the batching window
         self.scaler = False         # its scaling process is running
         self._wake: simpy.Event | None = None
 
@@ -337,28 +340,33 @@ class EventSourceMappings:
         env = self.env
         try:
             while not mapping.deleted and slot < mapping.scale:
-                if not mapping.polling:
+                if not mapping.polling or mapping.gathering:
                     yield self._idle(mapping)
                     continue
-                batch = self._receive(mapping, mapping.settings.batch_size)
-                if not batch:
+                received = self._receive(mapping, mapping.settings.batch_size)
+                if not received:
                     yield self._idle(mapping)
                     continue
                 mapping.busy += 1
                 try:
                     received_at = env.now
-                    size = self._size(batch)
+                    batch, size = self._fit(mapping, [], received, 0)
                     settings = mapping.settings
                     if settings.window_s and len(batch) < settings.batch_size:
-                        deadline = received_at + settings.window_s
-                        while (len(batch) < settings.batch_size and size < rules.ESM_BATCH_PAYLOAD_LIMIT
-                               and env.now < deadline and not mapping.deleted):
-                            more = self._receive(mapping, settings.batch_size - len(batch))
-                            if more:
-                                batch, size = self._fit(mapping, batch, more, size)
-                                continue
-                            wait = self._idle(mapping)
-                            yield env.any_of([wait, env.timeout(deadline - env.now)])
+                        mapping.gathering = True  # one batch fills at a time; the others wait for it
+                        try:
+                            deadline = received_at + settings.window_s
+                            while (len(batch) < settings.batch_size and size < rules.ESM_BATCH_PAYLOAD_LIMIT
+                                   and env.now < deadline and not mapping.deleted):
+                                more = self._receive(mapping, settings.batch_size - len(batch))
+                                if more:
+                                    batch, size = self._fit(mapping, batch, more, size)
+                                    continue
+                                wait = self._idle(mapping)
+                                yield env.any_of([wait, env.timeout(deadline - env.now)])
+                        finally:
+                            mapping.gathering = False
+                            self._wake(mapping)
                     yield from self._invoke(mapping, batch, received_at)
                 finally:
                     mapping.busy -= 1
