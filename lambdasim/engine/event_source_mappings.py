@@ -356,7 +356,7 @@ class EventSourceMappings:
                         mapping.gathering = True  # one batch fills at a time; the others wait for it
                         try:
                             deadline = received_at + settings.window_s
-                            while (len(batch) < settings.batch_size and size < rules.ESM_BATCH_PAYLOAD_LIMIT
+                            while (len(batch) < settings.batch_size and size <= rules.ESM_BATCH_PAYLOAD_LIMIT
                                    and env.now < deadline and not mapping.deleted):
                                 more = self._receive(mapping, settings.batch_size - len(batch))
                                 if more:
@@ -385,14 +385,17 @@ class EventSourceMappings:
 
     def _fit(self, mapping: Mapping, batch: list[Received], more: list[Received], size: int,
              ) -> tuple[list[Received], int]:
-        """Add ``more`` to the batch up to the 6 MB event limit; what does not fit is visible again."""
+        """Add ``more`` to the batch up to the 6 MB event limit; what does not fit is visible again,
+        and the batch is full (its size is then reported past the limit, which ends the gathering)."""
         for received in more:
             extra = self._record_size(received)
             if size + extra > rules.ESM_BATCH_PAYLOAD_LIMIT:
                 mapping.queue.change_visibility(received.receipt_handle, 0, self.env.now)
+                size = rules.ESM_BATCH_PAYLOAD_LIMIT + 1
                 continue
-            batch.append(received)
-            size += extra
+            if size <= rules.ESM_BATCH_PAYLOAD_LIMIT:
+                batch.append(received)
+                size += extra
         return batch, size
 
     def wall_ms(self, t: float) -> int:

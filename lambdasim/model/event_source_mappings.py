@@ -52,13 +52,19 @@ class MappingSettings:
             low, high = rules.ESM_MAXIMUM_CONCURRENCY_RANGE
             check_number(self.maximum_concurrency, join(path, "ScalingConfig.MaximumConcurrency"),
                          ge=low, le=high, integer=True)
+        refusal = None
         if self.fifo:
             if self.batch_size > rules.ESM_SQS_BATCH_SIZE_NO_WINDOW_MAX:
-                raise rules.esm_fifo_batch_size(self.batch_size)
-            if self.window_s:
-                raise rules.esm_fifo_window()
+                refusal = "BatchSize", self.batch_size, rules.esm_fifo_batch_size(self.batch_size)
+            elif self.window_s:
+                refusal = "MaximumBatchingWindowInSeconds", self.window_s, rules.esm_fifo_window()
         elif self.batch_size > rules.ESM_SQS_BATCH_SIZE_NO_WINDOW_MAX and not self.window_s:
-            raise rules.esm_window_required(self.batch_size)
+            refusal = "BatchSize", self.batch_size, rules.esm_window_required(self.batch_size)
+        if refusal is not None:
+            name, value, error = refusal
+            if not path:
+                raise error  # the API's answer: AWS's message as AWS gives it
+            raise invalid_value(join(path, name), value, error.message)
         return self
 
 
