@@ -385,3 +385,17 @@ def test_a_producer_workload_sends_json_bodies_and_names_no_function():
     with pytest.raises(InvalidParameterValueException, match=r"workloads\[0\].function"):
         ls.Scenario.from_dict({"functions": {"worker": {"duration": 1}}, "workloads": [
             {"target": QUEUE, "function": "worker", "arrivals": "burst", "count": 1}]})
+
+
+def test_a_deleted_mapping_stops_reading_and_its_batch_in_flight_still_ends():
+    sim = simulation(duration=5, batch_size=1, maximum_concurrency=2)
+    queue = send(sim, ["a", "b", "c"])
+    sim.run(until=1)
+    (mapping,) = sim.list_event_source_mappings()
+    sim.delete_event_source_mapping(mapping.uuid)
+    assert mapping.state == "Deleting" and sim.list_event_source_mappings() == []
+    sim.run(until=60)
+    assert [b["message_ids"] for b in mapping.batches] == [["m0"], ["m1"]]
+    assert [m.message_id for m in queue.messages] == ["m2"]
+    with pytest.raises(ls.ResourceNotFoundException, match="The resource you requested does not exist."):
+        sim.get_event_source_mapping(mapping.uuid)
