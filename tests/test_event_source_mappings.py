@@ -399,3 +399,13 @@ def test_a_deleted_mapping_stops_reading_and_its_batch_in_flight_still_ends():
     assert [m.message_id for m in queue.messages] == ["m2"]
     with pytest.raises(ls.ResourceNotFoundException, match="The resource you requested does not exist."):
         sim.get_event_source_mapping(mapping.uuid)
+
+
+def test_a_result_with_a_mapped_queue_pickles_and_keeps_the_messages_left():
+    import pickle
+
+    sim = simulation(lambda e, c: 1 / 0)
+    send(sim, ["a"])
+    sim.run(until=5)
+    result = pickle.loads(pickle.dumps(sim.result()))
+    assert [m.body for m in result.target(QUEUE).messages] == ["a"]

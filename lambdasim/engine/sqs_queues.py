@@ -58,6 +58,11 @@ class SqsQueue:
         self._latest_handle: dict[str, str] = {}       # message id -> the handle that deletes it
         self._issued: set[str] = set()                 # every handle this queue gave
 
+    def __getstate__(self) -> dict:
+        # The callbacks are the live run's wiring (pollers of a SimPy process): a pickled result
+        # keeps what happened to the messages, not who was waiting for them.
+        return {**self.__dict__, "on_available": []}
+
     def _is_visible(self, message: Message, now: float) -> bool:
         return self._visible_at.get(message.message_id, now) <= now
 
@@ -130,6 +135,9 @@ class _Arrivals(list):
     def __init__(self, items: list, callbacks: list[Callable[[], None]]) -> None:
         super().__init__(items)
         self._callbacks = callbacks
+
+    def __reduce__(self) -> tuple:
+        return list, (list(self),)  # pickled as the plain list of messages (no callbacks)
 
     def _added(self) -> None:
         for callback in list(self._callbacks):
