@@ -404,7 +404,7 @@ def test_a_deleted_mapping_stops_reading_and_its_batch_in_flight_still_ends():
 def test_a_result_with_a_mapped_queue_pickles_and_keeps_the_messages_left():
     import pickle
 
-    sim = simulation(lambda e, c: 1 / 0)
+    sim = simulation(fails_on_first_receive)
     send(sim, ["a"])
     sim.run(until=5)
     result = pickle.loads(pickle.dumps(sim.result()))
