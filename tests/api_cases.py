@@ -8,6 +8,8 @@ run against. ``AWS_ERRORS`` are AWS's recorded error answers (issue 10: code, me
 exactly), each after ``PREPARE``.
 """
 
+from lambdasim.records import RequestIds
+
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
@@ -28,7 +30,10 @@ PREPARE = [  # the state the contract cases run against (helpers.prepare makes t
     ("create_function", {"FunctionName": "pay", "Role": ROLE, "Code": {"ZipFile": b"x"}}),
     ("put_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live",
                                             "ProvisionedConcurrentExecutions": 1}),
+    ("create_event_source_mapping", {"EventSourceArn": queue("work"), "FunctionName": "pay"}),
 ]
+#: The UUID of the mapping PREPARE makes (mapping UUIDs are a seeded series; the scenario's seed is 0).
+ESM_UUID = RequestIds(0, stream=12)(1)
 
 PUT, UPDATE = "put_function_event_invoke_config", "update_function_event_invoke_config"
 DESTINATIONS = {"OnSuccess": {"Destination": queue("ok")},
@@ -79,6 +84,14 @@ VALID_CASES = [
     ("get_provisioned_concurrency_config", {"FunctionName": "orders", "Qualifier": "live"}),
     ("delete_provisioned_concurrency_config", {"FunctionName": f"{ARN}orders", "Qualifier": "live"}),
     ("list_provisioned_concurrency_configs", {"FunctionName": "orders"}),
+    ("create_event_source_mapping", {"EventSourceArn": queue("jobs"), "FunctionName": f"{ARN}pay",
+                                     "BatchSize": 100, "MaximumBatchingWindowInSeconds": 5,
+                                     "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                                     "ScalingConfig": {"MaximumConcurrency": 2}, "Enabled": False}),
+    ("get_event_source_mapping", {"UUID": ESM_UUID}),
+    ("update_event_source_mapping", {"UUID": ESM_UUID, "BatchSize": 5, "Enabled": False}),
+    ("delete_event_source_mapping", {"UUID": ESM_UUID}),
+    ("list_event_source_mappings", {"FunctionName": "pay", "EventSourceArn": queue("work"), "MaxItems": 1}),
 ]
 VE = "ValidationException"
 INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationError, else the AWS error code)
@@ -98,6 +111,13 @@ INVALID_CASES = [   # (method, kwargs, what fails: "client" = ParamValidationErr
     ("create_function", {"FunctionName": "x", "Role": "my-role", "Code": {}}, "ValidationException"),
     ("create_function", {"FunctionName": "x", "Role": ROLE, "Code": {}, "Timeout": 5401}, VE),
     ("create_function", {"FunctionName": "x", "Role": ROLE}, "client"),
+    ("create_event_source_mapping", {"EventSourceArn": queue("q"), "FunctionName": "orders", "BatchSize": 0},
+     "client"),
+    ("create_event_source_mapping", {"EventSourceArn": queue("q"), "FunctionName": "orders",
+                                     "BatchSize": 10001}, VE),
+    ("create_event_source_mapping", {"EventSourceArn": queue("q"), "FunctionName": "orders",
+                                     "MaximumBatchingWindowInSeconds": 301}, VE),
+    ("update_event_source_mapping", {"UUID": ESM_UUID, "ScalingConfig": {"MaximumConcurrency": 1}}, "client"),
     ("get_function_configuration", {"FunctionName": "x" * 257}, "ValidationException"),
     ("get_function_configuration", {"FunctionName": ""}, "client"),
     ("put_function_concurrency", {"FunctionName": "orders"}, "client"),

@@ -169,7 +169,7 @@ def test_operations_lambdasim_does_not_simulate_say_so(sim):
     assert error["Code"] == "lambdasim.NotSimulated"
     assert error["Message"].startswith(
         "lambdasim does not simulate lambda ListLayers: inside mock_aws no request leaves the process, and "
-        "the lambda operations it answers are CreateAlias, CreateFunction, ")
+        "the lambda operations it answers are CreateAlias, CreateEventSourceMapping, CreateFunction, ")
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert excinfo.value.response["ResponseMetadata"]["RetryAttempts"] == 0
 

@@ -99,7 +99,7 @@ def test_workloads_are_frozen_with_readable_repr():
     with pytest.raises(dataclasses.FrozenInstanceError):
         workload.count = 3
     assert repr(workload) == ("Burst(function='orders', count=2, at_s=0.0, payload=None, "
-                              "payload_size_bytes=None, qualifier=None)")
+                              "payload_size_bytes=None, qualifier=None, target=None)")
 
 
 ALL = [
@@ -172,7 +172,7 @@ W = "workloads[1]"
     ({"arrivals": "fixed"}, f"{W}.arrivals", "fixed",
      "one of events, constant, poisson, burst, per_minute, trace"),
     ({"arrivals": "burst", "count": 1, "rate_per_s": 3}, f"{W}.rate_per_s", "rate_per_s",
-     "one of the keys function, arrivals, count, at_s, payload, payload_size_bytes, qualifier"),
+     "one of the keys function, arrivals, count, at_s, payload, payload_size_bytes, qualifier, target"),
     ({"arrivals": "burst", "count": 1, "function": ""}, f"{W}.function", "",
      "a function name (non-empty string)"),
 ])

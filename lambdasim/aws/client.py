@@ -34,7 +34,7 @@ from botocore import xform_name
 from botocore.awsrequest import HeadersDict
 from botocore.exceptions import ParamValidationError
 
-from lambdasim.aws import concurrency, event_invoke_configs, functions, invoke
+from lambdasim.aws import concurrency, event_invoke_configs, event_source_mappings, functions, invoke
 from lambdasim.aws.exceptions import client_error_class, client_exceptions
 from lambdasim.aws.functions import config_changes
 from lambdasim.aws.service import LambdaService
@@ -49,7 +49,8 @@ __all__ = ["LambdaClient", "ValidationException", "OPERATIONS", "service_model",
 
 #: Each operation's handler ``(service, params) -> output``, by API name.
 HANDLERS: dict[str, Callable[[LambdaService, dict], dict]] = {
-    **invoke.HANDLERS, **event_invoke_configs.HANDLERS, **functions.HANDLERS, **concurrency.HANDLERS}
+    **invoke.HANDLERS, **event_invoke_configs.HANDLERS, **functions.HANDLERS, **concurrency.HANDLERS,
+    **event_source_mappings.HANDLERS}
 
 
 class LambdaClient:
@@ -202,11 +203,31 @@ class LambdaClient:
         """Deprecated ``InvokeAsync``: an ``Event`` invoke of ``InvokeArgs``; ``{"Status": 202}``."""
         return self._call("InvokeAsync", args, kwargs)
 
+    def create_event_source_mapping(self, *args: Any, **kwargs: Any) -> dict:
+        """``CreateEventSourceMapping`` (an SQS queue of the simulation to a function)."""
+        return self._call("CreateEventSourceMapping", args, kwargs)
+
+    def get_event_source_mapping(self, *args: Any, **kwargs: Any) -> dict:
+        """``GetEventSourceMapping``."""
+        return self._call("GetEventSourceMapping", args, kwargs)
+
+    def update_event_source_mapping(self, *args: Any, **kwargs: Any) -> dict:
+        """``UpdateEventSourceMapping``."""
+        return self._call("UpdateEventSourceMapping", args, kwargs)
+
+    def delete_event_source_mapping(self, *args: Any, **kwargs: Any) -> dict:
+        """``DeleteEventSourceMapping``."""
+        return self._call("DeleteEventSourceMapping", args, kwargs)
+
+    def list_event_source_mappings(self, *args: Any, **kwargs: Any) -> dict:
+        """``ListEventSourceMappings`` (``FunctionName``, ``EventSourceArn``, ``Marker``, ``MaxItems``)."""
+        return self._call("ListEventSourceMappings", args, kwargs)
+
     def can_paginate(self, operation_name: str) -> bool:
         """True for the List operations with a botocore paginator (``list_functions``, ``list_aliases``,
         ``list_versions_by_function``, ``list_function_event_invoke_configs``), as in boto3."""
         return operation_name in ("list_function_event_invoke_configs", "list_aliases", "list_functions",
-                                  "list_versions_by_function")
+                                  "list_versions_by_function", "list_event_source_mappings")
 
     def get_paginator(self, operation_name: str) -> botocore.paginate.Paginator:
         """botocore's paginator over this client (the operations :meth:`can_paginate` names)."""

@@ -24,7 +24,8 @@ OPERATIONS = {xform_name(name): name for name in (
     "ListAliases", "GetFunction", "ListFunctions", "ListVersionsByFunction", "GetFunctionRecursionConfig",
     "PutFunctionRecursionConfig", "InvokeAsync", "PutProvisionedConcurrencyConfig",
     "GetProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig",
-    "ListProvisionedConcurrencyConfigs")}
+    "ListProvisionedConcurrencyConfigs", "CreateEventSourceMapping", "GetEventSourceMapping",
+    "UpdateEventSourceMapping", "DeleteEventSourceMapping", "ListEventSourceMappings")}
 
 
 @lru_cache(maxsize=1)

@@ -23,8 +23,9 @@ import simpy
 
 from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
-from lambdasim.engine.destinations import Destinations, Target
+from lambdasim.engine.destinations import Destinations, Message, Target
 from lambdasim.engine.dispatch import POLICIES
+from lambdasim.engine.event_source_mappings import EventSourceMappings, Mapping
 from lambdasim.engine.executions import Router
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue
@@ -43,6 +44,7 @@ from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.model.validation import check_number
 from lambdasim.records import Recorder, RequestIds
 from lambdasim.records.bodies import Body
+from lambdasim.records.schema import KIND_ESM
 
 if TYPE_CHECKING:
     from lambdasim.engine.executions import AsyncEvent
@@ -113,6 +115,17 @@ class Model(ControlPlane):
             if config.provisioned:
                 self._provision(name, config)
         self.record_settings()
+        #: The SQS event-source mappings (:mod:`lambdasim.engine.event_source_mappings`).
+        self.event_source_mappings = EventSourceMappings(self)
+        for index, settings in enumerate(getattr(scenario, "event_source_mappings", ())):
+            try:
+                self.event_source_mappings.create(settings, at_start=True)
+            except (InvalidParameterValueException, ResourceNotFoundException,
+                    ResourceConflictException) as error:
+                raise invalid_value(f"EventSourceMappings[{index}]", settings.event_source_arn,
+                                    f"a mapping AWS would create ({error.code}: {error.message})") from None
+        self._produced = 0                                # messages the producer workloads sent
+        self._produced_ids: RequestIds | None = None
         self._started = False
         self._wall_s = 0.0
         self._stopped_by = "not run"
@@ -245,6 +258,51 @@ class Model(ControlPlane):
                 "executed_version": version, "init_s": job.init_s,
                 "duration_s": job.duration_s, "log": fn.last_log}
 
+    def invoke_batch(self, function: str, qualifier: str | None, event: dict) -> tuple[Any, str]:
+        """An event-source mapping's synchronous invoke of one batch now: ``(job, request id)``.
+
+        The same path as :meth:`invoke_sync` (a row of kind ``esm``); a throttle is the job's
+        ``refused``, not an exception, and a Pending or missing function raises as an invoke does.
+        """
+        fn, qualifier = self._resolve_target(function, qualifier)
+        self.check_invocable(fn)
+        self.recorder.detach()
+        fn.last_log = ""
+        fn.sync_version = fn.pick_version(qualifier)
+        try:
+            job = self.queue.invoke_sync(fn, qualifier, event, kind=KIND_ESM)
+        finally:
+            fn.sync_version = None
+        return job, self._sync_ids(job.index)
+
+    # -- event-source mappings (the ESM API's engine side) ----------------------------------------
+
+    def create_event_source_mapping(self, settings: Any) -> Mapping:
+        """Map an SQS queue to a function (CreateEventSourceMapping): a
+        :class:`~lambdasim.model.event_source_mappings.MappingSettings` or a dict in the scenario-file
+        shape (``{"EventSourceArn": ..., "FunctionName": ..., "BatchSize": ...}``)."""
+        from lambdasim.model.event_source_mappings import MappingSettings, read_mapping
+
+        if not isinstance(settings, MappingSettings):
+            settings = read_mapping(settings, "")
+        return self.event_source_mappings.create(settings)
+
+    def get_event_source_mapping(self, uuid: str) -> Mapping:
+        """The mapping with this UUID (404 ``ResourceNotFoundException`` when there is none)."""
+        return self.event_source_mappings.get(uuid)
+
+    def update_event_source_mapping(self, uuid: str, changes: dict) -> Mapping:
+        """Change a mapping (UpdateEventSourceMapping's members, AWS's names)."""
+        return self.event_source_mappings.update(uuid, changes)
+
+    def delete_event_source_mapping(self, uuid: str) -> Mapping:
+        """Delete a mapping (its pollers stop; a batch in flight still ends)."""
+        return self.event_source_mappings.delete(uuid)
+
+    def list_event_source_mappings(self) -> list[Mapping]:
+        """Every mapping, in creation order."""
+        return list(self.event_source_mappings.mappings.values())
+
     def _enqueue(self, fn: LiveFunction, payload: Any, qualifier: str, size_bytes: int | None,
                  chain: int = 1, raw: bytes | None = None) -> AsyncEvent:
         size = payload_size(payload) if size_bytes is None else int(size_bytes)
@@ -293,6 +351,24 @@ class Model(ControlPlane):
 
         return accept
 
+    def _send_arrival(self, queue_arn: str) -> Callable:
+        """The callback of a producer workload: each arrival is a message sent to the queue, its
+        body the payload (a str as is, other data as its JSON)."""
+        target = self.target(queue_arn)
+        if self._produced_ids is None:
+            self._produced_ids = RequestIds(int(self.scenario.seed), stream=13)
+        ids = self._produced_ids
+
+        def send(arrival: Any) -> None:
+            payload = arrival[1]
+            body = payload if isinstance(payload, str) else json.dumps(payload)
+            self._produced += 1
+            message = Message(ids(self._produced), body, None, self.env.now, "")
+            target.messages.append(message)
+            target.sqs.added(message, self.env.now)  # recorded as a send; idle pollers wake
+
+        return send
+
     def _start_workloads(self) -> None:
         seed = int(self.scenario.seed)
         for i, workload in enumerate(self.scenario.workloads):
@@ -300,7 +376,10 @@ class Model(ControlPlane):
             payload = getattr(workload, "payload", None)
             if fixed is None and payload is not None and not hasattr(workload, "events"):
                 fixed = payload_size(payload)  # one payload for every arrival: measure it once
-            accept = self._accept_arrival(workload, fixed)
+            if workload.target is not None:
+                accept = self._send_arrival(workload.target)
+            else:
+                accept = self._accept_arrival(workload, fixed)
             arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
             self.queue.sources += 1
             self.queue.drive(arrivals, accept)

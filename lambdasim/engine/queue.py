@@ -208,7 +208,8 @@ class EventQueue:
         start.callbacks.append(feed)
         env.schedule(start, simpy.events.URGENT)
 
-    def invoke_sync(self, fn: LiveFunction, qualifier: str, payload: Any) -> SyncInvoke:
+    def invoke_sync(self, fn: LiveFunction, qualifier: str, payload: Any,
+                    kind: int = KIND_SYNC) -> SyncInvoke:
         """Run a synchronous invoke now, through the same path as every execution.
 
         Its ``sync`` row is written either way; when there is no concurrency it is refused
@@ -224,11 +225,11 @@ class EventQueue:
         job.refused = reason
         if reason is not None:
             job.init_s = job.duration_s = 0.0
-            self.recorder.throttle(KIND_SYNC, job.index, fn.index, job.qualifier_code, now, now,
+            self.recorder.throttle(kind, job.index, fn.index, job.qualifier_code, now, now,
                                    self.reason_codes[reason], fn.in_flight, fn.queued)
             return job
         job.init_s = init
-        job.duration_s = self.execute(job, KIND_SYNC, 1, now, init, self.sync_ids)
+        job.duration_s = self.execute(job, kind, 1, now, init, self.sync_ids)
         self.sync_in_flight += 1  # a run-until-resolved waits for it: no execution is cut off
         return job
 

@@ -123,6 +123,11 @@ class MoveTask:
         return self.started_at + self.done * self.step_s if self.status == "RUNNING" else None
 
 
+def _no_queue(arn: str) -> None:
+    """The resolver of a queue outside a simulation (or unpickled): no other queue is known."""
+    return None
+
+
 class SqsQueue:
     """One simulated SQS queue: its settings and what happened to its messages.
 
@@ -143,7 +148,7 @@ class SqsQueue:
         #: Where ops are recorded (a :class:`~lambdasim.records.Recorder`), and how an ARN names
         #: another queue of the simulation; set by the simulation's destinations (None: standalone).
         self.recorder: Any = None
-        self.resolve: Callable[[str], SqsQueue | None] = lambda arn: None
+        self.resolve: Callable[[str], SqsQueue | None] = _no_queue
         self.created_at = 0.0
         self.modified_at = 0.0
         self.tasks: list[MoveTask] = []  # the move tasks whose source this queue is, newest last
@@ -154,6 +159,11 @@ class SqsQueue:
         self._sequence = 0
         self._now = 0.0
         self._advancing = False
+
+    def __getstate__(self) -> dict:
+        # The callbacks and the resolver are the live run's wiring (idle pollers, the destinations
+        # router): a pickled result keeps what happened to the messages, not who was waiting.
+        return {**self.__dict__, "on_available": [], "resolve": _no_queue}
 
     # -- recording ---------------------------------------------------------------------------------
 

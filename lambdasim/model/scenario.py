@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from lambdasim.model.errors import invalid_value
+from lambdasim.model.event_source_mappings import MappingSettings, mapping_dict, read_mapping
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
 from lambdasim.model.loading import (
     garbage_collection_paused,
@@ -46,6 +47,7 @@ from lambdasim.model.rules import (
     invalid_destination,
     is_own_destination,
     missing_lambda_destination,
+    parse_function,
     reservation_message,
     service_of,
     unreserved_floor,
@@ -204,6 +206,8 @@ class Scenario:
     dispatch: str = "aws"
     start_time: str = "2025-01-01T00:00:00Z"
     max_events: int = DEFAULT_MAX_EVENTS
+    #: The file's ``EventSourceMappings``: SQS queues mapped to functions (enabled at 0).
+    event_source_mappings: tuple[MappingSettings, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.functions, Mapping) or not self.functions:
@@ -216,7 +220,7 @@ class Scenario:
         object.__setattr__(self, "workloads", check_sequence(self.workloads, "workloads", "a list"))
         for i, workload in enumerate(self.workloads):
             check_instance(workload, f"workloads[{i}]", Workload)
-            if workload.function not in self.functions:
+            if workload.target is None and workload.function not in self.functions:
                 raise invalid_value(f"workloads[{i}].function", workload.function,
                                     "one of the functions " + ", ".join(self.functions))
         check_instance(self.account, "account", Account)
@@ -238,6 +242,19 @@ class Scenario:
         self._check_functions()
         self._check_subscriptions()
         self._check_workloads()
+        self._check_mappings()
+
+    def _check_mappings(self) -> None:
+        """Each ``EventSourceMappings`` entry is a checked mapping to a function of the scenario."""
+        mappings = check_sequence(self.event_source_mappings, "EventSourceMappings", "a list of mappings")
+        object.__setattr__(self, "event_source_mappings", mappings)
+        for i, mapping in enumerate(mappings):
+            check_instance(mapping, f"EventSourceMappings[{i}]", MappingSettings)
+            mapping.check(f"EventSourceMappings[{i}]")
+            name = parse_function(mapping.function_name)[0]
+            if name not in self.functions:
+                raise invalid_value(f"EventSourceMappings[{i}].FunctionName", mapping.function_name,
+                                    "one of the functions " + ", ".join(self.functions))
 
     def _check_subscriptions(self) -> None:
         """A topic's Lambda subscriber of this account and Region is a function of the scenario, as a
@@ -318,7 +335,12 @@ class Scenario:
 
     @staticmethod
     def _from_data(d: Any, trust: bool) -> Scenario:
-        values = check_keys(d, "", [f.name for f in fields(Scenario)], required=["functions"])
+        keys = [f.name for f in fields(Scenario) if f.name != "event_source_mappings"]
+        values = check_keys(d, "", [*keys, "EventSourceMappings"], required=["functions"])
+        mappings = check_sequence(values.pop("EventSourceMappings", None) or (), "EventSourceMappings",
+                                  "a list of mappings {EventSourceArn, FunctionName, ...}")
+        values["event_source_mappings"] = tuple(read_mapping(m, f"EventSourceMappings[{i}]")
+                                                for i, m in enumerate(mappings))
         if isinstance(values["functions"], Mapping):
             values["functions"] = {name: FunctionConfig.from_dict(config, f"functions.{name}")
                                    for name, config in values["functions"].items()}
@@ -377,6 +399,8 @@ class Scenario:
                                "workloads": [w.to_dict() for w in self.workloads]}
         if self.max_events != DEFAULT_MAX_EVENTS:
             out["max_events"] = self.max_events
+        if self.event_source_mappings:
+            out["EventSourceMappings"] = [mapping_dict(m) for m in self.event_source_mappings]
         return {k: v for k, v in out.items() if v is not None and v != {} and v != []}
 
     def to_yaml(self) -> str:

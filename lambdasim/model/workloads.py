@@ -5,14 +5,17 @@ Trace replay is in :mod:`lambdasim.model.traces`.
 A workload says when asynchronous invocations of one function arrive. ``arrivals(rng)`` yields
 :class:`Arrival` tuples lazily in non-decreasing time order; rates are drawn in numpy blocks, so a
 million arrivals never exist as one Python list. Pure Python and numpy: nothing here knows SimPy.
-YAML shape (README): ``{function: orders, arrivals: poisson, rate_per_s: 5, end_s: 600}``.
+YAML shape (README): ``{function: orders, arrivals: poisson, rate_per_s: 5, end_s: 600}``. A
+producer sends its arrivals to an SQS queue instead (each payload is a message body), for an
+event-source mapping to read: ``{target: arn:aws:sqs:us-east-1:123456789012:jobs, arrivals: poisson,
+rate_per_s: 5, end_s: 600}``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import MISSING as NO_DEFAULT
 from dataclasses import dataclass, fields
 from itertools import count, repeat
@@ -22,6 +25,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from lambdasim.model.errors import invalid_value
+from lambdasim.model.rules import SQS_QUEUE_ARN_PATTERN
 from lambdasim.model.validation import (
     MISSING,
     build,
@@ -107,6 +111,9 @@ class Workload:
 
     function: str
     qualifier: str | None
+    #: An SQS queue's ARN: the workload sends its arrivals there as messages (a producer feeding an
+    #: event-source mapping) instead of invoking ``function`` (then "").
+    target: str | None = None
     kind: ClassVar[str] = ""
     _kinds: ClassVar[dict[str, type[Workload]]] = {}
 
@@ -118,7 +125,14 @@ class Workload:
     def _check(self) -> None:
         """Validate the fields every workload has (called from ``__post_init__``)."""
         name = type(self).__name__
-        check_str(self.function, f"{name}.function", allowed="a function name (non-empty string)")
+        if self.target is not None:
+            check_str(self.target, f"{name}.target", SQS_QUEUE_ARN_PATTERN,
+                      "the ARN of an SQS queue (arn:aws:sqs:REGION:ACCOUNT:NAME) to send messages to")
+            if self.function or self.qualifier is not None:
+                raise invalid_value(f"{name}.function", self.function or self.qualifier,
+                                    "no function or qualifier when the workload sends to a queue (target)")
+        else:
+            check_str(self.function, f"{name}.function", allowed="a function name (non-empty string)")
         if self.qualifier is not None:
             check_str(self.qualifier, f"{name}.qualifier", _QUALIFIER,
                       "None or a version or alias name of 1-128 letters, digits, '$', '-' or '_'")
@@ -138,6 +152,8 @@ class Workload:
     def to_dict(self) -> dict:
         """The YAML shape; optional fields that are None are left out."""
         out: dict[str, Any] = {"function": self.function, "arrivals": self.kind}
+        if self.target is not None:
+            out = {"target": self.target, "arrivals": self.kind}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             if f.name == "events":
@@ -155,6 +171,9 @@ class Workload:
                         "a mapping {{function, arrivals: {kinds}, ...}}")
         names = [f.name for f in fields(cls)]
         required = [f.name for f in fields(cls) if f.default is NO_DEFAULT]
+        if isinstance(d, Mapping) and "target" in d and "function" not in d:
+            required.remove("function")  # a producer: it sends to a queue, it invokes no function
+            d = {**d, "function": ""}
         values = check_keys(d, field, ["function", "arrivals", *names[1:]], required=required)
         del values["arrivals"]
         if values.get("end_s") is MISSING:
@@ -173,6 +192,7 @@ class Events(Workload):
     function: str
     events: tuple[ScheduledEvent, ...]
     qualifier: str | None = None
+    target: str | None = None
     kind: ClassVar[str] = "events"
 
     def __post_init__(self) -> None:
@@ -202,6 +222,7 @@ class _Windowed(Workload):
     payload: Any = None
     payload_size_bytes: int | None = None
     qualifier: str | None = None
+    target: str | None = None
 
     def __post_init__(self) -> None:
         self._check()
@@ -259,6 +280,7 @@ class Burst(Workload):
     payload: Any = None
     payload_size_bytes: int | None = None
     qualifier: str | None = None
+    target: str | None = None
     kind: ClassVar[str] = "burst"
 
     def __post_init__(self) -> None:

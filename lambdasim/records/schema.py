@@ -21,6 +21,7 @@ __all__ = [
     "QUEUE_OPS",
     "QUEUE_OP_COLUMNS",
     "KIND_INVOKE", "KIND_THROTTLE", "KIND_EXPIRE", "KIND_DUPLICATE", "KIND_SYNC", "KIND_SYSTEM_ERROR",
+    "KIND_ESM",
     "OUTCOME_SUCCESS", "OUTCOME_ERROR", "OUTCOME_TIMEOUT", "OUTCOME_THROTTLED", "OUTCOME_EXPIRED",
     "OUTCOME_RUNNING", "OUTCOME_SYSTEM_ERROR",
     "FATE_SUCCEEDED", "FATE_RETRIES_EXHAUSTED", "FATE_EVENT_AGE_EXCEEDED", "FATE_ZERO_RESERVED_CONCURRENCY",
@@ -29,10 +30,11 @@ __all__ = [
 
 #: ``attempts.kind``: an execution, a dispatch refused for lack of concurrency, an expiry, an
 #: extra at-least-once delivery of an event that was already dispatched, a synchronous
-#: (``RequestResponse``) invoke, or an async dispatch that met a Lambda system error (500-series;
-#: ``error_type`` is AWS's error name; nothing ran). New kinds go at the end: the codes below are
+#: (``RequestResponse``) invoke, an async dispatch that met a Lambda system error (500-series;
+#: ``error_type`` is AWS's error name; nothing ran), or an event-source mapping's synchronous invoke
+#: of one batch (``esm``; its id is of the synchronous series). New kinds go at the end: the codes below are
 #: positions.
-KINDS = ("invoke", "throttle", "expire", "duplicate", "sync", "system_error")
+KINDS = ("invoke", "throttle", "expire", "duplicate", "sync", "system_error", "esm")
 #: ``attempts.outcome``; ``running`` marks an execution still in flight when a horizon stopped the
 #: run; ``system_error`` is the outcome of every ``system_error`` row.
 OUTCOMES = ("success", "error", "timeout", "throttled", "expired", "running", "system_error")
@@ -55,6 +57,7 @@ KIND_THROTTLE = KINDS.index("throttle")
 KIND_EXPIRE = KINDS.index("expire")
 KIND_DUPLICATE = KINDS.index("duplicate")
 KIND_SYNC = KINDS.index("sync")
+KIND_ESM = KINDS.index("esm")
 KIND_SYSTEM_ERROR = KINDS.index("system_error")
 OUTCOME_SUCCESS = OUTCOMES.index("success")
 OUTCOME_ERROR = OUTCOMES.index("error")

@@ -10,7 +10,7 @@ import pandas as pd
 __all__ = ["EXECUTED_KINDS", "EXECUTED_OUTCOMES", "codes", "function_names", "executed"]
 
 #: Kinds of ``attempts`` rows that run the function's code (and are billed) when they executed.
-EXECUTED_KINDS = ("invoke", "duplicate", "sync")
+EXECUTED_KINDS = ("invoke", "duplicate", "sync", "esm")
 #: Outcomes of a row that executed (``running``: cut off by a horizon).
 EXECUTED_OUTCOMES = ("success", "error", "timeout", "running")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +16,7 @@ from lambdasim.records.schema import (
     DELIVERY_COLUMNS,
     FATES,
     FUNCTION_COLUMNS,
+    KIND_ESM,
     KIND_SYNC,
     KINDS,
     OUTCOMES,
@@ -112,10 +114,10 @@ def to_frames(recorder: Recorder, now: float,
     enqueued = field(a, "enqueued_at")
     rows = a["event"]  # read here only: the frame has the ids
     kinds = field(a, "kind")
-    # A synchronous invoke's row holds its own index, and its id is of another series. (``sync`` is
-    # the last kind: the maximum finds any without a temporary mask the size of the table.)
+    # A synchronous invoke's row (``sync`` or ``esm``) holds its own index, and its id is of another
+    # series. (They are the last kinds: the maximum finds any without a temporary mask the size of the table.)
     if len(kinds) and kinds.max() >= KIND_SYNC:
-        sync = kinds == KIND_SYNC
+        sync = (kinds == KIND_SYNC) | (kinds == KIND_ESM)
         event_id = np.empty(len(rows), dtype=object)
         event_id[~sync] = ids[rows[~sync]]
         event_id[sync] = recorder.sync_ids.many(rows[sync])
@@ -203,7 +205,7 @@ def queue_ops_snapshot(recorder: Recorder) -> Callable[[], pd.DataFrame]:
                            q_count=array("i", recorder.q_count),
                            q_visible_at=array("d", recorder.q_visible_at),
                            q_message=list(recorder.q_message), strings=recorder.strings)
-    return lambda: queue_ops_frame(rows)
+    return functools.partial(queue_ops_frame, rows)  # a partial, not a lambda: a Result pickles
 
 
 def queue_ops_frame(recorder: Recorder | SimpleNamespace) -> pd.DataFrame:
