@@ -50,7 +50,7 @@ from lambdasim.engine.live_function import request_body
 from lambdasim.engine.sqs_queues import SqsQueue
 from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
-from lambdasim.records.bodies import Body
+from lambdasim.records.bodies import REQUEST_ID_MARK, TIMESTAMP_MARK, Body, RecordTemplates, RecordText
 
 if TYPE_CHECKING:
     from lambdasim.engine.duplicates import Duplicate
@@ -110,6 +110,20 @@ def encode(value: dict, record: dict) -> bytes | Body:
 
 def _text(body: bytes | Body) -> str:
     return (body.bytes() if isinstance(body, Body) else body).decode("utf-8", "replace")
+
+
+class _Stamp:
+    """A record's ``timestamp``: the wall-clock time of a virtual second, ISO 8601 in UTC, in
+    milliseconds with a ``Z`` (what :meth:`Destinations.timestamp` gives; kept apart so a
+    :class:`RecordText` read after the run holds the scenario, not the router)."""
+
+    __slots__ = ("wall_time",)
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.wall_time = scenario.wall_time
+
+    def __call__(self, now: float) -> str:
+        return self.wall_time(now).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 class Message:
@@ -276,6 +290,8 @@ class Destinations:
         self._ids = (self.message_ids, request_ids)  # how a Message turns its numbers into ids
         self._nesting: list[bool] = []
         self.sent = 0
+        # Plain records are kept as a shared template and filled in on read (RecordText).
+        self.templates = RecordTemplates(request_ids, _Stamp(scenario))
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
             self.targets[arn] = Target(arn, behaviour, self._external(arn))
@@ -302,6 +318,8 @@ class Destinations:
 
     def timestamp(self, now: float, precision: str = "milliseconds") -> str:
         """The wall-clock time of virtual second ``now``, ISO 8601 in UTC with a ``Z``."""
+        if precision == "milliseconds":
+            return self.templates.timestamp(now)
         moment = self.scenario.wall_time(now)
         return moment.replace(tzinfo=None).isoformat(timespec=precision) + "Z"
 
@@ -370,9 +388,14 @@ class Destinations:
 
     def _send_record(self, event: AsyncEvent | Duplicate, channel: str, arn: str, condition: str,
                      now: float) -> bool:
+        target = self.target(arn)
+        if target.type != "eventbridge" and not (target.type == "lambda" and not target.external) \
+                and not isinstance(event.payload, Body):
+            kept = self._kept_record(event, target, channel, condition, now)
+            if kept is not None:
+                return kept
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
-        target = self.target(arn)
         value = record
         if target.type == "eventbridge":
             value = self._bus_event(event, record, arn, condition, now)
@@ -393,6 +416,26 @@ class Destinations:
                 reason = self._accept(target, recorded, None, now, event)
         self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
                                recorded)
+        return not reason
+
+    def _kept_record(self, event: AsyncEvent | Duplicate, target: Target, channel: str, condition: str,
+                     now: float) -> bool | None:
+        """Deliver a plain record to a queue, topic, bucket or external function, kept as a
+        :class:`RecordText` (a shared template, the event's index and ``now``): the text is built
+        only when read. None when the record's content makes a template ambiguous (sent as text)."""
+        record = invocation_record(event, condition, TIMESTAMP_MARK, REQUEST_ID_MARK)
+        failed = event.attempts and condition != "Success" and "requestId" in record["responsePayload"]
+        template = self.templates.of(_json(record), 2 if failed else 1)
+        if template is None:
+            return None
+        index = event.index
+        size = template.size(self.request_ids(index), self.timestamp(now))
+        body = RecordText(template, index, now)
+        reason = target.refusal(now, size)
+        if not reason:
+            reason = self._accept(target, body, None, now, event)
+        self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
+                               body)
         return not reason
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
@@ -445,7 +488,9 @@ class Destinations:
                                   for k, v in (message._attributes or {}).items()},
         }
         carried = message._body
-        if type(carried) is str:
+        if type(carried) is RecordText:
+            carried = carried.bytes()
+        elif type(carried) is str:
             carried = carried.encode("utf-8") if carried.isascii() else None
         if carried is None:  # text with non-ASCII characters (a DLQ message): encoded the plain way
             notification["Message"] = message.body
@@ -464,7 +509,7 @@ class Destinations:
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
                 body = sent({"Records": [record]})
-                size = len(body) if isinstance(body, Body) else len(body.encode())
+                size = len(body.encode()) if type(body) is str else len(body)
                 if not subscriber.external:
                     if isinstance(body, Body):
                         reason = self._invoke(arn, body, chain, body)
@@ -477,7 +522,7 @@ class Destinations:
                                                                  message._event_id))
             else:
                 body = message._body if topic.raw_message_delivery else sent(notification)
-                size = len(body) if isinstance(body, Body) else len(body.encode())
+                size = len(body.encode()) if type(body) is str else len(body)
                 reason = subscriber.refusal(message.sent_at, size)
                 if not reason:
                     subscriber.messages.append(self._message(body, dict(message._attributes or {}),
