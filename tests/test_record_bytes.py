@@ -106,3 +106,9 @@ def test_a_template_with_an_ambiguous_stand_in_is_refused(count):
     request_id, timestamp = "\\u0000lambdasim-request-id\\u0000", "\\u0000lambdasim-timestamp\\u0000"
     text = f'{{"a":"{request_id * count}","t":"{timestamp}"}}'
     assert templates.of(text, 1) is None
+
+
+def test_a_record_size_is_known_without_building_it():
+    result = ls.run(mixed())
+    kept = [b for b in result.deliveries["body"] if type(b) is bodies.RecordText]
+    assert kept and all(b.template.size == len(str(b).encode()) for b in kept)

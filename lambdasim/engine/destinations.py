@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import request_body
@@ -117,13 +118,13 @@ class _Stamp:
     milliseconds with a ``Z`` (what :meth:`Destinations.timestamp` gives; kept apart so a
     :class:`RecordText` read after the run holds the scenario, not the router)."""
 
-    __slots__ = ("wall_time",)
+    __slots__ = ("start",)
 
     def __init__(self, scenario: Scenario) -> None:
-        self.wall_time = scenario.wall_time
+        self.start = scenario.wall_time(0.0).replace(tzinfo=None)  # parsed once, not per record
 
     def __call__(self, now: float) -> str:
-        return self.wall_time(now).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+        return (self.start + timedelta(seconds=now)).isoformat(timespec="milliseconds") + "Z"
 
 
 class Message:
@@ -429,9 +430,8 @@ class Destinations:
         if template is None:
             return None
         index = event.index
-        size = template.size(self.request_ids(index), self.timestamp(now))
         body = RecordText(template, index, now)
-        reason = target.refusal(now, size)
+        reason = target.refusal(now, template.size)
         if not reason:
             reason = self._accept(target, body, None, now, event)
         self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,

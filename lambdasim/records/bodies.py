@@ -153,22 +153,19 @@ class RecordTemplate:
     time into the text that replaces them.
     """
 
-    __slots__ = ("text", "request_ids", "timestamp", "base", "ids")
+    __slots__ = ("text", "request_ids", "timestamp", "size", "ids")
 
-    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int) -> None:
+    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int, sizes: tuple[int, int]) -> None:
         self.text = text
         self.request_ids = request_id
         self.timestamp = timestamp
         self.ids = ids   # how many times the request id appears (the error object repeats it)
-        self.base = len(text) - ids * len(_REQUEST_ID_JSON) - len(_TIMESTAMP_JSON)
+        #: Bytes of every text built from it (the template is ASCII JSON; ``sizes``: see RecordTemplates).
+        self.size = len(text) - ids * (len(_REQUEST_ID_JSON) - sizes[0]) - len(_TIMESTAMP_JSON) + sizes[1]
 
     def render(self, index: int, at: float) -> str:
         text = self.text.replace(_TIMESTAMP_JSON, self.timestamp(at), 1)
         return text.replace(_REQUEST_ID_JSON, self.request_ids(index), self.ids)
-
-    def size(self, request_id: str, timestamp: str) -> int:
-        """Bytes of the text with these two filled in (the template's text is ASCII JSON)."""
-        return self.base + self.ids * len(request_id) + len(timestamp)
 
 
 class RecordTemplates:
@@ -177,6 +174,9 @@ class RecordTemplates:
     def __init__(self, request_id: Any, timestamp: Any) -> None:
         self.request_id = request_id
         self.timestamp = timestamp
+        # Every request id has one length (a UUID) and so has every timestamp (ISO 8601 to the
+        # millisecond: a four-digit year until 9999), so a record's size is known without building it.
+        self.sizes = (len(request_id(0)), len(timestamp(0.0)))
         self._shared: dict[str, RecordTemplate] = {}
 
     def of(self, text: str, ids: int) -> RecordTemplate | None:
@@ -187,7 +187,7 @@ class RecordTemplates:
             return template
         if text.count(_REQUEST_ID_JSON) != ids or text.count(_TIMESTAMP_JSON) != 1 or not text.isascii():
             return None
-        template = RecordTemplate(text, self.request_id, self.timestamp, ids)
+        template = RecordTemplate(text, self.request_id, self.timestamp, ids, self.sizes)
         if len(self._shared) < _SHARED_TEMPLATES:
             self._shared[text] = template
         return template
