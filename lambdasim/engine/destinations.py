@@ -38,6 +38,10 @@ Records that carry earlier records (a chain through Lambda destinations, an SNS 
 function whose record comes back) are kept as shared :class:`~lambdasim.records.bodies.Body` texts:
 each hop's record is its own few hundred bytes around the one before (:func:`encode`), never a
 nested dict re-encoded, so a chain of any length runs in time and memory linear in its hops.
+A plain record delivered to a queue, topic, bucket or external function is kept as a
+:class:`~lambdasim.records.bodies.RecordText` (:meth:`Destinations._kept_record`): a template
+shared by every record of the same content, plus the event's index and the delivery time, its text
+built on read (a million deliveries keep a million small objects, not a million texts).
 """
 
 from __future__ import annotations
@@ -130,9 +134,10 @@ class _Stamp:
 class Message:
     """One message (or object, or event) a target received.
 
-    ``body`` is its text. A message that carries earlier records (a chain, or an SNS fan-out that
-    feeds itself) is kept as a shared :class:`~lambdasim.records.bodies.Body` and its text is built
-    each time ``body`` is read, so a long chain does not hold every hop's full text. ``message_id``
+    ``body`` is its text. A plain invocation record is kept as a
+    :class:`~lambdasim.records.bodies.RecordText` and a message that carries earlier records (a
+    chain, or an SNS fan-out that feeds itself) as a shared :class:`~lambdasim.records.bodies.Body`;
+    either's text is built each time ``body`` is read, so the router holds no text per record. ``message_id``
     and ``event_id`` (the request id of the event it came from) may be given as numbers with ``ids``,
     the two id series that turn them into text when read: a million messages then keep no id strings.
     """
