@@ -38,19 +38,24 @@ Records that carry earlier records (a chain through Lambda destinations, an SNS 
 function whose record comes back) are kept as shared :class:`~lambdasim.records.bodies.Body` texts:
 each hop's record is its own few hundred bytes around the one before (:func:`encode`), never a
 nested dict re-encoded, so a chain of any length runs in time and memory linear in its hops.
+A plain record delivered to a queue, topic, bucket or external function is kept as a
+:class:`~lambdasim.records.bodies.RecordText` (:meth:`Destinations._kept_record`): a template
+shared by every record of the same content, plus the event's index and the delivery time, its text
+built on read (a million deliveries keep a million small objects, not a million texts).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import request_body
 from lambdasim.engine.sqs_queues import SqsQueue
 from lambdasim.model.rules import DESTINATION_MAX_BYTES, error_object, is_local_function
 from lambdasim.records import RequestIds
-from lambdasim.records.bodies import Body
+from lambdasim.records.bodies import REQUEST_ID_MARK, TIMESTAMP_MARK, Body, RecordTemplates, RecordText
 
 if TYPE_CHECKING:
     from lambdasim.engine.duplicates import Duplicate
@@ -112,12 +117,27 @@ def _text(body: bytes | Body) -> str:
     return (body.bytes() if isinstance(body, Body) else body).decode("utf-8", "replace")
 
 
+class _Stamp:
+    """A record's ``timestamp``: the wall-clock time of a virtual second, ISO 8601 in UTC, in
+    milliseconds with a ``Z`` (what :meth:`Destinations.timestamp` gives; kept apart so a
+    :class:`RecordText` read after the run holds the scenario, not the router)."""
+
+    __slots__ = ("start",)
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.start = scenario.wall_time(0.0).replace(tzinfo=None)  # parsed once, not per record
+
+    def __call__(self, now: float) -> str:
+        return (self.start + timedelta(seconds=now)).isoformat(timespec="milliseconds") + "Z"
+
+
 class Message:
     """One message (or object, or event) a target received.
 
-    ``body`` is its text. A message that carries earlier records (a chain, or an SNS fan-out that
-    feeds itself) is kept as a shared :class:`~lambdasim.records.bodies.Body` and its text is built
-    each time ``body`` is read, so a long chain does not hold every hop's full text. ``message_id``
+    ``body`` is its text. A plain invocation record is kept as a
+    :class:`~lambdasim.records.bodies.RecordText` and a message that carries earlier records (a
+    chain, or an SNS fan-out that feeds itself) as a shared :class:`~lambdasim.records.bodies.Body`;
+    either's text is built each time ``body`` is read, so the router holds no text per record. ``message_id``
     and ``event_id`` (the request id of the event it came from) may be given as numbers with ``ids``,
     the two id series that turn them into text when read: a million messages then keep no id strings.
     """
@@ -276,6 +296,8 @@ class Destinations:
         self._ids = (self.message_ids, request_ids)  # how a Message turns its numbers into ids
         self._nesting: list[bool] = []
         self.sent = 0
+        # Plain records are kept as a shared template and filled in on read (RecordText).
+        self.templates = RecordTemplates(request_ids, _Stamp(scenario))
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
             self.targets[arn] = self._bound(Target(arn, behaviour, self._external(arn)))
@@ -309,6 +331,8 @@ class Destinations:
 
     def timestamp(self, now: float, precision: str = "milliseconds") -> str:
         """The wall-clock time of virtual second ``now``, ISO 8601 in UTC with a ``Z``."""
+        if precision == "milliseconds":
+            return self.templates.timestamp(now)
         moment = self.scenario.wall_time(now)
         return moment.replace(tzinfo=None).isoformat(timespec=precision) + "Z"
 
@@ -377,9 +401,14 @@ class Destinations:
 
     def _send_record(self, event: AsyncEvent | Duplicate, channel: str, arn: str, condition: str,
                      now: float) -> bool:
+        target = self.target(arn)
+        if target.type != "eventbridge" and not (target.type == "lambda" and not target.external) \
+                and not isinstance(event.payload, Body):
+            kept = self._kept_record(event, target, channel, condition, now)
+            if kept is not None:
+                return kept
         request_id = self.request_ids(event.index)
         record = invocation_record(event, condition, self.timestamp(now), request_id)
-        target = self.target(arn)
         value = record
         if target.type == "eventbridge":
             value = self._bus_event(event, record, arn, condition, now)
@@ -400,6 +429,25 @@ class Destinations:
                 reason = self._accept(target, recorded, None, now, event)
         self.recorder.delivery(event.index, now, channel, target.type, arn, condition, not reason, reason,
                                recorded)
+        return not reason
+
+    def _kept_record(self, event: AsyncEvent | Duplicate, target: Target, channel: str, condition: str,
+                     now: float) -> bool | None:
+        """Deliver a plain record to a queue, topic, bucket or external function, kept as a
+        :class:`RecordText` (a shared template, the event's index and ``now``): the text is built
+        only when read. None when the record's content makes a template ambiguous (sent as text)."""
+        record = invocation_record(event, condition, TIMESTAMP_MARK, REQUEST_ID_MARK)
+        failed = event.attempts and condition != "Success" and "requestId" in record["responsePayload"]
+        template = self.templates.of(_json(record), 2 if failed else 1)
+        if template is None:
+            return None
+        index = event.index
+        body = RecordText(template, index, now)
+        reason = target.refusal(now, template.size)
+        if not reason:
+            reason = self._accept(target, body, None, now, event)
+        self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
+                               body)
         return not reason
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
@@ -454,7 +502,9 @@ class Destinations:
                                   for k, v in (message._attributes or {}).items()},
         }
         carried = message._body
-        if type(carried) is str:
+        if type(carried) is RecordText:
+            carried = carried.bytes()
+        elif type(carried) is str:
             carried = carried.encode("utf-8") if carried.isascii() else None
         if carried is None:  # text with non-ASCII characters (a DLQ message): encoded the plain way
             notification["Message"] = message.body
@@ -473,7 +523,7 @@ class Destinations:
                 record = {"EventSource": "aws:sns", "EventVersion": "1.0",
                           "EventSubscriptionArn": f"{topic.arn}:{self._message_id()}", "Sns": notification}
                 body = sent({"Records": [record]})
-                size = len(body) if isinstance(body, Body) else len(body.encode())
+                size = len(body.encode()) if type(body) is str else len(body)
                 if not subscriber.external:
                     if isinstance(body, Body):
                         reason = self._invoke(arn, body, chain, body)
@@ -486,7 +536,7 @@ class Destinations:
                                                                  message._event_id))
             else:
                 body = message._body if topic.raw_message_delivery else sent(notification)
-                size = len(body) if isinstance(body, Body) else len(body.encode())
+                size = len(body.encode()) if type(body) is str else len(body)
                 reason = subscriber.refusal(message.sent_at, size)
                 if not reason:
                     subscriber.messages.append(self._message(body, dict(message._attributes or {}),

@@ -12,6 +12,7 @@ layer (:class:`lambdasim.results.Result`) reads the recorder, and the public
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import time
 import zlib
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
     from lambdasim.model.workloads import Workload
 
 __all__ = ["Model", "stream"]
+
+#: Allocations between two young-generation collections while the simulation runs (Python's is 700).
+_GC_EVERY = 50_000
 
 
 def stream(seed: int, purpose: str) -> np.random.Generator:
@@ -400,6 +404,16 @@ class Model(ControlPlane):
             allowed = f"None or a finite number of virtual seconds >= now ({self.env.now:g})"
             until = check_number(until, "until", ge=self.env.now, allowed=allowed)
         self.recorder.detach()  # a result(copy=False) keeps the buffers as they were
+        thresholds = gc.get_threshold()
+        # The collector, run every 700 allocations, walked the run's growing records and messages
+        # again and again (about a quarter of a failure/destination run's CPU): run it less often.
+        gc.set_threshold(max(thresholds[0], _GC_EVERY), *thresholds[1:])
+        try:
+            return self._run(until)
+        finally:
+            gc.set_threshold(*thresholds)
+
+    def _run(self, until: float | None) -> Model:
         started = time.perf_counter()
         if not self._started:
             self._started = True

@@ -14,6 +14,12 @@ a ``quoted`` Body holds the message it carries the same way, escaped only when t
 Its size is still known at once: the texts here are compact JSON from ``json.dumps`` (printable
 ASCII), whose escaped form is one byte longer for each ``"`` and ``\\`` it holds, so a Body keeps
 count of those two.
+
+An invocation record that carries no earlier record is kept as a :class:`RecordText`: a shared
+:class:`RecordTemplate` (the record's compact JSON with stand-ins for its request id and timestamp,
+one per distinct function, condition, attempt count, payload and response) plus the event's index
+and the delivery's virtual time. A million such records keep a million small objects, not a million
+texts; the text is built on read, byte for byte what encoding the whole record would give.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import json
 import threading
 from typing import Any
 
-__all__ = ["Body"]
+__all__ = ["Body", "RecordTemplate", "RecordText"]
 
 #: Bodies nested less deeply than this are parsed on the caller's thread (far from any limit).
 _SHALLOW = 100
@@ -126,3 +132,110 @@ class Body:
     def __repr__(self) -> str:
         head = self.prefix[:60].decode("utf-8", "replace")
         return f"Body({self.size} bytes, {self.depth} records deep: {head}…)"
+
+
+#: Stand-ins for the request id and the timestamp in a record's template. JSON encodes them as
+#: ``\u0000``-escapes, which no text of ours holds unless a payload carries that very control character;
+#: :meth:`RecordTemplate.of` counts them and refuses a template where they are ambiguous.
+REQUEST_ID_MARK = "\x00lambdasim-request-id\x00"
+TIMESTAMP_MARK = "\x00lambdasim-timestamp\x00"
+_REQUEST_ID_JSON = json.dumps(REQUEST_ID_MARK)[1:-1]
+_TIMESTAMP_JSON = json.dumps(TIMESTAMP_MARK)[1:-1]
+#: Distinct templates kept for sharing; past this many (payloads that differ per event) a record
+#: keeps its own template, so the table never grows with the run.
+_SHARED_TEMPLATES = 4096
+
+
+class RecordTemplate:
+    """A record's compact JSON text with stand-ins for its request id and timestamp.
+
+    ``request_id(index)`` and ``timestamp(at)`` turn a :class:`RecordText`'s event index and virtual
+    time into the text that replaces them.
+    """
+
+    __slots__ = ("text", "request_ids", "timestamp", "size", "ids")
+
+    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int, sizes: tuple[int, int]) -> None:
+        self.text = text
+        self.request_ids = request_id
+        self.timestamp = timestamp
+        self.ids = ids   # how many times the request id appears (the error object repeats it)
+        #: Bytes of every text built from it (the template is ASCII JSON; ``sizes``: see RecordTemplates).
+        self.size = len(text) - ids * (len(_REQUEST_ID_JSON) - sizes[0]) - len(_TIMESTAMP_JSON) + sizes[1]
+
+    def render(self, index: int, at: float) -> str:
+        text = self.text.replace(_TIMESTAMP_JSON, self.timestamp(at), 1)
+        return text.replace(_REQUEST_ID_JSON, self.request_ids(index), self.ids)
+
+
+class RecordTemplates:
+    """The run's shared :class:`RecordTemplate` s, by text (bounded: see ``_SHARED_TEMPLATES``)."""
+
+    def __init__(self, request_id: Any, timestamp: Any) -> None:
+        self.request_id = request_id
+        self.timestamp = timestamp
+        # Every request id has one length (a UUID) and so has every timestamp (ISO 8601 to the
+        # millisecond: a four-digit year until 9999), so a record's size is known without building it.
+        self.sizes = (len(request_id(0)), len(timestamp(0.0)))
+        self._shared: dict[str, RecordTemplate] = {}
+
+    def of(self, text: str, ids: int) -> RecordTemplate | None:
+        """The template for ``text`` (compact JSON holding ``ids`` request-id stand-ins and one
+        timestamp stand-in), or None when the stand-ins cannot be told apart from the content."""
+        template = self._shared.get(text)
+        if template is not None:
+            return template
+        if text.count(_REQUEST_ID_JSON) != ids or text.count(_TIMESTAMP_JSON) != 1 or not text.isascii():
+            return None
+        template = RecordTemplate(text, self.request_id, self.timestamp, ids, self.sizes)
+        if len(self._shared) < _SHARED_TEMPLATES:
+            self._shared[text] = template
+        return template
+
+
+class RecordText:
+    """The text of one invocation record: a shared template, the event's index and the virtual time
+    of the delivery; built on read. Reads like a :class:`Body` of depth 1 (``str``, ``bytes``,
+    ``len``, ``json()``, equality with its text)."""
+
+    __slots__ = ("template", "index", "at")
+
+    depth = 1
+
+    def __init__(self, template: RecordTemplate, index: int, at: float) -> None:
+        self.template = template
+        self.index = index
+        self.at = at
+
+    def __str__(self) -> str:
+        return self.template.render(self.index, self.at)
+
+    def bytes(self) -> bytes:
+        return str(self).encode("ascii")
+
+    def __bytes__(self) -> bytes:
+        return self.bytes()
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def json(self) -> Any:
+        return json.loads(str(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return str(self) == other
+        if isinstance(other, bytes):
+            return self.bytes() == other
+        if isinstance(other, (RecordText, Body)):
+            return self.bytes() == other.bytes()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(len(self))  # as a Body hashes: equal texts have equal sizes
+
+    def __reduce__(self) -> tuple:
+        return str, (str(self),)  # pickled as its text: the template's callables stay behind
+
+    def __repr__(self) -> str:
+        return f"RecordText({str(self)[:60]}…)"
