@@ -88,6 +88,7 @@ def test_chosen_messages_only_and_in_the_order_given(result):
     fig = lp.message_life(result, JOBS, messages=[second])
     assert points(fig, "receive") == [(40.0, 0.0), (70.0, 0.0)]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [second[:8]]
+    assert fig.axes[0].get_title() == "The life of each message in jobs (1 chosen of 2 messages)"
 
 
 def test_many_messages_are_capped_and_the_title_says_so():
@@ -107,3 +108,12 @@ def test_an_unknown_queue_or_message_is_refused_by_name(result):
         lp.message_life(result, "arn:aws:sqs:us-east-1:123456789012:nope")
     with pytest.raises(InvalidParameterValueException, match=r"messages: 'm-unknown'.*message ids of jobs"):
         lp.message_life(result, JOBS, messages=["m-unknown"])
+
+
+def test_a_scenario_with_queue_attributes_can_be_replaced():
+    # Scenario.replace re-checks the targets it normalised (they carry the parsed queue settings);
+    # the notebooks swap a handler into such a scenario.
+    base = scenario([{"at_s": 0, "payload": {"id": 0}}])
+    replaced = base.replace({"functions.worker.timeout_s": 20})
+    assert replaced.targets[JOBS]["queue"] == base.targets[JOBS]["queue"]
+    assert replaced.targets[JOBS]["queue"].visibility_timeout_s == 30

@@ -119,8 +119,12 @@ def message_life(result: Any, queue: str, messages: list[str] | None = None, ax:
     ax.set_ylabel("message (id)")
     ax.set_xlim(0, max(end, 1.0) * 1.02)
     apply_time_axis(ax.xaxis, max(end, 1.0))
-    shown = ("" if len(chosen) == len(every)
-             else f" (first {len(chosen)} of {count_of(len(every), 'message')})")
+    if len(chosen) == len(every):
+        shown = ""
+    elif messages is None:
+        shown = f" (first {len(chosen)} of {count_of(len(every), 'message')})"
+    else:
+        shown = f" ({len(chosen)} chosen of {count_of(len(every), 'message')})"
     ax.set_title(f"The life of each message in {target_name(queue)}{shown}")
     ax.grid(axis="x", alpha=0.3)
     legend(ax, handles)
