@@ -10,8 +10,8 @@ DataFrames included) in its own fresh process (``peak_memory.measure``), rounds 
 The mapping is capped at ``ScalingConfig.MaximumConcurrency: 5`` (AWS's starting five batches, so
 the scaling review never adds pollers) unless ``--max-concurrency`` says otherwise (0: no cap, AWS's
 default). Uncapped, the review adds 300 pollers at 60 s and every idle poller wakes and receives
-again on each message, so the cost grows with pollers x messages: 10,000 messages took 15 s (W1:
-0.1 s) and 100,000 did not finish in minutes (benchmarks/README.md).
+again on each message, so the cost grows with pollers x messages: 10,000 messages took 15-21 s
+(W1: 0.1-0.3 s); see benchmarks/README.md.
 "Events" are messages for ``esm`` and async events for ``w1``; the ratio is esm / W1 events per
 wall second in each round.
 
