@@ -30,6 +30,7 @@ from lambdasim.model.loading import (
     read_source,
     untrusted_handler,
 )
+from lambdasim.model.queue_settings import QueueSettings as SqsQueueSettings
 from lambdasim.model.queue_settings import scenario_queue_settings
 from lambdasim.model.rules import (
     ARN_PATTERN,
@@ -445,6 +446,9 @@ def _targets(targets: Any) -> dict:
         topic, queue = service_of(arn) == "sns", service_of(arn) == "sqs"
         keys = (["unavailable", "subscriptions", "raw_message_delivery"] if topic
                 else ["unavailable", "Attributes"] if queue else ["unavailable"])
+        if queue and isinstance(behaviour, Mapping) and isinstance(behaviour.get("queue"), SqsQueueSettings):
+            # an entry this function made (Scenario.replace re-checks it): its settings are remade below
+            behaviour = {key: value for key, value in behaviour.items() if key != "queue"}
         given = check_keys(behaviour, field, keys)
         path = f"{field}.unavailable"
         entry: dict[str, Any] = {"unavailable": tuple(_window(w, join(path, i)) for i, w in enumerate(

@@ -9,6 +9,7 @@
     lp.event_age(result)                  # CDF of event age, with MaximumEventAgeInSeconds
     lp.concurrency(result)                # in flight vs the limit, queue depth, throttles
     lp.cloudwatch(result, ["Invocations", "Duration:p99"])   # CloudWatch-like metrics per period
+    lp.message_life(result, queue=queue_arn)   # SQS: one row per message, receives to delete or DLQ
     lp.compare([a, b], ["retries 2", "retries 0"], kind="event_age")
     lp.save_figure(fig, "timeline.png", caption=lp.caption_for(result))   # one chart, one file
     lp.export_run(result, "exports/run1") # the run: its chart set and its record tables
@@ -23,6 +24,7 @@ from lambdasim.plots.age_chart import event_age
 from lambdasim.plots.compare_chart import compare
 from lambdasim.plots.export import caption_for, export_run, save_figure
 from lambdasim.plots.load_charts import cloudwatch, concurrency, cost
+from lambdasim.plots.message_life_chart import message_life
 from lambdasim.plots.outcomes_chart import outcomes
 from lambdasim.plots.states_chart import states
 from lambdasim.plots.style import PALETTE
@@ -60,6 +62,7 @@ __all__ = [
     "cost",
     "event_age",
     "export_run",
+    "message_life",
     "outcomes",
     "save_figure",
     "select_events",
