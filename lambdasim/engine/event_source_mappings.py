@@ -42,7 +42,9 @@ lambdasim keeps to these two, a choice).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import TIMEOUT
@@ -137,7 +139,8 @@ class Mapping:
         self.holding = False        # counted as a source: a run to completion waits for it
         self.gathering = False      # a poller is filling a batch within the batching window
         self.scaler = False         # its scaling process is running
-        self._wake: simpy.Event | None = None
+        self._waiters: deque[simpy.Event] = deque()  # idle pollers' wake events, oldest first
+        self._gatherer: simpy.Event | None = None      # the gathering poller's, while it waits for more
 
     def cap(self) -> int:
         """The most batches at once: AWS's 1,000 per mapping, MaximumConcurrency, 1 for FIFO here."""
@@ -209,7 +212,7 @@ class EventSourceMappings:
             state = rules.ESM_STATE_CREATING
         mapping = Mapping(self._next_uuid(), settings, name, qualifier, function_arn, target.sqs, now, state)
         self.mappings[mapping.uuid] = mapping
-        target.sqs.on_available.append(lambda: self._wake(mapping))
+        target.sqs.on_available.append(lambda: self._arrived(mapping))
         if not at_start:
             self._settle(mapping)
         self._start(mapping)
@@ -286,12 +289,24 @@ class EventSourceMappings:
             self.env.process(self._scale(mapping))
 
     def _wake(self, mapping: Mapping) -> None:
-        """Wake the mapping's idle pollers (a message arrived, or the state changed)."""
+        """Wake every idle poller (the mapping's state changed: enabled, disabled, deleted)."""
         self._hold(mapping)
-        wake = mapping._wake
-        if wake is not None and not wake.triggered:
-            wake.succeed()
-        mapping._wake = None
+        waiters, mapping._waiters = mapping._waiters, deque()
+        for event in waiters:
+            event.succeed()
+        if mapping._gatherer is not None:
+            mapping._gatherer.succeed()
+            mapping._gatherer = None
+
+    def _arrived(self, mapping: Mapping) -> None:
+        """A message was added: wake the poller filling a batch, or else one idle poller. (Waking
+        them all made every idle poller poll once per message: pollers × messages receives.)"""
+        self._hold(mapping)
+        if mapping._gatherer is not None:
+            mapping._gatherer.succeed()
+            mapping._gatherer = None
+        elif mapping._waiters:
+            mapping._waiters.popleft().succeed()
 
     def _hold(self, mapping: Mapping) -> None:
         """With a horizon, a run to completion waits while a polling mapping's queue holds messages
@@ -306,17 +321,32 @@ class EventSourceMappings:
             if not holds:
                 queue._check_done()
 
-    def _idle(self, mapping: Mapping) -> Any:
-        """What an idle poller waits for: a wake, or the next hidden message becoming visible."""
+    def _idle(self, mapping: Mapping, gathering: bool = False) -> Any:
+        """What an idle poller waits for: its own wake, or the next hidden message becoming visible."""
         env = self.env
-        if mapping._wake is None or mapping._wake.triggered:
-            mapping._wake = env.event()
-        waits = [mapping._wake]
+        wake = env.event()
+        if gathering:
+            mapping._gatherer = wake
+        else:
+            mapping._waiters.append(wake)
+        waits = [wake]
         if mapping.polling:
             at = mapping.queue.next_visible_at(env.now)
             if at is not None:
                 waits.append(env.timeout(at - env.now))
-        return env.any_of(waits)
+        condition = env.any_of(waits)
+        condition.callbacks.append(lambda _: self._resumed(mapping, wake))
+        return condition
+
+    @staticmethod
+    def _resumed(mapping: Mapping, wake: simpy.Event) -> None:
+        """A poller woke by its timer: its wake event leaves the queue of idle pollers."""
+        if not wake.triggered:
+            if mapping._gatherer is wake:
+                mapping._gatherer = None
+            else:
+                with contextlib.suppress(ValueError):
+                    mapping._waiters.remove(wake)
 
     def _scale(self, mapping: Mapping) -> Any:
         """Every minute: add up to 300 batches while messages wait, back to five when none do."""
@@ -362,11 +392,13 @@ class EventSourceMappings:
                                 if more:
                                     batch, size = self._fit(mapping, batch, more, size)
                                     continue
-                                wait = self._idle(mapping)
+                                wait = self._idle(mapping, gathering=True)
                                 yield env.any_of([wait, env.timeout(deadline - env.now)])
+                                if mapping._gatherer is not None and not mapping._gatherer.triggered:
+                                    mapping._gatherer = None  # the window passed: stop waiting for more
                         finally:
                             mapping.gathering = False
-                            self._wake(mapping)
+                            self._arrived(mapping)  # the next batch may start filling
                     yield from self._invoke(mapping, batch, received_at)
                 finally:
                     mapping.busy -= 1
