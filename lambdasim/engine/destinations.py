@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
 
-__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record", "encode"]
+__all__ = ["Destinations", "Message", "RecordMessage", "Target", "CONDITIONS", "invocation_record", "encode"]
 
 #: The record's ``requestContext.condition`` for each fate.
 CONDITIONS = {
@@ -188,6 +188,59 @@ class Message:
         return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self._body)} bytes)"
 
 
+class RecordMessage(RecordText):
+    """A message whose body is a plain invocation record: one object is both the message and its
+    body's :class:`~lambdasim.records.bodies.RecordText` (the shared template, one int holding the
+    message number and the event index, and the delivery time, which is ``sent_at``).
+
+    A million delivered records are then a million objects of three slots (56 bytes, plus a
+    32-byte int and a 24-byte float), where a :class:`Message` holding a ``RecordText`` took two
+    objects and two more numbers (issue 11). It reads as a :class:`Message` (``message_id``,
+    ``body``, ``attributes``, ``sent_at``, ``event_id``, ``json()``) and, where the deliveries
+    frame holds it as the ``body``, as its text (``str``, ``bytes``, ``len``, equality).
+    Such a message has no attributes (Lambda sends a record with none): ``attributes`` reads as a
+    new empty dict each time."""
+
+    __slots__ = ()
+
+    _attributes = None
+
+    @property
+    def sent_at(self) -> float:
+        return self.at
+
+    @property
+    def message_id(self) -> str:
+        return self.template.message_ids(self.number)
+
+    @property
+    def event_id(self) -> str:
+        return self.template.request_ids(self.index)
+
+    @property
+    def _event_id(self) -> int:
+        return self.index
+
+    @property
+    def _body(self) -> RecordText:
+        return self
+
+    @property
+    def body(self) -> str:
+        return str(self)
+
+    @property
+    def attributes(self) -> dict:
+        return {}
+
+    def __reduce__(self) -> tuple:
+        # Pickled as itself (a pickled simulation keeps its queues' messages), not as its text.
+        return RecordMessage, (self.template, self.index, self.at, self.number)
+
+    def __repr__(self) -> str:
+        return f"RecordMessage({self.message_id!r}, at={self.at:g}, {len(self)} bytes)"
+
+
 class Target:
     """A simulated SQS queue, SNS topic, EventBridge bus, S3 bucket or Lambda function, by ARN.
 
@@ -297,7 +350,7 @@ class Destinations:
         self._nesting: list[bool] = []
         self.sent = 0
         # Plain records are kept as a shared template and filled in on read (RecordText).
-        self.templates = RecordTemplates(request_ids, _Stamp(scenario))
+        self.templates = RecordTemplates(request_ids, _Stamp(scenario), self.message_ids)
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
             self.targets[arn] = self._bound(Target(arn, behaviour, self._external(arn)))
@@ -442,10 +495,15 @@ class Destinations:
         if template is None:
             return None
         index = event.index
-        body = RecordText(template, index, now)
         reason = target.refusal(now, template.size)
-        if not reason:
-            reason = self._accept(target, body, None, now, event)
+        if reason or target.type == "s3":  # no message (or an object with a key): the text alone
+            body = RecordText(template, index, now)
+            if not reason:
+                reason = self._accept(target, body, None, now, event)
+        else:  # the message is its own body: one object per delivery (RecordMessage)
+            self.sent += 1
+            body = RecordMessage(template, index, now, self.sent)
+            self._received(target, body, event)
         self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
                                body)
         return not reason
@@ -481,13 +539,16 @@ class Destinations:
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}
-        message = self._message(body, attributes, now, event.index)
+        self._received(target, self._message(body, attributes, now, event.index), event)
+        return ""
+
+    def _received(self, target: Target, message: Message | RecordMessage, event: AsyncEvent | Duplicate) -> None:
+        """A target takes a message: a queue keeps it, a topic fans it out."""
         target.messages.append(message)
         if target.sqs is not None:
-            target.sqs.added(message, now)
+            target.sqs.added(message, message.sent_at)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
-        return ""
 
     def _fan_out(self, topic: Target, message: Message, chain: int) -> None:
         """SNS delivers to each subscription: a queue gets the notification, a function is invoked.
@@ -502,7 +563,7 @@ class Destinations:
                                   for k, v in (message._attributes or {}).items()},
         }
         carried = message._body
-        if type(carried) is RecordText:
+        if isinstance(carried, RecordText):
             carried = carried.bytes()
         elif type(carried) is str:
             carried = carried.encode("utf-8") if carried.isascii() else None

@@ -153,12 +153,15 @@ class RecordTemplate:
     time into the text that replaces them.
     """
 
-    __slots__ = ("text", "request_ids", "timestamp", "size", "ids")
+    __slots__ = ("text", "request_ids", "timestamp", "size", "ids", "message_ids")
 
-    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int, sizes: tuple[int, int]) -> None:
+    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int, sizes: tuple[int, int],
+                 message_ids: Any = None) -> None:
         self.text = text
         self.request_ids = request_id
         self.timestamp = timestamp
+        #: Turns a message number into a message id (a record kept as the message itself, see RecordText).
+        self.message_ids = message_ids
         self.ids = ids   # how many times the request id appears (the error object repeats it)
         #: Bytes of every text built from it (the template is ASCII JSON; ``sizes``: see RecordTemplates).
         self.size = len(text) - ids * (len(_REQUEST_ID_JSON) - sizes[0]) - len(_TIMESTAMP_JSON) + sizes[1]
@@ -171,9 +174,10 @@ class RecordTemplate:
 class RecordTemplates:
     """The run's shared :class:`RecordTemplate` s, by text (bounded: see ``_SHARED_TEMPLATES``)."""
 
-    def __init__(self, request_id: Any, timestamp: Any) -> None:
+    def __init__(self, request_id: Any, timestamp: Any, message_ids: Any = None) -> None:
         self.request_id = request_id
         self.timestamp = timestamp
+        self.message_ids = message_ids
         # Every request id has one length (a UUID) and so has every timestamp (ISO 8601 to the
         # millisecond: a four-digit year until 9999), so a record's size is known without building it.
         self.sizes = (len(request_id(0)), len(timestamp(0.0)))
@@ -187,28 +191,50 @@ class RecordTemplates:
             return template
         if text.count(_REQUEST_ID_JSON) != ids or text.count(_TIMESTAMP_JSON) != 1 or not text.isascii():
             return None
-        template = RecordTemplate(text, self.request_id, self.timestamp, ids, self.sizes)
+        template = RecordTemplate(text, self.request_id, self.timestamp, ids, self.sizes, self.message_ids)
         if len(self._shared) < _SHARED_TEMPLATES:
             self._shared[text] = template
         return template
 
 
+#: A RecordText's ``key`` holds the event index in its low bits and a message number above them.
+_INDEX_BITS = 32
+_INDEX_MASK = (1 << _INDEX_BITS) - 1
+
+
 class RecordText:
     """The text of one invocation record: a shared template, the event's index and the virtual time
     of the delivery; built on read. Reads like a :class:`Body` of depth 1 (``str``, ``bytes``,
-    ``len``, ``json()``, equality with its text)."""
+    ``len``, ``json()``, equality with its text).
 
-    __slots__ = ("template", "index", "at")
+    ``number``: the number of the message that carries the record, when the record is kept as that
+    message (a subclass in the engine). It shares one int with the index (``key``): a million
+    records then hold one small int each (32 bytes while both fit in 30 bits), not two.
+    """
+
+    __slots__ = ("template", "key", "at")
 
     depth = 1
 
-    def __init__(self, template: RecordTemplate, index: int, at: float) -> None:
+    def __init__(self, template: RecordTemplate, index: int, at: float, number: int = 0) -> None:
+        if not 0 <= index <= _INDEX_MASK:
+            raise ValueError(f"index: {index} is out of range; allowed: 0 to {_INDEX_MASK}")
         self.template = template
-        self.index = index
+        self.key = number << _INDEX_BITS | index
         self.at = at
 
+    @property
+    def index(self) -> int:
+        """The index of the event whose record this is."""
+        return self.key & _INDEX_MASK
+
+    @property
+    def number(self) -> int:
+        """The number of the message that carries it (0 when it is not kept as a message)."""
+        return self.key >> _INDEX_BITS
+
     def __str__(self) -> str:
-        return self.template.render(self.index, self.at)
+        return self.template.render(self.key & _INDEX_MASK, self.at)
 
     def bytes(self) -> bytes:
         return str(self).encode("ascii")
