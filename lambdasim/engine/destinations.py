@@ -542,7 +542,8 @@ class Destinations:
         self._received(target, self._message(body, attributes, now, event.index), event)
         return ""
 
-    def _received(self, target: Target, message: Message | RecordMessage, event: AsyncEvent | Duplicate) -> None:
+    def _received(self, target: Target, message: Message | RecordMessage,
+                  event: AsyncEvent | Duplicate) -> None:
         """A target takes a message: a queue keeps it, a topic fans it out."""
         target.messages.append(message)
         if target.sqs is not None:
