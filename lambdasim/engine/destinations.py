@@ -233,6 +233,15 @@ class RecordMessage(RecordText):
     def attributes(self) -> dict:
         return {}
 
+    def __eq__(self, other: object) -> bool:
+        # Equal to its text (as the deliveries frame's body); to another message only when it is
+        # that message: SqsQueue keys its state by message identity and removes messages from lists.
+        if isinstance(other, (str, bytes)):
+            return RecordText.__eq__(self, other)
+        return self is other
+
+    __hash__ = object.__hash__  # by identity, as a Message: never builds the text
+
     def __reduce__(self) -> tuple:
         # Pickled as itself (a pickled simulation keeps its queues' messages), not as its text.
         return RecordMessage, (self.template, self.index, self.at, self.number)
