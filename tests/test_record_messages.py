@@ -103,3 +103,19 @@ def test_a_record_text_index_out_of_range_is_refused(index):
         bodies.RecordText(template, index, 0.0)
     assert bodies.RecordText(template, 5, 1.5, number=7).index == 5
     assert bodies.RecordText(template, 5, 1.5, number=7).number == 7
+
+
+def test_a_shared_queue_ops_snapshot_stays_as_it_was_when_the_recorder_writes_more():
+    from lambdasim.engine.model import Model
+    from lambdasim.results.result import Result
+
+    model = Model(scenario()).run()
+    result = Result.of(model, copy=False)
+    rows = result._queue_ops.args[0]
+    assert rows.q_at is model.recorder.q_at and rows.q_message is model.recorder.q_message  # shared
+    reference = Result.of(model).queue_ops  # from copied buffers, before the write
+    model.recorder.queue_op(99.0, OK, 0, result.target(OK).messages[0], 1, 99.0)
+    assert rows.q_at is not model.recorder.q_at and rows.q_message is not model.recorder.q_message
+    assert len(model.recorder.q_message) == len(rows.q_message) + 1
+    assert len(result.queue_ops) == len(reference) > 0 and result.queue_ops.equals(reference)
+    assert len(Result.of(model).queue_ops) == len(reference) + 1
