@@ -190,14 +190,15 @@ class Message:
 
 class RecordMessage(RecordText):
     """A message whose body is a plain invocation record: one object is both the message and its
-    body's :class:`~lambdasim.records.bodies.RecordText` (the shared template, one int holding the
-    message number and the event index, and the delivery time, which is ``sent_at``).
+    body's :class:`~lambdasim.records.bodies.RecordText` (the shared template and one int holding
+    the message number, the event index and the delivery time, which is ``sent_at``).
 
-    A million delivered records are then a million objects of three slots (56 bytes, plus a
-    32-byte int and a 24-byte float), where a :class:`Message` holding a ``RecordText`` took two
-    objects and two more numbers (issue 11). It reads as a :class:`Message` (``message_id``,
-    ``body``, ``attributes``, ``sent_at``, ``event_id``, ``json()``) and, where the deliveries
-    frame holds it as the ``body``, as its text (``str``, ``bytes``, ``len``, equality).
+    A million delivered records are then a million objects of two slots (48 bytes, plus a 40-byte
+    int), where a :class:`Message` holding a ``RecordText`` took two objects and three numbers
+    (224 bytes; issue 11); ``sent_at`` is unpacked from the int at each read. It reads as a
+    :class:`Message` (``message_id``, ``body``, ``attributes``, ``sent_at``, ``event_id``,
+    ``json()``) and, where the deliveries frame holds it as the ``body``, as its text (``str``,
+    ``bytes``, ``len``, equality).
     Such a message has no attributes (Lambda sends a record with none): ``attributes`` reads as a
     new empty dict each time."""
 

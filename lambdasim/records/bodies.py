@@ -25,6 +25,7 @@ texts; the text is built on read, byte for byte what encoding the whole record w
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from typing import Any
 
@@ -197,9 +198,13 @@ class RecordTemplates:
         return template
 
 
-#: A RecordText's ``key`` holds the event index in its low bits and a message number above them.
+#: A RecordText's ``key`` holds the delivery time's 64 bits (an IEEE double) lowest, the event
+#: index above them and a message number above that.
+_TIME_BITS = 64
+_TIME_MASK = (1 << _TIME_BITS) - 1
 _INDEX_BITS = 32
 _INDEX_MASK = (1 << _INDEX_BITS) - 1
+_DOUBLE = struct.Struct("<d")
 
 
 class RecordText:
@@ -208,11 +213,11 @@ class RecordText:
     ``len``, ``json()``, equality with its text).
 
     ``number``: the number of the message that carries the record, when the record is kept as that
-    message (a subclass in the engine). It shares one int with the index (``key``): a million
-    records then hold one small int each (32 bytes while both fit in 30 bits), not two.
+    message (a subclass in the engine). The time, the index and the number share one int (``key``):
+    a million records then hold one 40-byte int each, not an int, a float and another int.
     """
 
-    __slots__ = ("template", "key", "at")
+    __slots__ = ("template", "key")
 
     depth = 1
 
@@ -220,21 +225,26 @@ class RecordText:
         if not 0 <= index <= _INDEX_MASK:
             raise ValueError(f"index: {index} is out of range; allowed: 0 to {_INDEX_MASK}")
         self.template = template
-        self.key = number << _INDEX_BITS | index
-        self.at = at
+        time_bits = int.from_bytes(_DOUBLE.pack(at), "little")
+        self.key = (number << _INDEX_BITS | index) << _TIME_BITS | time_bits
+
+    @property
+    def at(self) -> float:
+        """The virtual time of the delivery (exactly the float it was made with)."""
+        return _DOUBLE.unpack((self.key & _TIME_MASK).to_bytes(8, "little"))[0]
 
     @property
     def index(self) -> int:
         """The index of the event whose record this is."""
-        return self.key & _INDEX_MASK
+        return self.key >> _TIME_BITS & _INDEX_MASK
 
     @property
     def number(self) -> int:
         """The number of the message that carries it (0 when it is not kept as a message)."""
-        return self.key >> _INDEX_BITS
+        return self.key >> (_TIME_BITS + _INDEX_BITS)
 
     def __str__(self) -> str:
-        return self.template.render(self.key & _INDEX_MASK, self.at)
+        return self.template.render(self.index, self.at)
 
     def bytes(self) -> bytes:
         return str(self).encode("ascii")
