@@ -41,7 +41,8 @@ nested dict re-encoded, so a chain of any length runs in time and memory linear 
 A plain record delivered to a queue, topic, bucket or external function is kept as a
 :class:`~lambdasim.records.bodies.RecordText` (:meth:`Destinations._kept_record`): a template
 shared by every record of the same content, plus the event's index and the delivery time, its text
-built on read (a million deliveries keep a million small objects, not a million texts).
+built on read (a million deliveries keep a million small objects, not a million texts). A queue or
+topic keeps such a record as a :class:`RecordMessage`: the message and its body are one object.
 """
 
 from __future__ import annotations
