@@ -120,3 +120,24 @@ def test_a_shared_queue_ops_snapshot_stays_as_it_was_when_the_recorder_writes_mo
     assert len(model.recorder.q_message) == len(rows.q_message) + 1
     assert len(result.queue_ops) == len(reference) > 0 and result.queue_ops.equals(reference)
     assert len(Result.of(model).queue_ops) == len(reference) + 1
+
+
+def test_dead_letter_attributes_are_kept_as_numbers_and_read_as_aws_sends_them():
+    from lambdasim.engine.destinations import DeadLetterAttributes
+
+    result = ls.run(scenario())
+    messages = result.target(DLQ).messages
+    assert messages and {type(m._attributes) for m in messages} == {DeadLetterAttributes}
+    message = messages[0]
+    assert dict(message._attributes.items()) == {
+        "RequestID": {"DataType": "String", "StringValue": message.event_id},
+        "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+        "ErrorMessage": {"DataType": "String", "StringValue": "Simulated function error"},
+    }
+    assert len(message._attributes) == 3
+    assert list(message._attributes) == ["RequestID", "ErrorCode", "ErrorMessage"]
+    assert message._attributes["ErrorCode"] == {"DataType": "Number", "StringValue": "200"}
+    attributes = message.attributes  # a plain dict from the first read on, so a caller may change it
+    assert type(attributes) is dict and message.attributes is attributes
+    attributes["Extra"] = {"DataType": "String", "StringValue": "x"}
+    assert "Extra" in message.attributes

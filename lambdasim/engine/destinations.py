@@ -48,7 +48,7 @@ topic keeps such a record as a :class:`RecordMessage`: the message and its body 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -167,9 +167,10 @@ class Message:
 
     @property
     def attributes(self) -> dict:
-        if self._attributes is None:
-            self._attributes = {}  # made on first read: most messages have none
-        return self._attributes
+        attributes = self._attributes
+        if type(attributes) is not dict:  # made on first read: most messages have none
+            self._attributes = attributes = {} if attributes is None else attributes.as_dict()
+        return attributes
 
     @property
     def body(self) -> str:
@@ -187,6 +188,41 @@ class Message:
 
     def __repr__(self) -> str:
         return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self._body)} bytes)"
+
+
+class DeadLetterAttributes(Mapping):
+    """A DLQ message's attributes (``RequestID``, ``ErrorCode``, ``ErrorMessage``), kept as the
+    event's index, the code and the message, and made into their dicts when read: a run with many
+    dead letters keeps one small object per message, not four dicts and a request id (issue 11).
+    :attr:`Message.attributes` turns it into a plain dict on first read (callers may change it)."""
+
+    __slots__ = ("request_ids", "index", "error_code", "error_message")
+
+    def __init__(self, request_ids: Callable[[int], str], index: int, error_code: str,
+                 error_message: str) -> None:
+        self.request_ids = request_ids
+        self.index = index
+        self.error_code = error_code
+        self.error_message = error_message
+
+    def as_dict(self) -> dict:
+        return {
+            "RequestID": {"DataType": "String", "StringValue": self.request_ids(self.index)},
+            "ErrorCode": {"DataType": "Number", "StringValue": self.error_code},
+            "ErrorMessage": {"DataType": "String", "StringValue": self.error_message},
+        }
+
+    def __getitem__(self, name: str) -> dict:
+        return self.as_dict()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("RequestID", "ErrorCode", "ErrorMessage"))
+
+    def __len__(self) -> int:
+        return 3
+
+    def items(self) -> Any:
+        return self.as_dict().items()
 
 
 class RecordMessage(RecordText):
@@ -520,19 +556,14 @@ class Destinations:
         return not reason
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
-        request_id = self.request_ids(event.index)
         failure = event.failure if event.attempts else None
         # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
         # caller's bytes), not a re-serialisation of the parsed payload.
         raw = event.raw
         body = _text(raw if raw is not None else request_body(event.payload))
-        attributes = {
-            "RequestID": {"DataType": "String", "StringValue": request_id},
-            "ErrorCode": {"DataType": "Number",
-                          "StringValue": "200" if failure else _DLQ_ERROR_CODES.get(fate, "429")},
-            "ErrorMessage": {"DataType": "String",
-                             "StringValue": (failure.error_message if failure else condition)[:1024]},
-        }
+        attributes = DeadLetterAttributes(self.request_ids, event.index,
+                                          "200" if failure else _DLQ_ERROR_CODES.get(fate, "429"),
+                                          (failure.error_message if failure else condition)[:1024])
         target = self.target(arn)
         size = len(body.encode()) + sum(len(k) + len(v["DataType"]) + len(v["StringValue"])
                                         for k, v in attributes.items())
