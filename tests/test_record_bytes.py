@@ -75,11 +75,11 @@ def digest(texts: list[str]) -> str:
 
 def test_every_body_matches_the_fully_encoded_records(monkeypatch):
     kept = ls.run(mixed())
-    assert any(type(b) is bodies.RecordText for b in kept.deliveries["body"])  # the new path ran
+    assert any(isinstance(b, bodies.RecordText) for b in kept.deliveries["body"])  # the new path ran
     # Every record encoded whole, as before templates:
     monkeypatch.setattr(bodies.RecordTemplates, "of", lambda self, text, ids: None)
     encoded = ls.run(mixed())
-    assert not any(type(b) is bodies.RecordText for b in encoded.deliveries["body"])
+    assert not any(isinstance(b, bodies.RecordText) for b in encoded.deliveries["body"])
     assert every_body(kept) == every_body(encoded)
     assert {d for d in kept.deliveries["channel"]} == {"on_success", "on_failure", "dlq"}
     assert set(kept.deliveries["target_type"]) == {"sqs", "sns", "s3", "eventbridge", "lambda"}
@@ -110,5 +110,5 @@ def test_a_template_with_an_ambiguous_stand_in_is_refused(count):
 
 def test_a_record_size_is_known_without_building_it():
     result = ls.run(mixed())
-    kept = [b for b in result.deliveries["body"] if type(b) is bodies.RecordText]
+    kept = [b for b in result.deliveries["body"] if isinstance(b, bodies.RecordText)]
     assert kept and all(b.template.size == len(str(b).encode()) for b in kept)

@@ -41,13 +41,14 @@ nested dict re-encoded, so a chain of any length runs in time and memory linear 
 A plain record delivered to a queue, topic, bucket or external function is kept as a
 :class:`~lambdasim.records.bodies.RecordText` (:meth:`Destinations._kept_record`): a template
 shared by every record of the same content, plus the event's index and the delivery time, its text
-built on read (a million deliveries keep a million small objects, not a million texts).
+built on read (a million deliveries keep a million small objects, not a million texts). A queue or
+topic keeps such a record as a :class:`RecordMessage`: the message and its body are one object.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
     from lambdasim.model.scenario import Scenario
     from lambdasim.records import Recorder
 
-__all__ = ["Destinations", "Message", "Target", "CONDITIONS", "invocation_record", "encode"]
+__all__ = ["Destinations", "Message", "RecordMessage", "Target", "CONDITIONS", "invocation_record", "encode"]
 
 #: The record's ``requestContext.condition`` for each fate.
 CONDITIONS = {
@@ -166,9 +167,10 @@ class Message:
 
     @property
     def attributes(self) -> dict:
-        if self._attributes is None:
-            self._attributes = {}  # made on first read: most messages have none
-        return self._attributes
+        attributes = self._attributes
+        if type(attributes) is not dict:  # made on first read: most messages have none
+            self._attributes = attributes = {} if attributes is None else attributes.as_dict()
+        return attributes
 
     @property
     def body(self) -> str:
@@ -186,6 +188,104 @@ class Message:
 
     def __repr__(self) -> str:
         return f"Message({self.message_id!r}, at={self.sent_at:g}, {len(self._body)} bytes)"
+
+
+class DeadLetterAttributes(Mapping):
+    """A DLQ message's attributes (``RequestID``, ``ErrorCode``, ``ErrorMessage``), kept as the
+    event's index, the code and the message, and made into their dicts when read: a run with many
+    dead letters keeps one small object per message, not four dicts and a request id (issue 11).
+    :attr:`Message.attributes` turns it into a plain dict on first read (callers may change it)."""
+
+    __slots__ = ("request_ids", "index", "error_code", "error_message")
+
+    def __init__(self, request_ids: Callable[[int], str], index: int, error_code: str,
+                 error_message: str) -> None:
+        self.request_ids = request_ids
+        self.index = index
+        self.error_code = error_code
+        self.error_message = error_message
+
+    def as_dict(self) -> dict:
+        return {
+            "RequestID": {"DataType": "String", "StringValue": self.request_ids(self.index)},
+            "ErrorCode": {"DataType": "Number", "StringValue": self.error_code},
+            "ErrorMessage": {"DataType": "String", "StringValue": self.error_message},
+        }
+
+    def __getitem__(self, name: str) -> dict:
+        return self.as_dict()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("RequestID", "ErrorCode", "ErrorMessage"))
+
+    def __len__(self) -> int:
+        return 3
+
+    def items(self) -> Any:
+        return self.as_dict().items()
+
+
+class RecordMessage(RecordText):
+    """A message whose body is a plain invocation record: one object is both the message and its
+    body's :class:`~lambdasim.records.bodies.RecordText` (the shared template and one int holding
+    the message number, the event index and the delivery time, which is ``sent_at``).
+
+    A million delivered records are then a million objects of two slots (48 bytes, plus a 40-byte
+    int), where a :class:`Message` holding a ``RecordText`` took two objects and three numbers
+    (224 bytes; issue 11); ``sent_at`` is unpacked from the int at each read. It reads as a
+    :class:`Message` (``message_id``, ``body``, ``attributes``, ``sent_at``, ``event_id``,
+    ``json()``) and, where the deliveries frame holds it as the ``body``, as its text (``str``,
+    ``bytes``, ``len``, equality).
+    Such a message has no attributes (Lambda sends a record with none): ``attributes`` reads as a
+    new empty dict each time."""
+
+    __slots__ = ()
+
+    _attributes = None
+
+    @property
+    def sent_at(self) -> float:
+        return self.at
+
+    @property
+    def message_id(self) -> str:
+        return self.template.message_ids(self.number)
+
+    @property
+    def event_id(self) -> str:
+        return self.template.request_ids(self.index)
+
+    @property
+    def _event_id(self) -> int:
+        return self.index
+
+    @property
+    def _body(self) -> RecordText:
+        return self
+
+    @property
+    def body(self) -> str:
+        return str(self)
+
+    @property
+    def attributes(self) -> dict:
+        return {}
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to its text (as the deliveries frame's body); to another message only when it is
+        # that message: SqsQueue keys its state by message identity and removes messages from lists.
+        if isinstance(other, (str, bytes)):
+            return RecordText.__eq__(self, other)
+        return self is other
+
+    __hash__ = object.__hash__  # by identity, as a Message: never builds the text
+
+    def __reduce__(self) -> tuple:
+        # Pickled as itself (a pickled simulation keeps its queues' messages), not as its text.
+        return RecordMessage, (self.template, self.index, self.at, self.number)
+
+    def __repr__(self) -> str:
+        return f"RecordMessage({self.message_id!r}, at={self.at:g}, {len(self)} bytes)"
 
 
 class Target:
@@ -297,7 +397,7 @@ class Destinations:
         self._nesting: list[bool] = []
         self.sent = 0
         # Plain records are kept as a shared template and filled in on read (RecordText).
-        self.templates = RecordTemplates(request_ids, _Stamp(scenario))
+        self.templates = RecordTemplates(request_ids, _Stamp(scenario), self.message_ids)
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
             self.targets[arn] = self._bound(Target(arn, behaviour, self._external(arn)))
@@ -442,28 +542,28 @@ class Destinations:
         if template is None:
             return None
         index = event.index
-        body = RecordText(template, index, now)
         reason = target.refusal(now, template.size)
-        if not reason:
-            reason = self._accept(target, body, None, now, event)
+        if reason or target.type == "s3":  # no message (or an object with a key): the text alone
+            body = RecordText(template, index, now)
+            if not reason:
+                reason = self._accept(target, body, None, now, event)
+        else:  # the message is its own body: one object per delivery (RecordMessage)
+            self.sent += 1
+            body = RecordMessage(template, index, now, self.sent)
+            self._received(target, body, event)
         self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
                                body)
         return not reason
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
-        request_id = self.request_ids(event.index)
         failure = event.failure if event.attempts else None
         # The raw event exactly as the caller sent it (AWS's recorded MD5OfBody is that of the
         # caller's bytes), not a re-serialisation of the parsed payload.
         raw = event.raw
         body = _text(raw if raw is not None else request_body(event.payload))
-        attributes = {
-            "RequestID": {"DataType": "String", "StringValue": request_id},
-            "ErrorCode": {"DataType": "Number",
-                          "StringValue": "200" if failure else _DLQ_ERROR_CODES.get(fate, "429")},
-            "ErrorMessage": {"DataType": "String",
-                             "StringValue": (failure.error_message if failure else condition)[:1024]},
-        }
+        attributes = DeadLetterAttributes(self.request_ids, event.index,
+                                          "200" if failure else _DLQ_ERROR_CODES.get(fate, "429"),
+                                          (failure.error_message if failure else condition)[:1024])
         target = self.target(arn)
         size = len(body.encode()) + sum(len(k) + len(v["DataType"]) + len(v["StringValue"])
                                         for k, v in attributes.items())
@@ -481,13 +581,17 @@ class Destinations:
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}
-        message = self._message(body, attributes, now, event.index)
+        self._received(target, self._message(body, attributes, now, event.index), event)
+        return ""
+
+    def _received(self, target: Target, message: Message | RecordMessage,
+                  event: AsyncEvent | Duplicate) -> None:
+        """A target takes a message: a queue keeps it, a topic fans it out."""
         target.messages.append(message)
         if target.sqs is not None:
-            target.sqs.added(message, now)
+            target.sqs.added(message, message.sent_at)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
-        return ""
 
     def _fan_out(self, topic: Target, message: Message, chain: int) -> None:
         """SNS delivers to each subscription: a queue gets the notification, a function is invoked.
@@ -502,7 +606,7 @@ class Destinations:
                                   for k, v in (message._attributes or {}).items()},
         }
         carried = message._body
-        if type(carried) is RecordText:
+        if isinstance(carried, RecordText):
             carried = carried.bytes()
         elif type(carried) is str:
             carried = carried.encode("utf-8") if carried.isascii() else None

@@ -25,6 +25,7 @@ texts; the text is built on read, byte for byte what encoding the whole record w
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from typing import Any
 
@@ -153,12 +154,15 @@ class RecordTemplate:
     time into the text that replaces them.
     """
 
-    __slots__ = ("text", "request_ids", "timestamp", "size", "ids")
+    __slots__ = ("text", "request_ids", "timestamp", "size", "ids", "message_ids")
 
-    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int, sizes: tuple[int, int]) -> None:
+    def __init__(self, text: str, request_id: Any, timestamp: Any, ids: int, sizes: tuple[int, int],
+                 message_ids: Any = None) -> None:
         self.text = text
         self.request_ids = request_id
         self.timestamp = timestamp
+        #: Turns a message number into a message id (a record kept as the message itself, see RecordText).
+        self.message_ids = message_ids
         self.ids = ids   # how many times the request id appears (the error object repeats it)
         #: Bytes of every text built from it (the template is ASCII JSON; ``sizes``: see RecordTemplates).
         self.size = len(text) - ids * (len(_REQUEST_ID_JSON) - sizes[0]) - len(_TIMESTAMP_JSON) + sizes[1]
@@ -171,9 +175,10 @@ class RecordTemplate:
 class RecordTemplates:
     """The run's shared :class:`RecordTemplate` s, by text (bounded: see ``_SHARED_TEMPLATES``)."""
 
-    def __init__(self, request_id: Any, timestamp: Any) -> None:
+    def __init__(self, request_id: Any, timestamp: Any, message_ids: Any = None) -> None:
         self.request_id = request_id
         self.timestamp = timestamp
+        self.message_ids = message_ids
         # Every request id has one length (a UUID) and so has every timestamp (ISO 8601 to the
         # millisecond: a four-digit year until 9999), so a record's size is known without building it.
         self.sizes = (len(request_id(0)), len(timestamp(0.0)))
@@ -187,25 +192,56 @@ class RecordTemplates:
             return template
         if text.count(_REQUEST_ID_JSON) != ids or text.count(_TIMESTAMP_JSON) != 1 or not text.isascii():
             return None
-        template = RecordTemplate(text, self.request_id, self.timestamp, ids, self.sizes)
+        template = RecordTemplate(text, self.request_id, self.timestamp, ids, self.sizes, self.message_ids)
         if len(self._shared) < _SHARED_TEMPLATES:
             self._shared[text] = template
         return template
 
 
+#: A RecordText's ``key`` holds the delivery time's 64 bits (an IEEE double) lowest, the event
+#: index above them and a message number above that.
+_TIME_BITS = 64
+_TIME_MASK = (1 << _TIME_BITS) - 1
+_INDEX_BITS = 32
+_INDEX_MASK = (1 << _INDEX_BITS) - 1
+_DOUBLE = struct.Struct("<d")
+
+
 class RecordText:
     """The text of one invocation record: a shared template, the event's index and the virtual time
     of the delivery; built on read. Reads like a :class:`Body` of depth 1 (``str``, ``bytes``,
-    ``len``, ``json()``, equality with its text)."""
+    ``len``, ``json()``, equality with its text).
 
-    __slots__ = ("template", "index", "at")
+    ``number``: the number of the message that carries the record, when the record is kept as that
+    message (a subclass in the engine). The time, the index and the number share one int (``key``):
+    a million records then hold one 40-byte int each, not an int, a float and another int.
+    """
+
+    __slots__ = ("template", "key")
 
     depth = 1
 
-    def __init__(self, template: RecordTemplate, index: int, at: float) -> None:
+    def __init__(self, template: RecordTemplate, index: int, at: float, number: int = 0) -> None:
+        if not 0 <= index <= _INDEX_MASK:
+            raise ValueError(f"index: {index} is out of range; allowed: 0 to {_INDEX_MASK}")
         self.template = template
-        self.index = index
-        self.at = at
+        time_bits = int.from_bytes(_DOUBLE.pack(at), "little")
+        self.key = (number << _INDEX_BITS | index) << _TIME_BITS | time_bits
+
+    @property
+    def at(self) -> float:
+        """The virtual time of the delivery (exactly the float it was made with)."""
+        return _DOUBLE.unpack((self.key & _TIME_MASK).to_bytes(8, "little"))[0]
+
+    @property
+    def index(self) -> int:
+        """The index of the event whose record this is."""
+        return self.key >> _TIME_BITS & _INDEX_MASK
+
+    @property
+    def number(self) -> int:
+        """The number of the message that carries it (0 when it is not kept as a message)."""
+        return self.key >> (_TIME_BITS + _INDEX_BITS)
 
     def __str__(self) -> str:
         return self.template.render(self.index, self.at)

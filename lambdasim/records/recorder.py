@@ -149,6 +149,7 @@ class Recorder:
                     setattr(self, name, array(value.typecode, value))
                 elif isinstance(value, bytearray):
                     setattr(self, name, bytearray(value))
+            self.q_message = list(self.q_message)  # a queue_ops snapshot shares it too
             self._add_attempt = self.attempt_rows.extend
             self._add_event = self.event_rows.extend
             self._lent = False

@@ -194,13 +194,19 @@ def to_frames(recorder: Recorder, now: float,
         "max_retry_attempts": np.int64, "max_event_age_s": np.int64,
     })
     return {"attempts": attempts, "events": events, "rejected": rejected, "deliveries": deliveries,
-            "functions": functions, "queue_ops": queue_ops_snapshot(recorder)}
+            "functions": functions, "queue_ops": queue_ops_snapshot(recorder, copy)}
 
 
-def queue_ops_snapshot(recorder: Recorder) -> Callable[[], pd.DataFrame]:
+def queue_ops_snapshot(recorder: Recorder, copy: bool = True) -> Callable[[], pd.DataFrame]:
     """The ``queue_ops`` rows as of now, made into a frame only when called: the frame gives every
     row's message id as text, which a run with a million DLQ deliveries would otherwise pay for
-    whether or not anyone looks (the buffers are copied now; the messages are shared)."""
+    whether or not anyone looks (the buffers are copied now, or with ``copy=False`` shared, as the
+    other frames share theirs, until :meth:`Recorder.detach`; the messages are shared)."""
+    if not copy:
+        rows = SimpleNamespace(q_at=recorder.q_at, q_code=recorder.q_code, q_count=recorder.q_count,
+                               q_visible_at=recorder.q_visible_at, q_message=recorder.q_message,
+                               strings=recorder.strings)
+        return functools.partial(queue_ops_frame, rows)
     rows = SimpleNamespace(q_at=array("d", recorder.q_at), q_code=array("i", recorder.q_code),
                            q_count=array("i", recorder.q_count),
                            q_visible_at=array("d", recorder.q_visible_at),
