@@ -132,6 +132,17 @@ def test_the_collector_stays_on_when_a_python_handler_runs():
     assert _collector_states(scenario) == ([True], True)
 
 
+def test_with_a_python_handler_the_collector_runs_rarer_during_the_run_and_as_before_after():
+    scenario = ls.Scenario(functions={"f": ls.FunctionConfig(handler=lambda event, context: None)},
+                           workloads=(ls.workloads.Poisson("f", rate_per_s=2.0, end_s=10.0),))
+    sim = ls.Simulation(scenario)
+    before = gc.get_threshold()
+    seen = []
+    sim.env.timeout(1).callbacks.append(lambda _: seen.append(gc.get_threshold()[0]))
+    sim.run(until=5)
+    assert seen == [max(before[0], 50_000)] and gc.get_threshold() == before
+
+
 def test_the_collector_is_back_on_when_a_run_raises():
     sim = ls.Simulation(ls.Scenario(functions={"f": ls.FunctionConfig()}))
 

@@ -16,7 +16,7 @@ import gc
 import json
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -404,12 +404,27 @@ class Model(ControlPlane):
             allowed = f"None or a finite number of virtual seconds >= now ({self.env.now:g})"
             until = check_number(until, "until", ge=self.env.now, allowed=allowed)
         self.recorder.detach()  # a result(copy=False) keeps the buffers as they were
+        with self._collector_held_back():
+            return self._run(until)
+
+    @contextlib.contextmanager
+    def _collector_held_back(self) -> Iterator[None]:
+        """Keep the cyclic collector out of the run, which it only slows: the records are flat
+        buffers and the engine's objects hold no reference cycles, yet every 700 allocations it
+        walked the run's growing records and messages (about a quarter of a failure/destination
+        run's CPU). Paused for the run and re-enabled as it was when ``run()`` returns or raises;
+        when a Python handler runs, only made rarer (every 50,000 allocations), since user code may
+        build cycles that must not pile up for a whole run."""
+        handlers = any(fn.handler is not None or any(v.handler is not None for v in fn.snapshots.values())
+                       for fn in self.functions.values())
+        if not handlers:
+            with garbage_collection_paused():
+                yield
+            return
         thresholds = gc.get_threshold()
-        # The collector, run every 700 allocations, walked the run's growing records and messages
-        # again and again (about a quarter of a failure/destination run's CPU): run it less often.
         gc.set_threshold(max(thresholds[0], _GC_EVERY), *thresholds[1:])
         try:
-            return self._run(until)
+            yield
         finally:
             gc.set_threshold(*thresholds)
 
@@ -418,15 +433,7 @@ class Model(ControlPlane):
         if not self._started:
             self._started = True
             self._start_workloads()
-        # The records are flat buffers and the engine's objects hold no reference cycles, so the
-        # cyclic collector only costs time during a run (about 5-8 % of a failure/destination run,
-        # mostly full passes over the records' bodies): it is paused while the clock runs and
-        # re-enabled, as it was, when run() returns or raises. Not when a Python handler is set:
-        # user code may build cycles, and they must not pile up for a whole run.
-        handlers = any(fn.handler is not None or any(v.handler is not None for v in fn.snapshots.values())
-                       for fn in self.functions.values())
-        with contextlib.nullcontext() if handlers else garbage_collection_paused():
-            self._advance(until, started)
+        self._advance(until, started)
         return self
 
     def _advance(self, until: float | None, started: float) -> None:
