@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 from helpers import api_scenario, error_of
 
 import lambdasim as ls
-from lambdasim.engine.destinations import Message
+from lambdasim.engine.targets import Message
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:jobs"
 OTHER = "arn:aws:sqs:us-east-1:123456789012:other"

@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 
 import lambdasim as ls
-from lambdasim.engine.destinations import Message
 from lambdasim.engine.event_source_mappings import batch_item_failures
+from lambdasim.engine.targets import Message
 from lambdasim.model.dists import Constant
 from lambdasim.model.errors import InvalidParameterValueException
 from lambdasim.model.event_source_mappings import MappingSettings

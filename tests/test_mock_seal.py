@@ -616,7 +616,7 @@ def test_the_mock_module_patches_nothing_when_imported():
 
 def test_the_queue_state_lives_in_the_engine():
     """Receive, visibility and delete are the engine's (no botocore): what issue 12's SQS work grows."""
-    from lambdasim.engine.destinations import Message, Target
+    from lambdasim.engine.targets import Message, Target
 
     queue = Target(DLQ)
     queue.messages += [Message(f"m{i}", f"body {i}", {}, 0.0, f"e{i}") for i in range(3)]

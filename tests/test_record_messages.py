@@ -1,6 +1,6 @@
 """A plain record delivered to a queue is one object: the message and its body (issue 11).
 
-:class:`~lambdasim.engine.destinations.RecordMessage` is a ``RecordText`` that is also the message a
+:class:`~lambdasim.engine.targets.RecordMessage` is a ``RecordText`` that is also the message a
 queue keeps; these tests pin that it reads exactly as the fully encoded path's :class:`Message`
 does (ids, body, time, attributes), that it is the very object the deliveries frame holds as the
 body, and what it keeps per message.
@@ -14,7 +14,7 @@ import pytest
 from helpers import exact_queue
 
 import lambdasim as ls
-from lambdasim.engine.destinations import Message, RecordMessage
+from lambdasim.engine.targets import Message, RecordMessage
 from lambdasim.records import bodies
 
 PREFIX = "arn:aws:sqs:us-east-1:123456789012:"
@@ -123,7 +123,7 @@ def test_a_shared_queue_ops_snapshot_stays_as_it_was_when_the_recorder_writes_mo
 
 
 def test_dead_letter_attributes_are_kept_as_numbers_and_read_as_aws_sends_them():
-    from lambdasim.engine.destinations import DeadLetterAttributes
+    from lambdasim.engine.targets import DeadLetterAttributes
 
     result = ls.run(scenario())
     messages = result.target(DLQ).messages

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 import lambdasim as ls
-from lambdasim.engine.destinations import Message, Target
+from lambdasim.engine.targets import Message, Target
 from lambdasim.model.queue_settings import queue_settings
 from lambdasim.records import Recorder, RequestIds
 from lambdasim.results.frames import queue_ops_frame

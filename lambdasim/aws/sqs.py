@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import botocore.session
 
 from lambdasim.aws.pages import page
-from lambdasim.engine.destinations import Message
+from lambdasim.engine.targets import Message
 from lambdasim.model.errors import TargetServiceError
 from lambdasim.model.queue_settings import queue_settings
 from lambdasim.model.rules import (

@@ -29,7 +29,7 @@ from typing import Any
 import botocore.session
 
 from lambdasim.aws import s3, sns, sqs
-from lambdasim.engine.destinations import Target
+from lambdasim.engine.targets import Target
 from lambdasim.model.rules import not_simulated
 from lambdasim.records import RequestIds
 

@@ -24,12 +24,13 @@ import simpy
 
 from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
-from lambdasim.engine.destinations import Destinations, Message, Target
+from lambdasim.engine.destinations import Destinations
 from lambdasim.engine.dispatch import POLICIES
 from lambdasim.engine.event_source_mappings import EventSourceMappings, Mapping
 from lambdasim.engine.executions import Router
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue
+from lambdasim.engine.targets import Message, Target
 from lambdasim.model import rules
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import (

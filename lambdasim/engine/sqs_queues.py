@@ -1,6 +1,6 @@
 """A simulated SQS queue on the virtual clock: send, receive, hide, delete, redrive, expire, move.
 
-The messages are those of the queue's :class:`~lambdasim.engine.destinations.Target`
+The messages are those of the queue's :class:`~lambdasim.engine.targets.Target`
 (``target.messages``, in the order they arrived); this module keeps what happened to them
 (``docs/aws-behaviour.md §7``, "The simulated SQS queues"):
 
@@ -41,7 +41,7 @@ from lambdasim.model.queue_settings import QueueSettings
 from lambdasim.model.rules import SQS_DEDUPLICATION_WINDOW_S
 from lambdasim.records.schema import QUEUE_OPS
 
-# The target and its messages are :class:`~lambdasim.engine.destinations.Target` and ``Message``;
+# The target and its messages are :class:`~lambdasim.engine.targets.Target` and ``Message``;
 # typed as Any because destinations.py imports this module (the engine's modules form no cycle).
 Message = Target = Any
 

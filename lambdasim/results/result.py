@@ -52,7 +52,7 @@ class Result:
         delete, visibility expiry, retention expiry, redrive to a DLQ, move back
         (:data:`lambdasim.records.schema.QUEUE_OP_COLUMNS`).
     targets
-        The simulated targets by ARN (:class:`~lambdasim.engine.destinations.Target`): what each received.
+        The simulated targets by ARN (:class:`~lambdasim.engine.targets.Target`): what each received.
     stats
         Run facts: ``accepted``, ``rejected``, ``pending``, ``ended_at`` (virtual s),
         ``stopped_by`` (``resolved`` | ``horizon`` | ``until``), ``wall_s``, ``peak_concurrency``
