@@ -42,7 +42,8 @@ A plain record delivered to a queue, topic, bucket or external function is kept 
 :class:`~lambdasim.records.bodies.RecordText` (:meth:`Destinations._kept_record`): a template
 shared by every record of the same content, plus the event's index and the delivery time, its text
 built on read (a million deliveries keep a million small objects, not a million texts). A queue or
-topic keeps such a record as a :class:`~lambdasim.engine.targets.RecordMessage`: the message and its body are one object.
+topic keeps such a record as a :class:`~lambdasim.engine.targets.RecordMessage`: the message and
+its body are one object.
 """
 
 from __future__ import annotations
