@@ -484,3 +484,9 @@ def test_callable_handlers_round_trip_in_python_and_yaml():
         Scenario({"orders": FunctionConfig(handler=lambda e, c: e)}).to_yaml()
     assert info.value.fields["field"] == "functions.orders.handler"
     assert info.value.fields["allowed"] == "a module-level function"
+
+
+def test_the_nominal_throttle_backoff_doubles_from_one_second_to_five_minutes():
+    # docs/aws-behaviour.md §4: "from 1 second after the first attempt to at most 5 minutes"
+    queue = QueueSettings()
+    assert [queue.throttle_backoff_s(n) for n in range(1, 12)] == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]

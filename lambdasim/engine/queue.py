@@ -128,7 +128,7 @@ class EventQueue:
         self.router = router
         self.retry_delays = tuple(float(d) for d in queue.retry_delays_s)
         self.retry_jitter = float(queue.retry_jitter_s)
-        self.backoff_base = float(queue.throttle_backoff_base_s)
+        self.nominal_backoff = queue.throttle_backoff_s
         self.backoff_max = float(queue.throttle_backoff_max_s)
         self.throttle_jitter = float(queue.throttle_jitter)
         self.jitter = jitter
@@ -350,8 +350,8 @@ class EventQueue:
 
     def backoff(self, streak: int) -> float:
         """The wait after the ``streak``-th throttle or system error since the event's last execution:
-        ``min(base·2^(n−1), max)``, with the throttle jitter when one is set."""
-        delay = min(self.backoff_base * 2.0 ** (streak - 1), self.backoff_max)
+        the queue settings' nominal backoff, with the throttle jitter when one is set."""
+        delay = self.nominal_backoff(streak)
         if self.throttle_jitter:
             delay = min(delay * (1.0 + self.throttle_jitter * (2.0 * self.jitter() - 1.0)), self.backoff_max)
         return delay

@@ -175,6 +175,12 @@ class QueueSettings:
         if self.payload_limit_bytes not in ASYNC_PAYLOAD_LIMITS:
             raise invalid_value("QueueSettings.payload_limit_bytes", self.payload_limit_bytes, _LIMITS)
 
+    def throttle_backoff_s(self, streak: int) -> float:
+        """The nominal wait after the ``streak``-th throttle or system error since an event's last
+        execution: ``min(base·2^(streak−1), max)``, before jitter (the one statement of the rule;
+        the engine jitters it, the explorer's run-size estimate sums it)."""
+        return min(self.throttle_backoff_base_s * 2.0 ** (streak - 1), self.throttle_backoff_max_s)
+
     def to_dict(self) -> dict:
         """The ``queue:`` shape (the field names)."""
         return write(self, {f.name: f.name for f in fields(self)})

@@ -104,10 +104,10 @@ def expected_events(settings: ExplorerSettings) -> float:
 def _tries_within(seconds: float, queue: QueueSettings) -> int:
     """How many throttled tries an event makes while it waits ``seconds`` (the backoff doubles from
     its base up to its maximum, then repeats at the maximum)."""
-    tries, waited, delay = 0, 0.0, queue.throttle_backoff_base_s
-    while waited + delay <= seconds:
-        tries, waited = tries + 1, waited + delay
-        delay = min(2 * delay, queue.throttle_backoff_max_s)
+    tries, waited = 0, 0.0
+    while waited + queue.throttle_backoff_s(tries + 1) <= seconds:
+        tries += 1
+        waited += queue.throttle_backoff_s(tries)
     return tries
 
 
