@@ -334,13 +334,13 @@ class _Reader:
     def _mapping(self, logical_id: str, properties: Mapping) -> None:
         keys = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",
                 "FunctionResponseTypes", "ScalingConfig", "Enabled")
-        values = self._properties(logical_id, properties, keys, ("Tags",), {
-            "FilterCriteria": "filters drop the messages they do not match; lambdasim passes every message"})
-        source = str(values.get("EventSourceArn", ""))
+        source = str(self.resolver.value(properties.get("EventSourceArn", ""), (logical_id, "EventSourceArn")))
         if ":sqs:" not in source:
             self.report.add(logical_id, "EventSourceArn", f"{source or 'a source'} is not an SQS queue: "
                             "lambdasim simulates SQS event-source mappings only; this mapping is left out")
             return
+        values = self._properties(logical_id, properties, keys, ("Tags",), {
+            "FilterCriteria": "filters drop the messages they do not match; lambdasim passes every message"})
         self._known_function(logical_id, values)
         mapping = {key: values[key] for key in keys if key in values}
         self.mappings.append(mapping)
@@ -376,15 +376,18 @@ class _Reader:
     def _subscriber(self, logical_id: str, prop: str, topic: str, values: Mapping) -> None:
         protocol, endpoint = str(values.get("Protocol", "")), values.get("Endpoint")
         if protocol not in ("sqs", "lambda"):
-            self.report.add(logical_id, f"{prop}.Protocol", f"a {protocol} subscription: lambdasim's topics "
-                            "deliver to SQS queues and Lambda functions only; this one is left out")
+            self.report.add(logical_id, f"{prop}.Protocol", f"a subscription of protocol {protocol}: "
+                            "lambdasim's topics deliver to SQS queues and Lambda functions only; this one is "
+                            "left out")
             return
         target = self.targets.setdefault(topic, {})
         target.setdefault("subscriptions", []).append(endpoint)
+        if protocol != "sqs":  # raw delivery is a setting of queue subscriptions (Lambda gets SNS's event)
+            return
         raw = _true(values.get("RawMessageDelivery", False))
         if raw != target.setdefault("raw_message_delivery", raw):
             self.report.add(logical_id, "RawMessageDelivery", f"the subscriptions of {topic} differ in "
-                            "RawMessageDelivery: a scenario sets it per topic, the first subscription's")
+                            "RawMessageDelivery: a scenario sets it per topic, as the first queue subscription does")
 
     def _place_subscriptions(self) -> None:
         for topic, subscriptions in self.subscriptions.items():
@@ -488,8 +491,8 @@ class _Reader:
                             "is not simulated")
 
 
-_KMS = ("a customer managed KMS key: a disabled or denied key makes AWS fail deliveries "
-        "(KMSAccessDenied); lambdasim never does")
+_KMS = ("encryption with a KMS key: a key that is disabled, or whose policy denies the sender, makes AWS "
+        "refuse the message; lambdasim never does")
 _FUNCTION_READ = ("FunctionName", "Timeout", "MemorySize", "Architectures", "ReservedConcurrentExecutions",
                   "DeadLetterConfig", "Environment", "RecursiveLoop")
 _FUNCTION_IGNORED = ("Code", "Handler", "Runtime", "Role", "Description", "Tags", "Layers", "PackageType",
