@@ -57,12 +57,13 @@ def test_yaml_functions_read_field_by_field() -> None:
     assert (orders.timeout_s, orders.memory_mb, orders.architecture) == (30, 512, "arm64")
     assert orders.reserved_concurrency == 50                       # !If IsProd -> !FindInMap
     assert orders.dead_letter_target_arn == DLQ_ARN                # !GetAtt OrdersDlq.Arn, name from !Sub
-    assert dict(orders.environment) == {"STAGE": "prod", "TABLE": "lambdasim-orders", "FIRST_SUBNET": "subnet-1",
-                                        "REGION_PART": "east"}
+    assert dict(orders.environment) == {"STAGE": "prod", "TABLE": "lambdasim-orders",
+                                        "FIRST_SUBNET": "subnet-1", "REGION_PART": "east"}
     assert orders.provisioned == (("2", 5),)                      # the second AWS::Lambda::Version
     config = orders.event_invoke_config
     assert (config.maximum_retry_attempts, config.maximum_event_age_s) == (1, 3600)
-    assert (config.destination_config.on_success, config.destination_config.on_failure) == (BUS_ARN, ALARMS_ARN)
+    destinations = config.destination_config
+    assert (destinations.on_success, destinations.on_failure) == (BUS_ARN, ALARMS_ARN)
     assert orders.recursive_loop == "Terminate"
     audit = s.functions["AuditFunction"]                           # no FunctionName: the logical id
     assert (audit.timeout_s, audit.memory_mb, audit.reserved_concurrency) == (10, 256, None)
@@ -74,7 +75,8 @@ def test_yaml_functions_read_field_by_field() -> None:
 
 def test_yaml_targets_mappings_and_schedule_read_field_by_field() -> None:
     s = _load(ORDERS)
-    assert set(s.targets) == {DLQ_ARN, WORK_ARN, LEDGER_ARN, ALARMS_ARN, BUS_ARN, BUCKET_ARN}  # no DevOnlyQueue
+    # every queue, topic, bus and bucket but DevOnlyQueue (its Condition is false)
+    assert set(s.targets) == {DLQ_ARN, WORK_ARN, LEDGER_ARN, ALARMS_ARN, BUS_ARN, BUCKET_ARN}
     assert s.targets[DLQ_ARN]["Attributes"] == {"MessageRetentionPeriod": 1_209_600}
     assert s.targets[WORK_ARN]["Attributes"] == {
         "VisibilityTimeout": 180, "MessageRetentionPeriod": 86_400,
@@ -102,24 +104,26 @@ def test_yaml_report_lists_what_is_not_simulated_in_exact_words() -> None:
     kms = ("encryption with a KMS key: a key that is disabled, or whose policy denies the sender, makes AWS "
            "refuse the message; lambdasim never does")
     assert [(f.resource, f.prop) for f in s.template_report] == [  # in template order
-        ("WorkQueue", "KmsMasterKeyId"), ("Alarms", "Subscription[1].Protocol"), ("AlarmsToWork", "FilterPolicy"),
+        ("WorkQueue", "KmsMasterKeyId"), ("Alarms", "Subscription[1].Protocol"),
+        ("AlarmsToWork", "FilterPolicy"),
         ("OrdersFunction", "VpcConfig"), ("OrdersFunction", "KmsKeyArn"), ("OrdersFunction", "SnapStart"),
         ("OrdersLive", "RoutingConfig"), ("OrdersLive", "Name"), ("WorkMapping", "FilterCriteria"),
         ("OrdersTable", "AWS::DynamoDB::Table")]
     whys = [f.why for f in s.template_report]
     assert whys[0] == kms
-    assert whys[1] == ("a subscription of protocol email: lambdasim's topics deliver to SQS queues and Lambda "
-                       "functions only; this one is left out")
-    assert whys[3] == ("a function in a VPC: its network interfaces and the VPC's routes to the targets are not "
-                       "simulated (cold starts take the cold_start distribution)")
-    assert whys[5] == ("SnapStart restores published versions from a snapshot instead of running Init: set the "
-                       "function's cold_start to what you measured")
-    assert whys[6] == ("weighted alias routing: a scenario file has no aliases; invocations through the alias are "
-                       "simulated on version 2; to split traffic, create the alias with the client (create_alias "
-                       "with RoutingConfig)")
+    assert whys[1] == ("a subscription of protocol email: lambdasim's topics deliver to SQS queues and "
+                       "Lambda functions only; this one is left out")
+    assert whys[3] == ("a function in a VPC: its network interfaces and the VPC's routes to the targets are "
+                       "not simulated (cold starts take the cold_start distribution)")
+    assert whys[5] == ("SnapStart restores published versions from a snapshot instead of running Init: set "
+                       "the function's cold_start to what you measured")
+    assert whys[6] == ("weighted alias routing: a scenario file has no aliases; invocations through the "
+                       "alias are simulated on version 2; to split traffic, create the alias with the client "
+                       "(create_alias with RoutingConfig)")
+    assert whys[7] == ("a scenario file has no aliases: invocations through live are simulated on "
+                       "orders-prod:2")
     assert whys[9] == ("a resource type lambdasim does not model; if it sends events to a function, pass a "
                        "workload for them")
-    assert whys[7] == "a scenario file has no aliases: invocations through live are simulated on orders-prod:2"
     text = str(s.template_report)
     assert text.splitlines()[0] == f"{ORDERS} (CloudFormation): 14 resources read; 10 not modelled:"
     assert text.splitlines()[1] == f"  - WorkQueue.KmsMasterKeyId: {kms}"
@@ -133,14 +137,15 @@ def test_parameters_passed_change_conditions_names_and_mappings() -> None:
     assert f"arn:aws:sqs:us-east-1:{ACCOUNT}:dev-only" in s.targets          # Condition IsDev now true
     assert s.targets[f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-dlq-dev"]["Attributes"] == {
         "MessageRetentionPeriod": 345_600}
-    assert len(s.event_source_mappings) == 1                                  # LedgerMapping needs ProdInRegion
+    assert len(s.event_source_mappings) == 1                       # LedgerMapping needs ProdInRegion
 
 
 def test_the_account_and_region_come_from_overrides() -> None:
     s = _load(ORDERS, overrides={"account": {"region": "eu-west-1", "account_id": "111122223333",
                                              "ConcurrentExecutions": 2000}})
     assert s.account.concurrent_executions == 2000
-    assert s.functions["orders-prod"].dead_letter_target_arn == "arn:aws:sqs:eu-west-1:111122223333:orders-dlq-prod"
+    orders = s.functions["orders-prod"]
+    assert orders.dead_letter_target_arn == "arn:aws:sqs:eu-west-1:111122223333:orders-dlq-prod"
     assert s.functions["orders-prod"].environment[3] == ("REGION_PART", "west")
     assert "arn:aws:s3:::failed-orders-111122223333" in s.targets
     assert len(s.event_source_mappings) == 1  # ProdInRegion: us-east-1 or us-west-2 only
@@ -169,19 +174,19 @@ def test_json_template_read_field_by_field() -> None:
 
 def test_json_report_in_exact_words() -> None:
     report = _load(PAYMENTS).template_report
-    on_version = ("a scenario file holds one per function, for $LATEST, and invocations of payments-handler:1 "
-                  "take AWS's defaults; to simulate it, call put_function_event_invoke_config with Qualifier '1' "
-                  "on the simulation's client")
+    on_version = ("a scenario file holds one per function, for $LATEST, and invocations of "
+                  "payments-handler:1 take AWS's defaults; to simulate it, call "
+                  "put_function_event_invoke_config with Qualifier '1' on the simulation's client")
     assert [str(f) for f in report] == [  # in template order
         "PaymentsLive.Name: a scenario file has no aliases: invocations through live are simulated on "
         "payments-handler:1",
         f"PaymentsLiveInvokeConfig.Qualifier: an EventInvokeConfig for live: {on_version}",
         "PaymentsLatestInvokeConfig.DestinationConfig.OnFailure.Destination: a cross-account destination "
-        "(210987654321): lambdasim delivers to it as a target that always accepts; the other account's resource "
-        "policy is not simulated",
+        "(210987654321): lambdasim delivers to it as a target that always accepts; the other account's "
+        "resource policy is not simulated",
         f"PaymentsVersionInvokeConfig.Qualifier: an EventInvokeConfig for 1: {on_version}",
-        "PaymentsDeadLetters.KmsMasterKeyId: encryption with a KMS key: a key that is disabled, or whose policy "
-        "denies the sender, makes AWS refuse the message; lambdasim never does",
+        "PaymentsDeadLetters.KmsMasterKeyId: encryption with a KMS key: a key that is disabled, or whose "
+        "policy denies the sender, makes AWS refuse the message; lambdasim never does",
         "Nightly.ScheduleExpression: cron(0 2 * * ? *): only rate(...) schedules become workloads; pass a "
         "workload for the function",
         "PaymentStream.EventSourceArn: arn:aws:kinesis:us-east-1:123456789012:stream/payments is not an SQS "
@@ -200,14 +205,15 @@ def test_caller_workloads_name_logical_ids_and_aliases() -> None:
 def test_an_alias_to_an_unpublished_version_is_simulated_on_latest() -> None:
     template = _cfn({"V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "F"}}},
                      "A": {"Type": "AWS::Lambda::Alias", "Properties": {
-                         "FunctionName": {"Ref": "F"}, "Name": "live", "FunctionVersion": {"Fn::GetAtt": "V.Version"}}},
+                         "FunctionName": {"Ref": "F"}, "Name": "live",
+                         "FunctionVersion": {"Fn::GetAtt": "V.Version"}}},
                      "T": {"Type": "AWS::SNS::Topic", "Properties": {
                          "Subscription": [{"Protocol": "lambda", "Endpoint": {"Ref": "A"}}]}}})
     s = _load(template)
     assert s.targets[f"arn:aws:sns:us-east-1:{ACCOUNT}:T"]["subscriptions"] == (
         f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f",)
-    assert str(s.template_report.findings[-1]) == ("A.Name: a scenario file has no aliases: invocations through "
-                                                   "live are simulated on f:$LATEST")
+    assert str(s.template_report.findings[-1]) == ("A.Name: a scenario file has no aliases: invocations "
+                                                   "through live are simulated on f:$LATEST")
 
 
 # -- runs ---------------------------------------------------------------------------------------------
@@ -251,32 +257,37 @@ def test_a_run_of_the_json_template_meets_the_expected_fates() -> None:
      "Q.VisibilityTimeout: Ref to Visibility, a parameter with no Default; pass it with "
      "parameters={'Visibility': ...}"),
     ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": {"Ref": "Visibility"}}}},
-     {"Parameters": {"Visibility": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/q/vis"}}}, None,
+     {"Parameters": {"Visibility": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/q/vis"}}},
+     None,
      "Q.VisibilityTimeout: Ref to Visibility, a Systems Manager parameter, read when the stack is deployed; "
      "pass it with parameters={'Visibility': ...}"),
     ({"E": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
         "FunctionName": "f", "Qualifier": "$LATEST",
-        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::ImportValue": "shared-dlq-arn"}}}}}}, {}, None,
-     "E.DestinationConfig.OnFailure.Destination: Fn::ImportValue is an output of another stack, known only when "
-     "deployed; write the value itself, or pass it as a parameter"),
-    ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}}}}, {},
-     None, "Q.DelaySeconds: Fn::Cidr is an address calculation lambdasim does not evaluate; write the value "
-           "itself, or pass it as a parameter"),
+        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::ImportValue": "shared-dlq-arn"}}}}}},
+     {}, None,
+     "E.DestinationConfig.OnFailure.Destination: Fn::ImportValue is an output of another stack, known only "
+     "when deployed; write the value itself, or pass it as a parameter"),
+    ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}}}},
+     {}, None,
+     "Q.DelaySeconds: Fn::Cidr is an address calculation lambdasim does not evaluate; write the value "
+     "itself, or pass it as a parameter"),
     ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": {"Fn::Frobnicate": 1}}}}, {}, None,
-     "Q.DelaySeconds: Fn::Frobnicate is not an intrinsic function lambdasim evaluates; write the value itself, "
-     "or pass it as a parameter"),
+     "Q.DelaySeconds: Fn::Frobnicate is not an intrinsic function lambdasim evaluates; write the value "
+     "itself, or pass it as a parameter"),
     ({"T": {"Type": "AWS::Kinesis::Stream", "Properties": {}},
       "E": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
           "FunctionName": "f", "Qualifier": "$LATEST",
           "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["T", "Arn"]}}}}}}, {}, None,
-     "E.DestinationConfig.OnFailure.Destination: Fn::GetAtt T.Arn of T (AWS::Kinesis::Stream), a value lambdasim "
-     "does not know; write the value itself, or pass it as a parameter"),
+     "E.DestinationConfig.OnFailure.Destination: Fn::GetAtt T.Arn of T (AWS::Kinesis::Stream), a value "
+     "lambdasim does not know; write the value itself, or pass it as a parameter"),
     ({"E": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
         "FunctionName": {"Ref": "Gone"}, "Qualifier": "$LATEST"}}}, {}, None,
-     "E.FunctionName: Ref names Gone, which is not a resource of the template (or its Condition is false); write "
-     "the value itself, or pass it as a parameter"),
-    ({"E": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {"FunctionName": "g", "Qualifier": "$LATEST"}}},
-     {}, None, "E.FunctionName: g is not a function of the template; name an AWS::Lambda::Function of the template"),
+     "E.FunctionName: Ref names Gone, which is not a resource of the template (or its Condition is false); "
+     "write the value itself, or pass it as a parameter"),
+    ({"E": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {"FunctionName": "g",
+                                                                     "Qualifier": "$LATEST"}}},
+     {}, None,
+     "E.FunctionName: g is not a function of the template; name an AWS::Lambda::Function of the template"),
     ({}, {"Parameters": {"Stage": {"Type": "String", "Default": "prod"}}}, {"Stag": "dev"},
      "Parameters.Stag: no such parameter in the template; pass only its parameters: Stage"),
     ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Stage"}}}},
@@ -286,8 +297,8 @@ def test_a_run_of_the_json_template_meets_the_expected_fates() -> None:
         "FunctionName": "f", "Name": "live", "FunctionVersion": "1",
         "RoutingConfig": {"AdditionalVersionWeights": [{"FunctionVersion": "2", "FunctionWeight": 0.5}]},
         "ProvisionedConcurrencyConfig": {"ProvisionedConcurrentExecutions": 2}}}}, {}, None,
-     "A.ProvisionedConcurrencyConfig: Alias with weights can not be used with Provisioned Concurrency; remove "
-     "RoutingConfig or the provisioned concurrency"),
+     "A.ProvisionedConcurrencyConfig: Alias with weights can not be used with Provisioned Concurrency; "
+     "remove RoutingConfig or the provisioned concurrency"),
     ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": {"Fn::If": ["Nope", 1, 2]}}}}, {}, None,
      "Q.DelaySeconds: the condition Nope is not in Conditions; declare it under Conditions"),
     ({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": {"Fn::Join": ["-"]}}}}, {}, None,
@@ -316,7 +327,8 @@ def test_a_refusal_keeps_its_parts() -> None:
     ("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
      "Resources: the template has no resources; pass a template with a Resources section"),
     ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n",
-     "Resources: the template has no AWS::Lambda::Function; pass a template that declares at least one function"),
+     "Resources: the template has no AWS::Lambda::Function; pass a template that declares at least one "
+     "function"),
 ])
 def test_what_is_not_a_template_is_refused(text, message) -> None:
     with pytest.raises(TemplateRefused, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
@@ -343,9 +355,9 @@ def test_formats_are_told_apart() -> None:
 
 def test_a_missing_reader_module_is_named(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "lambdasim.model.templates.sam", None)  # as if it were not installed
-    with pytest.raises(NotImplementedError, match=r"^SAM \(Transform: AWS::Serverless-2016-10-31\) templates are "
-                                                  r"not read yet \(lambdasim.model.templates.sam."
-                                                  r"cloudformation_from_sam is missing\)$"):
+    message = (r"^SAM \(Transform: AWS::Serverless-2016-10-31\) templates are not read yet "
+               r"\(lambdasim.model.templates.sam.cloudformation_from_sam is missing\)$")
+    with pytest.raises(NotImplementedError, match=message):
         read_template({"Transform": SAM_TRANSFORM, "Resources": {}})
 
 
@@ -362,8 +374,8 @@ def test_a_clean_template_warns_nothing_and_says_so() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         s = ls.Scenario.from_template(_cfn({}))
-    assert str(s.template_report) == "template (CloudFormation): 1 resources read; nothing that affects async " \
-                                     "behaviour was left out"
+    assert str(s.template_report) == ("template (CloudFormation): 1 resources read; nothing that affects "
+                                      "async behaviour was left out")
     assert s.template_report.findings == [] and s.template_report.resources == {"F": "f"}
     assert Finding("F", "VpcConfig", "why").__str__() == "F.VpcConfig: why"
 

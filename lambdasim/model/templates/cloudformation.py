@@ -331,26 +331,28 @@ class _Reader:
         for function, configs in self.invoke_configs.items():
             placed = None
             for logical_id, qualifier, config in configs:
-                simulated_on = LATEST if qualifier == LATEST else self.report.aliases.get(f"{function}:{qualifier}",
-                                                                                          qualifier) or LATEST
+                simulated_on = qualifier
+                if qualifier != LATEST:
+                    simulated_on = self.report.aliases.get(f"{function}:{qualifier}", qualifier) or LATEST
                 if simulated_on == LATEST and placed is None:
                     placed = logical_id
                     self.functions[function]["EventInvokeConfig"] = config
                     if qualifier != LATEST:
-                        self.report.add(logical_id, "Qualifier", f"invocations through {qualifier} are simulated "
-                                        f"on {function}:{LATEST}, with this EventInvokeConfig")
+                        self.report.add(logical_id, "Qualifier", f"invocations through {qualifier} are "
+                                        f"simulated on {function}:{LATEST}, with this EventInvokeConfig")
                     continue
                 where = (f"the function has one already (from {placed})" if simulated_on == LATEST
                          else f"invocations of {function}:{simulated_on} take AWS's defaults")
-                self.report.add(logical_id, "Qualifier", f"an EventInvokeConfig for {qualifier}: a scenario file "
-                                f"holds one per function, for {LATEST}, and {where}; to simulate it, call "
-                                "put_function_event_invoke_config with Qualifier "
-                                f"{simulated_on!r} on the simulation's client")
+                self.report.add(logical_id, "Qualifier", f"an EventInvokeConfig for {qualifier}: a scenario "
+                                f"file holds one per function, for {LATEST}, and {where}; to simulate it, "
+                                f"call put_function_event_invoke_config with Qualifier {simulated_on!r} on "
+                                "the simulation's client")
 
     def _mapping(self, logical_id: str, properties: Mapping) -> None:
         keys = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",
                 "FunctionResponseTypes", "ScalingConfig", "Enabled")
-        source = str(self.resolver.value(properties.get("EventSourceArn", ""), (logical_id, "EventSourceArn")))
+        source = self.resolver.value(properties.get("EventSourceArn", ""), (logical_id, "EventSourceArn"))
+        source = str(source)
         if ":sqs:" not in source:
             self.report.add(logical_id, "EventSourceArn", f"{source or 'a source'} is not an SQS queue: "
                             "lambdasim simulates SQS event-source mappings only; this mapping is left out")
@@ -403,7 +405,8 @@ class _Reader:
         raw = _true(values.get("RawMessageDelivery", False))
         if raw != target.setdefault("raw_message_delivery", raw):
             self.report.add(logical_id, "RawMessageDelivery", f"the subscriptions of {topic} differ in "
-                            "RawMessageDelivery: a scenario sets it per topic, as the first queue subscription does")
+                            "RawMessageDelivery: a scenario sets it per topic, as its first queue "
+                            "subscription does")
 
     def _place_subscriptions(self) -> None:
         for topic, subscriptions in self.subscriptions.items():
