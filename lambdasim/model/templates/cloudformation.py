@@ -9,7 +9,7 @@ properties it reads, which do not change what happens to an async event (ignored
 but are not simulated (each a finding of the :class:`TemplateReport`, with why). A property of a
 modelled type that is in none of those lists is reported too: nothing is dropped silently.
 
-Choices where a template does not say (docs/aws-behaviour.md, "Templates"):
+Choices where a template does not say (docs/aws-behaviour.md §20):
 
 * Versions of a function are numbered 1, 2, ... in template order (CloudFormation publishes them
   in the order it creates them; a ``DependsOn`` chain makes that the template order).
