@@ -384,3 +384,17 @@ def test_the_report_is_not_a_field() -> None:
     s = _load(ORDERS)
     assert s == ls.Scenario.from_dict(s.to_dict())
     assert not hasattr(s.replace(seed=1), "template_report")
+
+
+def test_the_readme_example_runs(monkeypatch) -> None:
+    """README's "Bring your own stack" example, as a user pastes it (from the repository's root)."""
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Bring your own stack"):text.index("## The scenario format")]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(Path(__file__).parents[1])
+    namespace: dict = {}
+    with pytest.warns(TemplateWarning):
+        exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own code
+    assert namespace["scenario"].horizon_s == 3600
+    fates = namespace["result"].fates()  # 60 heartbeats, and about 3,000 Poisson arrivals (sd 55)
+    assert set(fates) == {"succeeded"} and 60 + 2_780 < fates["succeeded"] < 60 + 3_220
