@@ -25,7 +25,6 @@ Choices where a template does not say (docs/aws-behaviour.md §20):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -368,11 +367,6 @@ class _Reader:
         values = self._properties(logical_id, properties, _QUEUE_READ, ("Tags", "QueueName"), _QUEUE_REPORTED)
         attributes = {k: values[k] for k in _QUEUE_READ if k in values}
         arn = self._queue_value(logical_id, "Arn")
-        if isinstance(attributes.get("RedrivePolicy"), str):
-            attributes["RedrivePolicy"] = json.loads(attributes["RedrivePolicy"])
-        for name, value in attributes.items():
-            if isinstance(value, str) and value.isdigit():
-                attributes[name] = int(value)
         self.targets[arn] = {"Attributes": attributes} if attributes else {}
         self.report.resources[logical_id] = arn
 
