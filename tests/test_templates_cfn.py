@@ -451,3 +451,12 @@ def test_queue_attributes_are_kept_as_written() -> None:
     assert (queue["queue"].visibility_timeout_s, queue["queue"].redrive) == (
         45, (f"arn:aws:sqs:us-east-1:{ACCOUNT}:d", 2))
     assert _load(s.to_cloudformation()) == s
+
+
+def test_a_bad_value_notes_the_template_it_came_from() -> None:
+    template = _cfn({})
+    template["Resources"]["F"]["Properties"]["MemorySize"] = 64
+    with pytest.raises(ls.InvalidParameterValueException) as caught:
+        _load(template)
+    assert caught.value.__notes__ == ["in the scenario read from template (CloudFormation); its resources "
+                                      "became: F -> f"]
