@@ -50,7 +50,8 @@ _SAM_TYPES = {"sqs": "SQS", "sns": "SNS", "events": "EventBridge", "lambda": "La
 
 def _logical_id(name: str, suffix: str, taken: set[str]) -> str:
     """An alphanumeric logical id from a name (``orders-dlq`` -> ``OrdersDlqQueue``), unique."""
-    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part) + suffix
+    base = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+    base = base if base.endswith(suffix) else base + suffix  # orders-bus -> OrdersBus, not OrdersBusBus
     logical_id, n = base, 2
     while logical_id in taken:
         logical_id, n = f"{base}{n}", n + 1
