@@ -196,3 +196,37 @@ def test_the_notebook_runs_and_its_checks_say(stem, way):
         expected = dict.fromkeys(answers, "right")
     statuses = _run(nb)
     assert statuses == {name: [status] for name, status in expected.items()}
+
+
+# -- the harness's own edits, pinned without a kernel ---------------------------------------------------
+
+
+def _tiny_notebook():
+    new = nbformat.v4
+    return new.new_notebook(cells=[
+        new.new_code_cell("retries = 2   # 0-2", metadata={"tags": ["parameters"]}),
+        new.new_code_cell("answer_a = ...\nanswer_b = ...", metadata={"tags": ["answer"]}),
+        new.new_code_cell('ls.course.check("a", answer_a, expected=retries)'),
+    ])
+
+
+def test_solutions_replace_their_answers_and_leave_the_others_unanswered():
+    nb = _with_answers(_tiny_notebook(), {"a": "answer_a = retries + 1"})
+    assert nb.cells[1].source == "answer_a = retries + 1\nanswer_b = ..."
+    assert _answers(nb) == {"a": 1, "b": 1}
+
+
+def test_a_variant_is_injected_after_the_parameters_cell_as_papermill_does():
+    nb = _with_parameters(_tiny_notebook(), {"retries": 0, "scenario_file": "x.yaml", "outage_s": None})
+    injected = nb.cells[1]
+    assert injected.metadata["tags"] == ["injected-parameters"]
+    assert injected.source == ("# Parameters injected by the course test\n"
+                               "retries = 0\nscenario_file = 'x.yaml'\noutage_s = None")
+    assert _parameter_names(nb) == {"retries"}
+
+
+def test_an_answer_cell_with_anything_but_answer_lines_is_refused():
+    nb = _tiny_notebook()
+    nb.cells[1].source = "answer_a = ...\nprint(answer_a)"
+    with pytest.raises(AssertionError, match="an answer cell holds only answer_NAME = ... lines"):
+        _answers(nb)
