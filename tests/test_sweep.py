@@ -45,6 +45,34 @@ def test_t_quantile_matches_tables(p, df, expected):
     assert t_quantile(1 - p, df) == pytest.approx(-expected, abs=1e-6)
 
 
+def test_t_quantile_is_scipys():
+    from scipy import stats
+
+    for p, df in [(0.975, 3), (0.995, 19), (0.9, 1.5), (0.025, 7)]:
+        assert t_quantile(p, df) == stats.t.ppf(p, df)
+    assert t_quantile(0.975, math.inf) == stats.norm.ppf(0.975)
+
+
+def test_intervals_are_scipys_t_intervals():
+    """The half-widths pinned against scipy.stats.t.interval, as computed values and as numbers."""
+    from scipy import stats
+
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0], "y": [2.0, 9.0, 4.0, 4.5, 0.25]})
+    for level in (0.8, 0.95, 0.99):
+        ci = confidence(frame, level=level).set_index("metric")
+        for name in ("x", "y"):
+            values = frame[name]
+            low, high = stats.t.interval(level, len(values) - 1, loc=values.mean(),
+                                         scale=values.std(ddof=1) / math.sqrt(len(values)))
+            assert (ci.loc[name, "low"], ci.loc[name, "high"]) == pytest.approx((low, high), rel=1e-12)
+    ci = confidence(frame).set_index("metric")
+    assert (ci.loc["x", "low"], ci.loc["x", "high"]) == pytest.approx((1.0367568385224428, 4.963243161477557),
+                                                                    rel=1e-12)
+    ninety = confidence(pd.DataFrame({"z": [2.0, 4.0, 6.0]}), level=0.9).iloc[0]
+    assert (ninety["low"], ninety["high"]) == pytest.approx((0.6282910783059004, 7.371708921694097),
+                                                            rel=1e-12)
+
+
 def test_t_quantile_matches_closed_forms_for_one_and_two_degrees_of_freedom():
     for p in (0.55, 0.8, 0.9, 0.99, 0.9999):
         assert t_quantile(p, 1) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-9)

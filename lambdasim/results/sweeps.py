@@ -22,10 +22,15 @@ Choices (documented here as choices):
   differences between configurations carry less noise.
 - **Executors.** Runs go through ``executor.map(fn, tasks)``: the built-in ``map`` by default (in
   process, one after another), or any object with ``map`` such as
-  :class:`concurrent.futures.ProcessPoolExecutor`. Scenarios are built and validated before any
-  run starts, each run depends only on its scenario, and rows keep the task order, so the frame is
-  the same whatever the executor. A process pool needs a picklable ``measure`` function (defined
-  at module level, not a lambda) and picklable scenarios (handlers importable by name).
+  :class:`concurrent.futures.ProcessPoolExecutor`, a ``dask.distributed`` client's
+  ``get_executor()``, or the :class:`distributed.Client` itself (its futures are gathered in task
+  order; a cluster of many machines: ``Client("tcp://host:8786")``). Scenarios are built and
+  validated before any run starts, each run depends only on its scenario, and rows keep the task
+  order, so the frame is the same whatever the executor. A process pool needs a picklable
+  ``measure`` function (defined at module level, not a lambda) and picklable scenarios (handlers
+  importable by name); Dask's workers must be able to import lambdasim (and the handlers).
+- **Progress.** ``progress=True`` shows a bar of finished runs (tqdm; in task order, so with a pool
+  it moves as the earliest unfinished run ends).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import pandas as pd
 
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.scenario import Scenario
+from lambdasim.results.progress import check_progress, counted
 from lambdasim.results.result import run
 
 __all__ = ["replicate", "sweep", "confidence", "seeds_for", "summary_with_cost", "t_quantile"]
@@ -72,7 +78,8 @@ def seeds_for(scenario: Any, n: int) -> list[int]:
 
 
 def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
-              measure: Measure = summary_with_cost, executor: Any = None) -> pd.DataFrame:
+              measure: Measure = summary_with_cost, executor: Any = None,
+              progress: bool = False) -> pd.DataFrame:
     """Run ``scenario`` once per seed and collect ``measure`` of each run.
 
     Parameters
@@ -86,7 +93,10 @@ def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
     measure
         ``measure(result) -> dict`` of named numbers; :func:`summary_with_cost` by default.
     executor
-        None (in process, sequentially) or any object with ``map(fn, iterable)``.
+        None (in process, sequentially), any object with ``map(fn, iterable)`` (a process pool,
+        a Dask client's ``get_executor()``) or a ``distributed.Client``.
+    progress
+        Show a bar of finished runs (tqdm).
 
     Returns
     -------
@@ -95,12 +105,13 @@ def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
     """
     if seeds is None:
         n = _count(n, "n")
-    return sweep(scenario, {}, replications=n, seeds=seeds, measure=measure, executor=executor)
+    return sweep(scenario, {}, replications=n, seeds=seeds, measure=measure, executor=executor,
+                 progress=progress)
 
 
 def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 1,
           measure: Measure = summary_with_cost, executor: Any = None,
-          seeds: Sequence[int] | None = None) -> pd.DataFrame:
+          seeds: Sequence[int] | None = None, progress: bool = False) -> pd.DataFrame:
     """Run every combination of the ``grid`` overrides, ``replications`` times each.
 
     Parameters
@@ -118,10 +129,13 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     measure
         ``measure(result) -> dict`` of named numbers; :func:`summary_with_cost` by default.
     executor
-        None (in process, sequentially) or any object with ``map(fn, iterable)``, e.g. a
-        :class:`concurrent.futures.ProcessPoolExecutor`; the frame is the same either way.
+        None (in process, sequentially), any object with ``map(fn, iterable)``, e.g. a
+        :class:`concurrent.futures.ProcessPoolExecutor` or a Dask client's ``get_executor()``, or a
+        ``distributed.Client``; the frame is the same whichever.
     seeds
         Explicit seeds instead of the derived ones (``replications`` is then ignored).
+    progress
+        Show a bar of finished runs (tqdm: a widget in Jupyter, text on stderr elsewhere).
 
     Returns
     -------
@@ -136,6 +150,7 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
         A path or value that :meth:`Scenario.replace` refuses, before anything runs.
     """
     _check_scenario(scenario)
+    progress = check_progress(progress)
     keys, values = _grid(grid)
     if seeds is None:
         seeds = seeds_for(scenario, _count(replications, "replications"))
@@ -147,14 +162,28 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     # Build (and validate) every scenario before the first run: a bad path fails at once.
     tasks = [(scenario.replace(dict(zip(keys, point, strict=True)), seed=seed), measure)
              for point in points for seed in seeds]
-    if executor is None:
-        measured = list(map(_measure, tasks))
-    elif callable(getattr(executor, "map", None)):
-        measured = list(executor.map(_measure, tasks))
-    else:
-        raise TypeError(f"executor: expected None or an object with a map(fn, iterable) method, "
-                        f"got {type(executor).__name__}")
+    measured = list(counted(_results(executor, tasks), len(tasks), "runs", progress))
     return _frame(keys, points, seeds, measured)
+
+
+def _results(executor: Any, tasks: list[tuple[Any, Measure]]) -> Iterable[dict]:
+    """Each task's measures, in task order, from whichever executor was given."""
+    if executor is None:
+        return map(_measure, tasks)
+    if _is_dask_client(executor):
+        # Client.map returns futures; pure=False: every task is its own run (no result sharing by hash).
+        futures = executor.map(_measure, tasks, pure=False)
+        return (future.result() for future in futures)
+    if callable(getattr(executor, "map", None)):
+        return executor.map(_measure, tasks)
+    raise TypeError(f"executor: expected None, an object with a map(fn, iterable) method (a process pool, "
+                    f"client.get_executor()) or a dask.distributed Client, got {type(executor).__name__}")
+
+
+def _is_dask_client(executor: Any) -> bool:
+    """A ``distributed.Client`` (duck-typed, so dask is imported only by whoever made the client):
+    its ``map`` returns futures, not results."""
+    return all(callable(getattr(executor, name, None)) for name in ("map", "submit", "gather", "scatter"))
 
 
 def _measure(task: tuple[Any, Measure]) -> dict:
@@ -287,73 +316,12 @@ def confidence(frame: pd.DataFrame, by: str | Sequence[str] | None = None,
 
 
 def t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile of Student's t with ``df`` > 0 degrees of freedom (``inf``: the normal).
-
-    Inverts the CDF by bisection; for t > 0, P(T > t) = I_x(df/2, 1/2) / 2 with x = df / (df + t²),
-    where I is the regularized incomplete beta function (a continued fraction). Relative error below
-    1e-9 (near 1e-15 for the usual levels), e.g. ``t_quantile(0.975, 9)`` = 2.2621572.
-    """
+    """The ``p`` quantile of Student's t with ``df`` > 0 degrees of freedom (``inf``: the normal),
+    from :data:`scipy.stats.t`, e.g. ``t_quantile(0.975, 9)`` = 2.2621572."""
     if not 0 < p < 1:
         raise ValueError(f"p: expected a probability in (0, 1), got {p!r}")
     if not df > 0:
         raise ValueError(f"df: expected degrees of freedom > 0, got {df!r}")
-    if p == 0.5:
-        return 0.0
-    tail = min(p, 1 - p)  # P(T > t) for the t >= 0 we look for
-    if math.isinf(df):
-        low, high = 0.0, 40.0  # P(Z > z) = erfc(z / √2) / 2 decreases in z
-        for _ in range(200):
-            mid = (low + high) / 2
-            if mid in (low, high):
-                break
-            low, high = (mid, high) if math.erfc(mid / math.sqrt(2)) / 2 > tail else (low, mid)
-        t = (low + high) / 2
-    else:
-        a = df / 2
-        low, high = 0.0, 1.0  # in x = df / (df + t²); the tail I_x(a, 1/2) / 2 increases in x
-        for _ in range(2000):
-            mid = (low + high) / 2
-            if mid in (low, high):
-                break
-            low, high = (mid, high) if _betainc(a, 0.5, mid) / 2 < tail else (low, mid)
-        x = (low + high) / 2
-        t = math.sqrt(df * (1 - x) / x)
-    return t if p > 0.5 else -t
+    from scipy import stats  # loaded on first use: scipy is heavy and `import lambdasim` stays light
 
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """The regularized incomplete beta function I_x(a, b) (Numerical Recipes, Lentz's method)."""
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    front = math.exp(log_front)
-    if x < (a + 1) / (a + b + 2):
-        return front * _beta_fraction(a, b, x) / a
-    return 1 - front * _beta_fraction(b, a, 1 - x) / b
-
-
-def _beta_fraction(a: float, b: float, x: float) -> float:
-    """The continued fraction of the incomplete beta function, converging for x < (a + 1) / (a + b + 2)."""
-    tiny = 1e-300
-
-    def guard(v: float) -> float:
-        return tiny if abs(v) < tiny else v
-
-    c, d = 1.0, 1 / guard(1 - (a + b) * x / (a + 1))
-    h = d
-    for m in range(1, 100 + int(20 * math.sqrt(a + b))):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((a - 1 + m2) * (a + m2))
-        d = 1 / guard(1 + aa * d)
-        c = guard(1 + aa / c)
-        h *= d * c
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2))
-        d = 1 / guard(1 + aa * d)
-        c = guard(1 + aa / c)
-        step = d * c
-        h *= step
-        if abs(step - 1) < 1e-15:
-            break
-    return h
+    return float(stats.norm.ppf(p) if math.isinf(df) else stats.t.ppf(p, df))
