@@ -48,7 +48,8 @@ from lambdasim.model.scenario import Scenario
 from lambdasim.results.progress import check_progress, counted
 from lambdasim.results.result import run
 
-__all__ = ["replicate", "sweep", "confidence", "seeds_for", "summary_with_cost", "t_quantile"]
+__all__ = ["replicate", "sweep", "confidence", "paired_differences", "per_replication", "interval_table",
+           "first_configuration", "seeds_for", "summary_with_cost", "t_quantile"]
 
 #: Columns a sweep adds besides the overrides and the measures; :func:`confidence` does not summarise them.
 RUN_COLUMNS = ("replication", "seed")
@@ -248,6 +249,62 @@ def _frame(keys: list[str], points: list[tuple], seeds: list[int], measured: lis
     return frame
 
 
+def paired_differences(frame: pd.DataFrame, baseline: Mapping[str, Any]) -> pd.DataFrame:
+    """Each run's measures minus those of the baseline configuration's run with the same seed.
+
+    The paired design made explicit: common random numbers give every configuration the same
+    arrivals per replication, so the difference of two configurations within one replication
+    carries less noise than the difference of their means, and :func:`confidence` of this frame
+    gives narrower intervals for "how much better is B than A".
+
+    Parameters
+    ----------
+    frame
+        What :func:`sweep` returns (override columns, ``replication``, ``seed``, measures).
+    baseline
+        ``{override column: value}`` picking one configuration, e.g.
+        ``{"functions.orders.reserved_concurrency": None}``; columns not named may take any value
+        (each combination of them is compared with its own baseline).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the other configurations, measures replaced by their differences from the
+        baseline run of the same replication; ``attrs["overrides"]`` and ``attrs["baseline"]`` set.
+    """
+    overrides = list(frame.attrs.get("overrides", ()))
+    if not isinstance(baseline, Mapping) or not baseline:
+        raise ValueError(f"baseline: expected a mapping of override columns to values, got {baseline!r}")
+    unknown = [key for key in baseline if key not in overrides]
+    if unknown:
+        raise KeyError(f"baseline: {unknown} are not override columns of the sweep; overrides: {overrides}")
+    measures = [c for c in frame.columns if c not in overrides and c not in RUN_COLUMNS
+                and pd.api.types.is_numeric_dtype(frame[c])]
+    chosen = np.ones(len(frame), dtype=bool)
+    for key, value in baseline.items():
+        chosen &= np.array([v is value or v == value for v in frame[key]], dtype=bool)
+    if not chosen.any():
+        raise ValueError(f"baseline: no run has {baseline!r}; values: "
+                         f"{ {key: list(dict.fromkeys(frame[key])) for key in baseline} }")
+    rest = [key for key in overrides if key not in baseline]
+    # Match each run with the baseline run of the same replication and the same other overrides.
+    def key_of(row: Any) -> str:
+        return repr((row["replication"], *(row[k] for k in rest)))
+
+    base = frame[chosen]
+    by_key = {key_of(row): row for _, row in base.iterrows()}
+    others = frame[~chosen].reset_index(drop=True)
+    matched = [by_key.get(key_of(row)) for _, row in others.iterrows()]
+    if any(m is None for m in matched):
+        raise ValueError("baseline: some runs have no baseline run with the same replication")
+    out = others.copy()
+    base_values = pd.DataFrame([m[measures] for m in matched]).reset_index(drop=True).astype(float)
+    out[measures] = others[measures].astype(float) - base_values
+    out.attrs["overrides"] = overrides
+    out.attrs["baseline"] = dict(baseline)
+    return out
+
+
 # -- confidence intervals -------------------------------------------------------------------------
 
 def confidence(frame: pd.DataFrame, by: str | Sequence[str] | None = None,
@@ -325,3 +382,80 @@ def t_quantile(p: float, df: float) -> float:
     from scipy import stats  # loaded on first use: scipy is heavy and `import lambdasim` stays light
 
     return float(stats.norm.ppf(p) if math.isinf(df) else stats.t.ppf(p, df))
+
+
+# -- reading a sweep ------------------------------------------------------------------------------
+
+def _groups(frame: pd.DataFrame) -> list[str]:
+    """The group (override) columns of a runs frame or of confidence()'s frame."""
+    if "metric" in frame.columns:
+        return list(frame.columns[:list(frame.columns).index("metric")])
+    return list(frame.attrs.get("overrides", ()))
+
+
+def _index(frame: pd.DataFrame, columns: list[str]) -> pd.Index:
+    """The configurations of ``frame`` as an index, values as given (None stays None), grid order."""
+    if not columns:
+        return pd.Index(["all runs"] * len(frame), dtype=object)
+    if len(columns) == 1:
+        return pd.Index(list(frame[columns[0]]), dtype=object, name=columns[0])
+    return pd.MultiIndex.from_tuples(list(frame[columns].itertuples(index=False)), names=columns)
+
+
+def per_replication(runs: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One measure of a sweep as a table: a row per replication, a column per configuration (grid
+    order, override values as given). Reading across a row compares configurations on the same
+    seed: the pairs that common random numbers make."""
+    if measure not in runs.columns:
+        raise KeyError(f"measure: no column {measure!r} in the runs; columns: {list(runs.columns)}")
+    columns = _groups(runs)
+    configurations = _index(runs, columns)
+    order = list(dict.fromkeys(configurations))
+    table = {c: [] for c in order}
+    for configuration, value in zip(configurations, runs[measure], strict=True):
+        table[configuration].append(value)
+    out = pd.DataFrame(table, index=pd.Index(sorted(set(runs["replication"])), name="replication"))
+    if len(columns) > 1:
+        out.columns = pd.MultiIndex.from_tuples(order, names=columns)
+    else:
+        out.columns = pd.Index(order, dtype=object, name=columns[0] if columns else None)
+    return out
+
+
+def interval_table(intervals: pd.DataFrame, measures: Sequence[str] | None = None,
+                   stats: Sequence[str] = ("mean", "low", "high")) -> pd.DataFrame:
+    """:func:`confidence`'s tidy frame made wide: a row per configuration (index: the override
+    values as given, None included), a column per (measure, statistic)."""
+    groups = _groups(intervals)
+    if measures is None:
+        measures = list(dict.fromkeys(intervals["metric"]))
+    missing = [m for m in measures if m not in set(intervals["metric"])]
+    if missing:
+        raise KeyError(f"measures: {missing} are not in the intervals; measures: "
+                       f"{list(dict.fromkeys(intervals['metric']))}")
+    first = intervals[intervals["metric"] == measures[0]]
+    index = _index(first, groups)
+    data = {}
+    for measure in measures:
+        part = intervals[intervals["metric"] == measure]
+        for stat in stats:
+            data[(measure, stat)] = part[stat].to_numpy()
+    out = pd.DataFrame(data, index=index)
+    out.columns = pd.MultiIndex.from_tuples(list(data), names=["measure", "statistic"])
+    return out
+
+
+def first_configuration(intervals: pd.DataFrame, metric: str, high_at_most: float) -> Any:
+    """The first configuration in grid order whose interval for ``metric`` lies at or below
+    ``high_at_most`` (its ``high`` <= the bound): e.g. the smallest reservation under which no
+    event expires in any replication (``"expired"``, 0). Its override value (a tuple for several
+    overrides); None if no configuration meets the bound, or if the one that does is None."""
+    part = intervals[intervals["metric"] == metric]
+    if part.empty:
+        raise KeyError(f"metric: {metric!r} is not in the intervals; metrics: "
+                       f"{list(dict.fromkeys(intervals['metric']))}")
+    groups = _groups(intervals)
+    for configuration, high in zip(_index(part, groups), part["high"], strict=True):
+        if high <= high_at_most:
+            return configuration
+    return None
