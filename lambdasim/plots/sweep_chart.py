@@ -75,7 +75,7 @@ def sweep_chart(intervals: Any, measures: Sequence[str] | None = None, x: str | 
         raise ValueError(f"x: {x!r} is not a group column of the intervals; group columns: {groups}")
     others = [g for g in groups if g != x]
     xs = list(dict.fromkeys(_label(v) for v in intervals[x])) if x else ["all runs"]
-    cols = min(len(measures), 3)
+    cols = 2 if len(measures) in (2, 4) else min(len(measures), 3)
     rows = -(-len(measures) // cols)
     fig = new_figure(4.2 * cols, 3.2 * rows + 0.6)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
