@@ -145,7 +145,7 @@ def _sweep(args: argparse.Namespace) -> int:
     import os
 
     import lambdasim as ls
-    from lambdasim.plots.sweep_chart import export_sweep, parquet_available
+    from lambdasim.plots.interval_chart import export_sweep, parquet_available
 
     scenario = ls.Scenario.from_file(args.scenario, trust=args.trust)
     if args.seed is not None:

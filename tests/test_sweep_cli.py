@@ -8,7 +8,7 @@ import pytest
 
 import lambdasim as ls
 from lambdasim.cli import grid_values, main
-from lambdasim.plots.sweep_chart import parquet_available, sweep_chart
+from lambdasim.plots.interval_chart import parquet_available, sweep_chart
 
 STEADY = Path(__file__).resolve().parent.parent / "data" / "scenarios" / "steady.yaml"
 #: steady.yaml's shape at a twentieth of its size: about 150 events, so a 12-run sweep takes a moment.

@@ -24,12 +24,12 @@ draws come from :mod:`lambdasim.results` (``series``, ``ages``, ``metrics``); th
 from lambdasim.plots.age_chart import event_age
 from lambdasim.plots.compare_chart import compare
 from lambdasim.plots.export import caption_for, export_run, save_figure
+from lambdasim.plots.interval_chart import export_sweep, sweep_chart
 from lambdasim.plots.load_charts import cloudwatch, concurrency, cost
 from lambdasim.plots.message_life_chart import message_life
 from lambdasim.plots.outcomes_chart import outcomes
 from lambdasim.plots.states_chart import states
 from lambdasim.plots.style import PALETTE
-from lambdasim.plots.sweep_chart import export_sweep, sweep_chart
 from lambdasim.plots.timeline_chart import select_events, timeline
 
 
