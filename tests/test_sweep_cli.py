@@ -127,3 +127,20 @@ def test_sweep_chart_draws_one_panel_per_measure_with_its_intervals():
         sweep_chart(intervals, measures=["nope"])
     with pytest.raises(ValueError, match="metric"):
         sweep_chart(frame)
+
+
+@pytest.mark.slow
+def test_sweep_command_progress_is_off_unless_on_a_terminal_outside_ci(small, tmp_path, capsys, monkeypatch):
+    args = ["sweep", str(small), "--replications", "2", "--out", str(tmp_path / "out")]
+    monkeypatch.delenv("CI", raising=False)
+    assert main(args) == 0  # stderr is captured here, not a terminal: no bar
+    assert "runs:" not in capsys.readouterr().err
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("CI", "true")
+    assert main(args) == 0  # a terminal, but CI is set: no bar
+    assert "runs:" not in capsys.readouterr().err
+    assert main([*args, "--progress"]) == 0  # asked for
+    assert "runs: 100%" in capsys.readouterr().err
+    monkeypatch.delenv("CI")
+    assert main(args) == 0  # a terminal outside CI: the bar by default
+    assert "runs: 100%" in capsys.readouterr().err
