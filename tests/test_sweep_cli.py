@@ -144,3 +144,13 @@ def test_sweep_command_progress_is_off_unless_on_a_terminal_outside_ci(small, tm
     monkeypatch.delenv("CI")
     assert main(args) == 0  # a terminal outside CI: the bar by default
     assert "runs: 100%" in capsys.readouterr().err
+
+
+def test_sweep_chart_says_so_when_a_measure_is_zero_in_every_run():
+    frame = pd.DataFrame({RESERVED: [1, 1, 2, 2], "expired": [0, 0, 0, 0], "succeeded": [4.0, 5.0, 6.0, 6.5]})
+    frame.attrs["overrides"] = [RESERVED]
+    fig = sweep_chart(ls.confidence(frame))
+    expired, succeeded = [ax for ax in fig.axes if ax.get_visible()][::-1]
+    assert expired.get_title().startswith("events expired") and expired.get_ylim() == (-0.05, 1)
+    assert [t.get_text() for t in expired.texts] == ["0 in every run"]
+    assert len(succeeded.texts) == 0 and succeeded.get_ylim()[0] > 0

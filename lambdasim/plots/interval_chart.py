@@ -96,6 +96,10 @@ def sweep_chart(intervals: Any, measures: Sequence[str] | None = None, x: str | 
             drawn = ax.errorbar(positions, mean, yerr=[below, above], color=_LINES[i % len(_LINES)],
                                 marker="o", capsize=4, linewidth=1.4, label=line or None)
             handles.setdefault(line, drawn)
+        if not part[["low", "high"]].abs().to_numpy().any():  # all zero: say so, not a ±0.05 axis
+            ax.set_ylim(-0.05, 1)
+            ax.text(0.5, 0.5, "0 in every run", transform=ax.transAxes, ha="center", va="center",
+                    color="#555555", fontsize=9)
         ax.set_title(_TITLES.get(measure, measure), fontsize=10)
         ax.set_xticks(range(len(xs)), xs)
         ax.set_xlabel(x.split(".")[-1] if x else "")
