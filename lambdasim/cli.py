@@ -4,6 +4,8 @@
     python -m lambdasim run data/scenarios/throttling.yaml --export out/ --seed 2 --horizon 3600
     python -m lambdasim run --trust my_handlers.yaml                    # a file whose handlers you trust
     python -m lambdasim figures docs/                                   # the README's timeline.png
+    python -m lambdasim sweep data/scenarios/steady.yaml --replications 10 --executor processes \
+        --grid functions.orders.reserved_concurrency=5,10,none --out sweeps/reserved   # tables, charts
 
 The CLI is the only place in the library that prints.
 """
@@ -37,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", metavar="N", type=int, help="override the scenario's seed")
     figures = commands.add_parser("figures", help="write the README figure (timeline.png) into DIR")
     figures.add_argument("folder", metavar="DIR")
+    _sweep_parser(commands)
     return parser
 
 
@@ -95,11 +98,108 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- sweep -----------------------------------------------------------------------------------------
+
+def _sweep_parser(commands: argparse._SubParsersAction) -> None:
+    sweep = commands.add_parser(
+        "sweep", help="run a scenario over a grid of settings, several seeds each; write runs, intervals "
+                      "and charts")
+    sweep.add_argument("scenario", help="a scenario YAML or JSON file (see data/scenarios/)")
+    sweep.add_argument("--grid", metavar="KEY=V1,V2", action="append", default=[],
+                       help="a Scenario.replace path and the values to try, e.g. "
+                            "functions.orders.reserved_concurrency=5,10,none (repeat for a product)")
+    sweep.add_argument("--replications", metavar="N", type=int, default=10,
+                       help="runs per configuration, with the same seeds for each (default 10)")
+    sweep.add_argument("--executor", default="serial", metavar="serial|processes|dask://HOST:PORT",
+                       help="where the runs go: this process, a pool of this machine's cores, or a running "
+                            "Dask scheduler (default serial)")
+    sweep.add_argument("--out", metavar="DIR", required=True,
+                       help="folder for runs.csv, intervals.csv (and .parquet with pyarrow), sweep.png/svg")
+    sweep.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
+    sweep.add_argument("--seed", metavar="N", type=int, help="override the scenario's seed")
+    sweep.add_argument("--trust", action="store_true",
+                       help="allow the file's handler fields: importing a handler runs its code, so only "
+                            "for files you trust")
+    sweep.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="a bar of finished runs on stderr (default: on when stderr is a terminal and "
+                            "CI is not set)")
+
+
+def grid_values(text: str) -> tuple[str, list]:
+    """``KEY=V1,V2`` as ``(key, [values])``: each value read as a YAML scalar (5, 0.5, true),
+    and ``none``/``null`` as None (no reservation)."""
+    import yaml
+
+    key, sep, values = text.partition("=")
+    if not sep or not key.strip() or not values.strip():
+        raise ValueError(f"--grid: {text!r} is not valid; allowed: KEY=V1,V2,… e.g. "
+                         f"functions.orders.reserved_concurrency=5,10,none")
+    parsed = []
+    for value in values.split(","):
+        value = value.strip()
+        parsed.append(None if value.lower() in ("none", "null", "") else yaml.safe_load(value))
+    return key.strip(), parsed
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    import os
+
+    import lambdasim as ls
+    from lambdasim.plots.interval_chart import export_sweep, parquet_available
+
+    scenario = ls.Scenario.from_file(args.scenario, trust=args.trust)
+    if args.seed is not None:
+        scenario = scenario.replace(seed=args.seed)
+    grid = dict(grid_values(text) for text in args.grid)
+    progress = args.progress
+    if progress is None:
+        progress = sys.stderr.isatty() and not os.environ.get("CI")
+    with _executor(args.executor) as executor:
+        runs = ls.sweep(scenario, grid, replications=args.replications, executor=executor,
+                        progress=progress)
+    intervals = ls.confidence(runs, level=args.level)
+    settings = ", ".join(f"{key}={'|'.join(str(v) for v in values)}" for key, values in grid.items())
+    caption = (f"{args.scenario} · {settings or 'no overrides'} · {args.replications} replications "
+               f"(seed {scenario.seed}) · {args.level:.0%} intervals")
+    paths = export_sweep(runs, intervals, args.out, caption=caption)
+    shown = intervals[intervals["metric"].isin(["succeeded", "expired", "event_age_p99_s", "cost_usd"])]
+    print(f"{len(runs)} runs: {len(runs) // max(1, args.replications)} configurations × "
+          f"{args.replications} replications ({args.level:.0%} intervals)")
+    print(shown.drop(columns=["std"]).to_string(index=False))
+    print()
+    print(f"wrote {len(paths)} files to {args.out}:")
+    for path in paths:
+        print(f"  {path}")
+    if not parquet_available():
+        print("  (no Parquet: pyarrow is not installed; the CSV files hold the same tables)")
+    return 0
+
+
+def _executor(name: str):
+    """The executor ``--executor`` names, as a context manager that shuts it down (or None)."""
+    import contextlib
+
+    if name in ("serial", "local"):
+        return contextlib.nullcontext(None)
+    if name == "processes":
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor()
+    if name.startswith("dask://") and len(name) > len("dask://"):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ValueError("--executor dask://…: dask.distributed is not installed "
+                             "(pip install 'dask[distributed]')") from None
+        return Client("tcp://" + name[len("dask://"):], timeout=10)
+    raise ValueError(f"--executor: {name!r} is not valid; allowed: serial, processes, dask://HOST:PORT")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "figures": _figures}[args.command](args)
+        return {"run": _run, "figures": _figures, "sweep": _sweep}[args.command](args)
     except (OSError, ValueError) as exc:  # a missing file, a bad scenario: say so, without a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -12,7 +12,18 @@ import lambdasim as ls
 from lambdasim.model.errors import InvalidParameterValueException
 from lambdasim.model.failures import FailureModel
 from lambdasim.model.workloads import Poisson
-from lambdasim.results.sweeps import confidence, replicate, seeds_for, summary_with_cost, sweep, t_quantile
+from lambdasim.results.sweeps import (
+    confidence,
+    first_configuration,
+    interval_table,
+    paired_differences,
+    per_replication,
+    replicate,
+    seeds_for,
+    summary_with_cost,
+    sweep,
+    t_quantile,
+)
 
 RESERVED = "functions.orders.reserved_concurrency"
 RETRIES = "functions.orders.event_invoke_config.maximum_retry_attempts"
@@ -43,6 +54,34 @@ def settings(result):
 def test_t_quantile_matches_tables(p, df, expected):
     assert t_quantile(p, df) == pytest.approx(expected, abs=1e-6)
     assert t_quantile(1 - p, df) == pytest.approx(-expected, abs=1e-6)
+
+
+def test_t_quantile_is_scipys():
+    from scipy import stats
+
+    for p, df in [(0.975, 3), (0.995, 19), (0.9, 1.5), (0.025, 7)]:
+        assert t_quantile(p, df) == stats.t.ppf(p, df)
+    assert t_quantile(0.975, math.inf) == stats.norm.ppf(0.975)
+
+
+def test_intervals_are_scipys_t_intervals():
+    """The half-widths pinned against scipy.stats.t.interval, as computed values and as numbers."""
+    from scipy import stats
+
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0], "y": [2.0, 9.0, 4.0, 4.5, 0.25]})
+    for level in (0.8, 0.95, 0.99):
+        ci = confidence(frame, level=level).set_index("metric")
+        for name in ("x", "y"):
+            values = frame[name]
+            low, high = stats.t.interval(level, len(values) - 1, loc=values.mean(),
+                                         scale=values.std(ddof=1) / math.sqrt(len(values)))
+            assert (ci.loc[name, "low"], ci.loc[name, "high"]) == pytest.approx((low, high), rel=1e-12)
+    ci = confidence(frame).set_index("metric")
+    assert (ci.loc["x", "low"], ci.loc["x", "high"]) == pytest.approx((1.0367568385224428, 4.963243161477557),
+                                                                    rel=1e-12)
+    ninety = confidence(pd.DataFrame({"z": [2.0, 4.0, 6.0]}), level=0.9).iloc[0]
+    assert (ninety["low"], ninety["high"]) == pytest.approx((0.6282910783059004, 7.371708921694097),
+                                                            rel=1e-12)
 
 
 def test_t_quantile_matches_closed_forms_for_one_and_two_degrees_of_freedom():
@@ -210,3 +249,58 @@ def test_more_retries_save_more_events_under_error_probability_one_half():
     assert (by_replication.diff(axis=1).iloc[:, 1:] > 0).all().all()  # paired: every replication
     accepted = frame.pivot(index="replication", columns=RETRIES, values="accepted")
     assert accepted.nunique(axis=1).eq(1).all()  # common random numbers: the same arrivals
+
+
+# -- reading a sweep: pairs, wide tables, a decision --------------------------------------------------
+
+def test_paired_differences_subtract_the_baseline_run_of_the_same_replication():
+    scenario = tiny(rate_per_s=10.0, end_s=20.0, error_probability=0.5)
+    runs = sweep(scenario, {RETRIES: [0, 2], RESERVED: [1, None]}, replications=3)
+    diff = paired_differences(runs, {RETRIES: 0})
+    assert len(diff) == 6 and diff[RETRIES].tolist() == [2] * 6
+    assert diff.attrs == {"overrides": [RETRIES, RESERVED], "baseline": {RETRIES: 0}}
+    for _, row in diff.iterrows():
+        same = runs[(runs["replication"] == row["replication"])
+                    & runs[RESERVED].map(lambda r, want=row[RESERVED]: r is want or r == want)]
+        base, other = same[same[RETRIES] == 0].iloc[0], same[same[RETRIES] == 2].iloc[0]
+        assert row["succeeded"] == other["succeeded"] - base["succeeded"]
+        assert row["accepted"] == 0  # the same arrivals in both: common random numbers
+        assert row["seed"] == base["seed"]
+    # Paired intervals are narrower than the two configurations' own intervals.
+    paired = confidence(diff).set_index([RESERVED, "metric"])
+    alone = confidence(runs).set_index([RETRIES, RESERVED, "metric"])
+    assert paired.loc[(1, "succeeded"), "half_width"] < alone.loc[(2, 1, "succeeded"), "half_width"]
+    with pytest.raises(KeyError, match="seed"):
+        paired_differences(runs, {"seed": 3})
+    with pytest.raises(ValueError, match="no run has"):
+        paired_differences(runs, {RETRIES: 1})
+
+
+def test_per_replication_lays_the_pairs_side_by_side():
+    runs = sweep(tiny(), {RESERVED: [4, None, 1]}, replications=3, measure=settings)
+    table = per_replication(runs, "seed_used")
+    assert list(table.columns) == [4, None, 1] and table.columns.name == RESERVED
+    assert table.index.tolist() == [0, 1, 2]
+    assert (table.nunique(axis=1) == 1).all()  # each replication one seed across configurations
+    assert table[None].tolist() == seeds_for(tiny(), 3)
+    with pytest.raises(KeyError, match="nope"):
+        per_replication(runs, "nope")
+
+
+def test_interval_table_and_the_first_configuration_meeting_a_bound():
+    frame = pd.DataFrame({RESERVED: pd.Series([2, 2, 5, 5, 9, 9, None, None], dtype=object),
+                          "expired": [3.0, 5.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0],
+                          "cost_usd": [1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0]})
+    frame.attrs["overrides"] = [RESERVED]
+    intervals = confidence(frame)
+    table = interval_table(intervals, ["expired", "cost_usd"])
+    assert table.index.tolist() == [2, 5, 9, None]
+    assert table[("expired", "mean")].tolist() == [4.0, 0.5, 0.0, 0.0]
+    assert table[("cost_usd", "high")].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert first_configuration(intervals, "expired", 0) == 9
+    assert first_configuration(intervals, "expired", 100) == 2
+    assert first_configuration(intervals, "cost_usd", 0.5) is None
+    with pytest.raises(KeyError, match="nope"):
+        first_configuration(intervals, "nope", 0)
+    with pytest.raises(KeyError, match="nope"):
+        interval_table(intervals, ["nope"])

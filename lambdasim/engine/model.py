@@ -408,6 +408,19 @@ class Model(ControlPlane):
         with self._collector_held_back():
             return self._run(until)
 
+    def every(self, interval_s: float, callback: Callable[[Model], object]) -> None:
+        """Call ``callback(self)`` every ``interval_s`` virtual seconds while other events remain
+        (for progress bars, which live above the engine). A timer, not a per-event check: a run
+        without it pays nothing, and the records are the same with it."""
+        interval_s = check_number(interval_s, "interval_s", gt=0, allowed="a number of virtual seconds > 0")
+
+        def tick(_: object) -> None:
+            callback(self)
+            if self.env.peek() != float("inf"):  # re-arm only while the run has work left
+                self.env.timeout(interval_s).callbacks.append(tick)
+
+        self.env.timeout(interval_s).callbacks.append(tick)
+
     @contextlib.contextmanager
     def _collector_held_back(self) -> Iterator[None]:
         """Keep the cyclic collector out of the run, which it only slows: the records are flat

@@ -13,6 +13,7 @@
     lp.compare([a, b], ["retries 2", "retries 0"], kind="event_age")
     lp.save_figure(fig, "timeline.png", caption=lp.caption_for(result))   # one chart, one file
     lp.export_run(result, "exports/run1") # the run: its chart set and its record tables
+    lp.sweep_chart(ls.confidence(runs))   # a sweep: each measure's mean and interval per configuration
 
 Every function returns a :class:`matplotlib.figure.Figure` built outside pyplot (nothing to close,
 shown once when a notebook cell returns it) and never calls ``plt.show()``. One colour-blind-safe
@@ -23,6 +24,7 @@ draws come from :mod:`lambdasim.results` (``series``, ``ages``, ``metrics``); th
 from lambdasim.plots.age_chart import event_age
 from lambdasim.plots.compare_chart import compare
 from lambdasim.plots.export import caption_for, export_run, save_figure
+from lambdasim.plots.interval_chart import export_sweep, sweep_chart
 from lambdasim.plots.load_charts import cloudwatch, concurrency, cost
 from lambdasim.plots.message_life_chart import message_life
 from lambdasim.plots.outcomes_chart import outcomes
@@ -62,10 +64,12 @@ __all__ = [
     "cost",
     "event_age",
     "export_run",
+    "export_sweep",
     "message_life",
     "outcomes",
     "save_figure",
     "select_events",
     "states",
+    "sweep_chart",
     "timeline",
 ]

@@ -22,9 +22,17 @@ if TYPE_CHECKING:
 __all__ = ["Result", "run"]
 
 
-def run(scenario: Scenario, router: Router | None = None) -> Result:
-    """Simulate ``scenario`` until every accepted event is resolved (or its horizon) → Result."""
-    return Result.of(Model(scenario, router).run(), copy=False)
+def run(scenario: Scenario, router: Router | None = None, progress: bool = False) -> Result:
+    """Simulate ``scenario`` until every accepted event is resolved (or its horizon) → Result.
+
+    ``progress=True`` shows a bar of the virtual clock while it runs (tqdm; the records are the same).
+    """
+    from lambdasim.results.progress import check_progress, run_with_progress
+
+    model = Model(scenario, router)
+    if check_progress(progress):
+        return Result.of(run_with_progress(model), copy=False)
+    return Result.of(model.run(), copy=False)
 
 
 class Result:

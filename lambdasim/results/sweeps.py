@@ -22,10 +22,15 @@ Choices (documented here as choices):
   differences between configurations carry less noise.
 - **Executors.** Runs go through ``executor.map(fn, tasks)``: the built-in ``map`` by default (in
   process, one after another), or any object with ``map`` such as
-  :class:`concurrent.futures.ProcessPoolExecutor`. Scenarios are built and validated before any
-  run starts, each run depends only on its scenario, and rows keep the task order, so the frame is
-  the same whatever the executor. A process pool needs a picklable ``measure`` function (defined
-  at module level, not a lambda) and picklable scenarios (handlers importable by name).
+  :class:`concurrent.futures.ProcessPoolExecutor`, a ``dask.distributed`` client's
+  ``get_executor()``, or the :class:`distributed.Client` itself (its futures are gathered in task
+  order; a cluster of many machines: ``Client("tcp://host:8786")``). Scenarios are built and
+  validated before any run starts, each run depends only on its scenario, and rows keep the task
+  order, so the frame is the same whatever the executor. A process pool needs a picklable
+  ``measure`` function (defined at module level, not a lambda) and picklable scenarios (handlers
+  importable by name); Dask's workers must be able to import lambdasim (and the handlers).
+- **Progress.** ``progress=True`` shows a bar of finished runs (tqdm; in task order, so with a pool
+  it moves as the earliest unfinished run ends).
 """
 
 from __future__ import annotations
@@ -40,9 +45,11 @@ import pandas as pd
 
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.scenario import Scenario
+from lambdasim.results.progress import check_progress, counted
 from lambdasim.results.result import run
 
-__all__ = ["replicate", "sweep", "confidence", "seeds_for", "summary_with_cost", "t_quantile"]
+__all__ = ["replicate", "sweep", "confidence", "paired_differences", "per_replication", "interval_table",
+           "first_configuration", "seeds_for", "summary_with_cost", "t_quantile"]
 
 #: Columns a sweep adds besides the overrides and the measures; :func:`confidence` does not summarise them.
 RUN_COLUMNS = ("replication", "seed")
@@ -72,7 +79,8 @@ def seeds_for(scenario: Any, n: int) -> list[int]:
 
 
 def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
-              measure: Measure = summary_with_cost, executor: Any = None) -> pd.DataFrame:
+              measure: Measure = summary_with_cost, executor: Any = None,
+              progress: bool = False) -> pd.DataFrame:
     """Run ``scenario`` once per seed and collect ``measure`` of each run.
 
     Parameters
@@ -86,7 +94,10 @@ def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
     measure
         ``measure(result) -> dict`` of named numbers; :func:`summary_with_cost` by default.
     executor
-        None (in process, sequentially) or any object with ``map(fn, iterable)``.
+        None (in process, sequentially), any object with ``map(fn, iterable)`` (a process pool,
+        a Dask client's ``get_executor()``) or a ``distributed.Client``.
+    progress
+        Show a bar of finished runs (tqdm).
 
     Returns
     -------
@@ -95,12 +106,13 @@ def replicate(scenario: Any, n: int = 10, seeds: Sequence[int] | None = None,
     """
     if seeds is None:
         n = _count(n, "n")
-    return sweep(scenario, {}, replications=n, seeds=seeds, measure=measure, executor=executor)
+    return sweep(scenario, {}, replications=n, seeds=seeds, measure=measure, executor=executor,
+                 progress=progress)
 
 
 def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 1,
           measure: Measure = summary_with_cost, executor: Any = None,
-          seeds: Sequence[int] | None = None) -> pd.DataFrame:
+          seeds: Sequence[int] | None = None, progress: bool = False) -> pd.DataFrame:
     """Run every combination of the ``grid`` overrides, ``replications`` times each.
 
     Parameters
@@ -118,10 +130,13 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     measure
         ``measure(result) -> dict`` of named numbers; :func:`summary_with_cost` by default.
     executor
-        None (in process, sequentially) or any object with ``map(fn, iterable)``, e.g. a
-        :class:`concurrent.futures.ProcessPoolExecutor`; the frame is the same either way.
+        None (in process, sequentially), any object with ``map(fn, iterable)``, e.g. a
+        :class:`concurrent.futures.ProcessPoolExecutor` or a Dask client's ``get_executor()``, or a
+        ``distributed.Client``; the frame is the same whichever.
     seeds
         Explicit seeds instead of the derived ones (``replications`` is then ignored).
+    progress
+        Show a bar of finished runs (tqdm: a widget in Jupyter, text on stderr elsewhere).
 
     Returns
     -------
@@ -136,6 +151,7 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
         A path or value that :meth:`Scenario.replace` refuses, before anything runs.
     """
     _check_scenario(scenario)
+    progress = check_progress(progress)
     keys, values = _grid(grid)
     if seeds is None:
         seeds = seeds_for(scenario, _count(replications, "replications"))
@@ -147,14 +163,28 @@ def sweep(scenario: Any, grid: Mapping[str, Sequence[Any]], replications: int = 
     # Build (and validate) every scenario before the first run: a bad path fails at once.
     tasks = [(scenario.replace(dict(zip(keys, point, strict=True)), seed=seed), measure)
              for point in points for seed in seeds]
-    if executor is None:
-        measured = list(map(_measure, tasks))
-    elif callable(getattr(executor, "map", None)):
-        measured = list(executor.map(_measure, tasks))
-    else:
-        raise TypeError(f"executor: expected None or an object with a map(fn, iterable) method, "
-                        f"got {type(executor).__name__}")
+    measured = list(counted(_results(executor, tasks), len(tasks), "runs", progress))
     return _frame(keys, points, seeds, measured)
+
+
+def _results(executor: Any, tasks: list[tuple[Any, Measure]]) -> Iterable[dict]:
+    """Each task's measures, in task order, from whichever executor was given."""
+    if executor is None:
+        return map(_measure, tasks)
+    if _is_dask_client(executor):
+        # Client.map returns futures; pure=False: every task is its own run (no result sharing by hash).
+        futures = executor.map(_measure, tasks, pure=False)
+        return (future.result() for future in futures)
+    if callable(getattr(executor, "map", None)):
+        return executor.map(_measure, tasks)
+    raise TypeError(f"executor: expected None, an object with a map(fn, iterable) method (a process pool, "
+                    f"client.get_executor()) or a dask.distributed Client, got {type(executor).__name__}")
+
+
+def _is_dask_client(executor: Any) -> bool:
+    """A ``distributed.Client`` (duck-typed, so dask is imported only by whoever made the client):
+    its ``map`` returns futures, not results."""
+    return all(callable(getattr(executor, name, None)) for name in ("map", "submit", "gather", "scatter"))
 
 
 def _measure(task: tuple[Any, Measure]) -> dict:
@@ -217,6 +247,62 @@ def _frame(keys: list[str], points: list[tuple], seeds: list[int], measured: lis
     frame = pd.concat([frame, values], axis=1) if len(values.columns) else frame
     frame.attrs["overrides"] = list(keys)
     return frame
+
+
+def paired_differences(frame: pd.DataFrame, baseline: Mapping[str, Any]) -> pd.DataFrame:
+    """Each run's measures minus those of the baseline configuration's run with the same seed.
+
+    The paired design made explicit: common random numbers give every configuration the same
+    arrivals per replication, so the difference of two configurations within one replication
+    carries less noise than the difference of their means, and :func:`confidence` of this frame
+    gives narrower intervals for "how much better is B than A".
+
+    Parameters
+    ----------
+    frame
+        What :func:`sweep` returns (override columns, ``replication``, ``seed``, measures).
+    baseline
+        ``{override column: value}`` picking one configuration, e.g.
+        ``{"functions.orders.reserved_concurrency": None}``; columns not named may take any value
+        (each combination of them is compared with its own baseline).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the other configurations, measures replaced by their differences from the
+        baseline run of the same replication; ``attrs["overrides"]`` and ``attrs["baseline"]`` set.
+    """
+    overrides = list(frame.attrs.get("overrides", ()))
+    if not isinstance(baseline, Mapping) or not baseline:
+        raise ValueError(f"baseline: expected a mapping of override columns to values, got {baseline!r}")
+    unknown = [key for key in baseline if key not in overrides]
+    if unknown:
+        raise KeyError(f"baseline: {unknown} are not override columns of the sweep; overrides: {overrides}")
+    measures = [c for c in frame.columns if c not in overrides and c not in RUN_COLUMNS
+                and pd.api.types.is_numeric_dtype(frame[c])]
+    chosen = np.ones(len(frame), dtype=bool)
+    for key, value in baseline.items():
+        chosen &= np.array([v is value or v == value for v in frame[key]], dtype=bool)
+    if not chosen.any():
+        raise ValueError(f"baseline: no run has {baseline!r}; values: "
+                         f"{ {key: list(dict.fromkeys(frame[key])) for key in baseline} }")
+    rest = [key for key in overrides if key not in baseline]
+    # Match each run with the baseline run of the same replication and the same other overrides.
+    def key_of(row: Any) -> str:
+        return repr((row["replication"], *(row[k] for k in rest)))
+
+    base = frame[chosen]
+    by_key = {key_of(row): row for _, row in base.iterrows()}
+    others = frame[~chosen].reset_index(drop=True)
+    matched = [by_key.get(key_of(row)) for _, row in others.iterrows()]
+    if any(m is None for m in matched):
+        raise ValueError("baseline: some runs have no baseline run with the same replication")
+    out = others.copy()
+    base_values = pd.DataFrame([m[measures] for m in matched]).reset_index(drop=True).astype(float)
+    out[measures] = others[measures].astype(float) - base_values
+    out.attrs["overrides"] = overrides
+    out.attrs["baseline"] = dict(baseline)
+    return out
 
 
 # -- confidence intervals -------------------------------------------------------------------------
@@ -287,73 +373,89 @@ def confidence(frame: pd.DataFrame, by: str | Sequence[str] | None = None,
 
 
 def t_quantile(p: float, df: float) -> float:
-    """The ``p`` quantile of Student's t with ``df`` > 0 degrees of freedom (``inf``: the normal).
-
-    Inverts the CDF by bisection; for t > 0, P(T > t) = I_x(df/2, 1/2) / 2 with x = df / (df + t²),
-    where I is the regularized incomplete beta function (a continued fraction). Relative error below
-    1e-9 (near 1e-15 for the usual levels), e.g. ``t_quantile(0.975, 9)`` = 2.2621572.
-    """
+    """The ``p`` quantile of Student's t with ``df`` > 0 degrees of freedom (``inf``: the normal),
+    from :data:`scipy.stats.t`, e.g. ``t_quantile(0.975, 9)`` = 2.2621572."""
     if not 0 < p < 1:
         raise ValueError(f"p: expected a probability in (0, 1), got {p!r}")
     if not df > 0:
         raise ValueError(f"df: expected degrees of freedom > 0, got {df!r}")
-    if p == 0.5:
-        return 0.0
-    tail = min(p, 1 - p)  # P(T > t) for the t >= 0 we look for
-    if math.isinf(df):
-        low, high = 0.0, 40.0  # P(Z > z) = erfc(z / √2) / 2 decreases in z
-        for _ in range(200):
-            mid = (low + high) / 2
-            if mid in (low, high):
-                break
-            low, high = (mid, high) if math.erfc(mid / math.sqrt(2)) / 2 > tail else (low, mid)
-        t = (low + high) / 2
+    from scipy import stats  # loaded on first use: scipy is heavy and `import lambdasim` stays light
+
+    return float(stats.norm.ppf(p) if math.isinf(df) else stats.t.ppf(p, df))
+
+
+# -- reading a sweep ------------------------------------------------------------------------------
+
+def _groups(frame: pd.DataFrame) -> list[str]:
+    """The group (override) columns of a runs frame or of confidence()'s frame."""
+    if "metric" in frame.columns:
+        return list(frame.columns[:list(frame.columns).index("metric")])
+    return list(frame.attrs.get("overrides", ()))
+
+
+def _index(frame: pd.DataFrame, columns: list[str]) -> pd.Index:
+    """The configurations of ``frame`` as an index, values as given (None stays None), grid order."""
+    if not columns:
+        return pd.Index(["all runs"] * len(frame), dtype=object)
+    if len(columns) == 1:
+        return pd.Index(list(frame[columns[0]]), dtype=object, name=columns[0])
+    return pd.MultiIndex.from_tuples(list(frame[columns].itertuples(index=False)), names=columns)
+
+
+def per_replication(runs: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One measure of a sweep as a table: a row per replication, a column per configuration (grid
+    order, override values as given). Reading across a row compares configurations on the same
+    seed: the pairs that common random numbers make."""
+    if measure not in runs.columns:
+        raise KeyError(f"measure: no column {measure!r} in the runs; columns: {list(runs.columns)}")
+    columns = _groups(runs)
+    configurations = _index(runs, columns)
+    order = list(dict.fromkeys(configurations))
+    table = {c: [] for c in order}
+    for configuration, value in zip(configurations, runs[measure], strict=True):
+        table[configuration].append(value)
+    out = pd.DataFrame(table, index=pd.Index(sorted(set(runs["replication"])), name="replication"))
+    if len(columns) > 1:
+        out.columns = pd.MultiIndex.from_tuples(order, names=columns)
     else:
-        a = df / 2
-        low, high = 0.0, 1.0  # in x = df / (df + t²); the tail I_x(a, 1/2) / 2 increases in x
-        for _ in range(2000):
-            mid = (low + high) / 2
-            if mid in (low, high):
-                break
-            low, high = (mid, high) if _betainc(a, 0.5, mid) / 2 < tail else (low, mid)
-        x = (low + high) / 2
-        t = math.sqrt(df * (1 - x) / x)
-    return t if p > 0.5 else -t
+        out.columns = pd.Index(order, dtype=object, name=columns[0] if columns else None)
+    return out
 
 
-def _betainc(a: float, b: float, x: float) -> float:
-    """The regularized incomplete beta function I_x(a, b) (Numerical Recipes, Lentz's method)."""
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    front = math.exp(log_front)
-    if x < (a + 1) / (a + b + 2):
-        return front * _beta_fraction(a, b, x) / a
-    return 1 - front * _beta_fraction(b, a, 1 - x) / b
+def interval_table(intervals: pd.DataFrame, measures: Sequence[str] | None = None,
+                   stats: Sequence[str] = ("mean", "low", "high")) -> pd.DataFrame:
+    """:func:`confidence`'s tidy frame made wide: a row per configuration (index: the override
+    values as given, None included), a column per (measure, statistic)."""
+    groups = _groups(intervals)
+    if measures is None:
+        measures = list(dict.fromkeys(intervals["metric"]))
+    missing = [m for m in measures if m not in set(intervals["metric"])]
+    if missing:
+        raise KeyError(f"measures: {missing} are not in the intervals; measures: "
+                       f"{list(dict.fromkeys(intervals['metric']))}")
+    first = intervals[intervals["metric"] == measures[0]]
+    index = _index(first, groups)
+    data = {}
+    for measure in measures:
+        part = intervals[intervals["metric"] == measure]
+        for stat in stats:
+            data[(measure, stat)] = part[stat].to_numpy()
+    out = pd.DataFrame(data, index=index)
+    out.columns = pd.MultiIndex.from_tuples(list(data), names=["measure", "statistic"])
+    return out
 
 
-def _beta_fraction(a: float, b: float, x: float) -> float:
-    """The continued fraction of the incomplete beta function, converging for x < (a + 1) / (a + b + 2)."""
-    tiny = 1e-300
-
-    def guard(v: float) -> float:
-        return tiny if abs(v) < tiny else v
-
-    c, d = 1.0, 1 / guard(1 - (a + b) * x / (a + 1))
-    h = d
-    for m in range(1, 100 + int(20 * math.sqrt(a + b))):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((a - 1 + m2) * (a + m2))
-        d = 1 / guard(1 + aa * d)
-        c = guard(1 + aa / c)
-        h *= d * c
-        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2))
-        d = 1 / guard(1 + aa * d)
-        c = guard(1 + aa / c)
-        step = d * c
-        h *= step
-        if abs(step - 1) < 1e-15:
-            break
-    return h
+def first_configuration(intervals: pd.DataFrame, metric: str, high_at_most: float) -> Any:
+    """The first configuration in grid order whose interval for ``metric`` lies at or below
+    ``high_at_most`` (its ``high`` <= the bound): e.g. the smallest reservation under which no
+    event expires in any replication (``"expired"``, 0). Its override value (a tuple for several
+    overrides); None if no configuration meets the bound, or if the one that does is None."""
+    part = intervals[intervals["metric"] == metric]
+    if part.empty:
+        raise KeyError(f"metric: {metric!r} is not in the intervals; metrics: "
+                       f"{list(dict.fromkeys(intervals['metric']))}")
+    groups = _groups(intervals)
+    for configuration, high in zip(_index(part, groups), part["high"], strict=True):
+        if high <= high_at_most:
+            return configuration
+    return None
