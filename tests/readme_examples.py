@@ -13,6 +13,10 @@ inside a line stands for any text, and a comment line that starts with ``…`` s
 output (the rest of that line is a note for the reader). A comment after code on the same line is
 a remark, never an output.
 
+Shell commands: every ``python -m lambdasim …`` command in inline code or a ```bash block that is
+complete as written (no placeholder such as ``FILE`` or ``[--seed N]``) is run too; ``lab``, which
+starts a server until stopped, is tested by tests/test_lab_launcher.py.
+
 A block opts out only by an HTML comment (invisible on GitHub) on the line right before it, with a
 reason: ``<!-- readme-example: not run (REASON) -->``.
 """
@@ -69,13 +73,20 @@ def blocks(text: str | None = None, language: str | None = "python") -> list[Blo
     return found
 
 
-@dataclass(frozen=True)
-class Shown:
-    """An output the README shows under an expression: the expected text and where it is."""
+_COMMAND = re.compile(r"(?:\.venv/bin/)?python -m lambdasim ([^`\n&|;]*)")
+_PLACEHOLDER = re.compile(r"^[A-Z][A-Z_-]*$|[\[\]<>…]")
 
-    expression: ast.Expr
-    expected: list[str]
-    line: int
+
+def cli_commands(text: str | None = None) -> list[tuple[int, list[str]]]:
+    """The complete ``python -m lambdasim`` commands of ``text``: (README line, arguments)."""
+    lines = (README.read_text(encoding="utf-8") if text is None else text).splitlines()
+    found = []
+    for number, line in enumerate(lines, 1):
+        for match in _COMMAND.finditer(line):
+            arguments = match.group(1).split()
+            if arguments and not any(_PLACEHOLDER.search(argument) for argument in arguments):
+                found.append((number, arguments))
+    return found
 
 
 def _shown_outputs(block: Block, tree: ast.Module) -> dict[int, list[str]]:

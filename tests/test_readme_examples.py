@@ -7,9 +7,13 @@ the day it is added. They run in a scratch folder laid out like a clone (``data/
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import matplotlib.pyplot as plt
 import pytest
-from readme_examples import README, Session, blocks, output_matches
+from readme_examples import README, Session, blocks, cli_commands, output_matches
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -37,6 +41,25 @@ def test_every_python_example_runs_and_shows_what_it_gives(like_a_clone):
     assert not session.failures, "\n\n".join(map(str, session.failures))
     assert session.compared >= 1
     assert (like_a_clone / "exports" / "run1").is_dir()  # the tour's export_run wrote where the reader is
+
+
+@pytest.mark.slow
+def test_every_complete_cli_command_in_the_readme_runs(like_a_clone):
+    commands = [(line, arguments) for line, arguments in cli_commands() if arguments[0] != "lab"]
+    assert commands, "the README shows no complete python -m lambdasim command"
+    for line, arguments in commands:
+        finished = subprocess.run([sys.executable, "-m", "lambdasim", *arguments], capture_output=True,
+                                  text=True, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"})
+        assert finished.returncode == 0, f"README.md:{line}: {' '.join(arguments)}\n{finished.stderr}"
+    assert (like_a_clone / "docs" / "timeline.png").stat().st_size > 0
+    assert (like_a_clone / "exports" / "retries").is_dir()
+
+
+def test_complete_cli_commands_are_found_and_usage_lines_are_not():
+    text = ("Run `.venv/bin/python -m lambdasim run data/x.yaml --seed 2` or\n"
+            "`run [--trust] FILE`, `python -m lambdasim run --trust FILE`, `python -m lambdasim …`\n"
+            "python3 -m venv .venv && .venv/bin/python -m lambdasim lab\n")
+    assert cli_commands(text) == [(1, ["run", "data/x.yaml", "--seed", "2"]), (3, ["lab"])]
 
 
 def test_every_python_block_is_found_and_none_opts_out_without_a_reason():
