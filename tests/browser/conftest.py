@@ -33,7 +33,8 @@ CHROMIUM = Path(os.environ.get("LAMBDASIM_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("LAMBDASIM_SCREENSHOTS", REPO / "test-screenshots"))
 
 # The flags keep a headless Chromium quiet and local: no sandbox (root in a container), no GPU, no
-# QUIC, and none of the background traffic (updates, sync, first-run pages) it would start.
+# QUIC, none of the background traffic (updates, sync, first-run pages) it would start, and no host
+# but this one.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -43,6 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Nothing leaves the machine: any host name but the loopback ones fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 
 # tests/conftest.py looks for this phrase in the skip reasons to print its summary line.
