@@ -14,8 +14,8 @@ output (the rest of that line is a note for the reader). A comment after code on
 a remark, never an output.
 
 Shell commands: every ``python -m lambdasim …`` command in inline code or a ```bash block that is
-complete as written (no placeholder such as ``FILE`` or ``[--seed N]``) is run too; ``lab``, which
-starts a server until stopped, is tested by tests/test_lab_launcher.py.
+complete as written (no placeholder such as ``FILE`` or ``[--seed N]``) is run too, but for ``lab``
+(a server) and ``course-html`` (every notebook), which their own tests run.
 
 A block opts out only by an HTML comment (invisible on GitHub) on the line right before it, with a
 reason: ``<!-- readme-example: not run (REASON) -->``.
