@@ -8,6 +8,7 @@ step go to the screenshot folder (``jupyterlab-*.png``).
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -28,6 +29,12 @@ def jupyterlab(tmp_path, free_port, served):
         "--IdentityProvider.token=", "--ServerApp.password=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
     ]
+    # A reader's choice made in advance: no news and no update check (no toast asking, no fetch).
+    notification = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     env = {
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
