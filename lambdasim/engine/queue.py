@@ -308,10 +308,13 @@ class EventQueue:
                                                      job.index)
         job.outcome, job.failure, job.response = outcome, failure, response
         delay = init + run
+        error_code = 0
+        if failure is not None:
+            error_code = self._string_codes.get(failure.error_type) or self._strings(failure.error_type)
         self.recorder.execution(
             kind, job.index, fn.index, job.qualifier_code, attempt, job.enqueued_at, now, start, now + delay,
             init, run, billed_ms(delay), outcome,
-            self._strings(failure.error_type) if failure is not None else 0, fn.in_flight, fn.queued,
+            error_code, fn.in_flight, fn.queued,
         )
         if fn.provisioned:
             prov = self.on_provisioned.get(job)
@@ -367,11 +370,12 @@ class EventQueue:
 
     def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
         """Put the event back in the queue, due after ``delay``; expire it now if that is too late."""
-        if now + delay - event.enqueued_at > event.fn.settings_for(event.qualifier).max_age:
+        fn = event.fn
+        if now + delay - event.enqueued_at > (fn.settings.get(event.qualifier) or fn.defaults).max_age:
             self.expire(event, now)
             return
         event.state = QUEUED
-        event.fn.queued += 1
+        fn.queued += 1
         self.env.timeout(delay, event).callbacks.append(self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
@@ -395,14 +399,18 @@ class EventQueue:
         # events, and the run must not be judged finished in the middle of that.
         on_success, on_failure, dlq, lost = self.router(event, FATES[fate], now)
         del self.live[event.index]
-        strings = self._strings
         fn = event.fn
         limits = fn.settings.get(event.qualifier) or fn.defaults  # fn.settings_for, inlined
-        self.recorder.close_event(
-            event.index, now, event.attempts, event.throttles, fate, limits.max_age_s, limits.max_retry,
-            strings(on_success) if on_success else 0, strings(on_failure) if on_failure else 0,
-            strings(dlq) if dlq else 0, lost,
-        )
+        if on_success or on_failure or dlq:
+            codes, strings = self._string_codes, self._strings
+            self.recorder.close_event(
+                event.index, now, event.attempts, event.throttles, fate, limits.max_age_s, limits.max_retry,
+                codes.get(on_success) or strings(on_success), codes.get(on_failure) or strings(on_failure),
+                codes.get(dlq) or strings(dlq), lost,
+            )
+        else:
+            self.recorder.close_event(event.index, now, event.attempts, event.throttles, fate,
+                                      limits.max_age_s, limits.max_retry, 0, 0, 0, lost)
         if not self.live:
             self._check_done()
 
