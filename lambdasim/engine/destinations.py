@@ -353,7 +353,7 @@ class Destinations:
         else:  # the message is its own body: one object per delivery (RecordMessage)
             self.sent += 1
             body = RecordMessage(template, index, now, self.sent)
-            self._received(target, body, event)
+            self._received(target, body, event, now)
         self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
                                body)
         return not reason
@@ -411,15 +411,15 @@ class Destinations:
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}
-        self._received(target, self._message(body, attributes, now, event.index), event)
+        self._received(target, self._message(body, attributes, now, event.index), event, now)
         return ""
 
     def _received(self, target: Target, message: Message | RecordMessage,
-                  event: AsyncEvent | Duplicate) -> None:
-        """A target takes a message: a queue keeps it, a topic fans it out."""
+                  event: AsyncEvent | Duplicate, now: float) -> None:
+        """A target takes a message sent at ``now``: a queue keeps it, a topic fans it out."""
         target.messages.append(message)
         if target.sqs is not None:
-            target.sqs.added(message, message.sent_at)
+            target.sqs.added(message, now)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
 
