@@ -36,7 +36,7 @@ def run_baseline(seed: int = 1, rate_per_s: float = 100.0, sim_seconds: float = 
     """Simulate workload W1 with plain SimPy and return counters and timing.
 
     Returns a dict with ``events`` (arrivals), ``completed``, ``dropped``, ``cold_starts``,
-    ``peak_in_flight``, ``wall_s`` and ``events_per_wall_s``.
+    ``peak_in_flight``, ``wall_s``, ``cpu_s`` and ``events_per_wall_s``.
     """
     arrivals_rng, cold_rng, duration_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
@@ -79,9 +79,9 @@ def run_baseline(seed: int = 1, rate_per_s: float = 100.0, sim_seconds: float = 
             env.process(handle(env))
 
     env.process(arrivals(env))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     env.run()  # until the last accepted event has finished
-    wall_s = time.perf_counter() - start
+    wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
 
     return {
         "events": stats["events"],
@@ -90,6 +90,7 @@ def run_baseline(seed: int = 1, rate_per_s: float = 100.0, sim_seconds: float = 
         "cold_starts": stats["cold_starts"],
         "peak_in_flight": stats["peak"],
         "wall_s": wall_s,
+        "cpu_s": cpu_s,
         "events_per_wall_s": stats["events"] / wall_s if wall_s > 0 else float("inf"),
     }
 

@@ -48,12 +48,12 @@ def run(which: str, seed: int = 1, sim_seconds: float = 1000.0) -> dict:
 
     import lambdasim as ls
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = ls.run(scenario(which, seed, sim_seconds))
-    wall_s = time.perf_counter() - start
+    wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
     return {"events": len(result.events), "rows": len(result.attempts),
             "throttle_rows": int((result.attempts["kind"] == "throttle").sum()),
-            "peak_concurrency": result.stats["peak_concurrency"], "wall_s": wall_s}
+            "peak_concurrency": result.stats["peak_concurrency"], "wall_s": wall_s, "cpu_s": cpu_s}
 
 
 def main() -> None:
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1000.0)
     parser.add_argument("--rounds", type=int, default=3)
     opts = parser.parse_args()
-    per_event, per_row = [], []
+    per_event, per_row, cpu_event, cpu_row = [], [], [], []
     for round_no in range(1, opts.rounds + 1):
         got = {}
         for which in ("w1", "w2", "throttle"):
@@ -69,15 +69,21 @@ def main() -> None:
             r = got[which]
             print(f"round {round_no} {which:>8}: {r['events']:,} events, {r['rows']:,} attempt rows "
                   f"({r['throttle_rows']:,} throttles), peak concurrency {r['peak_concurrency']}, "
-                  f"{r['wall_s']:.2f} s, peak {peak_mb:.0f} MB")
+                  f"{r['wall_s']:.2f} s ({r['cpu_s']:.2f} s CPU), peak {peak_mb:.0f} MB")
         w1 = got["w1"]["wall_s"]
         per_event.append((got["w2"]["wall_s"] / got["w2"]["events"]) / (w1 / got["w1"]["events"]))
         per_row.append((got["throttle"]["wall_s"] / got["throttle"]["rows"]) / (w1 / got["w1"]["rows"]))
+        w1 = got["w1"]["cpu_s"]  # the same ratios in CPU time (steadier on a shared machine)
+        cpu_event.append((got["w2"]["cpu_s"] / got["w2"]["events"]) / (w1 / got["w1"]["events"]))
+        cpu_row.append((got["throttle"]["cpu_s"] / got["throttle"]["rows"]) / (w1 / got["w1"]["rows"]))
     print()
     print(f"W2 per event vs W1: {', '.join(f'{r:.2f}x' for r in per_event)}; "
           f"median {statistics.median(per_event):.2f}x")
     print(f"heavy throttling per attempt row vs W1: {', '.join(f'{r:.2f}x' for r in per_row)}; "
           f"median {statistics.median(per_row):.2f}x")
+    print(f"in CPU time: W2 {', '.join(f'{r:.2f}x' for r in cpu_event)} (median "
+          f"{statistics.median(cpu_event):.2f}x); throttling {', '.join(f'{r:.2f}x' for r in cpu_row)} "
+          f"(median {statistics.median(cpu_row):.2f}x)")
 
 
 if __name__ == "__main__":

@@ -57,7 +57,14 @@ from lambdasim.engine.live_function import request_body
 from lambdasim.engine.targets import DeadLetterAttributes, Message, RecordMessage, Target
 from lambdasim.model.rules import error_object, is_local_function
 from lambdasim.records import RequestIds
-from lambdasim.records.bodies import REQUEST_ID_MARK, TIMESTAMP_MARK, Body, RecordTemplates, RecordText
+from lambdasim.records.bodies import (
+    REQUEST_ID_MARK,
+    TIMESTAMP_MARK,
+    Body,
+    RecordTemplate,
+    RecordTemplates,
+    RecordText,
+)
 
 if TYPE_CHECKING:
     from lambdasim.engine.duplicates import Duplicate
@@ -79,6 +86,8 @@ CONDITIONS = {
 #: RecursiveLoop: Allow can chain without end) stops nesting at this depth.
 MAX_NESTED_ROUTING = 64
 _NOWHERE = ("", "", "", False)
+#: Records' contents remembered by key (see Destinations._template); past this many, encoded each time.
+_TEMPLATE_KEYS = 4096
 _DLQ_ERROR_CODES = {"zero_reserved_concurrency": "429", "recursion_stopped": "400"}
 
 
@@ -193,6 +202,7 @@ class Destinations:
         self.sent = 0
         # Plain records are kept as a shared template and filled in on read (RecordText).
         self.templates = RecordTemplates(request_ids, _Stamp(scenario), self.message_ids)
+        self._templates_by_content: dict[tuple, tuple[Any, RecordTemplate | None]] = {}
         self.targets: dict[str, Target] = {}
         for arn, behaviour in scenario.targets.items():
             self.targets[arn] = self._bound(Target(arn, behaviour, self._external(arn)))
@@ -331,9 +341,7 @@ class Destinations:
         """Deliver a plain record to a queue, topic, bucket or external function, kept as a
         :class:`RecordText` (a shared template, the event's index and ``now``): the text is built
         only when read. None when the record's content makes a template ambiguous (sent as text)."""
-        record = invocation_record(event, condition, TIMESTAMP_MARK, REQUEST_ID_MARK)
-        failed = event.attempts and condition != "Success" and "requestId" in record["responsePayload"]
-        template = self.templates.of(_json(record), 2 if failed else 1)
+        template = self._template(event, condition)
         if template is None:
             return None
         index = event.index
@@ -345,10 +353,37 @@ class Destinations:
         else:  # the message is its own body: one object per delivery (RecordMessage)
             self.sent += 1
             body = RecordMessage(template, index, now, self.sent)
-            self._received(target, body, event)
+            self._received(target, body, event, now)
         self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
                                body)
         return not reason
+
+    def _template(self, event: AsyncEvent | Duplicate, condition: str) -> RecordTemplate | None:
+        """The template of ``event``'s record (None: ambiguous, see :meth:`RecordTemplates.of`).
+
+        Looked up by what the record holds, so that the events of one workload (which share one
+        payload object: handlers get a copy, nothing changes it) build and encode their record once,
+        not once each. The key holds the payload's identity, and the entry the payload itself, so an
+        id is never reused while its entry lives; a handler's response (any object) is not keyed."""
+        ran = event.attempts > 0
+        failure = event.failure if ran and condition != "Success" else None
+        if ran and failure is None and event.response is not None:
+            return self._encoded_template(event, condition)
+        payload = event.payload
+        key = (event.fn.arn, event.qualifier, condition, event.attempts, event.version if ran else None,
+               id(payload), failure)
+        entry = self._templates_by_content.get(key)
+        if entry is not None and entry[0] is payload:
+            return entry[1]
+        template = self._encoded_template(event, condition)
+        if len(self._templates_by_content) < _TEMPLATE_KEYS:
+            self._templates_by_content[key] = (payload, template)
+        return template
+
+    def _encoded_template(self, event: AsyncEvent | Duplicate, condition: str) -> RecordTemplate | None:
+        record = invocation_record(event, condition, TIMESTAMP_MARK, REQUEST_ID_MARK)
+        failed = event.attempts and condition != "Success" and "requestId" in record["responsePayload"]
+        return self.templates.of(_json(record), 2 if failed else 1)
 
     def _send_dead_letter(self, event: AsyncEvent, arn: str, fate: str, condition: str, now: float) -> bool:
         failure = event.failure if event.attempts else None
@@ -376,15 +411,15 @@ class Destinations:
             key = (f"aws/lambda/async/{event.fn.name}/{stamp:%Y/%m/%d}/"
                    f"{stamp:%Y-%m-%dT%H.%M.%S}-{self._message_id()}")
             attributes = {"Key": key}
-        self._received(target, self._message(body, attributes, now, event.index), event)
+        self._received(target, self._message(body, attributes, now, event.index), event, now)
         return ""
 
     def _received(self, target: Target, message: Message | RecordMessage,
-                  event: AsyncEvent | Duplicate) -> None:
-        """A target takes a message: a queue keeps it, a topic fans it out."""
+                  event: AsyncEvent | Duplicate, now: float) -> None:
+        """A target takes a message sent at ``now``: a queue keeps it, a topic fans it out."""
         target.messages.append(message)
         if target.sqs is not None:
-            target.sqs.added(message, message.sent_at)
+            target.sqs.added(message, now)
         if target.type == "sns":
             self._fan_out(target, message, event.chain + 1)
 

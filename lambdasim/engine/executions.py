@@ -95,7 +95,7 @@ class AsyncEvent(Execution):
         """An attempt ended: the event succeeded, is retried after a delay, or has no retries left."""
         if self.outcome == SUCCESS:
             queue._resolve(self, FATE_SUCCEEDED, now)
-        elif self.attempts <= self.fn.settings_for(self.qualifier).max_retry:
+        elif self.attempts <= (self.fn.settings.get(self.qualifier) or self.fn.defaults).max_retry:
             delay = queue.retry_delays[self.attempts - 1]
             if queue.retry_jitter:
                 delay += queue.retry_jitter * queue.jitter()

@@ -29,6 +29,7 @@ age limit. Example::
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -215,6 +216,11 @@ class FailureModel:
             out["system_error_type"] = self.system_error_type
         return out
 
+    @functools.cached_property
+    def random_error(self) -> Failure:
+        """The failure an ``error_probability`` draw injects: one immutable value, made once."""
+        return Failure(self.error_type, self.error_message)
+
     @staticmethod
     def from_dict(d: Any, field: str = "failures") -> FailureModel:
         """Build from ``{error_probability, outages, poison_payloads, error_type, error_message,
@@ -253,7 +259,7 @@ def injected_failure(model: FailureModel, now: float, payload: Any,
                 return Failure("PoisonPayload", f"Simulated poison payload matching {json.dumps(poison)}")
     p = model.error_probability
     if p > 0 and uniform() < p:
-        return Failure(model.error_type, model.error_message)
+        return model.random_error
     return None
 
 

@@ -122,6 +122,7 @@ class Recorder:
         self.d_ok = array("b")
         self.d_text = array("i")   # channel, target type, target ARN, condition, failure reason: codes
         self.d_bodies: list = []
+        self._delivery_codes: dict[tuple[str, ...], tuple[int, ...]] = {}
         # queue_ops (QUEUE_OP_COLUMNS): numbers in arrays, queue ARNs and ops as codes, ids as text
         self.q_at = array("d")
         self.q_code = array("i")          # (queue ARN code, op code) pairs
@@ -243,12 +244,15 @@ class Recorder:
         ``body`` is the text, or the :class:`~lambdasim.records.bodies.Body` of a message that
         carries earlier records (it shares them; :meth:`delivery_rows` says how it is shown).
         """
-        strings = self.strings
         self.d_event.append(event)
         self.d_at.append(at)
         self.d_ok.append(ok)
-        self.d_text.extend((strings(channel), strings(target_type), strings(target_arn), strings(condition),
-                            strings(failure_reason)))
+        # The five texts' codes, looked up as one key (a run delivers to a few targets, in a few ways).
+        key = (channel, target_type, target_arn, condition, failure_reason)
+        codes = self._delivery_codes.get(key)
+        if codes is None:
+            codes = self._delivery_codes[key] = tuple(map(self.strings, key))
+        self.d_text.extend(codes)
         self.d_bodies.append(body)
 
     def queue_op(self, at: float, queue_arn: str, op: int, message: Any, receive_count: int,
@@ -259,7 +263,8 @@ class Recorder:
         if self._lent:
             self.detach()
         self.q_at.append(at)
-        self.q_code.extend((self.strings(queue_arn), op))
+        code = self.strings.codes.get(queue_arn)
+        self.q_code.extend((self.strings(queue_arn) if code is None else code, op))
         self.q_count.append(receive_count)
         self.q_visible_at.append(visible_at)
         self.q_message.append(message)  # the Message: its id is made when the frame is
