@@ -45,6 +45,9 @@ _FUNCTION_NOT_MODELLED = {
     "file_system_config": "an EFS file system: its connections are not simulated",
 }
 _UNKNOWN = object()
+#: The attributes a plan's unknown value is rebuilt for, from the resource its configuration refers to.
+_REFERENCE_ATTRIBUTES = frozenset({"target_arn", "destination", "topic_arn", "endpoint", "event_source_arn",
+                                   "function_name", "qualifier", "function_version"})
 
 
 class _Refusal:
@@ -75,6 +78,8 @@ class _Resource:
     name: str
     values: dict
     lookup: Callable[[_Resource, tuple], Any] = field(repr=False, default=lambda r, p: _UNKNOWN)
+    #: Top-level attributes a plan says are known only after apply (its ``after_unknown``).
+    after_apply: frozenset = frozenset()
 
     def get(self, *path: str | int, default: Any = None) -> Any:
         value: Any = self.values
@@ -131,13 +136,15 @@ def scenario_dict_from_terraform(source: Mapping | str, report: TemplateReport, 
 
 # -- the three inputs, as resources ------------------------------------------------------------------
 
-def _walk_module(module: Mapping, out: list[_Resource], lookup: Callable) -> None:
+def _walk_module(module: Mapping, out: list[_Resource], lookup: Callable,
+                 unknown: Mapping[str, frozenset] | None = None) -> None:
     for resource in module.get("resources", ()):
         if resource.get("mode", "managed") == "managed":
             out.append(_Resource(resource["address"], resource["type"], resource["name"],
-                                 dict(resource.get("values") or {}), lookup))
+                                 dict(resource.get("values") or {}), lookup,
+                                 (unknown or {}).get(resource["address"], frozenset())))
     for child in module.get("child_modules", ()):
-        _walk_module(child, out, lookup)
+        _walk_module(child, out, lookup, unknown)
 
 
 def _state_resources(document: Mapping) -> list[_Resource]:
@@ -167,6 +174,8 @@ def _plan_resources(document: Mapping, context: _Context) -> list[_Resource]:
     by_address: dict[str, _Resource] = {}
 
     def lookup(resource: _Resource, path: tuple) -> Any:
+        if not path or path[-1] not in _REFERENCE_ATTRIBUTES:
+            return _UNKNOWN  # only a plain reference to a name or an ARN is rebuilt
         expression: Any = expressions.get(_config_address(resource.address), {})
         for step in path:
             if isinstance(step, int):
@@ -186,8 +195,11 @@ def _plan_resources(document: Mapping, context: _Context) -> list[_Resource]:
                 return _computed(by_address[module + target], attribute, context)
         return _UNKNOWN
 
+    unknown = {change["address"]: frozenset(k for k, v in ((change.get("change") or {}).get("after_unknown")
+                                                           or {}).items() if v is True)
+               for change in document.get("resource_changes", ())}
     resources: list[_Resource] = []
-    _walk_module((document.get("planned_values") or {}).get("root_module") or {}, resources, lookup)
+    _walk_module((document.get("planned_values") or {}).get("root_module") or {}, resources, lookup, unknown)
     by_address.update((r.address, r) for r in resources)
     return resources
 
@@ -467,6 +479,10 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
         redrive = resource.get("redrive_policy")
         if redrive:
             attributes["RedrivePolicy"] = json.loads(redrive) if isinstance(redrive, str) else redrive
+        elif "redrive_policy" in resource.after_apply:
+            report.add(resource.address, "redrive_policy", "known only after apply (it refers to another "
+                       "resource): the queue is simulated without a redrive policy; read the state after "
+                       "apply (terraform show -json) to include it")
         if resource.get("kms_master_key_id"):
             report.add(resource.address, "kms_master_key_id", "a KMS key: Lambda needs kms:Decrypt/GenerateDataKey "
                        "to deliver to it, which lambdasim does not check")
