@@ -396,6 +396,44 @@ class Scenario:
         text, name = read_source(source)
         return Scenario.from_text(text, trust, name=name)
 
+    @staticmethod
+    def from_template(source: Any, *, workloads: Any = None, overrides: Mapping | None = None,
+                      parameters: Mapping[str, Any] | None = None, trust: bool = False) -> Scenario:
+        """Read the async configuration of a CloudFormation, SAM or Terraform template (a path, text,
+        bytes or decoded mapping; :func:`lambdasim.model.templates.read_template` says how).
+
+        The :class:`~lambdasim.model.templates.TemplateReport` of what the template holds that is not
+        simulated is ``scenario.template_report`` (an attribute, not a field: it is not compared and
+        ``replace`` does not copy it); when it lists anything a ``TemplateWarning`` says so.
+        """
+        import warnings
+
+        from lambdasim.model.templates import TemplateWarning, read_template
+
+        data, report = read_template(source, workloads=workloads, overrides=overrides, parameters=parameters)
+        scenario = Scenario.from_dict(data, trust=trust)
+        object.__setattr__(scenario, "template_report", report)
+        if report.findings:
+            warnings.warn(f"{len(report)} resources or properties of {report.source} are not simulated "
+                          "(scenario.template_report lists them)", TemplateWarning, stacklevel=2)
+        return scenario
+
+    def to_cloudformation(self, as_yaml: bool = False) -> dict | str:
+        """The async configuration as a CloudFormation template (a dict, or YAML text with
+        ``as_yaml``); ``Scenario.from_template`` reads it back to an equal scenario
+        (:mod:`lambdasim.model.templates.export`)."""
+        from lambdasim.model.templates.export import template_yaml, to_cloudformation
+
+        template = to_cloudformation(self)
+        return template_yaml(template) if as_yaml else template
+
+    def to_sam(self, as_yaml: bool = False) -> dict | str:
+        """The async configuration as a SAM template (functions as ``AWS::Serverless::Function``)."""
+        from lambdasim.model.templates.export import template_yaml, to_sam
+
+        template = to_sam(self)
+        return template_yaml(template) if as_yaml else template
+
     def to_dict(self) -> dict:
         """The scenario-file shape; ``Scenario.from_dict(s.to_dict()) == s``."""
         out: dict[str, Any] = {"seed": self.seed, "horizon_s": self.horizon_s, "dispatch": self.dispatch,

@@ -1,0 +1,156 @@
+"""Bring your own stack: a scenario read from the template that deploys it, and written back.
+
+:func:`read_template` reads CloudFormation (YAML with the short intrinsic tags, or JSON), SAM (a
+template whose ``Transform`` names ``AWS::Serverless-2016-10-31``, translated by AWS's SAM translator
+in :mod:`~lambdasim.model.templates.sam`) or Terraform (the JSON of ``terraform show -json``, or a
+``.tf`` file, in :mod:`~lambdasim.model.templates.terraform`) into the scenario-file shape, and
+returns it with a :class:`TemplateReport` of what the template holds that lambdasim does not
+simulate. ``Scenario.from_template`` builds the scenario from it; ``scenario.to_cloudformation()``
+and ``scenario.to_sam()`` (:mod:`~lambdasim.model.templates.export`) write one back.
+
+A template says nothing about what the simulator adds (durations, cold starts, failures, workloads,
+targets' outages); those come from ``overrides`` (a scenario-file mapping merged over what the
+template gives) and ``workloads``. The heavy libraries (cfn-lint, aws-sam-translator, python-hcl2)
+are imported only when a template is read. This package never imports the scenario module, which
+imports it: the layers stay acyclic.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from lambdasim.model.loading import parse_yaml, read_source
+from lambdasim.model.templates.cloudformation import (
+    SCHEDULE_HORIZON_S,
+    decode,
+    scenario_dict_from_cloudformation,
+)
+from lambdasim.model.templates.report import Finding, TemplateRefused, TemplateReport
+
+__all__ = ["read_template", "template_format", "TemplateReport", "TemplateRefused", "Finding",
+           "TemplateWarning", "SAM_TRANSFORM", "METADATA_KEY"]
+
+#: The Transform that makes a template SAM.
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+#: The template ``Metadata`` key under which lambdasim's export keeps the simulator's settings.
+METADATA_KEY = "lambdasim"
+
+
+class TemplateWarning(UserWarning):
+    """A template was read with properties lambdasim does not simulate (see ``template_report``)."""
+
+
+def template_format(data: Any, name: str | None = None) -> str:
+    """``CloudFormation``, ``SAM``, ``Terraform plan`` or ``Terraform`` (.tf) for decoded ``data``."""
+    if name is not None and str(name).endswith(".tf"):
+        return "Terraform"
+    if isinstance(data, Mapping):
+        if "terraform_version" in data or "format_version" in data and "planned_values" in data:
+            return "Terraform plan"
+        transform = data.get("Transform")
+        transforms = transform if isinstance(transform, list) else [transform]
+        if SAM_TRANSFORM in transforms:
+            return "SAM"
+    return "CloudFormation"
+
+
+def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | None = None,
+                  parameters: Mapping[str, Any] | None = None) -> tuple[dict, TemplateReport]:
+    """``(scenario dict, report)`` of a template given as a path, text, bytes or decoded mapping.
+
+    ``parameters`` are values for the template's ``Parameters`` (else their defaults);
+    ``overrides`` is a scenario-file mapping merged over the template's (dicts merge key by key:
+    ``{"functions": {"orders": {"duration": {...}}}, "horizon_s": 3600}``), after the simulator
+    settings an exported template keeps in its ``Metadata``; ``workloads`` are appended to the
+    template's (a workload's ``function`` may be a function's logical id, and its ``qualifier``
+    an alias of the template).
+    """
+    overrides = dict(overrides or {})
+    data, name = _decoded(source)
+    metadata = _metadata(data, name)
+    account = {**(metadata.get("account") or {}), **(overrides.get("account") or {})}
+    region = account.get("region", "us-east-1")
+    account_id = account.get("account_id", "123456789012")
+    kind = template_format(data, name)
+    report = TemplateReport(source=name or "template", format=kind)
+    if kind.startswith("Terraform"):
+        scenario_dict_from_terraform = _reader("terraform", "scenario_dict_from_terraform", kind)
+        scenario = scenario_dict_from_terraform(data, report, parameters=parameters, region=region,
+                                                account_id=account_id)
+    else:
+        if kind == "SAM":
+            data = _reader("sam", "cloudformation_from_sam", f"SAM (Transform: {SAM_TRANSFORM})")(data)
+        scenario = scenario_dict_from_cloudformation(data, report, parameters=parameters, region=region,
+                                                     account_id=account_id)
+    scenario = _merged(_merged(scenario, metadata), overrides)
+    horizon = scenario.get("horizon_s") or SCHEDULE_HORIZON_S
+    for workload in scenario.get("workloads", ()):
+        if isinstance(workload, dict) and workload.get("arrivals") == "constant":
+            workload.setdefault("end_s", horizon)
+    scenario["workloads"] = [*scenario.get("workloads", ()), *(_named(w, report) for w in workloads or ())]
+    return scenario, report
+
+
+def _reader(module: str, function: str, kind: str) -> Any:
+    """The SAM or Terraform reader, imported by name when a template needs it (and so that this
+    dispatcher works where that module is not there yet)."""
+    try:
+        return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+    except (ModuleNotFoundError, AttributeError):
+        raise NotImplementedError(f"{kind} templates are not read yet ({__name__}.{module}.{function} "
+                                  "is missing)") from None
+
+
+def _decoded(source: Any) -> tuple[Any, str | None]:
+    """The template's data and file name: a mapping is already data; a ``.tf`` file stays text."""
+    if isinstance(source, Mapping):
+        return json.loads(json.dumps(source)), None
+    text, name = read_source(source)
+    if name is not None and name.endswith(".tf"):
+        return text, name
+    return decode(text, name), name
+
+
+def _metadata(data: Any, name: str | None) -> dict:
+    """The simulator's settings an exported template keeps as YAML text in ``Metadata.lambdasim``."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("Metadata"), Mapping):
+        return {}
+    settings = data["Metadata"].get(METADATA_KEY)
+    if isinstance(settings, str):
+        settings = parse_yaml(settings, f"{name or 'template'} Metadata.{METADATA_KEY}")
+    if settings is None:
+        return {}
+    if not isinstance(settings, Mapping):
+        raise TemplateRefused("Metadata", METADATA_KEY, "not a mapping of scenario settings",
+                              "write scenario-file settings (YAML text or a mapping) or remove it")
+    return dict(settings)
+
+
+def _merged(base: Any, over: Any) -> Any:
+    """``over`` merged into ``base``: mappings key by key, anything else replaced."""
+    if isinstance(base, Mapping) and isinstance(over, Mapping):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _merged(base[key], value) if key in base else value
+        return out
+    return over
+
+
+def _named(workload: Any, report: TemplateReport) -> Any:
+    """A caller's workload with a function's logical id read as its name and an alias as its version."""
+    if not isinstance(workload, Mapping):
+        return workload
+    workload = dict(workload)
+    function = workload.get("function")
+    if function in report.resources and ":" not in report.resources[function]:
+        workload["function"] = function = report.resources[function]
+    key = f"{function}:{workload.get('qualifier')}"
+    if key in report.aliases:
+        workload["qualifier"] = report.aliases[key]
+        if workload["qualifier"] is None:
+            del workload["qualifier"]
+    return workload
+
