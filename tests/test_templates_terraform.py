@@ -27,7 +27,7 @@ def _read(source, **kw):
 
 
 def _tf(text=TF, **variables):
-    return _read(text, variables={"max_event_age": 600, **variables})
+    return _read(text, parameters={"max_event_age": 600, **variables})
 
 
 def test_tf_file_reads_every_resource_type_field_by_field():
@@ -145,9 +145,9 @@ def test_variables_take_the_callers_values_over_defaults():
 def test_what_cannot_be_read_is_refused_naming_resource_and_attribute(change, message):
     text = TF if change is None else TF.replace(*change)
     assert text != TF or change is None
-    variables = {} if change is None else {"max_event_age": 600}
+    parameters = {} if change is None else {"max_event_age": 600}
     with pytest.raises(TemplateRefused) as refused:
-        _read(text, variables=variables)
+        _read(text, parameters=parameters)
     assert str(refused.value) == message
 
 

@@ -65,7 +65,7 @@ def cloudformation_from_sam(template: dict, parameters: Mapping[str, Any] | None
     metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())  # kept here, sent nowhere
     translator = Translator(None, Parser(), boto_session=_Session(region), metrics=metrics)
     try:
-        return translator.translate(_packaged(_plain(template)), parameter_values=values,
+        return translator.translate(_prepared(_plain(template)), parameter_values=values,
                                     get_managed_policy_map=dict)
     except InvalidDocumentException as exc:
         cause = exc.causes[0] if exc.causes else exc
@@ -82,9 +82,17 @@ _CODE = {"AWS::Serverless::Function": "CodeUri", "AWS::Serverless::LayerVersion"
 _PACKAGED = "s3://lambdasim-not-deployed/code.zip"
 
 
-def _packaged(template: dict) -> dict:
-    """``template`` with local code folders replaced by an S3 location, as ``sam package`` does."""
+def _prepared(template: dict) -> dict:
+    """``template`` with local code folders replaced by an S3 location, as ``sam package`` does, and
+    without its functions' ``Schedule`` events: :func:`sam_event_workloads` reads those (rate and
+    cron, with their ``Input``), and their rules would otherwise be read a second time."""
     out = copy.deepcopy(template)
+    for resource in (out.get("Resources") or {}).values():
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::Function":
+            events = (resource.get("Properties") or {}).get("Events")
+            if isinstance(events, dict):
+                for event_id in [k for k, e in events.items() if isinstance(e, dict) and e.get("Type") in _SCHEDULES]:
+                    del events[event_id]
     sections = [((out.get("Globals") or {}).get("Function"), "CodeUri")]
     sections += [(r.get("Properties"), _CODE[r.get("Type")]) for r in (out.get("Resources") or {}).values()
                  if isinstance(r, dict) and r.get("Type") in _CODE]
@@ -120,7 +128,11 @@ def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], re
         if not isinstance(resource, Mapping) or resource.get("Type") != "AWS::Serverless::Function":
             continue
         name = function_names.get(logical_id, logical_id)
-        events = (resource.get("Properties") or {}).get("Events") or {}
+        function = resource.get("Properties") or {}
+        # SAM points a function's events at its AutoPublishAlias, which the scenario runs as a version
+        alias = function.get("AutoPublishAlias")
+        qualifier = report.aliases.get(f"{name}:{alias}") if isinstance(alias, str) else None
+        events = function.get("Events") or {}
         for event_id, event in events.items():
             kind = event.get("Type")
             properties = event.get("Properties") or {}
@@ -134,6 +146,8 @@ def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], re
                     name, rule_arn=f"arn:aws:events:{region}:{account_id}:rule/{rule}", region=region,
                     account_id=account_id, start_time=start_time, horizon_s=horizon_s,
                     path=f"{logical_id}.{where}.Properties.Schedule")
+                if qualifier is not None:
+                    workload["qualifier"] = qualifier
                 if "Input" in properties:  # EventBridge sends the target's Input instead of the event
                     payload = _input(properties["Input"], f"{logical_id}.{where}.Properties.Input")
                     workload["events"] = [{**e, "payload": payload} for e in workload["events"]]

@@ -110,18 +110,18 @@ def is_terraform_json(document: Any) -> bool:
 
 
 def scenario_dict_from_terraform(source: Mapping | str, report: TemplateReport, *,
-                                 variables: Mapping[str, Any] | None = None,
+                                 parameters: Mapping[str, Any] | None = None,
                                  region: str | None = None, account_id: str | None = None) -> dict:
     """The scenario dict (file shape, no workloads) of a Terraform plan/state JSON or ``.tf`` text.
 
-    ``variables`` answer a ``.tf`` file's ``var.NAME`` (over its defaults); ``region`` and
+    ``parameters`` answer a ``.tf`` file's ``var.NAME`` (over its defaults); ``region`` and
     ``account_id`` build the ARNs Terraform only knows after apply (default: the provider's
     ``region`` in a plan, the ARNs of a state, else lambdasim's us-east-1 / 123456789012).
     """
     if isinstance(source, str):
         report.format = "Terraform (.tf)"
         context = _Context(region or "us-east-1", account_id or "123456789012")
-        resources = _tf_resources(source, dict(variables or {}), context, region is None)
+        resources = _tf_resources(source, dict(parameters or {}), context, region is None)
     elif source.get("planned_values") is not None:
         report.format = "Terraform plan"
         context = _Context(region or _plan_region(source) or "us-east-1", account_id or "123456789012")
