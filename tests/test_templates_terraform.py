@@ -45,7 +45,8 @@ def test_tf_file_reads_every_resource_type_field_by_field():
     assert eic.destination_config.on_success == ARN.format("sns", "orders-ok")
     assert eic.destination_config.on_failure == ARN.format("sqs", "orders-failed")
     audit = scenario.functions["audit"]
-    assert audit.event_invoke_config.destination_config.on_success == ARN.format("events", "event-bus/orders-bus")
+    bus = ARN.format("events", "event-bus/orders-bus")
+    assert audit.event_invoke_config.destination_config.on_success == bus
     assert (audit.timeout_s, audit.reserved_concurrency) == (3, None)
     assert scenario.functions["worker"].timeout_s == 10
     targets = scenario.targets
@@ -74,7 +75,8 @@ def test_plan_and_state_read_as_the_tf_file_does():
     assert (plan_report.format, state_report.format) == ("Terraform plan", "Terraform state")
     assert [str(f) for f in plan_report] == NOT_MODELLED
     assert [str(f) for f in state_report] == [  # a resource of a child module is named by its full address
-        line.replace("aws_sqs_queue.failed", "module.messaging.aws_sqs_queue.failed") for line in NOT_MODELLED]
+        line.replace("aws_sqs_queue.failed", "module.messaging.aws_sqs_queue.failed")
+        for line in NOT_MODELLED]
 
 
 NOT_MODELLED = [
@@ -175,3 +177,18 @@ def test_a_run_of_the_terraform_stack_gives_the_expected_fates():
                                                      ARN.format("sqs", "orders-dlq"))
     ops = result.queue_ops.groupby(["queue", "op"]).size()
     assert ops[(ARN.format("sqs", "jobs"), "delete")] == 3     # the worker's mapping read them all
+
+
+@pytest.mark.parametrize(("name", "parameters", "kind"), [
+    ("tf_orders.tf", {"max_event_age": 600}, "Terraform (.tf)"),
+    ("tf_orders.plan.json", None, "Terraform plan"),
+    ("tf_orders.state.json", None, "Terraform state"),
+])
+def test_scenario_from_template_reads_each_terraform_file(name, parameters, kind):
+    with pytest.warns(ls.model.templates.TemplateWarning, match="6 resources or properties"):
+        scenario = ls.Scenario.from_template(TEMPLATES / name, parameters=parameters,
+                                             workloads=["orders=constant:1/s:10s", "jobs=burst:4"])
+    assert scenario.template_report.format == kind
+    assert scenario == ls.Scenario.from_dict({**_tf()[0], "workloads": [
+        {"function": "orders", "arrivals": "constant", "rate_per_s": 1.0, "start_s": 0.0, "end_s": 10.0},
+        {"target": ARN.format("sqs", "jobs"), "arrivals": "burst", "count": 4, "at_s": 0.0}]})

@@ -7,7 +7,8 @@ rule changes in one place. One module per service: :mod:`~lambdasim.model.rules.
 :mod:`~lambdasim.model.rules.target_services` (SQS, SNS and S3 as simulated targets),
 :mod:`~lambdasim.model.rules.event_source_mappings` and
 :mod:`~lambdasim.model.rules.schedules` (EventBridge schedule expressions). Every name is re-exported
-here, so callers write ``rules.NAME``. Plain Python: these modules import only :mod:`lambdasim.model.errors` and each other.
+here, so callers write ``rules.NAME``. Plain Python: these modules import only
+:mod:`lambdasim.model.errors` and each other.
 """
 
 from lambdasim.model.rules import event_source_mappings, lambda_service, schedules, target_services

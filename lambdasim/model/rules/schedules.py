@@ -12,7 +12,8 @@ __all__ = ["SCHEDULE_RATE_UNITS", "CRON_FIELDS", "CRON_MONTHS", "CRON_WEEKDAYS",
            "SCHEDULE_ALLOWED", "RATE_ALLOWED", "CRON_ALLOWED"]
 
 #: Seconds in each unit a ``rate(value unit)`` takes: singular when the value is 1, plural above.
-SCHEDULE_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3_600, "hours": 3_600, "day": 86_400, "days": 86_400}
+SCHEDULE_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3_600, "hours": 3_600,
+                       "day": 86_400, "days": 86_400}
 
 #: The six cron fields in order, with the values each allows (day-of-week 1 = Sunday).
 CRON_FIELDS = (("Minutes", 0, 59), ("Hours", 0, 23), ("Day-of-month", 1, 31), ("Month", 1, 12),

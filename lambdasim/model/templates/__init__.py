@@ -80,7 +80,8 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
     if kind.startswith("Terraform"):
         scenario_dict_from_terraform = _reader("terraform", "scenario_dict_from_terraform", kind)
         # the provider's Region (a plan) or the ARNs' (a state) unless the caller names one
-        scenario = scenario_dict_from_terraform(data, report, parameters=parameters, region=account.get("region"),
+        scenario = scenario_dict_from_terraform(data, report, parameters=parameters,
+                                                region=account.get("region"),
                                                 account_id=account.get("account_id"))
     else:
         if kind == "SAM":

@@ -91,7 +91,8 @@ def _prepared(template: dict) -> dict:
         if isinstance(resource, dict) and resource.get("Type") == "AWS::Serverless::Function":
             events = (resource.get("Properties") or {}).get("Events")
             if isinstance(events, dict):
-                for event_id in [k for k, e in events.items() if isinstance(e, dict) and e.get("Type") in _SCHEDULES]:
+                for event_id in [k for k, e in events.items()
+                                 if isinstance(e, dict) and e.get("Type") in _SCHEDULES]:
                     del events[event_id]
     sections = [((out.get("Globals") or {}).get("Function"), "CodeUri")]
     sections += [(r.get("Properties"), _CODE[r.get("Type")]) for r in (out.get("Resources") or {}).values()
@@ -141,8 +142,9 @@ def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], re
                 if properties.get("Enabled") is False or properties.get("State") == "DISABLED":
                     continue
                 rule = f"{logical_id}{event_id}"
+                expression = properties.get("Schedule" if kind == "Schedule" else "ScheduleExpression")
                 workload = schedule_workload(
-                    properties.get("Schedule") if kind == "Schedule" else properties.get("ScheduleExpression"),
+                    expression,
                     name, rule_arn=f"arn:aws:events:{region}:{account_id}:rule/{rule}", region=region,
                     account_id=account_id, start_time=start_time, horizon_s=horizon_s,
                     path=f"{logical_id}.{where}.Properties.Schedule")

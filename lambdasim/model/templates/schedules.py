@@ -83,8 +83,8 @@ def _cron_times(fields: list[str], expression: str, start_time: str, horizon_s: 
     day_of_month, day_of_week = fields[2], fields[4]
     if (day_of_month == "?") == (day_of_week == "?"):  # exactly one day field is '?'
         raise invalid_value(path, expression, CRON_ALLOWED)
-    allowed = [_cron_field(text, spec, expression, path) for text, spec in zip(fields, CRON_FIELDS)]
-    minutes, hours, days, months, weekdays, years = allowed
+    minutes, hours, days, months, weekdays, years = (
+        _cron_field(text, spec, expression, path) for text, spec in zip(fields, CRON_FIELDS, strict=True))
     start = _start(start_time)
     first = start.replace(second=0, microsecond=0)
     if first < start:
@@ -101,7 +101,8 @@ def _cron_times(fields: list[str], expression: str, start_time: str, horizon_s: 
 
 
 def _cron_field(text: str, spec: tuple[str, int, int], expression: str, path: str) -> set[int]:
-    """The values one cron field allows: ``*``/``?`` (all), ``a``, ``a-b``, ``a/step``, ``a-b/step``, lists."""
+    """The values one cron field allows: ``*``/``?`` (all), ``a``, ``a-b``, ``a/step``, ``a-b/step``,
+    and lists of these."""
     name, low, high = spec
     names = {"Month": CRON_MONTHS, "Day-of-week": CRON_WEEKDAYS}.get(name, ())
     out: set[int] = set()

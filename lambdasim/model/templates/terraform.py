@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambdasim.model.rules import function_arn, parse_function
+from lambdasim.model.rules import LATEST, function_arn, parse_function
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
 
 __all__ = ["scenario_dict_from_terraform", "is_terraform_json"]
@@ -130,7 +130,8 @@ def scenario_dict_from_terraform(source: Mapping | str, report: TemplateReport, 
         report.format = "Terraform state"
         resources = _state_resources(source)
         found_region, found_account = _arn_parts(resources)
-        context = _Context(region or found_region or "us-east-1", account_id or found_account or "123456789012")
+        context = _Context(region or found_region or "us-east-1",
+                           account_id or found_account or "123456789012")
     return _read(resources, context, report)
 
 
@@ -179,7 +180,8 @@ def _plan_resources(document: Mapping, context: _Context) -> list[_Resource]:
         expression: Any = expressions.get(_config_address(resource.address), {})
         for step in path:
             if isinstance(step, int):
-                expression = expression[step] if isinstance(expression, list) and len(expression) > step else None
+                listed = isinstance(expression, list) and len(expression) > step
+                expression = expression[step] if listed else None
             else:
                 expression = expression.get(step) if isinstance(expression, Mapping) else None
             if expression is None:
@@ -205,12 +207,14 @@ def _plan_resources(document: Mapping, context: _Context) -> list[_Resource]:
 
 
 def _config_address(address: str) -> str:
-    """A planned address without instance keys (``module.a["x"].aws_sqs_queue.q[0]`` -> ``module.a.aws_sqs_queue.q``)."""
+    """A planned address without instance keys: ``module.a["x"].aws_sqs_queue.q[0]`` ->
+    ``module.a.aws_sqs_queue.q``."""
     return re.sub(r"\[[^\]]*\]", "", address)
 
 
 def _split_reference(reference: str) -> tuple[str, str, str]:
-    """``aws_sqs_queue.dlq.arn`` -> (``aws_sqs_queue.dlq``, ``.``, ``arn``); a bare address has no attribute."""
+    """``aws_sqs_queue.dlq.arn`` -> (``aws_sqs_queue.dlq``, ``.``, ``arn``); a bare address has no
+    attribute."""
     parts = re.sub(r"\[[^\]]*\]", "", reference).split(".")
     if len(parts) < 2 or parts[0] in ("var", "local", "data", "module", "each", "count", "path"):
         return "", "", ""
@@ -252,7 +256,7 @@ def _tf_resources(text: str, variables: dict, context: _Context, provider_region
             for name, body in named.items():
                 raw[f"{_unquote(rtype)}.{_unquote(name)}"] = body
     resources: dict[str, _Resource] = {}
-    for address, body in raw.items():
+    for address in raw:
         rtype, name = address.split(".", 1)
         resources[address] = _Resource(address, rtype, name, {})
     resolving: set[str] = set()
@@ -291,8 +295,9 @@ def _tf_resources(text: str, variables: dict, context: _Context, provider_region
         if parts[0] == "var":
             found = variables.get(parts[1], defaults.get(parts[1], _UNKNOWN))
             if found is _UNKNOWN:
-                raise TemplateRefused(where[0], where[1], f"var.{parts[1]} has no default and no value was passed",
-                                      f"pass it: parameters={{'{parts[1]}': ...}} or --parameter {parts[1]}=VALUE")
+                raise TemplateRefused(
+                    where[0], where[1], f"var.{parts[1]} has no default and no value was passed",
+                    f"pass it: parameters={{'{parts[1]}': ...}} or --parameter {parts[1]}=VALUE")
             return value(found, where) if isinstance(found, str) and found.startswith(("\"", "${")) else found
         target = ".".join(parts[:2])
         if target not in resources or len(parts) != 3:
@@ -344,7 +349,7 @@ def _computed(resource: _Resource, attribute: str, ctx: _Context) -> Any:
         name = values.get("function_name")
         table = {"arn": function_arn(ctx.region, ctx.account_id, name) if name else None,
                  "function_name": name, "id": name,
-                 "version": "1" if values.get("publish") else "$LATEST"}
+                 "version": "1" if values.get("publish") else LATEST}
     elif resource.type == "aws_sqs_queue":
         table = {"arn": ctx.arn("sqs", name) if name else None, "name": name,
                  "id": f"https://sqs.{ctx.region}.amazonaws.com/{ctx.account_id}/{name}" if name else None}
@@ -389,8 +394,9 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
     def function_name(resource: _Resource) -> str:
         name, _ = parse_function(str(need(resource, "function_name")))
         if name not in functions:
-            raise TemplateRefused(resource.address, "function_name", f"names {name!r}, no aws_lambda_function "
-                                  "of this configuration", "declare the function in the same configuration")
+            raise TemplateRefused(resource.address, "function_name",
+                                  f"names {name!r}, no aws_lambda_function of this configuration",
+                                  "declare the function in the same configuration")
         return name
 
     for resource in by_type.pop("aws_lambda_function", ()):
@@ -422,7 +428,7 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
         name = function_name(resource)
         alias = str(need(resource, "name"))
         version = resource.get("function_version")
-        aliases[(name, alias)] = str(version) if version not in (None, "$LATEST") else "1"
+        aliases[(name, alias)] = str(version) if version not in (None, LATEST) else "1"
         report.resources[resource.address] = f"{name}:{alias}"
         weights = resource.get("routing_config", 0, "additional_version_weights")
         if weights:
@@ -433,8 +439,9 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
         name = function_name(resource)
         qualifier = resource.get("qualifier")
         if name in invoke_configs:
-            report.add(resource.address, "qualifier", f"a second event-invoke config of {name} (qualifier "
-                       f"{qualifier}): the scenario holds one per function, taken from {invoke_configs[name]}")
+            report.add(resource.address, "qualifier",
+                       f"a second event-invoke config of {name} (qualifier {qualifier}): the scenario "
+                       f"holds one per function, taken from {invoke_configs[name]}")
             continue
         invoke_configs[name] = resource.address
         report.resources[resource.address] = name
@@ -457,8 +464,9 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
         qualifier = str(need(resource, "qualifier"))
         version = aliases.get((name, qualifier), qualifier)
         if not version.isdigit():
-            raise TemplateRefused(resource.address, "qualifier", f"{qualifier!r} is neither a version number nor "
-                                  f"an alias of {name} in this configuration", "name a version or an alias")
+            raise TemplateRefused(resource.address, "qualifier",
+                                  f"{qualifier!r} is neither a version number nor an alias of {name} in this "
+                                  "configuration", "name a version or an alias")
         count = need(resource, "provisioned_concurrent_executions")
         functions[name].setdefault("ProvisionedConcurrencyConfigs", {})[version] = count
         report.resources[resource.address] = f"{name}:{qualifier}"
@@ -474,7 +482,8 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
                                ("FifoQueue", "fifo_queue"),
                                ("ContentBasedDeduplication", "content_based_deduplication")):
             value = resource.get(attribute)
-            if value is not None and not (attribute in ("fifo_queue", "content_based_deduplication") and not value):
+            flag = attribute in ("fifo_queue", "content_based_deduplication")
+            if value is not None and not (flag and not value):
                 attributes[key] = value
         redrive = resource.get("redrive_policy")
         if redrive:
@@ -484,8 +493,8 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
                        "resource): the queue is simulated without a redrive policy; read the state after "
                        "apply (terraform show -json) to include it")
         if resource.get("kms_master_key_id"):
-            report.add(resource.address, "kms_master_key_id", "a KMS key: Lambda needs kms:Decrypt/GenerateDataKey "
-                       "to deliver to it, which lambdasim does not check")
+            report.add(resource.address, "kms_master_key_id", "a KMS key: Lambda needs "
+                       "kms:Decrypt/GenerateDataKey to deliver to it, which lambdasim does not check")
         targets[arn] = {"Attributes": attributes} if attributes else {}
         report.resources[resource.address] = arn
 
@@ -494,18 +503,19 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
         targets[arn] = {}
         report.resources[resource.address] = arn
         if resource.get("kms_master_key_id"):
-            report.add(resource.address, "kms_master_key_id", "a KMS key: Lambda needs kms:Decrypt/GenerateDataKey "
-                       "to publish to it, which lambdasim does not check")
+            report.add(resource.address, "kms_master_key_id", "a KMS key: Lambda needs "
+                       "kms:Decrypt/GenerateDataKey to publish to it, which lambdasim does not check")
 
     for resource in by_type.pop("aws_sns_topic_subscription", ()):
         topic = str(need(resource, "topic_arn"))
         protocol = need(resource, "protocol")
         if protocol not in ("sqs", "lambda"):
-            report.add(resource.address, "protocol", f"a subscription by {protocol}: lambdasim delivers to SQS "
-                       "and Lambda subscribers only")
+            report.add(resource.address, "protocol",
+                       f"a subscription by {protocol}: lambdasim delivers to SQS and Lambda subscribers only")
             continue
         if resource.get("filter_policy"):
-            report.add(resource.address, "filter_policy", "a filter policy: the subscriber receives every message")
+            report.add(resource.address, "filter_policy",
+                       "a filter policy: the subscriber receives every message")
         entry = targets.setdefault(topic, {})
         entry.setdefault("subscriptions", []).append(str(need(resource, "endpoint")))
         if resource.get("raw_message_delivery"):
@@ -520,8 +530,8 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
     for resource in by_type.pop("aws_lambda_event_source_mapping", ()):
         source = str(need(resource, "event_source_arn"))
         if ":sqs:" not in source:
-            report.add(resource.address, "event_source_arn", f"{source}: lambdasim simulates SQS event-source "
-                       "mappings only")
+            report.add(resource.address, "event_source_arn",
+                       f"{source}: lambdasim simulates SQS event-source mappings only")
             continue
         mapping: dict[str, Any] = {"EventSourceArn": source, "FunctionName": function_name(resource)}
         for key, attribute in (("BatchSize", "batch_size"),
@@ -536,7 +546,8 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
         if resource.get("enabled") is not None:
             mapping["Enabled"] = bool(resource.get("enabled"))
         if resource.get("filter_criteria"):
-            report.add(resource.address, "filter_criteria", "filter criteria: every message reaches the function")
+            report.add(resource.address, "filter_criteria",
+                       "filter criteria: every message reaches the function")
         mappings.append(mapping)
         report.resources[resource.address] = source
 
@@ -562,7 +573,8 @@ def _arn_of(resource: _Resource, context: _Context) -> str:
         arn = _computed(resource, "arn", context)
     if arn is _UNKNOWN or arn is None:
         raise TemplateRefused(resource.address, "name", "is not set (a name_prefix or a generated name is "
-                              "known only after apply)", "give the resource a name, or read the state after apply")
+                              "known only after apply)",
+                              "give the resource a name, or read the state after apply")
     return str(arn)
 
 

@@ -44,7 +44,8 @@ def _seconds(text: str, spec: str, field: str) -> float:
 
 
 def parse_workload_spec(spec: str, field: str = "workload") -> tuple[str, dict]:
-    """``(NAME, workload dict without its function)`` for one spec; a bad one names the text and the grammar."""
+    """``(NAME, workload dict without its function)`` for one spec; a bad one names the text and the
+    grammar."""
     match = _SPEC.fullmatch(spec.strip()) if isinstance(spec, str) else None
     if match is None:
         raise invalid_value(field, spec, SPEC_ALLOWED)
@@ -90,5 +91,6 @@ def resolve_workloads(given: Iterable[str | Mapping] | None, functions: Iterable
             out.append({"target": queues[name], **workload})
         else:
             names = ", ".join([*functions, *(f"{q} (SQS queue)" for q in queues)])
-            raise invalid_value(path, item, f"a NAME that is one of the template's functions or queues: {names}")
+            raise invalid_value(path, item,
+                                f"a NAME that is one of the template's functions or queues: {names}")
     return out
