@@ -87,8 +87,8 @@ def test_import_without_workloads_says_how_to_give_them(capsys):
     code = main(["import", str(TEMPLATES / "tf_orders.plan.json")])
     out = capsys.readouterr().out
     assert code == 0
-    assert out.splitlines()[0] == (f"{TEMPLATES / 'tf_orders.plan.json'} (Terraform plan): 14 resources read; "
-                                   "6 not modelled:")
+    plan = TEMPLATES / "tf_orders.plan.json"
+    assert out.splitlines()[0] == f"{plan} (Terraform plan): 14 resources read; 6 not modelled:"
     assert out.rstrip().endswith("no workloads: the template has no schedule; give arrivals with --workload "
                                  "NAME=SPEC, e.g. --workload orders=poisson:10/s:600s")
 
