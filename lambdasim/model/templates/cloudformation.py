@@ -13,9 +13,12 @@ Choices where a template does not say (docs/aws-behaviour.md, "Templates"):
 
 * Versions of a function are numbered 1, 2, ... in template order (CloudFormation publishes them
   in the order it creates them; a ``DependsOn`` chain makes that the template order).
-* A scenario file holds one EventInvokeConfig per function: the template's one for ``$LATEST``,
-  else its first; an alias's or version's config applies to the whole function (reported).
-* Provisioned concurrency on an alias is provisioned concurrency on the version it points to.
+* A scenario file has no aliases: invocations through an alias are simulated on the version it
+  points to when the scenario publishes that version (it publishes 1..N, N the highest with
+  provisioned concurrency), else on ``$LATEST``. Provisioned concurrency on an alias is
+  provisioned concurrency on its version.
+* A scenario file holds one EventInvokeConfig per function, for ``$LATEST``: the template's one
+  for ``$LATEST`` or for an alias simulated on ``$LATEST``; any other is reported, not applied.
 * An ``AWS::Events::Rule`` with ``ScheduleExpression: rate(...)`` targeting a function becomes a
   constant workload of that rate from 0 s to the horizon (``horizon_s`` or one hour).
 """
@@ -28,7 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from lambdasim.model.rules import LATEST, function_arn, parse_function, provisioned_on_weighted_alias
-from lambdasim.model.templates.intrinsics import Resolver
+from lambdasim.model.templates.intrinsics import NO_VALUE, Resolver
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
 
 __all__ = ["decode", "scenario_dict_from_cloudformation", "SCHEDULE_HORIZON_S"]
@@ -184,7 +187,10 @@ class _Reader:
                    "AWS::SNS::Topic": self._topic, "AWS::SNS::Subscription": self._subscription,
                    "AWS::Events::EventBus": self._bus, "AWS::S3::Bucket": self._bucket,
                    "AWS::Events::Rule": self._rule}
-        for logical_id, resource in self.resolver.resources.items():
+        # functions first (the others name them), then versions before the aliases that point at them
+        order = {kind: i for i, kind in enumerate(("AWS::Lambda::Function", "AWS::Lambda::Version"))}
+        resources = sorted(self.resolver.resources.items(), key=lambda item: order.get(item[1]["Type"], 2))
+        for logical_id, resource in resources:
             kind = resource["Type"]
             reader = readers.get(kind)
             if reader is not None:
@@ -198,10 +204,12 @@ class _Reader:
         if not self.functions:
             raise TemplateRefused("Resources", "", "the template has no AWS::Lambda::Function",
                                   "pass a template that declares at least one function")
-        self._place_invoke_configs()
         self._place_subscriptions()
         self._place_schedules()
         self._place_aliases()
+        self._place_invoke_configs()
+        position = {logical_id: i for i, logical_id in enumerate(self.resolver.template["Resources"])}
+        self.report.findings.sort(key=lambda finding: position.get(finding.resource, -1))  # template order
         out: dict[str, Any] = {"account": {"region": self.region, "account_id": self.account_id},
                                "functions": self.functions, "targets": self.targets}
         if self.mappings:
@@ -217,7 +225,7 @@ class _Reader:
         for prop, value in properties.items():
             if prop in read:
                 resolved = self.resolver.value(value, (logical_id, prop))
-                if resolved is not None:
+                if resolved is not None and resolved is not NO_VALUE:
                     out[prop] = resolved
             elif prop not in ignored:
                 self.report.add(logical_id, prop, reported.get(prop, _NOT_MODELLED))
@@ -294,8 +302,7 @@ class _Reader:
         name = parse_function(str(values.get("FunctionName", "")))[0] if values.get("FunctionName") else ""
         if name not in self.functions:
             raise TemplateRefused(logical_id, "FunctionName", f"{name or 'nothing'} is not a function of the "
-                                  "template (declared before this resource)",
-                                  "name an AWS::Lambda::Function of the template, declared above it")
+                                  "template", "name an AWS::Lambda::Function of the template")
         return name
 
     def _invoke_config(self, logical_id: str, properties: Mapping) -> None:
@@ -317,24 +324,35 @@ class _Reader:
         self.invoke_configs.setdefault(function, []).append((logical_id, qualifier, config))
 
     def _place_invoke_configs(self) -> None:
+        """A scenario's EventInvokeConfig is its function's ``$LATEST`` one (the engine gives other
+        qualifiers AWS's defaults): the template's config for ``$LATEST``, or for an alias simulated
+        on ``$LATEST``, becomes it; a config for a version, or for an alias simulated on a version,
+        is reported with how to set it (never applied where AWS would not apply it)."""
         for function, configs in self.invoke_configs.items():
-            chosen = next((c for c in configs if c[1] == LATEST), configs[0])
-            self.functions[function]["EventInvokeConfig"] = chosen[2]
-            if chosen[1] != LATEST:
-                self.report.add(chosen[0], "Qualifier", f"the EventInvokeConfig of {function}:{chosen[1]} is "
-                                "simulated for every invocation of the function (a scenario file holds one "
-                                "per function)")
-            for logical_id, qualifier, _ in configs:
-                if (logical_id, qualifier) != chosen[:2]:
-                    self.report.add(logical_id, "Qualifier", f"a second EventInvokeConfig of {function} (for "
-                                    f"{qualifier}): a scenario file holds one per function, and this one is "
-                                    f"not simulated (the one of {chosen[0]} is); set it with the client "
-                                    "(put_function_event_invoke_config with Qualifier)")
+            placed = None
+            for logical_id, qualifier, config in configs:
+                simulated_on = qualifier
+                if qualifier != LATEST:
+                    simulated_on = self.report.aliases.get(f"{function}:{qualifier}", qualifier) or LATEST
+                if simulated_on == LATEST and placed is None:
+                    placed = logical_id
+                    self.functions[function]["EventInvokeConfig"] = config
+                    if qualifier != LATEST:
+                        self.report.add(logical_id, "Qualifier", f"invocations through {qualifier} are "
+                                        f"simulated on {function}:{LATEST}, with this EventInvokeConfig")
+                    continue
+                where = (f"the function has one already (from {placed})" if simulated_on == LATEST
+                         else f"invocations of {function}:{simulated_on} take AWS's defaults")
+                self.report.add(logical_id, "Qualifier", f"an EventInvokeConfig for {qualifier}: a scenario "
+                                f"file holds one per function, for {LATEST}, and {where}; to simulate it, "
+                                f"call put_function_event_invoke_config with Qualifier {simulated_on!r} on "
+                                "the simulation's client")
 
     def _mapping(self, logical_id: str, properties: Mapping) -> None:
         keys = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",
                 "FunctionResponseTypes", "ScalingConfig", "Enabled")
-        source = str(self.resolver.value(properties.get("EventSourceArn", ""), (logical_id, "EventSourceArn")))
+        source = self.resolver.value(properties.get("EventSourceArn", ""), (logical_id, "EventSourceArn"))
+        source = str(source)
         if ":sqs:" not in source:
             self.report.add(logical_id, "EventSourceArn", f"{source or 'a source'} is not an SQS queue: "
                             "lambdasim simulates SQS event-source mappings only; this mapping is left out")
@@ -387,7 +405,8 @@ class _Reader:
         raw = _true(values.get("RawMessageDelivery", False))
         if raw != target.setdefault("raw_message_delivery", raw):
             self.report.add(logical_id, "RawMessageDelivery", f"the subscriptions of {topic} differ in "
-                            "RawMessageDelivery: a scenario sets it per topic, as the first queue subscription does")
+                            "RawMessageDelivery: a scenario sets it per topic, as its first queue "
+                            "subscription does")
 
     def _place_subscriptions(self) -> None:
         for topic, subscriptions in self.subscriptions.items():

@@ -45,7 +45,7 @@ _DESCRIPTION = ("The async configuration of a lambdasim scenario. Code, runtime 
                 "Metadata.lambdasim keeps the simulator's settings.")
 #: The settings of a function that are the simulator's, not AWS's (they go to Metadata).
 _SIMULATOR_KEYS = ("duration", "cold_start", "keep_alive_s", "failures", "handler")
-_SAM_TYPES = {"sqs": "SQS", "sns": "SNS", "events": "EventBridge", "lambda": "Lambda", "s3": "S3"}
+_SAM_TYPES = {"sqs": "SQS", "sns": "SNS", "events": "EventBridge", "lambda": "Lambda", "s3": "S3Bucket"}
 
 
 def _logical_id(name: str, suffix: str, taken: set[str]) -> str:
