@@ -70,17 +70,21 @@ def test_import_a_sam_template_prints_report_scenario_and_run(capsys):
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"{TEMPLATES / 'sam_orders.yaml'} (SAM): 14 resources read; 5 not modelled:"
-    assert ("  - OrdersAliaslive.Name: a scenario file has no aliases: invocations through live are "
-            "simulated on orders:1") in lines
-    assert ("function orders: timeout 30 s; 512 MB; reserved 5; retries 0; max age 600 s; provisioned v1: 2; "
+    assert lines[0] == f"{TEMPLATES / 'sam_orders.yaml'} (SAM): 14 resources read; 4 not modelled:"
+    assert ("  - WorkerAliaslive.Name: a scenario file has no aliases: invocations through live are "
+            "simulated on worker:1") in lines
+    assert ("function orders: timeout 30 s; 512 MB; reserved 5; retries 0; max age 600 s; "
             "on success -> arn:aws:sns:us-east-1:123456789012:orders-ok; on failure -> "
             "arn:aws:sqs:us-east-1:123456789012:orders-failed; DLQ -> "
             "arn:aws:sqs:us-east-1:123456789012:orders-dlq") in lines
-    assert "mapping arn:aws:sqs:us-east-1:123456789012:jobs -> worker (batch 5)" in lines
-    assert "workload events -> orders:1: about 3 events" in lines         # rate(15 minutes) over an hour
+    assert ("function worker: timeout 10 s; 128 MB; unreserved; retries 2; max age 21600 s; "
+            "provisioned v1: 2") in lines
+    assert ("mapping arn:aws:sqs:us-east-1:123456789012:jobs -> arn:aws:lambda:us-east-1:123456789012:"
+            "function:worker:1 (batch 5)") in lines
+    assert "workload events -> orders: about 3 events" in lines         # rate(15 minutes) over an hour
+    assert "workload events -> worker:1: about 1 events" in lines
     assert "workload burst -> arn:aws:sqs:us-east-1:123456789012:jobs: about 10 events" in lines
-    assert "<Result 24 accepted, 0 rejected; succeeded=24; ended at t=2700.1s (resolved)>" in lines
+    assert "<Result 25 accepted, 0 rejected; succeeded=25; ended at t=2700.35s (resolved)>" in lines
 
 
 def test_import_without_workloads_says_how_to_give_them(capsys):

@@ -35,10 +35,10 @@ def test_the_translator_runs_offline_and_gives_cloudformation(monkeypatch):
     assert is_sam(template) and not is_sam({"Resources": {}})
     resources = cloudformation_from_sam(template)["Resources"]
     types = {logical_id: r["Type"] for logical_id, r in resources.items()}
-    assert types["OrdersAliaslive"] == "AWS::Lambda::Alias"
-    assert resources["OrdersAliaslive"]["Properties"]["ProvisionedConcurrencyConfig"] == {
+    assert types["WorkerAliaslive"] == "AWS::Lambda::Alias"
+    assert resources["WorkerAliaslive"]["Properties"]["ProvisionedConcurrencyConfig"] == {
         "ProvisionedConcurrentExecutions": 2}
-    assert resources["OrdersEventInvokeConfig"]["Properties"]["Qualifier"] == "live"
+    assert resources["OrdersEventInvokeConfig"]["Properties"]["Qualifier"] == "$LATEST"
     assert resources["OrdersEventInvokeConfig"]["Properties"]["MaximumRetryAttempts"] == 1  # Ref: Retries
     assert resources["Orders"]["Properties"]["DeadLetterConfig"] == {
         "TargetArn": {"Fn::GetAtt": ["OrdersDlq", "Arn"]}}
@@ -58,7 +58,8 @@ def test_the_sam_stack_reads_field_by_field():
         30, 512, "arm64", 5)
     assert dict(orders.environment) == {"STAGE": "prod"}
     assert orders.dead_letter_target_arn == ARN.format("sqs", "orders-dlq")
-    assert orders.provisioned == (("1", 2),)     # AutoPublishAlias live -> version 1, kept warm
+    assert orders.provisioned == ()
+    assert scenario.functions["worker"].provisioned == (("1", 2),)   # AutoPublishAlias live -> version 1
     eic = orders.event_invoke_config
     assert (eic.maximum_retry_attempts, eic.maximum_event_age_s) == (1, 600)
     assert eic.destination_config.on_success == ARN.format("sns", "orders-ok")
@@ -70,28 +71,30 @@ def test_the_sam_stack_reads_field_by_field():
     (mapping,) = scenario.event_source_mappings
     assert (mapping.event_source_arn, mapping.function_name, mapping.batch_size, mapping.window_s,
             mapping.report_batch_item_failures, mapping.maximum_concurrency) == (
-        ARN.format("sqs", "jobs"), "worker", 5, 2, True, 2)
+        ARN.format("sqs", "jobs"), ARN.format("lambda", "function:worker:1"), 5, 2, True, 2)
     assert scenario.targets[ARN.format("sns", "announcements")]["subscriptions"] == (
-        ARN.format("lambda", "function:orders:1"),)
+        ARN.format("lambda", "function:orders"),)
     jobs = scenario.targets[ARN.format("sqs", "jobs")]["queue"]
     assert jobs.redrive == (ARN.format("sqs", "orders-dlq"), 3)
 
 
 def test_schedule_events_become_workloads():
-    nightly, tick = _scenario().workloads       # the disabled schedule (Paused) makes none
-    assert (nightly.function, nightly.qualifier) == ("orders", "1")
+    nightly, tick, warmup = _scenario().workloads       # the disabled schedule (Paused) makes none
+    assert (nightly.function, nightly.qualifier) == ("orders", None)
     assert [e.at_s for e in nightly.events] == [900.0, 1_800.0, 2_700.0]    # rate(15 minutes) in one hour
     assert {e.payload["job"] for e in nightly.events} == {"reconcile"}     # the event's Input
     assert (tick.function, [e.at_s for e in tick.events]) == ("audit", [0.0])   # cron(0 * * * ? *)
     assert tick.events[0].payload["detail-type"] == "Scheduled Event"
     assert tick.events[0].payload["resources"] == ["arn:aws:events:us-east-1:123456789012:rule/AuditTick"]
+    # SAM points the worker's events at its alias, simulated on version 1
+    assert (warmup.function, warmup.qualifier, [e.at_s for e in warmup.events]) == ("worker", "1", [1_800.0])
     longer = _scenario(overrides={"horizon_s": 7_200})
     assert [e.at_s for e in longer.workloads[1].events] == [0.0, 3_600.0]
 
 
 def test_the_caller_sizes_the_s3_and_sns_events_with_specs():
     scenario = _scenario(workloads=["orders=poisson:50/s:600s", "jobs=burst:20@30s"])
-    poisson, burst = scenario.workloads[2:]
+    poisson, burst = scenario.workloads[3:]
     assert (poisson.function, poisson.rate_per_s, poisson.start_s, poisson.end_s) == (
         "orders", 50.0, 0.0, 600.0)
     assert (burst.target, burst.count, burst.at_s) == (ARN.format("sqs", "jobs"), 20, 30.0)
@@ -100,10 +103,8 @@ def test_the_caller_sizes_the_s3_and_sns_events_with_specs():
 REPORTED = [
     "Uploads.NotificationConfiguration.LambdaConfigurations[0]: an async event source: lambdasim does not "
     "generate its events; pass a workload for the function",
-    "OrdersEventInvokeConfig.Qualifier: the EventInvokeConfig of orders:live is simulated for every "
-    "invocation of the function (a scenario file holds one per function)",
-    "OrdersAliaslive.Name: a scenario file has no aliases: invocations through live are simulated on "
-    "orders:1",
+    "WorkerAliaslive.Name: a scenario file has no aliases: invocations through live are simulated on "
+    "worker:1",
     "Orders.Properties.Events.Uploaded (S3): the bucket's notifications invoke orders asynchronously at a "
     "rate the template does not say: give it with workloads=['orders=poisson:RATE/s:DURATION'] "
     "(--workload on the command line)",
@@ -117,7 +118,7 @@ def test_the_report_of_the_sam_stack():
     scenario, report = read_template(TEMPLATE)
     assert report.format == "SAM"
     assert [str(f) for f in report] == REPORTED
-    with pytest.warns(TemplateWarning, match="5 resources or properties of .*sam_orders.yaml are not "):
+    with pytest.warns(TemplateWarning, match="4 resources or properties of .*sam_orders.yaml are not "):
         ls.Scenario.from_template(TEMPLATE)
 
 
@@ -153,9 +154,9 @@ def test_a_run_of_the_sam_stack_gives_the_expected_fates():
     result = ls.run(scenario)
     fates = result.events.groupby(["function", "fate"]).size().to_dict()
     assert fates == {("audit", "succeeded"): 1, ("orders", "retries_exhausted"): 1,
-                     ("orders", "succeeded"): 4}
+                     ("orders", "succeeded"): 4, ("worker", "succeeded"): 1}
     failed = result.events.query("fate == 'retries_exhausted'").iloc[0]
     assert (failed["attempts"], failed["on_failure"], failed["dlq"]) == (
         2, ARN.format("sqs", "orders-failed"), ARN.format("sqs", "orders-dlq"))
-    scheduled = result.attempts.query("function == 'orders' and qualifier == '1'")
-    assert list(scheduled["provisioned"]) == [True, True, True]   # the schedule runs the warm alias version
+    warmup = result.attempts.query("function == 'worker' and qualifier == '1'")
+    assert list(warmup["provisioned"]) == [True]   # the schedule runs the alias's version, kept warm
