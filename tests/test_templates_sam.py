@@ -160,3 +160,18 @@ def test_a_run_of_the_sam_stack_gives_the_expected_fates():
         2, ARN.format("sqs", "orders-failed"), ARN.format("sqs", "orders-dlq"))
     warmup = result.attempts.query("function == 'worker' and qualifier == '1'")
     assert list(warmup["provisioned"]) == [True]   # the schedule runs the alias's version, kept warm
+
+
+def test_the_shipped_orders_template_reads_with_its_parameters_and_metadata():
+    shipped = Path(__file__).resolve().parents[1] / "data" / "templates" / "orders_sam.yaml"
+    with pytest.warns(TemplateWarning, match="3 resources or properties"):
+        scenario = ls.Scenario.from_template(shipped, parameters={"OrdersReservedConcurrency": 20},
+                                             overrides={"horizon_s": 7_200})
+    orders = scenario.functions["orders"]
+    assert (orders.reserved_concurrency, orders.event_invoke_config.maximum_event_age_s) == (20, 600)
+    assert orders.duration == ls.model.dists.Constant(1.0)          # from Metadata.lambdasim
+    assert orders.event_invoke_config.destination_config.on_success == ARN.format("lambda", "function:audit")
+    assert orders.dead_letter_target_arn == ARN.format("sqs", "orders-dlq")
+    (hourly,) = scenario.workloads
+    assert (hourly.function, [(e.at_s, e.payload) for e in hourly.events]) == (
+        "audit", [(3_600.0, {"report": "hourly"})])
