@@ -384,3 +384,79 @@ def test_the_report_is_not_a_field() -> None:
     s = _load(ORDERS)
     assert s == ls.Scenario.from_dict(s.to_dict())
     assert not hasattr(s.replace(seed=1), "template_report")
+
+
+def test_the_readme_example_runs(monkeypatch) -> None:
+    """README's "Bring your own stack" example, as a user pastes it (from the repository's root)."""
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Bring your own stack"):text.index("## The scenario format")]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(Path(__file__).parents[1])
+    namespace: dict = {}
+    with pytest.warns(TemplateWarning):
+        exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own code
+    assert namespace["scenario"].horizon_s == 3600
+    fates = namespace["result"].fates()  # 60 heartbeats, and about 3,000 Poisson arrivals (sd 55)
+    assert set(fates) == {"succeeded"} and 60 + 2_780 < fates["succeeded"] < 60 + 3_220
+
+
+# -- intrinsic functions, one by one ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("node", "value"), [
+    ({"Fn::Sub": "${AWS::Region}/${AWS::AccountId}/${AWS::Partition}/${AWS::StackName}/${AWS::URLSuffix}"},
+     "us-east-1/123456789012/aws/lambdasim/amazonaws.com"),
+    ({"Fn::Sub": "${!Literal}-${Stage}"}, "${Literal}-prod"),
+    ({"Fn::Sub": ["${A}.${B}", {"A": "x", "B": {"Ref": "Stage"}}]}, "x.prod"),
+    ({"Fn::Sub": "${F.Arn}"}, f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"),
+    ({"Fn::Join": ["", ["a", {"Ref": "Stage"}, "c"]]}, "aprodc"),
+    ({"Fn::Select": ["1", {"Fn::Split": [",", "a,b,c"]}]}, "b"),
+    ({"Fn::Select": [0, {"Fn::GetAZs": ""}]}, "us-east-1a"),
+    ({"Fn::FindInMap": ["M", {"Ref": "Stage"}, "size"]}, 3),
+    ({"Fn::FindInMap": ["M", "dev", "size", {"DefaultValue": 1}]}, 1),
+    ({"Fn::If": ["Prod", "yes", "no"]}, "yes"),
+    ({"Fn::If": ["NotProd", "yes", {"Ref": "AWS::NoValue"}]}, None),
+    ({"Fn::Base64": {"Fn::Sub": "${Stage}"}}, "prod"),
+    ({"Fn::Equals": [{"Ref": "Size"}, "3"]}, True),
+    ({"Fn::And": [{"Condition": "Prod"}, {"Fn::Not": [{"Condition": "NotProd"}]}]}, True),
+    ({"Fn::Or": [{"Condition": "NotProd"}, False]}, False),
+    ({"Ref": "Names"}, ["a", "b"]),
+])
+def test_intrinsic_functions_evaluate_as_cloudformation_does(node, value) -> None:
+    template = _cfn({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q", "Tags": [node]}}},
+                    Parameters={"Stage": {"Type": "String", "Default": "prod"},
+                                "Size": {"Type": "Number", "Default": "3"},
+                                "Names": {"Type": "CommaDelimitedList", "Default": "a, b"}},
+                    Mappings={"M": {"prod": {"size": 3}}},
+                    Conditions={"Prod": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
+                                "NotProd": {"Fn::Not": [{"Condition": "Prod"}]}})
+    from lambdasim.model.templates.intrinsics import NO_VALUE, Resolver
+    resolver = Resolver(template, None, "us-east-1", ACCOUNT)
+    resolver.resources = dict(template["Resources"])
+    resolver.namers = {"AWS::Lambda::Function": lambda logical_id, attribute: {
+        "Arn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f"}.get(attribute)}
+    result = resolver.value(node, ("Q", "Tags"))
+    assert (None if result is NO_VALUE else result) == value
+
+
+def test_queue_attributes_are_kept_as_written() -> None:
+    """SQS's API takes attribute values as strings; a template may write either: both are kept, so
+    a template written back reads the same."""
+    template = _cfn({"Q": {"Type": "AWS::SQS::Queue", "Properties": {
+        "VisibilityTimeout": "45",
+        "RedrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:d", '
+                         '"maxReceiveCount": 2}'}}})
+    s = _load(template)
+    queue = s.targets[f"arn:aws:sqs:us-east-1:{ACCOUNT}:Q"]
+    assert queue["Attributes"]["VisibilityTimeout"] == "45"
+    assert (queue["queue"].visibility_timeout_s, queue["queue"].redrive) == (
+        45, (f"arn:aws:sqs:us-east-1:{ACCOUNT}:d", 2))
+    assert _load(s.to_cloudformation()) == s
+
+
+def test_a_bad_value_notes_the_template_it_came_from() -> None:
+    template = _cfn({})
+    template["Resources"]["F"]["Properties"]["MemorySize"] = 64
+    with pytest.raises(ls.InvalidParameterValueException) as caught:
+        _load(template)
+    assert caught.value.__notes__ == ["in the scenario read from template (CloudFormation); its resources "
+                                      "became: F -> f"]

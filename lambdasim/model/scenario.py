@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from lambdasim.model.errors import invalid_value
+from lambdasim.model.errors import InvalidParameterValueException, invalid_value
 from lambdasim.model.event_source_mappings import MappingSettings, mapping_dict, read_mapping
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
 from lambdasim.model.loading import (
@@ -411,7 +411,13 @@ class Scenario:
         from lambdasim.model.templates import TemplateWarning, read_template
 
         data, report = read_template(source, workloads=workloads, overrides=overrides, parameters=parameters)
-        scenario = Scenario.from_dict(data, trust=trust)
+        try:
+            scenario = Scenario.from_dict(data, trust=trust)
+        except InvalidParameterValueException as exc:  # the path is the scenario's: say where it came from
+            became = ", ".join(f"{logical_id} -> {name}" for logical_id, name in report.resources.items())
+            exc.add_note(f"in the scenario read from {report.source} ({report.format}); its resources "
+                         f"became: {became}")
+            raise
         object.__setattr__(scenario, "template_report", report)
         if report.findings:
             warnings.warn(f"{len(report)} resources or properties of {report.source} are not simulated "

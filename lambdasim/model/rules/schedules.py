@@ -3,7 +3,7 @@
 A SAM ``Schedule`` event and an ``AWS::Events::Rule`` / ``aws_cloudwatch_event_rule`` with a
 ``ScheduleExpression`` invoke their function asynchronously at these instants; the template readers
 turn them into workloads (:mod:`lambdasim.model.templates.schedules`). Source: "Setting a schedule
-pattern for scheduled rules" in the EventBridge User Guide (docs/aws-behaviour.md, "Templates").
+pattern for scheduled rules" in the EventBridge User Guide (docs/aws-behaviour.md §20).
 """
 
 from __future__ import annotations

@@ -8,6 +8,12 @@ returns it with a :class:`TemplateReport` of what the template holds that lambda
 simulate. ``Scenario.from_template`` builds the scenario from it; ``scenario.to_cloudformation()``
 and ``scenario.to_sam()`` (:mod:`~lambdasim.model.templates.export`) write one back.
 
+The other formats' readers are called by these names (their modules are imported when needed):
+``sam.cloudformation_from_sam(template: dict) -> dict`` (the CloudFormation AWS's SAM translator
+makes, read here like any other), and ``terraform.scenario_dict_from_terraform(data, report, *,
+parameters, region, account_id) -> dict`` (``data`` is the decoded ``terraform show -json`` mapping,
+or the text of a ``.tf`` file; findings go to ``report``, as for CloudFormation).
+
 A template says nothing about what the simulator adds (durations, cold starts, failures, workloads,
 targets' outages); those come from ``overrides`` (a scenario-file mapping merged over what the
 template gives) and ``workloads``. The heavy libraries (cfn-lint, aws-sam-translator, python-hcl2)

@@ -9,7 +9,7 @@ properties it reads, which do not change what happens to an async event (ignored
 but are not simulated (each a finding of the :class:`TemplateReport`, with why). A property of a
 modelled type that is in none of those lists is reported too: nothing is dropped silently.
 
-Choices where a template does not say (docs/aws-behaviour.md, "Templates"):
+Choices where a template does not say (docs/aws-behaviour.md §20):
 
 * Versions of a function are numbered 1, 2, ... in template order (CloudFormation publishes them
   in the order it creates them; a ``DependsOn`` chain makes that the template order).
@@ -25,7 +25,6 @@ Choices where a template does not say (docs/aws-behaviour.md, "Templates"):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -368,11 +367,6 @@ class _Reader:
         values = self._properties(logical_id, properties, _QUEUE_READ, ("Tags", "QueueName"), _QUEUE_REPORTED)
         attributes = {k: values[k] for k in _QUEUE_READ if k in values}
         arn = self._queue_value(logical_id, "Arn")
-        if isinstance(attributes.get("RedrivePolicy"), str):
-            attributes["RedrivePolicy"] = json.loads(attributes["RedrivePolicy"])
-        for name, value in attributes.items():
-            if isinstance(value, str) and value.isdigit():
-                attributes[name] = int(value)
         self.targets[arn] = {"Attributes": attributes} if attributes else {}
         self.report.resources[logical_id] = arn
 

@@ -8,7 +8,7 @@ when a modelled property needs it, so a template full of IAM roles and code loca
 resolving them. What cannot be evaluated here is refused with :class:`TemplateRefused`, naming the
 resource, the property and what to pass instead.
 
-Our choices where a deployed stack would know more (docs/aws-behaviour.md, "Templates"):
+Our choices where a deployed stack would know more (docs/aws-behaviour.md §20):
 ``AWS::StackName`` is ``STACK_NAME``; a resource without a name property is named after its logical
 id (CloudFormation would add the stack name and a random suffix); ``Fn::GetAZs`` gives the Region's
 ``a``, ``b`` and ``c`` zones.

@@ -6,7 +6,7 @@ with EventBridge's "Scheduled Event" as the payload. :func:`schedule_workload` l
 up to the run's horizon as an ``events`` workload in the scenario-file shape. The expression's
 grammar and ranges are AWS's (:mod:`lambdasim.model.rules.schedules`).
 
-Choices where AWS is silent (docs/aws-behaviour.md, "Templates"): a rate schedule's first event
+Choices where AWS is silent (docs/aws-behaviour.md §20): a rate schedule's first event
 comes one period after the run starts (EventBridge starts counting when the rule is created, and
 the run starts with the stack deployed); a cron schedule fires at the minutes it names, in UTC,
 counted from the scenario's ``start_time``.
