@@ -81,10 +81,10 @@ def test_import_a_sam_template_prints_report_scenario_and_run(capsys):
             "provisioned v1: 2") in lines
     assert ("mapping arn:aws:sqs:us-east-1:123456789012:jobs -> arn:aws:lambda:us-east-1:123456789012:"
             "function:worker:1 (batch 5)") in lines
-    assert "workload events -> orders: about 3 events" in lines         # rate(15 minutes) over an hour
-    assert "workload events -> worker:1: about 1 events" in lines
+    assert "workload events -> orders: about 4 events" in lines         # rate(15 minutes) over an hour
+    assert "workload events -> worker:1: about 2 events" in lines
     assert "workload burst -> arn:aws:sqs:us-east-1:123456789012:jobs: about 10 events" in lines
-    assert "<Result 25 accepted, 0 rejected; succeeded=25; ended at t=2700.35s (resolved)>" in lines
+    assert "<Result 27 accepted, 0 rejected; succeeded=27; ended at t=2700.35s (resolved)>" in lines
 
 
 def test_import_without_workloads_says_how_to_give_them(capsys):

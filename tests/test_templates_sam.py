@@ -81,13 +81,14 @@ def test_the_sam_stack_reads_field_by_field():
 def test_schedule_events_become_workloads():
     nightly, tick, warmup = _scenario().workloads       # the disabled schedule (Paused) makes none
     assert (nightly.function, nightly.qualifier) == ("orders", None)
-    assert [e.at_s for e in nightly.events] == [900.0, 1_800.0, 2_700.0]    # rate(15 minutes) in one hour
+    assert [e.at_s for e in nightly.events] == [0.0, 900.0, 1_800.0, 2_700.0]   # rate(15 minutes), an hour
     assert {e.payload["job"] for e in nightly.events} == {"reconcile"}     # the event's Input
     assert (tick.function, [e.at_s for e in tick.events]) == ("audit", [0.0])   # cron(0 * * * ? *)
     assert tick.events[0].payload["detail-type"] == "Scheduled Event"
     assert tick.events[0].payload["resources"] == ["arn:aws:events:us-east-1:123456789012:rule/AuditTick"]
     # SAM points the worker's events at its alias, simulated on version 1
-    assert (warmup.function, warmup.qualifier, [e.at_s for e in warmup.events]) == ("worker", "1", [1_800.0])
+    assert (warmup.function, warmup.qualifier, [e.at_s for e in warmup.events]) == (
+        "worker", "1", [0.0, 1_800.0])
     longer = _scenario(overrides={"horizon_s": 7_200})
     assert [e.at_s for e in longer.workloads[1].events] == [0.0, 3_600.0]
 
@@ -154,12 +155,12 @@ def test_a_run_of_the_sam_stack_gives_the_expected_fates():
     result = ls.run(scenario)
     fates = result.events.groupby(["function", "fate"]).size().to_dict()
     assert fates == {("audit", "succeeded"): 1, ("orders", "retries_exhausted"): 1,
-                     ("orders", "succeeded"): 4, ("worker", "succeeded"): 1}
+                     ("orders", "succeeded"): 5, ("worker", "succeeded"): 2}
     failed = result.events.query("fate == 'retries_exhausted'").iloc[0]
     assert (failed["attempts"], failed["on_failure"], failed["dlq"]) == (
         2, ARN.format("sqs", "orders-failed"), ARN.format("sqs", "orders-dlq"))
     warmup = result.attempts.query("function == 'worker' and qualifier == '1'")
-    assert list(warmup["provisioned"]) == [True]   # the schedule runs the alias's version, kept warm
+    assert list(warmup["provisioned"]) == [True, True]   # the schedule runs the alias's version, kept warm
 
 
 def test_the_shipped_orders_template_reads_with_its_parameters_and_metadata():
@@ -174,4 +175,4 @@ def test_the_shipped_orders_template_reads_with_its_parameters_and_metadata():
     assert orders.dead_letter_target_arn == ARN.format("sqs", "orders-dlq")
     (hourly,) = scenario.workloads
     assert (hourly.function, [(e.at_s, e.payload) for e in hourly.events]) == (
-        "audit", [(3_600.0, {"report": "hourly"})])
+        "audit", [(0.0, {"report": "hourly"}), (3_600.0, {"report": "hourly"})])

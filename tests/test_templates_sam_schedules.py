@@ -12,10 +12,10 @@ PATH = "Orders.Properties.Events.Tick.Properties.Schedule"
 
 
 @pytest.mark.parametrize(("expression", "horizon", "times"), [
-    ("rate(5 minutes)", 1_800, [300, 600, 900, 1_200, 1_500]),   # the first one period after the start
-    ("rate(1 minute)", 181, [60, 120, 180]),
-    ("rate(2 hours)", 86_400, [7_200 * k for k in range(1, 12)]),
-    ("rate(1 day)", 3 * 86_400, [86_400, 172_800]),
+    ("rate(5 minutes)", 1_800, [0, 300, 600, 900, 1_200, 1_500]),   # at the start, then once a period
+    ("rate(1 minute)", 181, [0, 60, 120, 180]),
+    ("rate(2 hours)", 86_400, [7_200 * k for k in range(12)]),
+    ("rate(1 day)", 3 * 86_400, [0, 86_400, 172_800]),
     ("cron(0/15 * * * ? *)", 3_600, [0, 900, 1_800, 2_700]),
     ("cron(30 9 * * ? *)", 2 * 86_400, [34_200, 86_400 + 34_200]),
     # 10:00 on weekdays: Wed 1, Thu 2, Fri 3, then Mon 6 January 2025
@@ -74,12 +74,12 @@ def test_the_workload_sends_eventbridge_scheduled_events():
     workload = schedule_workload("rate(30 minutes)", "orders", rule_arn=rule, region="us-east-1",
                                  account_id="123456789012", start_time=START, horizon_s=3_601, path=PATH)
     assert workload["function"] == "orders" and workload["arrivals"] == "events"
-    assert [e["at_s"] for e in workload["events"]] == [1_800.0, 3_600.0]
-    payload = workload["events"][1]["payload"]
+    assert [e["at_s"] for e in workload["events"]] == [0.0, 1_800.0, 3_600.0]
+    payload = workload["events"][2]["payload"]
     assert {k: v for k, v in payload.items() if k != "id"} == {
         "version": "0", "detail-type": "Scheduled Event", "source": "aws.events", "account": "123456789012",
         "time": "2025-01-01T01:00:00Z", "region": "us-east-1", "resources": [rule], "detail": {}}
-    assert payload["id"] != workload["events"][0]["payload"]["id"]   # one id per event, the same every run
+    assert payload["id"] != workload["events"][1]["payload"]["id"]   # one id per event, the same every run
     assert payload["id"] == schedule_workload(
         "rate(30 minutes)", "orders", rule_arn=rule, region="us-east-1", account_id="123456789012",
-        start_time=START, horizon_s=3_601, path=PATH)["events"][1]["payload"]["id"]
+        start_time=START, horizon_s=3_601, path=PATH)["events"][2]["payload"]["id"]

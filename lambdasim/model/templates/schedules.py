@@ -6,10 +6,9 @@ with EventBridge's "Scheduled Event" as the payload. :func:`schedule_workload` l
 up to the run's horizon as an ``events`` workload in the scenario-file shape. The expression's
 grammar and ranges are AWS's (:mod:`lambdasim.model.rules.schedules`).
 
-Choices where AWS is silent (docs/aws-behaviour.md §20): a rate schedule's first event
-comes one period after the run starts (EventBridge starts counting when the rule is created, and
-the run starts with the stack deployed); a cron schedule fires at the minutes it names, in UTC,
-counted from the scenario's ``start_time``.
+Choices where AWS is silent (docs/aws-behaviour.md §20): a rate schedule fires at 0 s and then
+once a period (as the CloudFormation reader's rate workloads do); a cron schedule fires at the
+minutes it names, in UTC, counted from the scenario's ``start_time``.
 """
 
 from __future__ import annotations
@@ -50,7 +49,7 @@ def schedule_times(expression: str, start_time: str, horizon_s: float, path: str
         if value < 1 or unit not in SCHEDULE_RATE_UNITS or (value == 1) != (not unit.endswith("s")):
             raise invalid_value(path, expression, RATE_ALLOWED)
         period = value * SCHEDULE_RATE_UNITS[unit]
-        return [float(period * k) for k in range(1, int(horizon_s // period) + 1) if period * k < horizon_s]
+        return [float(period * k) for k in range(int(horizon_s // period) + 1) if period * k < horizon_s]
     cron = _CRON.fullmatch(text)
     if cron:
         return _cron_times(cron.group(1).split(), expression, start_time, horizon_s, path)
