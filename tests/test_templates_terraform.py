@@ -192,3 +192,77 @@ def test_scenario_from_template_reads_each_terraform_file(name, parameters, kind
     assert scenario == ls.Scenario.from_dict({**_tf()[0], "workloads": [
         {"function": "orders", "arrivals": "constant", "rate_per_s": 1.0, "start_s": 0.0, "end_s": 10.0},
         {"target": ARN.format("sqs", "jobs"), "arrivals": "burst", "count": 4, "at_s": 0.0}]})
+
+
+SMALL = '''
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  snap_start {
+    apply_on = "PublishedVersions"
+  }
+}
+'''
+
+
+def test_more_findings_of_a_small_configuration():
+    extra = '''
+resource "aws_lambda_function_event_invoke_config" "latest" {
+  function_name          = aws_lambda_function.f.function_name
+  maximum_retry_attempts = 0
+}
+resource "aws_lambda_function_event_invoke_config" "v1" {
+  function_name          = aws_lambda_function.f.function_name
+  qualifier              = "1"
+  maximum_retry_attempts = 2
+}
+resource "aws_lambda_function_url" "u" {
+  function_name      = aws_lambda_function.f.function_name
+  authorization_type = "NONE"
+}
+resource "aws_sns_topic_subscription" "s" {
+  topic_arn     = "arn:aws:sns:us-east-1:123456789012:t"
+  protocol      = "sqs"
+  endpoint      = "arn:aws:sqs:us-east-1:123456789012:q"
+  filter_policy = "{}"
+  raw_message_delivery = true
+}
+'''
+    data, report = _read(SMALL + extra)
+    assert data["functions"]["f"]["EventInvokeConfig"] == {"MaximumRetryAttempts": 0}
+    assert data["targets"] == {"arn:aws:sns:us-east-1:123456789012:t": {
+        "subscriptions": ["arn:aws:sqs:us-east-1:123456789012:q"], "raw_message_delivery": True}}
+    assert [str(f) for f in report] == [
+        "aws_lambda_function.f.snap_start: SnapStart: restored snapshots instead of cold starts are not "
+        "simulated",
+        "aws_lambda_function_event_invoke_config.v1.qualifier: a second event-invoke config of f (qualifier "
+        "1): the scenario holds one per function, taken from aws_lambda_function_event_invoke_config.latest",
+        "aws_sns_topic_subscription.s.filter_policy: a filter policy: the subscriber receives every message",
+        "aws_lambda_function_url.u.aws_lambda_function_url: a resource type lambdasim does not read",
+    ]
+    off = _read(SMALL.replace('"PublishedVersions"', '"None"'))[1]
+    assert len(off) == 0      # SnapStart switched off is no finding
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ('resource "aws_sqs_queue" "q" {\n  name_prefix = "jobs-"\n}\n',
+     "aws_sqs_queue.q.name: is not set (a name_prefix or a generated name is known only after apply); give "
+     "the resource a name, or read the state after apply"),
+    ('resource "aws_lambda_provisioned_concurrency_config" "p" {\n  function_name = "f"\n'
+     '  qualifier = "live"\n  provisioned_concurrent_executions = 1\n}\n',
+     "aws_lambda_provisioned_concurrency_config.p.qualifier: 'live' is neither a version number nor an alias "
+     "of f in this configuration; name a version or an alias"),
+    ('resource "aws_lambda_alias" "a" {\n  name = "live"\n}\n',
+     "aws_lambda_alias.a.function_name: has no value lambdasim can read (unknown until apply); give it "
+     "literally, or read the state after apply (terraform show -json)"),
+])
+def test_more_refusals(extra, message):
+    with pytest.raises(TemplateRefused) as refused:
+        _read(SMALL + extra)
+    assert str(refused.value) == message
+
+
+def test_a_configuration_without_a_function_is_refused():
+    with pytest.raises(TemplateRefused) as refused:
+        _read('resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n')
+    assert str(refused.value) == "Template.resources: has no aws_lambda_function; a configuration with at " \
+                                 "least one function"
