@@ -99,6 +99,7 @@ def test_the_caller_sizes_the_s3_and_sns_events_with_specs():
     assert (poisson.function, poisson.rate_per_s, poisson.start_s, poisson.end_s) == (
         "orders", 50.0, 0.0, 600.0)
     assert (burst.target, burst.count, burst.at_s) == (ARN.format("sqs", "jobs"), 20, 30.0)
+    assert _scenario(workloads="orders=burst:3").workloads[3].count == 3     # one spec alone
 
 
 REPORTED = [

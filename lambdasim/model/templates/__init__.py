@@ -107,6 +107,8 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
         scenario["workloads"] = [*scenario.get("workloads", ()), *sam_event_workloads(
             sam, report.resources, report, region=region, account_id=account_id, horizon_s=horizon,
             start_time=scenario.get("start_time", "2025-01-01T00:00:00Z"))]
+    if isinstance(workloads, str):  # one spec alone
+        workloads = [workloads]
     if any(isinstance(w, str) for w in workloads or ()):  # one-line specs: orders=poisson:50/s:3600s
         from lambdasim.model.templates.workload_specs import resolve_workloads
 
