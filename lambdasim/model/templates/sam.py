@@ -21,12 +21,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from lambdasim.model.templates import SAM_TRANSFORM
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
 from lambdasim.model.templates.schedules import schedule_workload
 
-__all__ = ["SAM_TRANSFORM", "is_sam", "cloudformation_from_sam", "sam_event_workloads"]
+__all__ = ["is_sam", "cloudformation_from_sam", "sam_event_workloads"]
 
-SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 #: SAM event types whose invocations are asynchronous and whose rate the template does not give.
 _CALLER_SIZED = {"S3": "the bucket's notifications", "SNS": "the topic's messages"}
 _SCHEDULES = ("Schedule", "ScheduleV2")
