@@ -24,6 +24,8 @@ def like_a_clone(tmp_path, monkeypatch):
     work = tmp_path / "lambdasim"
     work.mkdir()
     (work / "data").symlink_to(README.parent / "data")
+    (work / "tests").mkdir()  # the README reads the templates the tests are written against
+    (work / "tests" / "templates").symlink_to(README.parent / "tests" / "templates")
     shared = README.parent.parent / "shared"
     if shared.is_dir():
         (tmp_path / "shared").symlink_to(shared)

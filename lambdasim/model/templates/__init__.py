@@ -82,13 +82,18 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
     account_id = account.get("account_id", "123456789012")
     kind = template_format(data, name)
     report = TemplateReport(source=name or "template", format=kind)
+    sam = None
     if kind.startswith("Terraform"):
         scenario_dict_from_terraform = _reader("terraform", "scenario_dict_from_terraform", kind)
-        scenario = scenario_dict_from_terraform(data, report, parameters=parameters, region=region,
-                                                account_id=account_id)
+        # the provider's Region (a plan) or the ARNs' (a state) unless the caller names one
+        scenario = scenario_dict_from_terraform(data, report, parameters=parameters,
+                                                region=account.get("region"),
+                                                account_id=account.get("account_id"))
     else:
         if kind == "SAM":
-            data = _reader("sam", "cloudformation_from_sam", f"SAM (Transform: {SAM_TRANSFORM})")(data)
+            sam = data
+            data = _reader("sam", "cloudformation_from_sam", f"SAM (Transform: {SAM_TRANSFORM})")(
+                data, parameters, region=region, account_id=account_id)
         scenario = scenario_dict_from_cloudformation(data, report, parameters=parameters, region=region,
                                                      account_id=account_id)
     scenario = _merged(_merged(scenario, metadata), overrides)
@@ -96,6 +101,19 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
     for workload in scenario.get("workloads", ()):
         if isinstance(workload, dict) and workload.get("arrivals") == "constant":
             workload.setdefault("end_s", horizon)
+    if sam is not None:  # its Schedule events (rate or cron) and the report of its S3/SNS events
+        from lambdasim.model.templates.sam import sam_event_workloads
+
+        scenario["workloads"] = [*scenario.get("workloads", ()), *sam_event_workloads(
+            sam, report.resources, report, region=region, account_id=account_id, horizon_s=horizon,
+            start_time=scenario.get("start_time", "2025-01-01T00:00:00Z"))]
+    if isinstance(workloads, str):  # one spec alone
+        workloads = [workloads]
+    if any(isinstance(w, str) for w in workloads or ()):  # one-line specs: orders=poisson:50/s:3600s
+        from lambdasim.model.templates.workload_specs import resolve_workloads
+
+        queues = [arn for arn in scenario.get("targets", {}) if ":sqs:" in arn]
+        workloads = resolve_workloads(workloads, scenario.get("functions", {}), queues)
     scenario["workloads"] = [*scenario.get("workloads", ()), *(_named(w, report) for w in workloads or ())]
     return scenario, report
 
