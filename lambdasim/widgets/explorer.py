@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import io
 import time
 from dataclasses import dataclass
@@ -29,10 +30,13 @@ from lambdasim.model.scenario import Account, QueueSettings, Scenario
 from lambdasim.model.workloads import Burst, Poisson
 from lambdasim.model.workloads import Constant as ConstantRate
 from lambdasim.results import run
+from lambdasim.widgets.downloads import download_link, export_zip
+from lambdasim.widgets.presets import PRESETS_FOLDER, preset_files, scenario_settings
 
 __all__ = [
     "ExplorerSettings", "Exploration", "build_scenario", "expected_events", "expected_attempts", "explore",
-    "kpis", "settings_with", "Explorer", "MAX_EVENTS", "MAX_ATTEMPTS",
+    "kpis", "settings_with", "Explorer", "MAX_EVENTS", "MAX_ATTEMPTS", "settings_from_scenario",
+    "load_preset",
 ]
 
 #: The most events one explorer update may be expected to simulate (arrivals, before retries). A
@@ -235,6 +239,10 @@ PANEL_LAYOUT = {"min_width": "460px", "flex": "0 0 auto"}
 RESULTS_LAYOUT = {"min_width": "480px", "flex": "1 1 480px"}
 CHART_DPI = 100
 
+#: Where Export puts a run: a numbered folder beside the notebook, or a zip the browser downloads.
+EXPORT_TO = ("folder", "download")
+EXPORT_TABLES = ("attempts", "events", "deliveries")
+
 
 class Explorer:
     """The interactive dashboard: controls, charts, a KPI table, Export and Compare buttons.
@@ -246,10 +254,16 @@ class Explorer:
     """
 
     def __init__(self, settings: ExplorerSettings | None = None, export_folder: str = "exports",
-                 auto_update: bool = True) -> None:
+                 auto_update: bool = True, export_to: str = "folder",
+                 presets_folder: str | Path = PRESETS_FOLDER) -> None:
         import ipywidgets as w
 
+        if export_to not in EXPORT_TO:
+            raise invalid_value("export_to", export_to, " or ".join(repr(e) for e in EXPORT_TO))
         self.export_folder = Path(export_folder)
+        self.export_to = export_to
+        self.exports = 0  # downloads prepared so far: each zip gets the next number
+        self._holding = False  # while a preset sets many controls, one update at the end
         self.pinned: Exploration | None = None
         self.current: Exploration | None = None
         self.error: str | None = None
@@ -277,7 +291,7 @@ class Explorer:
                                         description="Arrivals"),
             "rate_per_s": w.FloatLogSlider(default.rate_per_s, base=10, min=-1, max=2,
                                            description="Rate (/s)"),
-            "window_s": w.FloatSlider(default.window_s, min=60, max=1800, step=60, description="Window (s)"),
+            "window_s": w.FloatSlider(default.window_s, min=10, max=1800, step=10, description="Window (s)"),
             "burst_count": w.IntSlider(default.burst_count, 1, 2000, description="Burst size"),
             "duration": w.ToggleButtons(options=["exponential", "constant"], value=default.duration,
                                         description="Duration"),
@@ -299,17 +313,32 @@ class Explorer:
             control.style = {"description_width": DESCRIPTION_WIDTH}
             control.layout = w.Layout(width=CONTROL_WIDTH)
             control.continuous_update = False
-        for name in ("arrivals", "duration", "dispatch"):
-            self.controls[name].style = {"description_width": DESCRIPTION_WIDTH, "button_width": "84px"}
+        # Toggle buttons sit beside their description only if they fit the control's width:
+        # 170 px + three 76-px buttons (with their gaps) do; "exponential" needs 96 px.
+        for name, width in (("arrivals", "76px"), ("duration", "96px"), ("dispatch", "76px")):
+            self.controls[name].style = {"description_width": DESCRIPTION_WIDTH, "button_width": width}
         self.start_problems = self._set_start(start)
-        self.export_button = w.Button(description="Export", icon="download")
-        self.compare_button = w.ToggleButton(description="Compare: pin as A", value=False)
+        self.presets = preset_files(presets_folder)
+        self.preset = w.Dropdown(options=[("(your settings)", NOTHING), *((n, n) for n in self.presets)],
+                                 value=NOTHING, description="Preset (data/scenarios)",
+                                 style={"description_width": DESCRIPTION_WIDTH},
+                                 layout=w.Layout(width=CONTROL_WIDTH))
+        self.preset.observe(lambda change: self.load_preset(change["new"]), names="value")
+        self.preset_notes = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
+        self.export_button = w.Button(description="Export", icon="download",
+                                      tooltip="the charts (PNG, SVG) and record tables (CSV)"
+                                      + (" as a zip to download" if export_to == "download" else ""))
+        self.compare_button = w.ToggleButton(
+            description="Compare: pin as A", value=False,
+            tooltip="pin this run as A; the next change is shown beside it as B")
         self.status = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
+        self.download = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
         self.kpi_view = w.HTML()
         # One tab per chart; only the tab in view is drawn on an update (drawing, not simulating,
-        # is what costs time), the others when they are opened.
+        # is what costs time), the others when they are opened. An HTML image rather than an
+        # Output: it carries the run's caption as alt text for screen readers.
         self.chart_names = ("timeline", "outcomes", "event_age")
-        self.chart_views = {name: w.Output() for name in self.chart_names}
+        self.chart_views = {name: w.HTML() for name in self.chart_names}
         self.charts = w.Tab(children=list(self.chart_views.values()))
         for index, name in enumerate(self.chart_names):
             self.charts.set_title(index, name.replace("_", " "))
@@ -318,7 +347,8 @@ class Explorer:
         self.export_button.on_click(lambda _: self.export())
         self.compare_button.observe(self._on_compare, names="value")
         buttons = w.HBox([self.export_button, self.compare_button])
-        self.panel = w.VBox([*self.controls.values(), buttons, self.status], layout=w.Layout(**PANEL_LAYOUT))
+        self.panel = w.VBox([self.preset, self.preset_notes, *self.controls.values(), buttons, self.status,
+                             self.download], layout=w.Layout(**PANEL_LAYOUT))
         self.results_area = w.VBox([self.kpi_view, self.charts], layout=w.Layout(**RESULTS_LAYOUT))
         self.widget = w.HBox([self.panel, self.results_area],
                              layout=w.Layout(flex_flow="row wrap", width="100%"))
@@ -367,9 +397,32 @@ class Explorer:
         return ExplorerSettings(**{name: None if control.value == NOTHING else control.value
                                    for name, control in self.controls.items()})
 
+    def load_preset(self, name: str) -> Exploration | None:
+        """Put one preset's settings on the controls (one update, not one per control) and say
+        beside the picker what the explorer could not show of its scenario file."""
+        if name == NOTHING:
+            self.preset_notes.value = ""
+            return self.current
+        if name not in self.presets:
+            raise invalid_value("preset", name, " or ".join(self.presets) or "a file in the presets folder")
+        settings, notes = load_preset(self.presets[name])
+        self._holding = True
+        try:
+            problems = self._set_start(settings)
+        finally:
+            self._holding = False
+        if self.preset.value != name:
+            self.preset.value = name  # called directly, not from the picker
+        said = notes + problems
+        self.preset_notes.value = (f"<small>{html.escape(name)}.yaml: " + html.escape("; ".join(said))
+                                   + "</small>") if said else ""
+        return self.update()
+
     def update(self) -> Exploration | None:
         """Re-run with the controls' values and redraw; a bad combination (or one over the event cap)
         is shown, not raised, and the charts keep the last run."""
+        if self._holding:
+            return None
         try:
             self.current = explore(self.settings(), self.pinned)
         except ValueError as error:  # InvalidParameterValueException is a ValueError
@@ -395,10 +448,9 @@ class Explorer:
         name = self.chart_names[self.charts.selected_index or 0]
         if name in self._stale:
             png = base64.b64encode(chart_png(self.current.figures[name])).decode("ascii")
-            self.chart_views[name].outputs = ({
-                "output_type": "display_data", "metadata": {},
-                "data": {"image/png": png, "text/plain": f"<{name.replace('_', ' ')} chart>"},
-            },)
+            alt = html.escape(chart_alt(name, self.current), quote=True)
+            self.chart_views[name].value = (f'<img src="data:image/png;base64,{png}" alt="{alt}" '
+                                            'style="max-width:100%;height:auto">')
             self._stale.discard(name)
 
     def _on_compare(self, change: dict) -> None:
@@ -406,17 +458,34 @@ class Explorer:
         self.compare_button.description = "Compare: unpin A" if change["new"] else "Compare: pin as A"
         self.update()
 
-    def export(self) -> list[Path]:
-        """Export the current run (:func:`lambdasim.plots.export_run`) to a new ``export-NNN`` folder,
-        numbered one past the highest there (an earlier export is never overwritten): the charts
-        (PNG and SVG, captioned) and the record tables (CSV)."""
+    def export(self) -> list[Path] | bytes:
+        """Export the current run: the charts (PNG and SVG, captioned) and the record tables (CSV).
+
+        With ``export_to="folder"`` they are written (:func:`lambdasim.plots.export_run`) to a new
+        ``export-NNN`` folder, numbered one past the highest there (an earlier export is never
+        overwritten), and the paths returned. With ``export_to="download"`` (the web page) nothing
+        is written on the server: the files are zipped in memory, a download link for
+        ``lambdasim-export-NNN.zip`` appears under the buttons, and the zip's bytes are returned.
+        """
         if self.current is None:
             return []
+        if self.export_to == "download":
+            self.exports += 1
+            name = f"lambdasim-export-{self.exports:03d}.zip"
+            data = export_zip(self.current.result, self.current.figures, tables=EXPORT_TABLES)
+            self.download.value = download_link(data, name)
+            self.status.value = f"export ready: {name} ({len(data) / 1e6:.1f} MB), download it below"
+            return data
         folder = _new_export_folder(self.export_folder)
         paths = plots.export_run(self.current.result, folder, figures=self.current.figures,
-                                 tables=("attempts", "events", "deliveries"))
+                                 tables=EXPORT_TABLES)
         self.status.value = f"exported {len(paths)} files to {folder}"
         return paths
+
+
+def chart_alt(name: str, exploration: Exploration) -> str:
+    """A chart image's alt text: which chart, and the run's configuration (the exported caption)."""
+    return f"{name.replace('_', ' ')} chart: {plots.caption_for(exploration.result)}"
 
 
 def chart_png(figure: Any) -> bytes:
@@ -447,8 +516,6 @@ def _with_option(options: list, value: Any) -> list:
 
 
 def _error_html(text: str) -> str:
-    import html
-
     return f"<b style='color:#D55E00'>{html.escape(text)}</b>"
 
 
@@ -465,6 +532,18 @@ def _new_export_folder(parent: Path) -> Path:
             number += 1
             continue
         return folder
+
+
+def settings_from_scenario(scenario: Scenario) -> tuple[ExplorerSettings, list[str]]:
+    """The explorer settings closest to ``scenario`` and, in words, what the explorer cannot show of it
+    (:func:`lambdasim.widgets.presets.scenario_settings`)."""
+    changes, notes = scenario_settings(scenario, shown_as=FUNCTION)
+    return ExplorerSettings(**changes), notes
+
+
+def load_preset(path: str | Path) -> tuple[ExplorerSettings, list[str]]:
+    """The settings of one scenario file and the notes on what the explorer cannot show of it."""
+    return settings_from_scenario(Scenario.from_file(path))
 
 
 def settings_with(settings: ExplorerSettings, **changes: Any) -> ExplorerSettings:
