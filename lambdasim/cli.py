@@ -4,6 +4,8 @@
     python -m lambdasim run data/scenarios/throttling.yaml --export out/ --seed 2 --horizon 3600
     python -m lambdasim run --trust my_handlers.yaml                    # a file whose handlers you trust
     python -m lambdasim figures docs/                                   # the README's timeline.png
+    python -m lambdasim lab                                             # JupyterLab on notebooks/
+    python -m lambdasim course-html html-course/                        # the notebooks, executed, as HTML
 
 The CLI is the only place in the library that prints.
 """
@@ -37,7 +39,60 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", metavar="N", type=int, help="override the scenario's seed")
     figures = commands.add_parser("figures", help="write the README figure (timeline.png) into DIR")
     figures.add_argument("folder", metavar="DIR")
+    _add_lab_parser(commands)
+    _add_course_html_parser(commands)
     return parser
+
+
+def _add_lab_parser(commands) -> None:
+    lab = commands.add_parser(
+        "lab", help="open JupyterLab on the notebooks (adds --allow-root when run as root)",
+        description="Start JupyterLab on DIR (the repository's notebooks/ by default). Arguments after "
+                    "-- go to jupyter lab as they are.")
+    lab.add_argument("folder", metavar="DIR", nargs="?", help="the folder to open (default: notebooks/)")
+    lab.add_argument("--port", type=int,
+                     help="the port to serve on (default: JupyterLab's, 8888 or the next free)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+
+
+def _lab(args: argparse.Namespace) -> int:
+    import os
+
+    from lambdasim.lab import lab_command
+
+    command = lab_command(args.folder, port=args.port, open_browser=not args.no_browser,
+                          extra=args.jupyter_args)
+    print(" ".join(command), flush=True)
+    if os.name == "posix":  # become the server: Ctrl-C and a stop by process id reach it directly
+        os.execv(command[0], command)
+    import subprocess
+
+    return subprocess.call(command)
+
+
+def _add_course_html_parser(commands) -> None:
+    course = commands.add_parser(
+        "course-html", help="execute every notebook and write it as HTML (charts embedded) into DIR",
+        description="Execute every notebook of notebooks/ (or --notebooks) and write one HTML page per "
+                    "notebook, charts embedded, and an index.html into DIR.")
+    course.add_argument("folder", metavar="DIR")
+    course.add_argument("--notebooks", metavar="SRC", help="the notebooks folder (default: notebooks/)")
+    course.add_argument("--timeout", metavar="S", type=float, default=600.0,
+                        help="the longest a cell may run, in seconds (default 600)")
+
+
+def _course_html(args: argparse.Namespace) -> int:
+    from lambdasim.course.html import NOTEBOOKS, build_course
+
+    def report(page) -> None:
+        status = "ok    " if page.ok else "FAILED"
+        print(f"  {status} {page.page}" + ("" if page.ok else f": {page.errors[0]}"), flush=True)
+
+    pages = build_course(args.folder, args.notebooks or NOTEBOOKS, timeout_s=args.timeout, progress=report)
+    failed = [page for page in pages if not page.ok]
+    print(f"wrote {len(pages)} pages and {Path(args.folder) / 'index.html'}"
+          + (f"; {len(failed)} notebook(s) failed" if failed else ""))
+    return 1 if failed else 0
 
 
 def _value(value: object) -> str:
@@ -97,9 +152,15 @@ def _figures(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    jupyter_args = []
+    if argv[:1] == ["lab"] and "--" in argv:  # lab passes what follows -- on to jupyter lab
+        argv, jupyter_args = argv[:argv.index("--")], argv[argv.index("--") + 1:]
     args = _parser().parse_args(argv)
+    args.jupyter_args = jupyter_args
     try:
-        return {"run": _run, "figures": _figures}[args.command](args)
+        commands = {"run": _run, "figures": _figures, "lab": _lab, "course-html": _course_html}
+        return commands[args.command](args)
     except (OSError, ValueError) as exc:  # a missing file, a bad scenario: say so, without a traceback
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -65,6 +65,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly when the browser tests were skipped, and how to run them (tests/browser/conftest.py).
+
+    Here, not in tests/browser/conftest.py: under pytest-xdist the controller that prints the summary
+    loads only this conftest; the workers' skip reports reach it all the same.
+    """
+    skipped = [
+        report for report in terminalreporter.stats.get("skipped", [])
+        if "browser tests skipped" in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        longrepr = skipped[0].longrepr
+        reason = str(longrepr[-1] if isinstance(longrepr, tuple) else longrepr)
+        reason = reason.split("browser tests skipped: ", 1)[-1]
+        terminalreporter.write_sep("=", "browser tests skipped", yellow=True, bold=True)
+        terminalreporter.write_line(f"{len(skipped)} browser test(s) did not run: {reason}")
+
+
 @pytest.fixture
 def scenario_of():
     return one_function
