@@ -352,6 +352,12 @@ class Explorer:
         self.results_area = w.VBox([self.kpi_view, self.charts], layout=w.Layout(**RESULTS_LAYOUT))
         self.widget = w.HBox([self.panel, self.results_area],
                              layout=w.Layout(flex_flow="row wrap", width="100%"))
+        # Class names a page (and the browser tests) can find each part by.
+        for name, part in [*self.controls.items(), ("preset", self.preset), ("panel", self.panel),
+                           ("results", self.results_area), ("kpis", self.kpi_view), ("charts", self.charts),
+                           ("export", self.export_button), ("compare", self.compare_button),
+                           ("status", self.status), ("download", self.download)]:
+            part.add_class(f"lambdasim-{name.replace('_', '-')}")
         self._apply_disabled()
         for name in ("arrivals", "dispatch"):
             self.controls[name].observe(lambda _: self._apply_disabled(), names="value")
