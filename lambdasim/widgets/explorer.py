@@ -313,9 +313,9 @@ class Explorer:
             control.style = {"description_width": DESCRIPTION_WIDTH}
             control.layout = w.Layout(width=CONTROL_WIDTH)
             control.continuous_update = False
-        # Toggle buttons sit beside their description only if they fit the control's width:
-        # 170 px + three 76-px buttons (with their gaps) do; "exponential" needs 96 px.
-        for name, width in (("arrivals", "76px"), ("duration", "96px"), ("dispatch", "76px")):
+        # ipywidgets 8 puts a toggle-button row under its description; the buttons must fit their
+        # words in JupyterLab's 13-px font too ("exponential" needs about 100 px, "constant" 80 px).
+        for name, width in (("arrivals", "96px"), ("duration", "120px"), ("dispatch", "96px")):
             self.controls[name].style = {"description_width": DESCRIPTION_WIDTH, "button_width": width}
         self.start_problems = self._set_start(start)
         self.presets = preset_files(presets_folder)

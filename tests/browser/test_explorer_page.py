@@ -80,11 +80,48 @@ def assert_no_error_text(page) -> None:
     assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
 
 
+@pytest.fixture(scope="module")
+def lab_url(browser):
+    """JupyterLab serving this checkout (no token: it listens on 127.0.0.1 only, for the test)."""
+    port = find_free_port()
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+               "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+               f"--ServerApp.root_dir={REPO}", "--allow-root", "--LabApp.news_url=None"]
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           "MPLBACKEND": "Agg"}
+    with serving(command, port, cwd=REPO, env=env, path="/api") as base_url:
+        yield base_url
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_no_control_is_clipped_or_overlapped(explorer_url, browser_page, screenshot_dir, width, height):
     page = open_explorer(browser_page, explorer_url, width, height)
     page.screenshot(path=screenshot_dir / f"explorer-{width}x{height}.png", full_page=True)
     assert_no_error_text(page)
+    assert_whole(page, width)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_control_is_clipped_or_overlapped_in_jupyterlab(lab_url, browser_page, screenshot_dir, width,
+                                                            height):
+    page = browser_page(width, height)
+    page.goto(lab_url + "/lab/tree/app/explorer.ipynb")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=LOAD_TIMEOUT_MS)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    try:
+        page.wait_for_selector("img[alt^='timeline chart']", timeout=LOAD_TIMEOUT_MS)
+    finally:
+        page.screenshot(path=screenshot_dir / f"explorer-jupyterlab-{width}x{height}-ran.png")
+    page.locator(".lambdasim-panel").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / f"explorer-jupyterlab-{width}x{height}.png")
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert_whole(page, width)
+
+
+def assert_whole(page, width: int) -> None:
+    """The control column keeps its width, and nothing in it is clipped, cut short or overlapped."""
     panel, results = box(page, ".lambdasim-panel"), box(page, ".lambdasim-results")
     assert panel["width"] >= 460 and not overlap(panel, results)
     assert panel["x"] >= 0 and results["x"] + results["width"] <= width  # nothing off the page's sides
