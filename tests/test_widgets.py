@@ -49,6 +49,17 @@ def test_more_retries_deliver_more_under_errors():
     assert none.kpis["retried"] == 0 and two.kpis["retried"] > 0
 
 
+def test_figures_are_built_when_first_read():
+    exploration = explore(ExplorerSettings(arrivals="burst", burst_count=20))
+    assert list(exploration.figures) == ["timeline", "outcomes", "event_age"]
+    assert exploration.figures.built() == []
+    timeline = exploration.figures["timeline"]
+    assert exploration.figures.built() == ["timeline"] and exploration.figures["timeline"] is timeline
+    assert timeline.axes[0].get_ylabel() == "event (row in result.events)"  # 20 events: a row each
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=20))
+    assert explorer.current.figures.built() == ["timeline"]  # the tab in view, not the two behind it
+
+
 def test_compare_mode_draws_a_and_b_side_by_side():
     a = explore(ExplorerSettings(arrivals="burst", burst_count=20))
     b = explore(ExplorerSettings(arrivals="burst", burst_count=20, maximum_retry_attempts=0), pinned=a)
