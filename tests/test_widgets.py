@@ -60,6 +60,20 @@ def test_figures_are_built_when_first_read():
     assert explorer.current.figures.built() == ["timeline"]  # the tab in view, not the two behind it
 
 
+def test_pinning_a_reuses_the_run_it_already_has(monkeypatch):
+    from lambdasim.widgets import explorer as module
+
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10))
+    first = explorer.current
+    monkeypatch.setattr(module, "run", lambda scenario: pytest.fail("the same settings ran again"))
+    explorer.compare_button.value = True  # the charts change (A beside B), the run does not
+    assert explorer.current is not first and explorer.current.result is first.result
+    assert len(explorer.current.figures["outcomes"].axes) >= 2
+    refusal = r"^earlier: \"an Exploration of ExplorerSettings\(.*seed=1, .*\" is not valid; allowed: None or"
+    with pytest.raises(ValueError, match=refusal):
+        explore(settings_with(first.settings, seed=2), earlier=first)
+
+
 def test_compare_mode_draws_a_and_b_side_by_side():
     a = explore(ExplorerSettings(arrivals="burst", burst_count=20))
     b = explore(ExplorerSettings(arrivals="burst", burst_count=20, maximum_retry_attempts=0), pinned=a)

@@ -216,7 +216,8 @@ class Exploration:
 
 
 def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
-            max_events: int | None = MAX_EVENTS, max_attempts: int | None = MAX_ATTEMPTS) -> Exploration:
+            max_events: int | None = MAX_EVENTS, max_attempts: int | None = MAX_ATTEMPTS,
+            earlier: Exploration | None = None) -> Exploration:
     """Simulate the settings and offer the explorer's charts (the pure function behind the widget):
     ``figures`` builds each chart when it is first read.
 
@@ -224,12 +225,17 @@ def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
     this one (B) side by side on shared axes. Settings expected to produce more than ``max_events``
     events (:data:`MAX_EVENTS` by default) or more than ``max_attempts`` attempt rows
     (:data:`MAX_ATTEMPTS`, estimated by :func:`expected_attempts`) are refused before anything runs;
-    pass None to lift a cap for a headless run.
+    pass None to lift a cap for a headless run. ``earlier``, an exploration of the same settings
+    (pinning A, say, changes the charts, not the run), lends its run instead of simulating again:
+    a run is fixed by its settings and seed.
     """
     if not isinstance(settings, ExplorerSettings):
         raise invalid_value("settings", settings, "an ExplorerSettings (ExplorerSettings() has the defaults)")
     if pinned is not None and not isinstance(pinned, Exploration):
         raise invalid_value("pinned", pinned, "None or an Exploration (what explore returned)")
+    if earlier is not None and not (isinstance(earlier, Exploration) and earlier.settings == settings):
+        shown = f"an Exploration of {earlier.settings}" if isinstance(earlier, Exploration) else earlier
+        raise invalid_value("earlier", shown, f"None or an Exploration of the same settings, {settings}")
     started = time.perf_counter()
     scenario = build_scenario(settings)  # invalid settings are refused first, in AWS's words
     expected = expected_events(settings)
@@ -246,7 +252,7 @@ def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
             "cap, MAX_ATTEMPTS): the arrivals outrun the concurrency and the waiting events are throttled "
             "again and again; raise Reserved concurrency, lower Rate, Window or MaximumEventAge, use the "
             "ideal dispatch, or run it headless with explore(settings, max_attempts=None)"))
-    result = run(scenario)
+    result = earlier.result if earlier is not None else run(scenario)
     builders = {"timeline": lambda: plots.timeline(result, max_rows=200)}
     if pinned is None:
         builders["outcomes"] = lambda: plots.outcomes(result)
@@ -461,7 +467,9 @@ class Explorer:
         if self._holding:
             return None
         try:
-            self.current = explore(self.settings(), self.pinned)
+            settings = self.settings()
+            same = self.current if self.current is not None and self.current.settings == settings else None
+            self.current = explore(settings, self.pinned, earlier=same)
         except ValueError as error:  # InvalidParameterValueException is a ValueError
             self.error = str(error)
             shown = "the charts still show the last run" if self.current else "nothing has run yet"
