@@ -53,11 +53,15 @@ def press_and_wait(page, handle, key: str) -> float:
     return page.evaluate("() => (window.lambdasimShown - window.lambdasimPressed) / 1000")
 
 
-def settle(page) -> None:
-    """Wait until the status line says an update finished (not an error), then a little longer."""
+def settle(page) -> str:
+    """Wait until the status line says an update finished (not an error) and stays the same for 2 s
+    (no update still on its way); return it."""
     page.wait_for_function("() => /updated in/.test(document.querySelector('.lambdasim-status').innerText)",
                            timeout=TIMEOUT_MS)
-    page.wait_for_timeout(300)
+    status = None
+    while status != (status := page.locator(".lambdasim-status").inner_text()):
+        page.wait_for_timeout(2000)
+    return status
 
 
 def main() -> None:
@@ -83,8 +87,7 @@ def main() -> None:
         for part, key, times in (("rate-per-s", "ArrowRight", 3), ("window-s", "PageUp", 8)):
             for _ in range(times):
                 press_and_wait(page, page.locator(f".lambdasim-{part} [role='slider']"), key)
-        settle(page)
-        status = page.locator(".lambdasim-status").inner_text()
+        status = settle(page)
         shown = {part: page.locator(f".lambdasim-{part} .widget-readout").inner_text()
                  for part in ("rate-per-s", "window-s")}
         events = int(re.search(r"\(([\d,]+) events", status).group(1).replace(",", ""))
