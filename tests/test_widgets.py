@@ -49,6 +49,31 @@ def test_more_retries_deliver_more_under_errors():
     assert none.kpis["retried"] == 0 and two.kpis["retried"] > 0
 
 
+def test_figures_are_built_when_first_read():
+    exploration = explore(ExplorerSettings(arrivals="burst", burst_count=20))
+    assert list(exploration.figures) == ["timeline", "outcomes", "event_age"]
+    assert exploration.figures.built() == []
+    timeline = exploration.figures["timeline"]
+    assert exploration.figures.built() == ["timeline"] and exploration.figures["timeline"] is timeline
+    assert timeline.axes[0].get_ylabel() == "event (row in result.events)"  # 20 events: a row each
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=20))
+    assert explorer.current.figures.built() == ["timeline"]  # the tab in view, not the two behind it
+
+
+def test_pinning_a_reuses_the_run_it_already_has(monkeypatch):
+    from lambdasim.widgets import explorer as module
+
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10))
+    first = explorer.current
+    monkeypatch.setattr(module, "run", lambda scenario: pytest.fail("the same settings ran again"))
+    explorer.compare_button.value = True  # the charts change (A beside B), the run does not
+    assert explorer.current is not first and explorer.current.result is first.result
+    assert len(explorer.current.figures["outcomes"].axes) >= 2
+    refusal = r"^earlier: \"an Exploration of ExplorerSettings\(.*seed=1, .*\" is not valid; allowed: None or"
+    with pytest.raises(ValueError, match=refusal):
+        explore(settings_with(first.settings, seed=2), earlier=first)
+
+
 def test_compare_mode_draws_a_and_b_side_by_side():
     a = explore(ExplorerSettings(arrivals="burst", burst_count=20))
     b = explore(ExplorerSettings(arrivals="burst", burst_count=20, maximum_retry_attempts=0), pinned=a)
@@ -240,10 +265,11 @@ def test_an_update_prints_nothing_and_draws_into_the_chart_tab(capsys):
     explorer.charts.selected_index = 1
     assert capsys.readouterr() == ("", "")
     for name in ("timeline", "outcomes"):
-        (output,) = explorer.chart_views[name].outputs
-        assert output["output_type"] == "display_data"
-        assert base64.b64decode(output["data"]["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert explorer.chart_views["event_age"].outputs == ()  # not opened yet
+        image = explorer.chart_views[name].value
+        assert image.startswith('<img src="data:image/png;base64,')
+        png = image.split("base64,", 1)[1].split('"', 1)[0]
+        assert base64.b64decode(png)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert explorer.chart_views["event_age"].value == ""  # not opened yet
 
 
 def test_layout_keeps_the_control_column_whole_and_wraps_the_charts():
@@ -293,3 +319,135 @@ def test_any_valid_start_is_shown_and_an_invalid_one_is_said_on_screen():
         "maximum_event_age_s: 30 is outside the control's range 60 to 21600; it shows 60."]
     assert "maximum_event_age_s: 30 is not valid" in explorer.status.value
     assert explorer.current.settings.maximum_event_age_s == 60
+
+
+# -- issue 15: the web page (alt text, presets, download export, accessible names) ---------------------------
+
+
+def test_chart_images_carry_the_run_caption_as_alt_text():
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10, reserved_concurrency=2,
+                                         maximum_event_age_s=120))
+    image = explorer.chart_views["timeline"].value
+    assert ('alt="timeline chart: orders: retries 2, max age 120 s, reserved concurrency 2, timeout 30 s '
+            '· account limit 1,000 · dispatch aws · seed 1 · 10 events accepted"') in image
+    explorer.charts.selected_index = 2
+    assert 'alt="event age chart: orders: retries 2,' in explorer.chart_views["event_age"].value
+
+
+def test_the_presets_are_the_scenario_files_and_say_what_the_explorer_changes():
+    from pathlib import Path
+
+    from lambdasim.widgets import load_preset, preset_files
+
+    files = preset_files()
+    assert list(files) == ["retries", "steady", "throttling"]
+    assert files["steady"] == Path(__file__).resolve().parents[1] / "data" / "scenarios" / "steady.yaml"
+    steady, notes = load_preset(files["steady"])
+    assert steady == ExplorerSettings(maximum_event_age_s=3600, reserved_concurrency=None,
+                                      error_probability=0.05, rate_per_s=5.0, window_s=600.0, duration_s=0.4,
+                                      timeout_s=3, on_failure=False, seed=7)
+    assert notes == []
+    throttling, notes = load_preset(files["throttling"])
+    t = throttling
+    assert (t.arrivals, t.burst_count, t.reserved_concurrency) == ("burst", 10, 1)
+    assert (t.duration, t.duration_s, t.maximum_event_age_s) == ("constant", 30.0, 60)
+    assert (throttling.retry_jitter_s, throttling.throttle_jitter) == (0.0, 0.0)
+    assert notes == ["cold start stays the explorer's default (0.25 s; the file says 0 s)"]
+    # Three listed events 10 s apart: a constant rate of one per 10 s over 30 s gives the same times.
+    retries, notes = load_preset(files["retries"])
+    assert (retries.arrivals, retries.rate_per_s, retries.window_s) == ("constant", 0.1, 30.0)
+    assert explore(retries).result.events["enqueued_at"].tolist() == [0.0, 10.0, 20.0]
+    assert notes == ["the 3 listed events, 10 s apart, become a constant rate"]
+
+
+def test_settings_from_scenario_names_what_it_leaves_out():
+    from lambdasim.model.scenario import Scenario
+    from lambdasim.widgets import settings_from_scenario
+
+    scenario = Scenario.from_text("""
+functions:
+  checkout: {Timeout: 5, MemorySize: 512, keep_alive_s: 60}
+  other: {}
+workloads:
+  - {function: checkout, arrivals: events, events: [{at_s: 5}, {at_s: 6}, {at_s: 9}]}
+  - {function: checkout, arrivals: burst, count: 4, at_s: 3}
+""")
+    settings, notes = settings_from_scenario(scenario)
+    assert (settings.arrivals, settings.rate_per_s, settings.window_s) == ("constant", 0.5, 6.0)
+    assert notes == [
+        "only function 'checkout' is shown (the explorer runs one function)",
+        "only the first workload of 'checkout' is shown",
+        "keep-alive stays the explorer's default (600 s; the file says 60 s)",
+        "memory stays the explorer's default (128 MB; the file says 512 MB)",
+        "the 3 listed events become a constant rate from 0 s over the same span",
+        "the function is called 'orders' on the page (the file says 'checkout')",
+    ]
+    with pytest.raises(ValueError, match=r"^scenario: 'steady' is not valid; allowed: a Scenario"):
+        settings_from_scenario("steady")
+
+
+def test_picking_a_preset_sets_every_control_and_runs_once(monkeypatch):
+    from lambdasim.widgets import explorer as module
+
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10))
+    runs = []
+    real = module.explore
+    monkeypatch.setattr(module, "explore", lambda *a, **k: runs.append(a[0]) or real(*a, **k))
+    explorer.preset.value = "throttling"
+    assert len(runs) == 1  # not one run per control the preset changed
+    assert explorer.current.settings == module.load_preset(explorer.presets["throttling"])[0]
+    assert explorer.current.kpis["accepted"] == 10 and explorer.current.kpis["expired"] == 8
+    assert explorer.preset_notes.value == (
+        "<small>throttling.yaml: cold start stays the explorer&#x27;s default (0.25 s; "
+        "the file says 0 s)</small>")
+    explorer.controls["maximum_retry_attempts"].value = 0  # the controls stay live after a preset
+    assert len(runs) == 2 and explorer.current.settings.maximum_retry_attempts == 0
+    explorer.preset.value = "steady"
+    assert explorer.preset_notes.value == "" and explorer.current.settings.seed == 7
+    with pytest.raises(ValueError, match=r"^preset: 'nope' is not valid; allowed: retries or steady or"):
+        explorer.load_preset("nope")
+
+
+def test_a_page_export_is_a_zip_to_download_and_writes_nothing(tmp_path, monkeypatch):
+    import io
+    import zipfile
+
+    monkeypatch.chdir(tmp_path)
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=5), export_to="download")
+    data = explorer.export()
+    assert list(tmp_path.iterdir()) == []  # nothing on the server's disk
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == sorted([
+        "attempts.csv", "deliveries.csv", "events.csv", "event_age.png", "event_age.svg", "outcomes.png",
+        "outcomes.svg", "timeline.png", "timeline.svg"])
+    assert archive.read("events.csv").decode().count("\n") == 6  # a header and the 5 events
+    link = explorer.download.value
+    assert link.startswith('<a href="data:application/zip;base64,')
+    assert 'download="lambdasim-export-001.zip"' in link
+    assert base64.b64decode(link.split("base64,", 1)[1].split('"', 1)[0]) == data
+    assert explorer.status.value.startswith("export ready: lambdasim-export-001.zip (")
+    explorer.export()
+    assert 'download="lambdasim-export-002.zip"' in explorer.download.value  # never the same name twice
+    with pytest.raises(ValueError, match=r"^export_to: 'cloud' is not valid; allowed: 'folder' or 'downl"):
+        Explorer(export_to="cloud")
+
+
+def test_every_control_has_a_description_and_the_buttons_a_tooltip():
+    explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=5), auto_update=False)
+    for name, control in [*explorer.controls.items(), ("preset", explorer.preset)]:
+        assert control.description, name
+    assert explorer.export_button.tooltip and explorer.compare_button.tooltip
+    # The panel's order is the tab order: the preset first, then the controls, then the buttons.
+    assert explorer.panel.children[0] is explorer.preset
+    assert list(explorer.panel.children[2:2 + len(explorer.controls)]) == list(explorer.controls.values())
+
+
+def test_the_page_names_sliders_and_toggle_buttons_for_screen_readers():
+    from lambdasim.widgets.page import ACCESSIBLE_NAMES_JS
+
+    # What the script looks for is what ipywidgets 8 draws (checked in Chromium by
+    # tests/browser/test_explorer_page.py): a slider handle with role="slider" in an inline box whose
+    # label is the description; toggle buttons in a .widget-toggle-buttons box.
+    for selector in ('.noUi-handle[role="slider"]', ".widget-inline-hbox, .widget-toggle-buttons",
+                     ":scope > label.widget-label", "aria-label"):
+        assert selector in ACCESSIBLE_NAMES_JS

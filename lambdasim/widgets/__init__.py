@@ -11,10 +11,15 @@ from lambdasim.widgets.explorer import (
     expected_events,
     explore,
     kpis,
+    load_preset,
+    settings_from_scenario,
     settings_with,
 )
+from lambdasim.widgets.page import show_page
+from lambdasim.widgets.presets import preset_files
 
 __all__ = [
     "Exploration", "Explorer", "ExplorerSettings", "MAX_ATTEMPTS", "MAX_EVENTS", "build_scenario",
-    "expected_attempts", "expected_events", "explore", "kpis", "settings_with",
+    "expected_attempts", "expected_events", "explore", "kpis", "settings_with", "show_page", "load_preset",
+    "preset_files", "settings_from_scenario",
 ]

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import io
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,10 +31,13 @@ from lambdasim.model.scenario import Account, QueueSettings, Scenario
 from lambdasim.model.workloads import Burst, Poisson
 from lambdasim.model.workloads import Constant as ConstantRate
 from lambdasim.results import run
+from lambdasim.widgets.downloads import download_link, export_zip
+from lambdasim.widgets.presets import PRESETS_FOLDER, preset_files, scenario_settings
 
 __all__ = [
     "ExplorerSettings", "Exploration", "build_scenario", "expected_events", "expected_attempts", "explore",
-    "kpis", "settings_with", "Explorer", "MAX_EVENTS", "MAX_ATTEMPTS",
+    "kpis", "settings_with", "Explorer", "MAX_EVENTS", "MAX_ATTEMPTS", "settings_from_scenario",
+    "load_preset",
 ]
 
 #: The most events one explorer update may be expected to simulate (arrivals, before retries). A
@@ -170,31 +175,67 @@ def kpis(result: Any) -> dict[str, Any]:
     }
 
 
+class Figures(Mapping):
+    """The explorer's charts of one run by name, each built when first asked for, then kept.
+
+    The explorer shows one chart tab at a time; building a figure it does not show (about 0.1 s
+    each on 10,000 events) would only slow the update down. Reading every name (``dict(figures)``,
+    an export) builds them all.
+    """
+
+    def __init__(self, builders: dict[str, Callable[[], Any]]) -> None:
+        self._builders = builders
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+    def built(self) -> list[str]:
+        """The names of the figures built so far."""
+        return list(self._built)
+
+
 @dataclass(frozen=True)
 class Exploration:
-    """One explorer update: the settings, the run, its figures and key figures, and how long it took."""
+    """One explorer update: the settings, the run, its figures (:class:`Figures`, built when first
+    read) and key figures, and how long the run took (``seconds``; drawing comes after)."""
 
     settings: ExplorerSettings
     result: Any
-    figures: dict
+    figures: Figures
     kpis: dict
     seconds: float
 
 
 def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
-            max_events: int | None = MAX_EVENTS, max_attempts: int | None = MAX_ATTEMPTS) -> Exploration:
-    """Simulate the settings and draw the explorer's charts (the pure function behind the widget).
+            max_events: int | None = MAX_EVENTS, max_attempts: int | None = MAX_ATTEMPTS,
+            earlier: Exploration | None = None) -> Exploration:
+    """Simulate the settings and offer the explorer's charts (the pure function behind the widget):
+    ``figures`` builds each chart when it is first read.
 
     With ``pinned`` (compare mode), the outcome and event-age charts show the pinned run (A) and
     this one (B) side by side on shared axes. Settings expected to produce more than ``max_events``
     events (:data:`MAX_EVENTS` by default) or more than ``max_attempts`` attempt rows
     (:data:`MAX_ATTEMPTS`, estimated by :func:`expected_attempts`) are refused before anything runs;
-    pass None to lift a cap for a headless run.
+    pass None to lift a cap for a headless run. ``earlier``, an exploration of the same settings
+    (pinning A, say, changes the charts, not the run), lends its run instead of simulating again:
+    a run is fixed by its settings and seed.
     """
     if not isinstance(settings, ExplorerSettings):
         raise invalid_value("settings", settings, "an ExplorerSettings (ExplorerSettings() has the defaults)")
     if pinned is not None and not isinstance(pinned, Exploration):
         raise invalid_value("pinned", pinned, "None or an Exploration (what explore returned)")
+    if earlier is not None and not (isinstance(earlier, Exploration) and earlier.settings == settings):
+        shown = f"an Exploration of {earlier.settings}" if isinstance(earlier, Exploration) else earlier
+        raise invalid_value("earlier", shown, f"None or an Exploration of the same settings, {settings}")
     started = time.perf_counter()
     scenario = build_scenario(settings)  # invalid settings are refused first, in AWS's words
     expected = expected_events(settings)
@@ -211,16 +252,16 @@ def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
             "cap, MAX_ATTEMPTS): the arrivals outrun the concurrency and the waiting events are throttled "
             "again and again; raise Reserved concurrency, lower Rate, Window or MaximumEventAge, use the "
             "ideal dispatch, or run it headless with explore(settings, max_attempts=None)"))
-    result = run(scenario)
-    figures = {"timeline": plots.timeline(result, max_rows=200)}
+    result = earlier.result if earlier is not None else run(scenario)
+    builders = {"timeline": lambda: plots.timeline(result, max_rows=200)}
     if pinned is None:
-        figures["outcomes"] = plots.outcomes(result)
-        figures["event_age"] = plots.event_age(result)
+        builders["outcomes"] = lambda: plots.outcomes(result)
+        builders["event_age"] = lambda: plots.event_age(result)
     else:
         pair, labels = [pinned.result, result], ["A (pinned)", "B"]
-        figures["outcomes"] = plots.compare(pair, labels, kind="outcomes")
-        figures["event_age"] = plots.compare(pair, labels, kind="event_age")
-    return Exploration(settings, result, figures, kpis(result), time.perf_counter() - started)
+        builders["outcomes"] = lambda: plots.compare(pair, labels, kind="outcomes")
+        builders["event_age"] = lambda: plots.compare(pair, labels, kind="event_age")
+    return Exploration(settings, result, Figures(builders), kpis(result), time.perf_counter() - started)
 
 
 #: The controls that apply only to some arrival kinds (the others are disabled).
@@ -235,6 +276,10 @@ PANEL_LAYOUT = {"min_width": "460px", "flex": "0 0 auto"}
 RESULTS_LAYOUT = {"min_width": "480px", "flex": "1 1 480px"}
 CHART_DPI = 100
 
+#: Where Export puts a run: a numbered folder beside the notebook, or a zip the browser downloads.
+EXPORT_TO = ("folder", "download")
+EXPORT_TABLES = ("attempts", "events", "deliveries")
+
 
 class Explorer:
     """The interactive dashboard: controls, charts, a KPI table, Export and Compare buttons.
@@ -246,10 +291,16 @@ class Explorer:
     """
 
     def __init__(self, settings: ExplorerSettings | None = None, export_folder: str = "exports",
-                 auto_update: bool = True) -> None:
+                 auto_update: bool = True, export_to: str = "folder",
+                 presets_folder: str | Path = PRESETS_FOLDER) -> None:
         import ipywidgets as w
 
+        if export_to not in EXPORT_TO:
+            raise invalid_value("export_to", export_to, " or ".join(repr(e) for e in EXPORT_TO))
         self.export_folder = Path(export_folder)
+        self.export_to = export_to
+        self.exports = 0  # downloads prepared so far: each zip gets the next number
+        self._holding = False  # while a preset sets many controls, one update at the end
         self.pinned: Exploration | None = None
         self.current: Exploration | None = None
         self.error: str | None = None
@@ -277,7 +328,7 @@ class Explorer:
                                         description="Arrivals"),
             "rate_per_s": w.FloatLogSlider(default.rate_per_s, base=10, min=-1, max=2,
                                            description="Rate (/s)"),
-            "window_s": w.FloatSlider(default.window_s, min=60, max=1800, step=60, description="Window (s)"),
+            "window_s": w.FloatSlider(default.window_s, min=10, max=1800, step=10, description="Window (s)"),
             "burst_count": w.IntSlider(default.burst_count, 1, 2000, description="Burst size"),
             "duration": w.ToggleButtons(options=["exponential", "constant"], value=default.duration,
                                         description="Duration"),
@@ -299,17 +350,32 @@ class Explorer:
             control.style = {"description_width": DESCRIPTION_WIDTH}
             control.layout = w.Layout(width=CONTROL_WIDTH)
             control.continuous_update = False
-        for name in ("arrivals", "duration", "dispatch"):
-            self.controls[name].style = {"description_width": DESCRIPTION_WIDTH, "button_width": "84px"}
+        # ipywidgets 8 puts a toggle-button row under its description; the buttons must fit their
+        # words in JupyterLab's 13-px font too ("exponential" needs about 100 px, "constant" 80 px).
+        for name, width in (("arrivals", "96px"), ("duration", "120px"), ("dispatch", "96px")):
+            self.controls[name].style = {"description_width": DESCRIPTION_WIDTH, "button_width": width}
         self.start_problems = self._set_start(start)
-        self.export_button = w.Button(description="Export", icon="download")
-        self.compare_button = w.ToggleButton(description="Compare: pin as A", value=False)
+        self.presets = preset_files(presets_folder)
+        self.preset = w.Dropdown(options=[("(your settings)", NOTHING), *((n, n) for n in self.presets)],
+                                 value=NOTHING, description="Preset (data/scenarios)",
+                                 style={"description_width": DESCRIPTION_WIDTH},
+                                 layout=w.Layout(width=CONTROL_WIDTH))
+        self.preset.observe(lambda change: self.load_preset(change["new"]), names="value")
+        self.preset_notes = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
+        self.export_button = w.Button(description="Export", icon="download",
+                                      tooltip="the charts (PNG, SVG) and record tables (CSV)"
+                                      + (" as a zip to download" if export_to == "download" else ""))
+        self.compare_button = w.ToggleButton(
+            description="Compare: pin as A", value=False,
+            tooltip="pin this run as A; the next change is shown beside it as B")
         self.status = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
+        self.download = w.HTML(layout=w.Layout(width=CONTROL_WIDTH))
         self.kpi_view = w.HTML()
         # One tab per chart; only the tab in view is drawn on an update (drawing, not simulating,
-        # is what costs time), the others when they are opened.
+        # is what costs time), the others when they are opened. An HTML image rather than an
+        # Output: it carries the run's caption as alt text for screen readers.
         self.chart_names = ("timeline", "outcomes", "event_age")
-        self.chart_views = {name: w.Output() for name in self.chart_names}
+        self.chart_views = {name: w.HTML() for name in self.chart_names}
         self.charts = w.Tab(children=list(self.chart_views.values()))
         for index, name in enumerate(self.chart_names):
             self.charts.set_title(index, name.replace("_", " "))
@@ -318,10 +384,17 @@ class Explorer:
         self.export_button.on_click(lambda _: self.export())
         self.compare_button.observe(self._on_compare, names="value")
         buttons = w.HBox([self.export_button, self.compare_button])
-        self.panel = w.VBox([*self.controls.values(), buttons, self.status], layout=w.Layout(**PANEL_LAYOUT))
+        self.panel = w.VBox([self.preset, self.preset_notes, *self.controls.values(), buttons, self.status,
+                             self.download], layout=w.Layout(**PANEL_LAYOUT))
         self.results_area = w.VBox([self.kpi_view, self.charts], layout=w.Layout(**RESULTS_LAYOUT))
         self.widget = w.HBox([self.panel, self.results_area],
                              layout=w.Layout(flex_flow="row wrap", width="100%"))
+        # Class names a page (and the browser tests) can find each part by.
+        for name, part in [*self.controls.items(), ("preset", self.preset), ("panel", self.panel),
+                           ("results", self.results_area), ("kpis", self.kpi_view), ("charts", self.charts),
+                           ("export", self.export_button), ("compare", self.compare_button),
+                           ("status", self.status), ("download", self.download)]:
+            part.add_class(f"lambdasim-{name.replace('_', '-')}")
         self._apply_disabled()
         for name in ("arrivals", "dispatch"):
             self.controls[name].observe(lambda _: self._apply_disabled(), names="value")
@@ -367,11 +440,36 @@ class Explorer:
         return ExplorerSettings(**{name: None if control.value == NOTHING else control.value
                                    for name, control in self.controls.items()})
 
+    def load_preset(self, name: str) -> Exploration | None:
+        """Put one preset's settings on the controls (one update, not one per control) and say
+        beside the picker what the explorer could not show of its scenario file."""
+        if name == NOTHING:
+            self.preset_notes.value = ""
+            return self.current
+        if name not in self.presets:
+            raise invalid_value("preset", name, " or ".join(self.presets) or "a file in the presets folder")
+        settings, notes = load_preset(self.presets[name])
+        self._holding = True
+        try:
+            problems = self._set_start(settings)
+        finally:
+            self._holding = False
+        if self.preset.value != name:
+            self.preset.value = name  # called directly, not from the picker
+        said = notes + problems
+        self.preset_notes.value = (f"<small>{html.escape(name)}.yaml: " + html.escape("; ".join(said))
+                                   + "</small>") if said else ""
+        return self.update()
+
     def update(self) -> Exploration | None:
         """Re-run with the controls' values and redraw; a bad combination (or one over the event cap)
         is shown, not raised, and the charts keep the last run."""
+        if self._holding:
+            return None
         try:
-            self.current = explore(self.settings(), self.pinned)
+            settings = self.settings()
+            same = self.current if self.current is not None and self.current.settings == settings else None
+            self.current = explore(settings, self.pinned, earlier=same)
         except ValueError as error:  # InvalidParameterValueException is a ValueError
             self.error = str(error)
             shown = "the charts still show the last run" if self.current else "nothing has run yet"
@@ -395,10 +493,9 @@ class Explorer:
         name = self.chart_names[self.charts.selected_index or 0]
         if name in self._stale:
             png = base64.b64encode(chart_png(self.current.figures[name])).decode("ascii")
-            self.chart_views[name].outputs = ({
-                "output_type": "display_data", "metadata": {},
-                "data": {"image/png": png, "text/plain": f"<{name.replace('_', ' ')} chart>"},
-            },)
+            alt = html.escape(chart_alt(name, self.current), quote=True)
+            self.chart_views[name].value = (f'<img src="data:image/png;base64,{png}" alt="{alt}" '
+                                            'style="max-width:100%;height:auto">')
             self._stale.discard(name)
 
     def _on_compare(self, change: dict) -> None:
@@ -406,24 +503,42 @@ class Explorer:
         self.compare_button.description = "Compare: unpin A" if change["new"] else "Compare: pin as A"
         self.update()
 
-    def export(self) -> list[Path]:
-        """Export the current run (:func:`lambdasim.plots.export_run`) to a new ``export-NNN`` folder,
-        numbered one past the highest there (an earlier export is never overwritten): the charts
-        (PNG and SVG, captioned) and the record tables (CSV)."""
+    def export(self) -> list[Path] | bytes:
+        """Export the current run: the charts (PNG and SVG, captioned) and the record tables (CSV).
+
+        With ``export_to="folder"`` they are written (:func:`lambdasim.plots.export_run`) to a new
+        ``export-NNN`` folder, numbered one past the highest there (an earlier export is never
+        overwritten), and the paths returned. With ``export_to="download"`` (the web page) nothing
+        is written on the server: the files are zipped in memory, a download link for
+        ``lambdasim-export-NNN.zip`` appears under the buttons, and the zip's bytes are returned.
+        """
         if self.current is None:
             return []
+        if self.export_to == "download":
+            self.exports += 1
+            name = f"lambdasim-export-{self.exports:03d}.zip"
+            data = export_zip(self.current.result, self.current.figures, tables=EXPORT_TABLES)
+            self.download.value = download_link(data, name)
+            self.status.value = f"export ready: {name} ({len(data) / 1e6:.1f} MB), download it below"
+            return data
         folder = _new_export_folder(self.export_folder)
         paths = plots.export_run(self.current.result, folder, figures=self.current.figures,
-                                 tables=("attempts", "events", "deliveries"))
+                                 tables=EXPORT_TABLES)
         self.status.value = f"exported {len(paths)} files to {folder}"
         return paths
 
 
+def chart_alt(name: str, exploration: Exploration) -> str:
+    """A chart image's alt text: which chart, and the run's configuration (the exported caption)."""
+    return f"{name.replace('_', ' ')} chart: {plots.caption_for(exploration.result)}"
+
+
 def chart_png(figure: Any) -> bytes:
     """A chart as the explorer shows it: a PNG at :data:`CHART_DPI`, trimmed as the notebook's
-    inline backend trims it."""
+    inline backend trims it. Compressed lightly (zlib level 1): the image goes to a browser on the
+    same machine or network, where 10 % more bytes cost less than the 0.1 s level 6 takes."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=CHART_DPI, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=CHART_DPI, bbox_inches="tight", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -447,8 +562,6 @@ def _with_option(options: list, value: Any) -> list:
 
 
 def _error_html(text: str) -> str:
-    import html
-
     return f"<b style='color:#D55E00'>{html.escape(text)}</b>"
 
 
@@ -465,6 +578,18 @@ def _new_export_folder(parent: Path) -> Path:
             number += 1
             continue
         return folder
+
+
+def settings_from_scenario(scenario: Scenario) -> tuple[ExplorerSettings, list[str]]:
+    """The explorer settings closest to ``scenario`` and, in words, what the explorer cannot show of it
+    (:func:`lambdasim.widgets.presets.scenario_settings`)."""
+    changes, notes = scenario_settings(scenario, shown_as=FUNCTION)
+    return ExplorerSettings(**changes), notes
+
+
+def load_preset(path: str | Path) -> tuple[ExplorerSettings, list[str]]:
+    """The settings of one scenario file and the notes on what the explorer cannot show of it."""
+    return settings_from_scenario(Scenario.from_file(path))
 
 
 def settings_with(settings: ExplorerSettings, **changes: Any) -> ExplorerSettings:
