@@ -77,13 +77,29 @@ _COMMAND = re.compile(r"(?:\.venv/bin/)?python -m lambdasim ([^`\n&|;]*)")
 _PLACEHOLDER = re.compile(r"^[A-Z][A-Z_-]*$|[\[\]<>…]")
 
 
+def _logical_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """Shell lines continued with a trailing backslash joined into one, numbered by their first line."""
+    joined, start, pending = [], 0, ""
+    for number, line in enumerate(lines, 1):
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        joined.append((start, pending + line))
+        pending = ""
+    if pending:
+        joined.append((start, pending))
+    return joined
+
+
 def cli_commands(text: str | None = None) -> list[tuple[int, list[str]]]:
     """The complete ``python -m lambdasim`` commands of ``text``: (README line, arguments)."""
     lines = (README.read_text(encoding="utf-8") if text is None else text).splitlines()
     found = []
-    for number, line in enumerate(lines, 1):
+    for number, line in _logical_lines(lines):
         for match in _COMMAND.finditer(line):
-            arguments = match.group(1).split()
+            arguments = match.group(1).split(" #")[0].split()  # a shell comment is not an argument
             if arguments and not any(_PLACEHOLDER.search(argument) for argument in arguments):
                 found.append((number, arguments))
     return found
