@@ -1,5 +1,6 @@
-"""The course's own code: handlers the lessons run (the notebooks only call these)."""
+"""The course's own code: exercise checks and the handlers the lessons run (the notebooks only call these)."""
 
-from lambdasim.course import checks, idempotency, poison
+from lambdasim.course import checks, handlers, idempotency, poison
+from lambdasim.course.checks import CheckResult, check
 
-__all__ = ["checks", "idempotency", "poison"]
+__all__ = ["CheckResult", "check", "checks", "handlers", "idempotency", "poison"]
