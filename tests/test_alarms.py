@@ -136,3 +136,26 @@ def test_the_rules_are_put_metric_alarms():
         rules.check_alarm_window(90, 1, 1)
     rules.check_alarm_window(10, 1, 1)
     rules.check_alarm_window(60, 1440, 1)
+
+
+def test_the_alarm_as_a_put_metric_alarm_request_that_botocore_accepts():
+    from botocore.session import get_session
+    from botocore.validate import validate_parameters
+
+    shape = get_session().get_service_model("cloudwatch").operation_model("PutMetricAlarm").input_shape
+    age = Alarm("AsyncEventAge", statistic="Maximum", threshold=30_000, comparison="GreaterThanThreshold",
+                evaluation_periods=3, datapoints_to_alarm=2, function="orders")
+    request = age.put_metric_alarm_request("orders-async-age")
+    assert request == {
+        "AlarmName": "orders-async-age", "Namespace": "AWS/Lambda", "MetricName": "AsyncEventAge",
+        "Statistic": "Maximum", "Dimensions": [{"Name": "FunctionName", "Value": "orders"}], "Period": 60,
+        "EvaluationPeriods": 3, "DatapointsToAlarm": 2, "Threshold": 30000.0,
+        "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "missing"}
+    validate_parameters(request, shape)
+    p99 = Alarm("Duration", statistic="p99", threshold=900).put_metric_alarm_request("all-p99")
+    assert p99["ExtendedStatistic"] == "p99" and "Statistic" not in p99 and p99["Dimensions"] == []
+    validate_parameters(p99, shape)
+    with pytest.raises(InvalidParameterValueException, match="^metric: 'SystemErrors' is not valid"):
+        Alarm("SystemErrors", threshold=1).put_metric_alarm_request("x")
+    with pytest.raises(InvalidParameterValueException, match="^alarm_name: '' is not valid"):
+        age.put_metric_alarm_request("")

@@ -87,6 +87,26 @@ class Alarm:
         if not isinstance(self.function, str):
             raise invalid_value("function", self.function, f"a function name or {ALL!r}")
 
+    def put_metric_alarm_request(self, alarm_name: str) -> dict:
+        """The keyword arguments of CloudWatch's ``put_metric_alarm`` that create this alarm on AWS
+        (namespace ``AWS/Lambda``, dimension ``FunctionName`` unless ``function`` is ``"(all)"``;
+        percentiles as ``ExtendedStatistic``), so what a run shows can be deployed as is."""
+        low, high = rules.ALARM_NAME_LENGTH
+        if not isinstance(alarm_name, str) or not low <= len(alarm_name) <= high:
+            raise invalid_value("alarm_name", alarm_name, f"a string of {low}-{high} characters")
+        if self.metric == "SystemErrors":
+            raise invalid_value("metric", self.metric,
+                                "a metric CloudWatch publishes (SystemErrors is lambdasim's own)")
+        statistic = ({"ExtendedStatistic": self.statistic} if self.statistic.startswith("p")
+                     else {"Statistic": self.statistic})
+        dimensions = [] if self.function == ALL else [{"Name": "FunctionName", "Value": self.function}]
+        return {"AlarmName": alarm_name, "Namespace": rules.LAMBDA_METRICS_NAMESPACE,
+                "MetricName": self.metric, **statistic, "Dimensions": dimensions,
+                "Period": int(self.period_s),
+                "EvaluationPeriods": self.evaluation_periods, "DatapointsToAlarm": self.datapoints_to_alarm,
+                "Threshold": float(self.threshold), "ComparisonOperator": self.comparison,
+                "TreatMissingData": self.treat_missing_data}
+
     def datapoints(self, source: Any, until_s: float | None = None) -> np.ndarray:
         """The alarm's statistic per period from 0 (NaN where there is no datapoint), from a Result
         or from a frame of :func:`~lambdasim.results.metrics.metrics` computed with ``period_s``;

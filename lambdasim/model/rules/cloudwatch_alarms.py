@@ -18,6 +18,7 @@ from lambdasim.model.errors import invalid_value
 __all__ = [
     "ALARM_COMPARISONS", "ALARM_TREAT_MISSING_DATA", "ALARM_DEFAULT_TREAT_MISSING_DATA", "ALARM_STATES",
     "ALARM_INITIAL_STATE", "ALARM_SHORT_PERIODS_S", "ALARM_MAX_EVALUATION_SPAN_S", "check_alarm_window",
+    "LAMBDA_METRICS_NAMESPACE", "ALARM_NAME_LENGTH",
 ]
 
 #: PutMetricAlarm's static-threshold ``ComparisonOperator`` values, each with the test it applies
@@ -36,6 +37,9 @@ ALARM_STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 ALARM_INITIAL_STATE = "INSUFFICIENT_DATA"
 #: ``Period``: 10, 20 or 30 s (high-resolution metrics), or any multiple of 60 s.
 ALARM_SHORT_PERIODS_S = (10, 20, 30)
+#: The CloudWatch namespace of Lambda's metrics, and the length an ``AlarmName`` may have.
+LAMBDA_METRICS_NAMESPACE = "AWS/Lambda"
+ALARM_NAME_LENGTH = (1, 255)
 #: ``EvaluationPeriods`` x ``Period`` may be at most one day (for periods of a minute or more).
 ALARM_MAX_EVALUATION_SPAN_S = 86_400
 
