@@ -5,17 +5,25 @@ The scenario validator (:mod:`lambdasim.model`), the engine, the boto3-shaped cl
 rule changes in one place. One module per service: :mod:`~lambdasim.model.rules.lambda_service`
 (invoke, event-invoke configs, concurrency, payloads, aliases, function state),
 :mod:`~lambdasim.model.rules.target_services` (SQS, SNS and S3 as simulated targets),
-:mod:`~lambdasim.model.rules.event_source_mappings` and
-:mod:`~lambdasim.model.rules.schedules` (EventBridge schedule expressions). Every name is re-exported
-here, so callers write ``rules.NAME``. Plain Python: these modules import only
+:mod:`~lambdasim.model.rules.event_source_mappings`,
+:mod:`~lambdasim.model.rules.schedules` (EventBridge schedule expressions) and
+:mod:`~lambdasim.model.rules.cloudwatch_alarms` (CloudWatch metric alarms). Every name is
+re-exported here, so callers write ``rules.NAME``. Plain Python: these modules import only
 :mod:`lambdasim.model.errors` and each other.
 """
 
-from lambdasim.model.rules import event_source_mappings, lambda_service, schedules, target_services
+from lambdasim.model.rules import (
+    cloudwatch_alarms,
+    event_source_mappings,
+    lambda_service,
+    schedules,
+    target_services,
+)
+from lambdasim.model.rules.cloudwatch_alarms import *  # noqa: F403
 from lambdasim.model.rules.event_source_mappings import *  # noqa: F403
 from lambdasim.model.rules.lambda_service import *  # noqa: F403
 from lambdasim.model.rules.schedules import *  # noqa: F403
 from lambdasim.model.rules.target_services import *  # noqa: F403
 
 __all__ = [*lambda_service.__all__, *target_services.__all__, *event_source_mappings.__all__,
-           *schedules.__all__]
+           *schedules.__all__, *cloudwatch_alarms.__all__]
