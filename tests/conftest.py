@@ -32,7 +32,7 @@ def _kernel_replies_in_one_second_slices():
 
     Now and then the kernel client's zmq.asyncio poll misses the wake-up for a reply that has
     arrived (seen on the Explorer widget cell of notebooks/07_explorer.ipynb, mostly under
-    pytest-xdist): kernel and client both sit idle until the poll's timeout, nbmake's cell timeout,
+    pytest-xdist): kernel and client both sit idle until the poll's timeout, the cell timeout,
     whose final check then finds the reply and the notebook passes. Polling in short slices bounds
     such a stall to a second; the total wait and the Empty at its end stay the same.
     """
