@@ -221,8 +221,9 @@ def test_the_aggregated_view_says_how_to_get_rows_back():
     assert top.get_title(loc="left") == ("Events by state over time (30 events: more than max_rows=10, "
                                          "so no row per event)")
     hint = artist(fig, "sampling_hint").get_text()
-    for call in ("timeline(result, sample=10)", "first=10", 'fate="retries_exhausted"', "max_rows"):
+    for call in ("timeline(result, sample=10, seed=0)", "first=10", 'fate="retries_exhausted"', "max_rows"):
         assert call in hint
+    assert "seed=)" not in hint  # regression: the seed argument was shown without a value
     fig.canvas.draw()  # the hint is on the figure, not cut off at its edges
     box = artist(fig, "sampling_hint").get_window_extent()
     width, height = fig.bbox.width, fig.bbox.height

@@ -93,7 +93,7 @@ def _finish(top: Any, bottom: Any, result: Any, chosen: Any, times: np.ndarray,
 def _sampling_hint(max_rows: int) -> str:
     """How to get one row per event back from ``timeline``: the selection parameters it has."""
     n = min(max_rows, 100)
-    return (f"For one row per event: timeline(result, sample={n}) (at random, seed=), first={n}, "
+    return (f"For one row per event: timeline(result, sample={n}, seed=0) (a random {n}), first={n}, "
             f"fate=\"retries_exhausted\", or a larger max_rows")
 
 
