@@ -246,4 +246,6 @@ def _finish(ax: Any, result: Any, chosen: Any, n: int, left: float, right: float
         shown = "the 1 event" if total == 1 else f"all {count_of(total, 'event')}"
     else:
         shown = f"{n:,} of {count_of(total, 'event')}"
-    ax.set_title(f"What happened to each event ({shown})", loc="left", fontsize=11)
+    # y given: the title sits where matplotlib's automatic placement puts it on this chart (nothing is
+    # above the Axes), without that placement measuring the y axis's tick labels at every draw
+    ax.set_title(f"What happened to each event ({shown})", loc="left", fontsize=11, y=1.0)
