@@ -5,7 +5,8 @@ cold starts, 30 % of attempts failing and a 10-minute maximum event age, so the 
 kind of mark (queue waits, executions of each outcome, cold starts, throttle ticks, retry
 connectors, fate markers). The simulation runs once, outside the timing.
 
-Timed, each the median of ``--rounds`` rounds (alternating, so machine noise hits both alike):
+Timed, each the median of ``--rounds`` rounds (alternating, so machine noise hits both alike), in wall
+and CPU seconds (CPU is the figure to compare on a shared machine), with each round's ratio:
 
 - lambdasim: ``timeline(result)`` then ``save_figure(fig, "timeline.png", dpi=150, caption=...)``;
 - baseline: a Figure of the same size, one ``barh`` call drawing 200 bars, saved at the same dpi.
@@ -45,24 +46,25 @@ def scenario():
     })
 
 
-def lambdasim_round(result, path: Path) -> tuple[float, float]:
-    """Seconds to draw the timeline and to export it (with its caption)."""
+def lambdasim_round(result, path: Path) -> tuple[float, float, float]:
+    """Seconds to draw the timeline and to export it (with its caption), and the CPU seconds of both."""
     from lambdasim.plots import caption_for, save_figure, timeline
 
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     fig = timeline(result)
     drawn = time.perf_counter()
     save_figure(fig, path, dpi=150, caption=caption_for(result))
-    return drawn - start, time.perf_counter() - drawn
+    return drawn - start, time.perf_counter() - drawn, time.process_time() - cpu
 
 
-def baseline_round(result, path: Path, size: tuple[float, float]) -> float:
-    """Seconds for plain matplotlib: 200 barh rows (one per event, enqueue to resolution), saved."""
+def baseline_round(result, path: Path, size: tuple[float, float]) -> tuple[float, float]:
+    """Seconds (wall, CPU) for plain matplotlib: 200 barh rows (one per event, enqueue to resolution),
+    saved."""
     import numpy as np
     from matplotlib.figure import Figure
 
     events = result.events
-    start = time.perf_counter()
+    cpu, start = time.process_time(), time.perf_counter()
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     left = events["enqueued_at"].to_numpy(float)
@@ -70,7 +72,7 @@ def baseline_round(result, path: Path, size: tuple[float, float]) -> float:
     ax.barh(np.arange(len(events)), width, left=left, height=0.6)
     ax.invert_yaxis()
     fig.savefig(path, dpi=150)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -84,15 +86,18 @@ def main() -> None:
     result = ls.run(scenario())
     assert len(result.events) == 200, len(result.events)
     size = tuple(timeline(result).get_size_inches())  # also warms up imports, fonts and caches
-    draw, save, base = [], [], []
+    draw, save, base, our_cpu, base_cpu = [], [], [], [], []
     with tempfile.TemporaryDirectory() as folder:
         ours, theirs = Path(folder) / "timeline.png", Path(folder) / "baseline.png"
         baseline_round(result, theirs, size)  # warm-up
         for _ in range(args.rounds):
-            d, s = lambdasim_round(result, ours)
+            d, s, c = lambdasim_round(result, ours)
             draw.append(d)
             save.append(s)
-            base.append(baseline_round(result, theirs, size))
+            our_cpu.append(c)
+            wall, c = baseline_round(result, theirs, size)
+            base.append(wall)
+            base_cpu.append(c)
         our_kb, their_kb = ours.stat().st_size / 1024, theirs.stat().st_size / 1024
     total = [d + s for d, s in zip(draw, save, strict=True)]
     marks = result.attempts["kind"].value_counts().to_dict()
@@ -103,7 +108,12 @@ def main() -> None:
     print(f"  lambdasim timeline + export: {median(total):.3f} s "
           f"(draw {median(draw):.3f} s, export {median(save):.3f} s), PNG {our_kb:.0f} KB")
     print(f"  plain matplotlib, 200 barh rows + savefig: {median(base):.3f} s, PNG {their_kb:.0f} KB")
-    print(f"  ratio lambdasim / baseline: {median(total) / median(base):.2f}x")
+    cpu, cpu_base = median(our_cpu), median(base_cpu)
+    print(f"  ratio lambdasim / baseline: {median(total) / median(base):.2f}x wall, "
+          f"{cpu / cpu_base:.2f}x CPU ({cpu:.3f} s / {cpu_base:.3f} s)")
+    walls = (f"{t / b:.2f}" for t, b in zip(total, base, strict=True))
+    print("  per round, wall: " + " ".join(walls))
+    print("  per round, CPU:  " + " ".join(f"{o / b:.2f}" for o, b in zip(our_cpu, base_cpu, strict=True)))
 
 
 if __name__ == "__main__":

@@ -56,12 +56,14 @@ _SHADE = (0.0, 0.0, 0.0, 0.4)  # darkens the start of a bar that was a cold star
 MIN_WIDTH = 0.005
 
 
-def _rects(spans: list, height: float, min_width: float) -> list:
-    out = []
-    for x0, x1, y, *_ in spans:
-        x1 = max(x1, x0 + min_width)
-        out.append(((x0, y - height / 2), (x0, y + height / 2), (x1, y + height / 2), (x1, y - height / 2)))
-    return out
+def _rects(spans: list, height: float, min_width: float) -> np.ndarray:
+    """The corners of each span's bar, as one (n, 4, 2) array (PolyCollection's fast path: one
+    shared path code table instead of a closed path built per bar)."""
+    x0, x1, y = (np.array([span[i] for span in spans], dtype=float) for i in range(3))
+    x1 = np.maximum(x1, x0 + min_width)
+    low, high = y - height / 2, y + height / 2
+    return np.stack([np.column_stack(corner) for corner in ((x0, low), (x0, high), (x1, high), (x1, low))],
+                    axis=1)
 
 
 def _row_points(n_rows: int, fig_height_in: float) -> float:
@@ -246,4 +248,6 @@ def _finish(ax: Any, result: Any, chosen: Any, n: int, left: float, right: float
         shown = "the 1 event" if total == 1 else f"all {count_of(total, 'event')}"
     else:
         shown = f"{n:,} of {count_of(total, 'event')}"
-    ax.set_title(f"What happened to each event ({shown})", loc="left", fontsize=11)
+    # y given: the title sits where matplotlib's automatic placement puts it on this chart (nothing is
+    # above the Axes), without that placement measuring the y axis's tick labels at every draw
+    ax.set_title(f"What happened to each event ({shown})", loc="left", fontsize=11, y=1.0)
