@@ -656,3 +656,12 @@ def test_a_client_that_skips_validation_meets_the_service_s_checks():
         "InvalidArgument", "Argument maxKeys must be an integer between 0 and 2147483647", 400)
     assert listing.value.response["Error"]["ArgumentValue"] == "-1"
     assert (empty["KeyCount"], empty["IsTruncated"], "Contents" in empty) == (0, False, False)
+
+
+def test_a_scenario_given_for_the_simulation_is_refused_by_name_and_nothing_is_sealed():
+    scenario = ls.Scenario.from_yaml(Path(__file__).resolve().parents[1] / "data/scenarios/retries.yaml")
+    with pytest.raises(TypeError) as refused, mock_aws(scenario):
+        pass
+    assert str(refused.value) == ("mock_aws(sim): sim must be a lambdasim.Simulation, not Scenario; "
+                                  "write ls.mock_aws(ls.Simulation(scenario))")
+    assert not mock._BLOCKS  # no block was opened, so botocore was not sealed

@@ -122,6 +122,9 @@ def mock_aws(sim: Any, *, sdk_retries: bool = False) -> Iterator[Any]:
         Keep botocore's own retries of throttles and 5xx errors (off by default: at a frozen
         virtual instant a retry meets the same state, and only costs wall-clock sleeps).
     """
+    if not hasattr(sim, "scenario"):  # a Scenario is the usual slip: it holds the settings, not the state
+        raise TypeError(f"mock_aws(sim): sim must be a lambdasim.Simulation, not {type(sim).__name__}; "
+                        f"write ls.mock_aws(ls.Simulation(scenario))")
     env = dict(_FAKE_ENV, AWS_DEFAULT_REGION=sim.scenario.account.region)
     if not sdk_retries:
         env["AWS_MAX_ATTEMPTS"] = "1"
