@@ -76,7 +76,8 @@ def check_output(path, out, capsys):
                 assert from_parquet[column].astype(float).tolist() == pytest.approx(
                     from_csv[column].tolist(), rel=1e-12, nan_ok=True), column
             else:
-                assert from_parquet[column].astype(str).tolist() == from_csv[column].astype(str).tolist(), column
+                as_text = from_csv[column].astype(str).tolist()
+                assert from_parquet[column].astype(str).tolist() == as_text, column
     assert pd.read_parquet(out / "runs.parquet")["seed"].tolist() == runs["seed"].tolist()
 
 
