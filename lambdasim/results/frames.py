@@ -141,9 +141,14 @@ def to_frames(recorder: Recorder, now: float,
         if ids is None:
             every = np.arange(n_events) if indices is None else indices
             return _arrow_ids(recorder.request_ids, every, recorder.sync_ids, sync)
-        column = ids if indices is None else ids[indices]
-        if sync is not None:
-            column[sync] = recorder.sync_ids.many(indices[sync])
+        if indices is None:
+            return _string_column(ids)
+        if sync is None:
+            return _string_column(ids[indices])
+        # a sync row's index is of the sync series, not an event's: only the others look ids up
+        column = np.empty(len(indices), dtype=object)
+        column[~sync] = ids[indices[~sync]]
+        column[sync] = recorder.sync_ids.many(indices[sync])
         return _string_column(column)
 
     a = attempt_rows
