@@ -173,7 +173,8 @@ def check_concurrency(scenario, result):
         assert peak_occupancy(starts[mine], ends[mine]) <= limit, f"pool {name} over its limit {limit}"
     assert peak_occupancy(starts, ends) <= scenario.account.concurrent_executions
     # concurrency_at_start counts the function's executions in flight, so it never exceeds its pool.
-    pool_limit = executed["function"].astype(str).map(pool).map(limits)
+    # as numbers: with pyarrow, mapping an empty str column keeps the str dtype, which <= refuses
+    pool_limit = executed["function"].astype(str).map(pool).map(limits).to_numpy(float)
     assert (executed["concurrency_at_start"] <= pool_limit).all()
     for peak in result.stats["peak_concurrency"].values():
         assert peak <= scenario.account.concurrent_executions
@@ -202,7 +203,7 @@ def check_events(scenario, result):
     counts = invokes.groupby("event_id").size().reindex(by_event.index, fill_value=0)
     assert counts.eq(by_event["attempts"]).all(), "events.attempts is not the number of executions"
     max_retry = {n: f.event_invoke_config.maximum_retry_attempts for n, f in scenario.functions.items()}
-    allowed = by_event["function"].astype(str).map(max_retry) + 1
+    allowed = by_event["function"].astype(str).map(max_retry).astype(float) + 1
     assert (counts <= allowed).all(), "more than 1 + MaximumRetryAttempts executions"
     # Attempt numbers run 1, 2, … in order: throttles in between do not use them up.
     for _, numbers in invokes.groupby("event_id")["attempt"]:

@@ -64,6 +64,21 @@ def check_output(path, out, capsys):
     assert f"wrote {6 if parquet_available() else 4} files to {out}" in printed
     if not parquet_available():
         assert "no Parquet: pyarrow is not installed" in printed
+        assert not list(out.glob("*.parquet"))
+        return
+    # With pyarrow the same two tables as Parquet: read back, they hold what the CSV files hold.
+    for name in ("runs", "intervals"):
+        from_parquet = pd.read_parquet(out / f"{name}.parquet")
+        from_csv = pd.read_csv(out / f"{name}.csv")
+        assert list(from_parquet.columns) == list(from_csv.columns) and len(from_parquet) == len(from_csv)
+        for column in from_csv.columns:
+            if from_csv[column].dtype.kind == "f":
+                assert from_parquet[column].astype(float).tolist() == pytest.approx(
+                    from_csv[column].tolist(), rel=1e-12, nan_ok=True), column
+            else:
+                as_text = from_csv[column].astype(str).tolist()
+                assert from_parquet[column].astype(str).tolist() == as_text, column
+    assert pd.read_parquet(out / "runs.parquet")["seed"].tolist() == runs["seed"].tolist()
 
 
 @pytest.mark.slow

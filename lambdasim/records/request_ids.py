@@ -35,6 +35,11 @@ class RequestIds:
         return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
 
     def many(self, indices) -> list[str]:
+        return self.many_text(indices).view("S36").ravel().astype("U36").tolist()
+
+    def many_text(self, indices):
+        """The ids of ``indices`` as ASCII, one 36-byte row each (a ``(n, 36)`` uint8 array): what
+        an Arrow string column is built from without a Python ``str`` per id."""
         import numpy as np  # only the vectorised path needs it
 
         base = np.asarray(indices, dtype=np.uint64) * np.uint64(_GOLDEN)
@@ -48,8 +53,7 @@ class RequestIds:
         text = np.full((len(raw), 36), ord("-"), dtype=np.uint8)
         text[:, _DIGITS[0::2]] = hex_digits[raw >> 4]
         text[:, _DIGITS[1::2]] = hex_digits[raw & 15]
-        return text.view("S36").ravel().astype("U36").tolist()
-
+        return text
 
 #: Where the 32 hex digits go in the 36-character id (8-4-4-4-12, dashes between).
 _DIGITS = [i for i in range(36) if i not in (8, 13, 18, 23)]
