@@ -125,19 +125,23 @@ def _run(args: argparse.Namespace) -> int:
         changes["seed"] = args.seed
     if changes:
         scenario = scenario.replace(changes)
-    result = ls.run(scenario)
+    _print_run(ls.run(scenario), args.export)
+    return 0
+
+
+def _print_run(result: object, export: str | None) -> None:
+    """A run's one-line result and its summary table; with ``export``, the charts and tables written."""
     print(result)
     print()
     print(summary_table(result.summary()))
-    if args.export:
+    if export:
         from lambdasim.plots import export_run
 
-        paths = export_run(result, args.export)
+        paths = export_run(result, export)
         print()
-        print(f"wrote {len(paths)} files to {args.export}:")
+        print(f"wrote {len(paths)} files to {export}:")
         for path in paths:
             print(f"  {path}")
-    return 0
 
 
 def _figures(args: argparse.Namespace) -> int:
@@ -344,19 +348,8 @@ def _import(args: argparse.Namespace) -> int:
         print("no workloads: the template has no schedule; give arrivals with --workload NAME=SPEC, e.g. "
               f"--workload {next(iter(scenario.functions))}=poisson:10/s:600s")
         return 0
-    result = ls.run(scenario)
     print()
-    print(result)
-    print()
-    print(summary_table(result.summary()))
-    if args.export:
-        from lambdasim.plots import export_run
-
-        paths = export_run(result, args.export)
-        print()
-        print(f"wrote {len(paths)} files to {args.export}:")
-        for path in paths:
-            print(f"  {path}")
+    _print_run(ls.run(scenario), args.export)
     return 0
 
 
