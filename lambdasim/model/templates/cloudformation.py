@@ -57,15 +57,15 @@ def decode(text: str, name: str | None = None) -> dict:
         detail = "; ".join(str(error.message) for error in errors[:3]) or "not a mapping"
         raise TemplateRefused(name or "template", "", f"not a CloudFormation template ({detail})",
                               "pass CloudFormation YAML or JSON with a Resources section")
-    return _plain(template)
+    return plain(template)
 
 
-def _plain(node: Any) -> Any:
+def plain(node: Any) -> Any:
     """cfn-lint's node objects (which carry line marks) as plain dicts, lists and scalars."""
     if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     if isinstance(node, str):
         return str(node)
     return node

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lambdasim.model.templates import SAM_TRANSFORM
+from lambdasim.model.templates.cloudformation import plain
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
 from lambdasim.model.templates.schedules import schedule_workload
 
@@ -65,7 +66,7 @@ def cloudformation_from_sam(template: dict, parameters: Mapping[str, Any] | None
     metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())  # kept here, sent nowhere
     translator = Translator(None, Parser(), boto_session=_Session(region), metrics=metrics)
     try:
-        return translator.translate(_prepared(_plain(template)), parameter_values=values,
+        return translator.translate(_prepared(plain(template)), parameter_values=values,
                                     get_managed_policy_map=dict)
     except InvalidDocumentException as exc:
         cause = exc.causes[0] if exc.causes else exc
@@ -103,17 +104,6 @@ def _prepared(template: dict) -> dict:
             properties[key] = _PACKAGED
     return out
 
-
-def _plain(value: Any) -> Any:
-    """Plain dicts, lists and scalars (a decoded template's nodes carry line marks the translator
-    does not need)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], report: TemplateReport, *,
