@@ -7,8 +7,9 @@ and event-invoke configs (``AWS::Lambda::Version`` resources chained by ``Depend
 numbered 1, 2, ... as the scenario numbers them), its SQS event-source mappings, and each target
 the scenario lists (an SQS queue with its attributes, an SNS topic with its subscriptions, an
 EventBridge bus, an S3 bucket) in its account and Region. A destination that is a resource of the
-template is written as ``!GetAtt`` (or ``!Ref``), any other as its ARN. The code, runtime and execution role are placeholders (a
-template needs them; the simulation does not): paste the async settings into your own stack.
+template is written as ``!GetAtt`` (or ``!Ref``), any other as its ARN. The code, runtime and
+execution role are placeholders (a template needs them; the simulation does not): paste the async
+settings into your own stack.
 
 What a template cannot say (durations, cold starts, failures, workloads, outages, the account's
 concurrency, the queue's timing, seed and horizon) goes under the template's ``Metadata.lambdasim``
