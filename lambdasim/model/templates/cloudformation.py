@@ -50,6 +50,16 @@ _NOT_MODELLED = "not simulated by lambdasim"
 _SOURCE = "an async event source: lambdasim does not generate its events; pass a workload for the function"
 
 
+def unplaced_invoke_config(function: str, qualifier: str, simulated_on: str, placed_by: str | None) -> str:
+    """Why an event-invoke config of a template is not applied (a second one for the qualifier it
+    is simulated on, or one for a version the scenario does not publish) and how to set it."""
+    where = (f"{function}:{simulated_on} has one already (from {placed_by})" if placed_by is not None else
+             f"the scenario does not publish {function}:{simulated_on} (it publishes versions 1..N, N the "
+             "highest with provisioned concurrency)")
+    return (f"an EventInvokeConfig for {qualifier}: {where}; to simulate it, call "
+            f"put_function_event_invoke_config with Qualifier {simulated_on!r} on the simulation's client")
+
+
 def decode(text: str, name: str | None = None) -> dict:
     """The plain data of CloudFormation YAML (short tags become ``{"Fn::...": ...}``) or JSON."""
     from cfnlint.decode import decode_str
@@ -350,13 +360,8 @@ class _Reader:
                                         f"simulated on {function}:{simulated_on}, "
                                         "with this EventInvokeConfig")
                     continue
-                where = (f"{function}:{simulated_on} has one already (from {placed[simulated_on]})"
-                         if simulated_on in placed else
-                         f"the scenario does not publish {function}:{simulated_on} (it publishes versions "
-                         "1..N, N the highest with provisioned concurrency)")
-                self.report.add(logical_id, "Qualifier", f"an EventInvokeConfig for {qualifier}: {where}; to "
-                                f"simulate it, call put_function_event_invoke_config with Qualifier "
-                                f"{simulated_on!r} on the simulation's client")
+                why = unplaced_invoke_config(function, qualifier, simulated_on, placed.get(simulated_on))
+                self.report.add(logical_id, "Qualifier", why)
 
     def _mapping(self, logical_id: str, properties: Mapping) -> None:
         keys = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",
