@@ -243,7 +243,7 @@ def eic(**settings):
 
 KEYS = ("Timeout, MemorySize, Architectures, ReservedConcurrentExecutions, duration, cold_start, "
         "keep_alive_s, failures, handler, EventInvokeConfig, DeadLetterConfig, RecursiveLoop, Environment, "
-        "ProvisionedConcurrencyConfigs")
+        "ProvisionedConcurrencyConfigs, VersionEventInvokeConfigs")
 TOP = ("functions, workloads, account, queue, targets, seed, horizon_s, dispatch, start_time, max_events, "
        "EventSourceMappings")
 SELF = "arn:aws:lambda:us-east-1:123456789012:function:orders"

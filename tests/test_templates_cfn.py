@@ -161,9 +161,11 @@ def test_json_template_read_field_by_field() -> None:
     assert (payments.timeout_s, payments.memory_mb, payments.reserved_concurrency) == (60, 1024, 20)
     assert payments.dead_letter_target_arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:payments-dead-letters"
     assert payments.provisioned == (("1", 3),)                          # on the alias: on its version
-    config = payments.event_invoke_config                               # $LATEST's (the alias's is reported)
+    config = payments.event_invoke_config                               # $LATEST's
     assert (config.maximum_retry_attempts, config.maximum_event_age_s) == (0, 120)
     assert config.destination_config.on_failure == "arn:aws:sqs:us-east-1:210987654321:payment-audit"
+    # the alias live's, on its version 1 (the template's second config for version 1 is reported)
+    assert payments.version_event_invoke_configs == (("1", ls.EventInvokeConfig(maximum_retry_attempts=1)),)
     topic = s.targets[f"arn:aws:sns:us-east-1:{ACCOUNT}:payments-dead-letters"]
     assert topic["subscriptions"] == (f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:payments-handler:1",)
     (settlements,) = s.workloads                                        # rate(5 minutes) via the alias
@@ -174,17 +176,17 @@ def test_json_template_read_field_by_field() -> None:
 
 def test_json_report_in_exact_words() -> None:
     report = _load(PAYMENTS).template_report
-    on_version = ("a scenario file holds one per function, for $LATEST, and invocations of "
-                  "payments-handler:1 take AWS's defaults; to simulate it, call "
-                  "put_function_event_invoke_config with Qualifier '1' on the simulation's client")
     assert [str(f) for f in report] == [  # in template order
         "PaymentsLive.Name: a scenario file has no aliases: invocations through live are simulated on "
         "payments-handler:1",
-        f"PaymentsLiveInvokeConfig.Qualifier: an EventInvokeConfig for live: {on_version}",
+        "PaymentsLiveInvokeConfig.Qualifier: invocations through live are simulated on payments-handler:1, "
+        "with this EventInvokeConfig",
         "PaymentsLatestInvokeConfig.DestinationConfig.OnFailure.Destination: a cross-account destination "
         "(210987654321): lambdasim delivers to it as a target that always accepts; the other account's "
         "resource policy is not simulated",
-        f"PaymentsVersionInvokeConfig.Qualifier: an EventInvokeConfig for 1: {on_version}",
+        "PaymentsVersionInvokeConfig.Qualifier: an EventInvokeConfig for 1: payments-handler:1 has one "
+        "already (from PaymentsLiveInvokeConfig); to simulate it, call put_function_event_invoke_config "
+        "with Qualifier '1' on the simulation's client",
         "PaymentsDeadLetters.KmsMasterKeyId: encryption with a KMS key: a key that is disabled, or whose "
         "policy denies the sender, makes AWS refuse the message; lambdasim never does",
         "Nightly.ScheduleExpression: cron(0 2 * * ? *): only rate(...) schedules become workloads; pass a "
@@ -232,8 +234,8 @@ def test_a_run_of_the_yaml_template_meets_the_expected_fates() -> None:
 
 
 def test_a_run_of_the_json_template_meets_the_expected_fates() -> None:
-    """The schedule invokes the alias, simulated on version 1, which has AWS's defaults (the report
-    says so); the caller's burst invokes $LATEST, whose config (no retries, 120 s) the template sets."""
+    """The schedule invokes the alias, simulated on version 1 with the alias's config (1 retry); the
+    caller's burst invokes $LATEST, whose config (no retries, 120 s) the template sets."""
     topic = f"arn:aws:sns:us-east-1:{ACCOUNT}:payments-dead-letters"  # its subscriber would loop the failures
     s = _load(PAYMENTS, overrides={"horizon_s": 1700, "functions": {"payments-handler": {
         "failures": {"error_probability": 1.0}}}, "queue": {"retry_jitter_s": 0},
@@ -244,8 +246,8 @@ def test_a_run_of_the_json_template_meets_the_expected_fates() -> None:
     result = ls.run(s)
     rows = {tuple(row) for row in result.events[["max_retry_attempts", "max_event_age_s", "attempts",
                                                   "on_failure"]].itertuples(index=False)}
-    assert rows == {(2, 21_600, 3, ""), (0, 120, 1, "arn:aws:sqs:us-east-1:210987654321:payment-audit")}
-    assert list(result.events["max_retry_attempts"].value_counts().sort_index()) == [2, 6]
+    assert rows == {(1, 21_600, 2, ""), (0, 120, 1, "arn:aws:sqs:us-east-1:210987654321:payment-audit")}
+    assert list(result.events["max_retry_attempts"].value_counts().sort_index()) == [2, 6]   # 0 and 1 retry
     assert set(result.events["dlq"]) == {topic}
 
 

@@ -58,6 +58,8 @@ SCENARIO = {
                                          "DestinationConfig": {"OnSuccess": {"Destination": BUS},
                                                                "OnFailure": {"Destination": TOPIC}}},
                    "ProvisionedConcurrencyConfigs": {"2": 4},
+                   "VersionEventInvokeConfigs": {"1": {"MaximumRetryAttempts": 0, "DestinationConfig": {
+                       "OnFailure": {"Destination": QUEUE}}}, "2": {"MaximumEventAgeInSeconds": 120}},
                    "duration": {"dist": "lognormal", "median_s": 1.5, "sigma": 0.4},
                    "failures": {"error_probability": 0.2}, "keep_alive_s": 300},
         "audit": {"EventInvokeConfig": {"MaximumRetryAttempts": 0,
@@ -117,6 +119,8 @@ def test_the_template_holds_the_async_configuration_as_resources(scenario) -> No
         "OrdersFunction": "AWS::Lambda::Function",
         "OrdersFunctionInvokeConfig": "AWS::Lambda::EventInvokeConfig",
         "OrdersFunctionVersion1": "AWS::Lambda::Version", "OrdersFunctionVersion2": "AWS::Lambda::Version",
+        "OrdersFunctionVersion1InvokeConfig": "AWS::Lambda::EventInvokeConfig",
+        "OrdersFunctionVersion2InvokeConfig": "AWS::Lambda::EventInvokeConfig",
         "AuditFunction": "AWS::Lambda::Function",
         "AuditFunctionInvokeConfig": "AWS::Lambda::EventInvokeConfig",
         "ReportFunction": "AWS::Lambda::Function",
@@ -142,6 +146,16 @@ def test_the_template_holds_the_async_configuration_as_resources(scenario) -> No
         "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["FailedOrdersBucket", "Arn"]}}}}
     assert resources["ReportFunctionInvokeConfig"]["Properties"]["DestinationConfig"] == {
         "OnSuccess": {"Destination": {"Fn::GetAtt": ["AuditFunction", "Arn"]}}}
+    # each version's own config, on that version (AWS keeps one per qualifier)
+    assert resources["OrdersFunctionVersion1InvokeConfig"]["Properties"] == {
+        "FunctionName": {"Ref": "OrdersFunction"},
+        "Qualifier": {"Fn::GetAtt": ["OrdersFunctionVersion1", "Version"]},
+        "MaximumRetryAttempts": 0,
+        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": ["OrdersDlqQueue", "Arn"]}}}}
+    assert resources["OrdersFunctionVersion2InvokeConfig"]["Properties"] == {
+        "FunctionName": {"Ref": "OrdersFunction"},
+        "Qualifier": {"Fn::GetAtt": ["OrdersFunctionVersion2", "Version"]},
+        "MaximumEventAgeInSeconds": 120}
     assert resources["OrdersFunctionVersion2"] == {
         "Type": "AWS::Lambda::Version", "DependsOn": "OrdersFunctionVersion1",
         "Properties": {"FunctionName": {"Ref": "OrdersFunction"},

@@ -234,11 +234,37 @@ resource "aws_sns_topic_subscription" "s" {
     assert [str(f) for f in report] == [
         "aws_lambda_function.f.snap_start: SnapStart: restored snapshots instead of cold starts are not "
         "simulated",
-        "aws_lambda_function_event_invoke_config.v1.qualifier: a second event-invoke config of f (qualifier "
-        "1): the scenario holds one per function, taken from aws_lambda_function_event_invoke_config.latest",
+        "aws_lambda_function_event_invoke_config.v1.qualifier: an EventInvokeConfig for 1: the scenario does "
+        "not publish f:1 (it publishes versions 1..N, N the highest with provisioned concurrency); to "
+        "simulate it, call put_function_event_invoke_config with Qualifier '1' on the simulation's client",
         "aws_sns_topic_subscription.s.filter_policy: a filter policy: the subscriber receives every message",
         "aws_lambda_function_url.u.aws_lambda_function_url: a resource type lambdasim does not read",
     ]
+    # with version 1 published (provisioned concurrency through an alias), its config is applied to it
+    published = _read(SMALL + extra + '''
+resource "aws_lambda_alias" "live" {
+  name             = "live"
+  function_name    = aws_lambda_function.f.function_name
+  function_version = "1"
+}
+resource "aws_lambda_provisioned_concurrency_config" "p" {
+  function_name                     = aws_lambda_function.f.function_name
+  qualifier                         = aws_lambda_alias.live.name
+  provisioned_concurrent_executions = 1
+}
+resource "aws_lambda_function_event_invoke_config" "live" {
+  function_name          = aws_lambda_function.f.function_name
+  qualifier              = aws_lambda_alias.live.name
+  maximum_retry_attempts = 1
+}
+''')
+    f = published[0]["functions"]["f"]
+    assert (f["EventInvokeConfig"], f["VersionEventInvokeConfigs"]) == (
+        {"MaximumRetryAttempts": 0}, {"1": {"MaximumRetryAttempts": 2}})
+    assert ("aws_lambda_function_event_invoke_config.live.qualifier: an EventInvokeConfig for live: f:1 has "
+            "one already (from aws_lambda_function_event_invoke_config.v1); to simulate it, call "
+            "put_function_event_invoke_config with Qualifier '1' on the simulation's client"
+            ) in [str(finding) for finding in published[1]]
     off = _read(SMALL.replace('"PublishedVersions"', '"None"'))[1]
     assert len(off) == 0      # SnapStart switched off is no finding
 

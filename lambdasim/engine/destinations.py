@@ -208,8 +208,12 @@ class Destinations:
             self.targets[arn] = self._bound(Target(arn, behaviour, self._external(arn)))
         # Every configured destination exists from the start, so an unused queue reads as empty.
         for config in scenario.functions.values():
-            destinations = config.event_invoke_config.destination_config
-            for arn in (destinations.on_success, destinations.on_failure, config.dead_letter_target_arn):
+            arns = [config.dead_letter_target_arn]
+            versions = (invoke_config for _, invoke_config in config.version_event_invoke_configs)
+            for invoke_config in (config.event_invoke_config, *versions):
+                destinations = invoke_config.destination_config
+                arns += (destinations.on_success, destinations.on_failure)
+            for arn in arns:
                 if arn is not None:
                     self.target(arn)
 

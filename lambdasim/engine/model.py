@@ -155,7 +155,8 @@ class Model(ControlPlane):
     def _provision(self, name: str, config: FunctionConfig) -> None:
         """A scenario's ``ProvisionedConcurrencyConfigs``: publish versions 1..N (N the highest one
         named) from the function's configuration, then configure each as the API would, so AWS's
-        checks apply, reported against the scenario field."""
+        checks apply, reported against the scenario field; then each version's event-invoke config
+        (``VersionEventInvokeConfigs``, which the scenario has validated) as the API sets it."""
         fn = self.functions[name]
         for _ in range(max(int(v) for v, _ in config.provisioned)):
             fn.publish(str(len(fn.versions) + 1))  # an immutable snapshot, as PublishVersion makes
@@ -165,6 +166,14 @@ class Model(ControlPlane):
             except InvalidParameterValueException as error:
                 raise invalid_value(f"functions.{name}.ProvisionedConcurrencyConfigs.{version}", count,
                                     f"a count that fits ({error.message})") from None
+        for version, invoke_config in config.version_event_invoke_configs:
+            # as put_function_event_invoke_config(Qualifier=version) sets it: every value counts as set
+            destinations = invoke_config.destination_config
+            self.put_event_invoke_config(name, version,
+                                         maximum_retry_attempts=invoke_config.maximum_retry_attempts,
+                                         maximum_event_age_s=invoke_config.maximum_event_age_s,
+                                         on_success=destinations.on_success,
+                                         on_failure=destinations.on_failure)
 
     @property
     def now(self) -> float:

@@ -58,7 +58,8 @@ _FN_KEYS = {"timeout_s": "Timeout", "memory_mb": "MemorySize", "architecture": "
             "cold_start": "cold_start", "keep_alive_s": "keep_alive_s", "failures": "failures",
             "handler": "handler", "event_invoke_config": "EventInvokeConfig",
             "dead_letter_target_arn": "DeadLetterConfig.TargetArn", "recursive_loop": "RecursiveLoop",
-            "environment": "Environment.Variables", "provisioned": "ProvisionedConcurrencyConfigs"}
+            "environment": "Environment.Variables", "provisioned": "ProvisionedConcurrencyConfigs",
+            "version_event_invoke_configs": "VersionEventInvokeConfigs"}
 
 
 def _provisioned(value: Any, path: str) -> tuple[tuple[str, int], ...]:
@@ -86,6 +87,26 @@ def _provisioned(value: Any, path: str) -> tuple[tuple[str, int], ...]:
             raise invalid_value(f"{path}.{version}", count, "integer >= 1")
         out.append((version, count))
     return tuple(out)
+
+
+def _version_configs(value: Any, path: str) -> tuple[tuple[str, EventInvokeConfig], ...]:
+    """Read ``{version: EventInvokeConfig}``: the event-invoke config of a published version (AWS keeps
+    one per qualifier), kept as ``((version, config), ...)`` sorted by version so the config stays
+    hashable and compares equal however it was written. Each config reads like ``EventInvokeConfig``;
+    that each version is published is checked by :class:`FunctionConfig`."""
+    if value is None:
+        return ()
+    try:
+        items = dict(value).items()  # a mapping, or the ((version, config), ...) pairs it is kept as
+    except (TypeError, ValueError):
+        raise invalid_value(path, value, "a mapping {version: EventInvokeConfig}") from None
+    out = {}
+    for version, config in items:
+        version = str(version)
+        if not isinstance(config, EventInvokeConfig):
+            config = EventInvokeConfig.from_dict(config, f"{path}.{version}")
+        out[version] = config
+    return tuple(sorted(out.items(), key=lambda item: (not item[0].isdigit(), item[0].zfill(10))))
 
 
 def _environment(value: Any, path: str) -> tuple[tuple[str, str], ...]:
@@ -183,6 +204,9 @@ class FunctionConfig:
     of invocations after 16, ``Allow`` lets it run. ``environment`` holds ``Environment.Variables``
     (a mapping is accepted and kept as ``((name, value), ...)`` pairs, so the config stays hashable):
     a handler reads them through ``os.environ`` during its call (:mod:`lambdasim.engine.handlers`).
+    ``event_invoke_config`` is ``$LATEST``'s; ``version_event_invoke_configs`` holds the configs of
+    versions that ``provisioned`` publishes (``VersionEventInvokeConfigs: {"1": {...}}``), which the
+    engine sets as ``put_function_event_invoke_config(Qualifier=version)`` does.
     """
 
     timeout_s: int = 3
@@ -199,10 +223,24 @@ class FunctionConfig:
     recursive_loop: str = "Terminate"
     environment: tuple[tuple[str, str], ...] | Mapping[str, str] = ()
     provisioned: tuple[tuple[str, int], ...] | Mapping[str, int] = ()
+    version_event_invoke_configs: (tuple[tuple[str, EventInvokeConfig], ...]
+                                   | Mapping[str, EventInvokeConfig | Mapping]) = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "environment", _variables(self.environment, "FunctionConfig.environment"))
         object.__setattr__(self, "provisioned", _provisioned(self.provisioned, "FunctionConfig.provisioned"))
+        path = "FunctionConfig.version_event_invoke_configs"
+        object.__setattr__(self, "version_event_invoke_configs",
+                           _version_configs(self.version_event_invoke_configs, path))
+        # A scenario publishes versions 1..N, N the highest with provisioned concurrency (_provisioned).
+        published = max((int(version) for version, _ in self.provisioned), default=0)
+        for version, config in self.version_event_invoke_configs:
+            if not (version.isdigit() and 1 <= int(version) <= published):
+                allowed = (f"a version the scenario publishes ('1'..'{published}', the highest in "
+                           "ProvisionedConcurrencyConfigs)" if published else
+                           "a published version, and this function publishes none (name its versions "
+                           "in ProvisionedConcurrencyConfigs; $LATEST's config is EventInvokeConfig)")
+                raise invalid_value(f"{path}.{version}", config.to_dict(), allowed)
         check_field(self, "timeout_s", ge=TIMEOUT_S[0], le=TIMEOUT_S[1], integer=True)
         check_field(self, "memory_mb", ge=MEMORY_MB[0], le=MEMORY_MB[1], integer=True)
         check_str(self.architecture, "FunctionConfig.architecture", "|".join(ARCHITECTURES),
@@ -239,6 +277,10 @@ class FunctionConfig:
         provisioned = out.pop("ProvisionedConcurrencyConfigs")
         if provisioned:
             out["ProvisionedConcurrencyConfigs"] = dict(self.provisioned)
+        out.pop("VersionEventInvokeConfigs")
+        if self.version_event_invoke_configs:
+            out["VersionEventInvokeConfigs"] = {version: config.to_dict()
+                                                for version, config in self.version_event_invoke_configs}
         if self.dead_letter_target_arn is not None:
             out["DeadLetterConfig"] = {"TargetArn": out.pop("DeadLetterConfig.TargetArn")}
         return out
@@ -255,4 +297,4 @@ class FunctionConfig:
             "architecture": architecture, "duration": Distribution.from_dict,
             "cold_start": Distribution.from_dict, "failures": FailureModel.from_dict,
             "event_invoke_config": EventInvokeConfig.from_dict, "dead_letter_target_arn": sub("TargetArn"),
-            "environment": _environment})
+            "environment": _environment, "version_event_invoke_configs": _version_configs})

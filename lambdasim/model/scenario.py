@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -302,9 +302,9 @@ class Scenario:
         room = limit - unreserved_floor(limit)
         region, account_id = self.account.region, self.account.account_id
         for name, config in self.functions.items():
-            destinations = config.event_invoke_config.destination_config
-            for side, arn in (("OnSuccess", destinations.on_success), ("OnFailure", destinations.on_failure)):
-                where = f"functions.{name}.EventInvokeConfig.DestinationConfig.{side}.Destination"
+            # $LATEST's config and each published version's (one per qualifier, as in AWS)
+            for key, side, arn in _destinations(config):
+                where = f"functions.{name}.{key}.DestinationConfig.{side}.Destination"
                 _check_function_arn(arn, where)
                 if missing_lambda_destination(arn, region, account_id, self.functions):
                     allowed = (f"the ARN of one of the functions {', '.join(self.functions)} "
@@ -520,6 +520,17 @@ def _targets(targets: Any) -> dict:
             entry.update(Attributes=dict(attributes), queue=settings)
         out[arn] = entry
     return out
+
+
+def _destinations(config: FunctionConfig) -> Iterator[tuple[str, str, str | None]]:
+    """Each destination of a function's event-invoke configs: (scenario key, side, ARN)."""
+    configs = [("EventInvokeConfig", config.event_invoke_config),
+               *((f"VersionEventInvokeConfigs.{version}", eic)
+                 for version, eic in config.version_event_invoke_configs)]
+    for key, eic in configs:
+        destinations = eic.destination_config
+        for side, arn in (("OnSuccess", destinations.on_success), ("OnFailure", destinations.on_failure)):
+            yield key, side, arn
 
 
 def _check_function_arn(arn: str | None, path: str) -> None:

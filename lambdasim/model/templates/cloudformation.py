@@ -17,8 +17,10 @@ Choices where a template does not say (docs/aws-behaviour.md §20):
   points to when the scenario publishes that version (it publishes 1..N, N the highest with
   provisioned concurrency), else on ``$LATEST``. Provisioned concurrency on an alias is
   provisioned concurrency on its version.
-* A scenario file holds one EventInvokeConfig per function, for ``$LATEST``: the template's one
-  for ``$LATEST`` or for an alias simulated on ``$LATEST``; any other is reported, not applied.
+* A scenario file holds ``$LATEST``'s EventInvokeConfig and one per version it publishes
+  (``VersionEventInvokeConfigs``): a config for ``$LATEST``, a published version, or an alias
+  simulated on one of them is applied there; a second for the same qualifier, or one for a version
+  the scenario does not publish, is reported, not applied.
 * An ``AWS::Events::Rule`` with ``ScheduleExpression: rate(...)`` targeting a function becomes a
   constant workload of that rate from 0 s to the horizon (``horizon_s`` or one hour).
 """
@@ -46,6 +48,16 @@ IGNORED_TYPES = re.compile(
 
 _NOT_MODELLED = "not simulated by lambdasim"
 _SOURCE = "an async event source: lambdasim does not generate its events; pass a workload for the function"
+
+
+def unplaced_invoke_config(function: str, qualifier: str, simulated_on: str, placed_by: str | None) -> str:
+    """Why an event-invoke config of a template is not applied (a second one for the qualifier it
+    is simulated on, or one for a version the scenario does not publish) and how to set it."""
+    where = (f"{function}:{simulated_on} has one already (from {placed_by})" if placed_by is not None else
+             f"the scenario does not publish {function}:{simulated_on} (it publishes versions 1..N, N the "
+             "highest with provisioned concurrency)")
+    return (f"an EventInvokeConfig for {qualifier}: {where}; to simulate it, call "
+            f"put_function_event_invoke_config with Qualifier {simulated_on!r} on the simulation's client")
 
 
 def decode(text: str, name: str | None = None) -> dict:
@@ -323,29 +335,33 @@ class _Reader:
         self.invoke_configs.setdefault(function, []).append((logical_id, qualifier, config))
 
     def _place_invoke_configs(self) -> None:
-        """A scenario's EventInvokeConfig is its function's ``$LATEST`` one (the engine gives other
-        qualifiers AWS's defaults): the template's config for ``$LATEST``, or for an alias simulated
-        on ``$LATEST``, becomes it; a config for a version, or for an alias simulated on a version,
-        is reported with how to set it (never applied where AWS would not apply it)."""
+        """AWS keeps one EventInvokeConfig per qualifier; a scenario holds ``$LATEST``'s
+        (``EventInvokeConfig``) and each published version's (``VersionEventInvokeConfigs``). A
+        config on an alias goes to what the alias is simulated on (a scenario has no aliases). The
+        first config for a qualifier is applied; a second one, or one for a version the scenario
+        does not publish, is reported with how to set it (never applied where AWS would not)."""
         for function, configs in self.invoke_configs.items():
-            placed = None
+            properties = self.functions[function]
+            published = max(map(int, properties.get("ProvisionedConcurrencyConfigs", {})), default=0)
+            placed: dict[str, str] = {}   # simulated qualifier -> logical id of its config
             for logical_id, qualifier, config in configs:
                 simulated_on = qualifier
                 if qualifier != LATEST:
                     simulated_on = self.report.aliases.get(f"{function}:{qualifier}", qualifier) or LATEST
-                if simulated_on == LATEST and placed is None:
-                    placed = logical_id
-                    self.functions[function]["EventInvokeConfig"] = config
-                    if qualifier != LATEST:
+                is_published = simulated_on.isdigit() and 1 <= int(simulated_on) <= published
+                if simulated_on not in placed and (simulated_on == LATEST or is_published):
+                    placed[simulated_on] = logical_id
+                    if simulated_on == LATEST:
+                        properties["EventInvokeConfig"] = config
+                    else:
+                        properties.setdefault("VersionEventInvokeConfigs", {})[simulated_on] = config
+                    if qualifier != simulated_on:
                         self.report.add(logical_id, "Qualifier", f"invocations through {qualifier} are "
-                                        f"simulated on {function}:{LATEST}, with this EventInvokeConfig")
+                                        f"simulated on {function}:{simulated_on}, "
+                                        "with this EventInvokeConfig")
                     continue
-                where = (f"the function has one already (from {placed})" if simulated_on == LATEST
-                         else f"invocations of {function}:{simulated_on} take AWS's defaults")
-                self.report.add(logical_id, "Qualifier", f"an EventInvokeConfig for {qualifier}: a scenario "
-                                f"file holds one per function, for {LATEST}, and {where}; to simulate it, "
-                                f"call put_function_event_invoke_config with Qualifier {simulated_on!r} on "
-                                "the simulation's client")
+                why = unplaced_invoke_config(function, qualifier, simulated_on, placed.get(simulated_on))
+                self.report.add(logical_id, "Qualifier", why)
 
     def _mapping(self, logical_id: str, properties: Mapping) -> None:
         keys = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",

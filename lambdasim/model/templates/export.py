@@ -3,12 +3,13 @@
 :func:`to_cloudformation` writes each function (``AWS::Lambda::Function`` with its Timeout,
 MemorySize, Architectures, reserved concurrency, DLQ, environment and recursion setting), its
 EventInvokeConfig (for ``$LATEST``), its published versions with their provisioned concurrency
-(``AWS::Lambda::Version`` resources chained by ``DependsOn``, so they are numbered 1, 2, ... as the
-scenario numbers them), its SQS event-source mappings, and each target the scenario lists (an SQS
-queue with its attributes, an SNS topic with its subscriptions, an EventBridge bus, an S3 bucket) in
-its account and Region. A destination that is a resource of the template is written as ``!GetAtt``
-(or ``!Ref``), any other as its ARN. The code, runtime and execution role are placeholders (a
-template needs them; the simulation does not): paste the async settings into your own stack.
+and event-invoke configs (``AWS::Lambda::Version`` resources chained by ``DependsOn``, so they are
+numbered 1, 2, ... as the scenario numbers them), its SQS event-source mappings, and each target
+the scenario lists (an SQS queue with its attributes, an SNS topic with its subscriptions, an
+EventBridge bus, an S3 bucket) in its account and Region. A destination that is a resource of the
+template is written as ``!GetAtt`` (or ``!Ref``), any other as its ARN. The code, runtime and
+execution role are placeholders (a template needs them; the simulation does not): paste the async
+settings into your own stack.
 
 What a template cannot say (durations, cold starts, failures, workloads, outages, the account's
 concurrency, the queue's timing, seed and horizon) goes under the template's ``Metadata.lambdasim``
@@ -162,10 +163,12 @@ class _Writer:
                     "Type": "AWS::Lambda::EventInvokeConfig",
                     "Properties": {"FunctionName": {"Ref": logical_id}, "Qualifier": LATEST,
                                    **invoke_config}}
-        self._versions(name, logical_id, config.get("ProvisionedConcurrencyConfigs") or {})
+        self._versions(name, logical_id, config.get("ProvisionedConcurrencyConfigs") or {},
+                       config.get("VersionEventInvokeConfigs") or {})
 
-    def _invoke_config(self, config: dict) -> dict:
-        """The non-default settings of an EventInvokeConfig, destinations as references."""
+    def _invoke_config(self, config: dict, sam: bool | None = None) -> dict:
+        """The non-default settings of an EventInvokeConfig, destinations as references (with SAM's
+        destination ``Type`` in a SAM function's property, unless ``sam`` is False)."""
         out: dict[str, Any] = {}
         if config.get("MaximumRetryAttempts", DEFAULT_RETRY_ATTEMPTS) != DEFAULT_RETRY_ATTEMPTS:
             out["MaximumRetryAttempts"] = config["MaximumRetryAttempts"]
@@ -176,7 +179,7 @@ class _Writer:
             arn = (value or {}).get("Destination")
             if arn:
                 destinations[side] = {"Destination": self.ref(arn)}
-                if self.sam:  # SAM names the kind of destination
+                if self.sam if sam is None else sam:  # SAM names the kind of destination
                     destinations[side]["Type"] = _SAM_TYPES[service_of(arn)]
         if destinations:
             out["DestinationConfig"] = destinations
@@ -192,7 +195,10 @@ class _Writer:
                 "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]}}
         return "FunctionRole"
 
-    def _versions(self, name: str, function_id: str, provisioned: dict) -> None:
+    def _versions(self, name: str, function_id: str, provisioned: dict, invoke_configs: dict) -> None:
+        """Versions 1..N as the scenario publishes them, each with its provisioned concurrency and its
+        own ``AWS::Lambda::EventInvokeConfig`` (``Qualifier`` its version number, in SAM too: a SAM
+        function's ``EventInvokeConfig`` property is for ``$LATEST`` or its AutoPublishAlias)."""
         previous = None
         for number in range(1, max(map(int, provisioned), default=0) + 1):
             logical_id = _logical_id(function_id, f"Version{number}", self.taken)
@@ -205,6 +211,14 @@ class _Writer:
                 resource["DependsOn"] = previous  # publish in order: version numbers follow the template
             self.resources[logical_id] = resource
             self.refs[self.scenario.function_arn(name, str(number))] = {"Ref": logical_id}
+            if str(number) in invoke_configs:
+                # AWS needs at least one setting: a config of AWS's defaults states its retries
+                settings = (self._invoke_config(invoke_configs[str(number)], sam=False)
+                            or {"MaximumRetryAttempts": DEFAULT_RETRY_ATTEMPTS})
+                self.resources[_logical_id(logical_id, "InvokeConfig", self.taken)] = {
+                    "Type": "AWS::Lambda::EventInvokeConfig",
+                    "Properties": {"FunctionName": {"Ref": function_id},
+                                   "Qualifier": {"Fn::GetAtt": [logical_id, "Version"]}, **settings}}
             previous = logical_id
 
     def _mapping(self, mapping: dict) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lambdasim.model.rules import LATEST, function_arn, parse_function
+from lambdasim.model.templates.cloudformation import unplaced_invoke_config
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
 
 __all__ = ["scenario_dict_from_terraform", "is_terraform_json"]
@@ -378,7 +379,7 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
     targets: dict[str, dict] = {}
     mappings: list[dict] = []
     aliases: dict[tuple[str, str], str] = {}   # (function, alias) -> its version
-    invoke_configs: dict[str, str] = {}          # function -> the resource whose config it took
+    invoke_configs: dict[str, dict[str, str]] = {}  # function -> {qualifier: the resource it took}
     by_type: dict[str, list[_Resource]] = {}
     for resource in resources:
         by_type.setdefault(resource.type, []).append(resource)
@@ -435,16 +436,35 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
             report.add(resource.address, "routing_config", "weighted alias routing: lambdasim invokes the "
                        "function's published version; the weights are not simulated")
 
+    for resource in by_type.pop("aws_lambda_provisioned_concurrency_config", ()):
+        name = function_name(resource)
+        qualifier = str(need(resource, "qualifier"))
+        version = aliases.get((name, qualifier), qualifier)
+        if not version.isdigit():
+            raise TemplateRefused(resource.address, "qualifier",
+                                  f"{qualifier!r} is neither a version number nor an alias of {name} in this "
+                                  "configuration", "name a version or an alias")
+        count = need(resource, "provisioned_concurrent_executions")
+        functions[name].setdefault("ProvisionedConcurrencyConfigs", {})[version] = count
+        report.resources[resource.address] = f"{name}:{qualifier}"
+
+    # After provisioned concurrency: the versions it publishes (1..N) are known. AWS keeps one config
+    # per qualifier; the scenario holds $LATEST's and each published version's.
     for resource in by_type.pop("aws_lambda_function_event_invoke_config", ()):
         name = function_name(resource)
-        qualifier = resource.get("qualifier")
-        if name in invoke_configs:
+        qualifier = str(resource.get("qualifier") or LATEST)
+        published = max(map(int, functions[name].get("ProvisionedConcurrencyConfigs", {})), default=0)
+        simulated_on = aliases.get((name, qualifier), qualifier)
+        if (name, qualifier) in aliases and not (simulated_on.isdigit() and int(simulated_on) <= published):
+            simulated_on = LATEST        # an alias to a version the scenario does not publish
+        placed = invoke_configs.setdefault(name, {})
+        if simulated_on in placed or not (simulated_on == LATEST or simulated_on.isdigit()
+                                          and 1 <= int(simulated_on) <= published):
             report.add(resource.address, "qualifier",
-                       f"a second event-invoke config of {name} (qualifier {qualifier}): the scenario "
-                       f"holds one per function, taken from {invoke_configs[name]}")
+                       unplaced_invoke_config(name, qualifier, simulated_on, placed.get(simulated_on)))
             continue
-        invoke_configs[name] = resource.address
-        report.resources[resource.address] = name
+        placed[simulated_on] = resource.address
+        report.resources[resource.address] = name if qualifier == LATEST else f"{name}:{qualifier}"
         eic: dict[str, Any] = {}
         for key, attribute in (("MaximumRetryAttempts", "maximum_retry_attempts"),
                                ("MaximumEventAgeInSeconds", "maximum_event_age_in_seconds")):
@@ -457,19 +477,10 @@ def _read(resources: list[_Resource], context: _Context, report: TemplateReport)
                 destinations[side] = {"Destination": arn}
         if destinations:
             eic["DestinationConfig"] = destinations
-        functions[name]["EventInvokeConfig"] = eic
-
-    for resource in by_type.pop("aws_lambda_provisioned_concurrency_config", ()):
-        name = function_name(resource)
-        qualifier = str(need(resource, "qualifier"))
-        version = aliases.get((name, qualifier), qualifier)
-        if not version.isdigit():
-            raise TemplateRefused(resource.address, "qualifier",
-                                  f"{qualifier!r} is neither a version number nor an alias of {name} in this "
-                                  "configuration", "name a version or an alias")
-        count = need(resource, "provisioned_concurrent_executions")
-        functions[name].setdefault("ProvisionedConcurrencyConfigs", {})[version] = count
-        report.resources[resource.address] = f"{name}:{qualifier}"
+        if simulated_on == LATEST:
+            functions[name]["EventInvokeConfig"] = eic
+        else:
+            functions[name].setdefault("VersionEventInvokeConfigs", {})[simulated_on] = eic
 
     for resource in by_type.pop("aws_sqs_queue", ()):
         arn = _arn_of(resource, context)
