@@ -1,5 +1,7 @@
 """The handlers of notebook 13, run by the simulation as AWS's Python runtime runs them."""
 
+from pathlib import Path
+
 import pytest
 
 import lambdasim as ls
@@ -60,3 +62,20 @@ def test_a_node_style_write_is_done_only_when_awaited(await_write, written, pend
 def test_await_write_must_be_a_bool():
     with pytest.raises(ValueError, match=r"await_write must be True or False, got 'yes'"):
         node_style_handler(Receipts(), "yes")
+
+
+def test_side_by_side_counts_each_handlers_fates_receipts_and_attempts():
+    import lambdasim as ls
+    from lambdasim.course import handlers
+
+    scenario = ls.Scenario.from_yaml(Path(__file__).resolve().parents[1] / "data/scenarios/retries.yaml")
+    receipts = handlers.Receipts()
+    run = ls.run(scenario.replace({f"functions.{next(iter(scenario.functions))}.handler":
+                                   handlers.sync_handler(receipts)}))
+    row = handlers.side_by_side({"def": (receipts, run)}).loc["def"]
+    fates = run.fates()
+    assert row["succeeded"] == fates.get("succeeded", 0)
+    assert row["failed"] == sum(fates.values()) - fates.get("succeeded", 0)
+    assert (row["receipts written"], row["receipts pending"]) == (len(receipts.written), 0)
+    assert row["attempts"] == (run.attempts["kind"] == "invoke").sum()
+    assert row["billed ms"] == run.attempts["billed_ms"].sum()

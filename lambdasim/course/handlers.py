@@ -23,7 +23,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Receipts", "async_def_handler", "asyncio_handler", "node_style_handler", "sync_handler"]
+__all__ = ["Receipts", "async_def_handler", "asyncio_handler", "node_style_handler", "side_by_side",
+           "sync_handler"]
 
 Handler = Callable[[Any, Any], Any]
 
@@ -116,3 +117,23 @@ def node_style_handler(receipts: Receipts, await_write: bool) -> Handler:
         return {"started": order}
 
     return handler
+
+
+def side_by_side(runs: dict[str, tuple[Receipts, Any]]) -> Any:
+    """One row per handler: fates, receipts written and pending, invoke attempts and billed ms.
+
+    ``runs`` maps a label to ``(receipts, result)``, the store a handler wrote to and its run.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, (receipts, run) in runs.items():
+        fates = run.fates()
+        invokes = run.attempts["kind"] == "invoke"
+        rows.append({
+            "handler": name, "succeeded": fates.get("succeeded", 0),
+            "failed": sum(count for fate, count in fates.items() if fate != "succeeded"),
+            "receipts written": len(receipts.written), "receipts pending": len(receipts.pending),
+            "attempts": int(invokes.sum()), "billed ms": int(run.attempts["billed_ms"].sum()),
+        })
+    return pd.DataFrame(rows).set_index("handler")
