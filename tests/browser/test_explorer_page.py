@@ -120,9 +120,13 @@ def test_no_control_is_clipped_or_overlapped_in_jupyterlab(lab_url, browser_page
     kernel_ready.wait_for(timeout=LOAD_TIMEOUT_MS)
     try:
         for attempt in range(3):  # a Run All sent while the kernel is still connecting can be lost
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             try:
+                # Under load JupyterLab may open a dialog late (a kernel choice, a file changed on
+                # disk) that takes the clicks: accept it, then run.
+                accept_open_dialog(page)
+                page.get_by_role("menuitem", name="Run", exact=True).click(timeout=LOAD_TIMEOUT_MS // 3)
+                page.get_by_role("menuitem", name="Run All Cells", exact=True).click(
+                    timeout=LOAD_TIMEOUT_MS // 3)
                 page.wait_for_selector("img[alt^='timeline chart']", timeout=LOAD_TIMEOUT_MS // 3)
                 break
             except Exception:  # noqa: BLE001 (Playwright's TimeoutError): run them again, then give up
@@ -134,6 +138,18 @@ def test_no_control_is_clipped_or_overlapped_in_jupyterlab(lab_url, browser_page
     page.screenshot(path=screenshot_dir / f"explorer-jupyterlab-{width}x{height}.png")
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     assert_whole(page, width)
+
+
+def accept_open_dialog(page) -> None:
+    """Accept a JupyterLab dialog that is open, and wait until it is gone."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        accept = page.locator(".jp-Dialog .jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        else:
+            page.keyboard.press("Escape")
+        dialog.first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
 
 
 def assert_whole(page, width: int) -> None:
