@@ -4,8 +4,9 @@ Frozen dataclasses validate on construction; ``from_dict`` / ``from_yaml`` read 
 shape of the README (AWS settings keep AWS's CamelCase names, simulator settings are snake_case with
 units) and name the dotted path the user wrote in every error; ``to_dict`` writes that shape back,
 so ``Scenario.from_dict(s.to_dict()) == s``. ``Scenario.replace`` makes validated copies for
-widgets and sweeps. The per-function settings live in :mod:`lambdasim.model.functions` and are
-re-exported here.
+widgets and sweeps. The per-function settings live in :mod:`lambdasim.model.functions`, the
+account in :mod:`lambdasim.model.account` and the async queue's timing in
+:mod:`lambdasim.model.async_queue`; their classes are re-exported here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from lambdasim.model.account import Account
+from lambdasim.model.async_queue import QueueSettings
 from lambdasim.model.errors import InvalidParameterValueException, invalid_value
 from lambdasim.model.event_source_mappings import MappingSettings, mapping_dict, read_mapping
 from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, FunctionConfig
@@ -34,16 +37,9 @@ from lambdasim.model.queue_settings import QueueSettings as SqsQueueSettings
 from lambdasim.model.queue_settings import scenario_queue_settings
 from lambdasim.model.rules import (
     ARN_PATTERN,
-    ASYNC_PAYLOAD_LIMIT,
-    ASYNC_PAYLOAD_LIMITS,
-    DEFAULT_CONCURRENT_EXECUTIONS,
-    DEFAULT_FUNCTION_PENDING_S,
     FUNCTION_ARN_PATTERN,
     FUNCTION_NAME_PATTERN,
     LATEST,
-    MAX_EVENT_AGE_S,
-    MAX_FUNCTION_PENDING_S,
-    REGION_PATTERN,
     function_arn,
     invalid_destination,
     is_own_destination,
@@ -54,16 +50,13 @@ from lambdasim.model.rules import (
     unreserved_floor,
 )
 from lambdasim.model.validation import (
-    check_field,
     check_instance,
     check_keys,
     check_number,
     check_sequence,
     check_str,
     join,
-    read,
     replaced,
-    write,
 )
 from lambdasim.model.workloads import Workload
 
@@ -71,7 +64,6 @@ __all__ = ["DestinationConfig", "EventInvokeConfig", "FunctionConfig", "Account"
            "DEFAULT_MAX_EVENTS"]
 
 _FUNCTIONS = "a mapping of at least one function name to its settings"
-_LIMITS = " or ".join(map(str, ASYNC_PAYLOAD_LIMITS))
 _HORIZON = "None or number > 0"
 _ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]00:00)"
 _ISO_ALLOWED = "an ISO 8601 UTC time such as 2025-01-01T00:00:00Z"
@@ -90,105 +82,6 @@ class _ReadOnlyDict(dict):
 
     def __reduce__(self) -> tuple:
         return type(self), (dict(self),)
-
-
-_ACCOUNT_KEYS = {"concurrent_executions": "ConcurrentExecutions", "region": "region",
-                 "account_id": "account_id", "function_pending_s": "function_pending_s"}
-
-
-@dataclass(frozen=True)
-class Account:
-    """The Region's concurrency limit (at least 1), the names used in ARNs, and how long a function
-    created or updated through the API takes to become ready.
-
-    ``function_pending_s`` (a simulator setting, 0-300 s, default 1): a function made by
-    CreateFunction is ``State: Pending`` for this long, and an update keeps ``LastUpdateStatus:
-    InProgress`` for this long (AWS documents no figure; 300 s is where botocore's waiters give up).
-    0 makes every change ready at once. Functions the scenario declares exist before the run and are
-    ``Active`` at time 0.
-    """
-
-    concurrent_executions: int = DEFAULT_CONCURRENT_EXECUTIONS
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
-    function_pending_s: float = DEFAULT_FUNCTION_PENDING_S
-
-    def __post_init__(self) -> None:
-        check_field(self, "concurrent_executions", ge=1, integer=True)
-        check_str(self.region, "Account.region", REGION_PATTERN, "a Region name such as us-east-1")
-        check_str(self.account_id, "Account.account_id", r"\d{12}", "a string of 12 digits")
-        check_field(self, "function_pending_s", ge=0, le=MAX_FUNCTION_PENDING_S)
-
-    def to_dict(self) -> dict:
-        """The shape ``{ConcurrentExecutions, region, account_id, function_pending_s}``."""
-        return write(self, _ACCOUNT_KEYS)
-
-    @staticmethod
-    def from_dict(d: Any, field: str = "account") -> Account:
-        """Read ``{ConcurrentExecutions, region, account_id, function_pending_s}``; None means
-        defaults."""
-        return read(Account, d, field, _ACCOUNT_KEYS)
-
-
-@dataclass(frozen=True)
-class QueueSettings:
-    """Timing of the async queue where AWS is silent (the choices of docs/aws-behaviour.md §3, §4).
-
-    Jitter defaults follow measured AWS, not the documentation (AWS documents no jitter):
-
-    * ``retry_jitter_s = 10``: each function-error retry waits 60 s / 120 s plus a uniform 0-10 s.
-      Independent measurements (cosmo-grant/aws-by-example, docs/aws-behaviour.md §3) saw retries 4-10 s later
-      than nominal; 0-10 s covers that range up to its top and is 5 s late on average.
-    * ``throttle_jitter = 0.5``: each throttle / system-error backoff is scaled by a uniform 1 +/- 0.5.
-      The same measurements saw jittered exponential backoff (5-7 tries in the first minute; unjittered
-      1, 2, 4, 8, 16 s gives 6) but no jitter size; 0.5 is our choice, in that range.
-
-    Set both to 0 for exact, documented timelines (60 s, 120 s, 1, 2, 4, ... s): tests and lessons that
-    check exact instants do so explicitly.
-    """
-
-    retry_delays_s: tuple[float, float] = (60.0, 120.0)
-    retry_jitter_s: float = 10.0
-    throttle_backoff_base_s: float = 1.0
-    throttle_backoff_max_s: float = 300.0
-    throttle_jitter: float = 0.5
-    duplicate_probability: float = 0.0
-    duplicate_delay_s: float = 0.5
-    payload_limit_bytes: int = ASYNC_PAYLOAD_LIMIT
-
-    def __post_init__(self) -> None:
-        delays = check_sequence(self.retry_delays_s, "QueueSettings.retry_delays_s", "two numbers >= 0")
-        if len(delays) != 2:
-            raise invalid_value("QueueSettings.retry_delays_s", self.retry_delays_s, "two numbers >= 0")
-        object.__setattr__(self, "retry_delays_s", tuple(
-            check_number(v, f"QueueSettings.retry_delays_s[{i}]", ge=0) for i, v in enumerate(delays)))
-        check_field(self, "retry_jitter_s", ge=0)
-        check_field(self, "throttle_backoff_base_s", gt=0)
-        check_field(self, "throttle_backoff_max_s", ge=self.throttle_backoff_base_s,
-                    allowed=f"number >= throttle_backoff_base_s ({self.throttle_backoff_base_s:g})")
-        check_field(self, "throttle_jitter", ge=0, le=1)
-        check_field(self, "duplicate_probability", ge=0, le=1)
-        # A copy due later than the longest event age could never be delivered (engine/duplicates.py).
-        check_field(self, "duplicate_delay_s", ge=0, le=MAX_EVENT_AGE_S,
-                    allowed=f"a number from 0 to {MAX_EVENT_AGE_S} (the longest MaximumEventAgeInSeconds)")
-        check_field(self, "payload_limit_bytes", integer=True, allowed=_LIMITS)
-        if self.payload_limit_bytes not in ASYNC_PAYLOAD_LIMITS:
-            raise invalid_value("QueueSettings.payload_limit_bytes", self.payload_limit_bytes, _LIMITS)
-
-    def throttle_backoff_s(self, streak: int) -> float:
-        """The nominal wait after the ``streak``-th throttle or system error since an event's last
-        execution: ``min(base·2^(streak−1), max)``, before jitter (the one statement of the rule;
-        the engine jitters it, the explorer's run-size estimate sums it)."""
-        return min(self.throttle_backoff_base_s * 2.0 ** (streak - 1), self.throttle_backoff_max_s)
-
-    def to_dict(self) -> dict:
-        """The ``queue:`` shape (the field names)."""
-        return write(self, {f.name: f.name for f in fields(self)})
-
-    @staticmethod
-    def from_dict(d: Any, field: str = "queue") -> QueueSettings:
-        """Read the ``queue:`` shape; None means defaults."""
-        return read(QueueSettings, d, field, {f.name: f.name for f in fields(QueueSettings)})
 
 
 @dataclass(frozen=True)
