@@ -19,7 +19,7 @@ from lambdasim.model.errors import (
     ResourceNotFoundException,
 )
 
-RULES = Path(rules.__file__).resolve().parent   # the rules package: one module per service
+RULES = Path(rules.__file__).resolve().parent   # the rules package: one module per service or Lambda topic
 PACKAGE = RULES.parents[1]
 
 
@@ -111,6 +111,40 @@ def test_no_module_defines_a_rule_of_its_own():
             for target in targets:
                 if isinstance(target, ast.Name):
                     assert target.id not in names, (path, target.id)
+
+
+def _defined(tree: ast.Module) -> list[str]:
+    """The public names a module defines at its top level (functions, classes, assignments)."""
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return [name for name in names if not name.startswith("_")]
+
+
+def test_each_rule_is_defined_in_one_rules_module():
+    where: dict[str, list[str]] = {}
+    for path in sorted(RULES.glob("*.py")):
+        for name in _defined(ast.parse(path.read_text(encoding="utf-8"))):
+            where.setdefault(name, []).append(path.name)
+    assert {name: files for name, files in where.items() if len(files) > 1} == {}
+    assert set(rules.__all__) <= set(where), set(rules.__all__) - set(where)
+
+
+def test_lambda_service_gathers_every_lambda_topic():
+    from lambdasim.model.rules import lambda_service
+
+    topics = {module.__name__.rsplit(".", 1)[1] for module in lambda_service.TOPICS}
+    services = {"__init__", "lambda_service", "target_services", "event_source_mappings", "schedules",
+                "cloudwatch_alarms"}
+    assert topics == {path.stem for path in RULES.glob("*.py")} - services
+    for topic in lambda_service.TOPICS:
+        for name in topic.__all__:
+            assert getattr(lambda_service, name) is getattr(topic, name) is getattr(rules, name), name
+    assert len(lambda_service.__all__) == len(set(lambda_service.__all__))
 
 
 def test_the_rules_stand_on_errors_alone():

@@ -2,14 +2,16 @@
 
 The scenario validator (:mod:`lambdasim.model`), the engine, the boto3-shaped client
 (:mod:`lambdasim.aws`) and the scenario exporter read these constants and call these checks, so a
-rule changes in one place. One module per service: :mod:`~lambdasim.model.rules.lambda_service`
-(invoke, event-invoke configs, concurrency, payloads, aliases, function state),
+rule changes in one place. Lambda's rules are one module per topic (names and ARNs, event-invoke
+configs, concurrency, payloads, invocations, function settings, function states, aliases), gathered
+by :mod:`~lambdasim.model.rules.lambda_service`; the other services have one module each:
 :mod:`~lambdasim.model.rules.target_services` (SQS, SNS and S3 as simulated targets),
 :mod:`~lambdasim.model.rules.event_source_mappings`,
 :mod:`~lambdasim.model.rules.schedules` (EventBridge schedule expressions) and
 :mod:`~lambdasim.model.rules.cloudwatch_alarms` (CloudWatch metric alarms). Every name is
 re-exported here, so callers write ``rules.NAME``. Plain Python: these modules import only
-:mod:`lambdasim.model.errors` and each other.
+:mod:`lambdasim.model.errors` and each other. Each rule is written in exactly one of them
+(``tests/test_rules.py`` checks it).
 """
 
 from lambdasim.model.rules import (

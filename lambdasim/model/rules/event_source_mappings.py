@@ -9,7 +9,8 @@ from lambdasim.model.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from lambdasim.model.rules.lambda_service import REGION_PATTERN, SYNC_PAYLOAD_LIMIT
+from lambdasim.model.rules.names import REGION_PATTERN
+from lambdasim.model.rules.payloads import SYNC_PAYLOAD_LIMIT
 
 __all__ = [
     "ESM_BATCHING_WINDOW_RANGE_S", "ESM_BATCH_PAYLOAD_LIMIT", "ESM_LIST_PAGE_SIZE", "ESM_LIST_RANGE",

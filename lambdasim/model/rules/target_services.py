@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from lambdasim.model.errors import TargetServiceError
-from lambdasim.model.rules.lambda_service import DESTINATION_MAX_BYTES, service_of
+from lambdasim.model.rules.names import service_of
+from lambdasim.model.rules.payloads import DESTINATION_MAX_BYTES
 
 __all__ = [
     "SQS_VISIBILITY_TIMEOUT_S", "SQS_VISIBILITY_TIMEOUT_RANGE", "SQS_RECEIVE_RANGE", "SQS_QUEUE_DEFAULTS",
