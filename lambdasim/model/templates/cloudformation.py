@@ -33,7 +33,7 @@ from typing import Any
 
 from lambdasim.model.rules import LATEST, function_arn, parse_function, provisioned_on_weighted_alias
 from lambdasim.model.templates.intrinsics import NO_VALUE, Resolver
-from lambdasim.model.templates.report import TemplateRefused, TemplateReport
+from lambdasim.model.templates.report import TemplateRefused, TemplateReport, unplaced_invoke_config
 
 __all__ = ["decode", "scenario_dict_from_cloudformation", "SCHEDULE_HORIZON_S"]
 
@@ -48,16 +48,6 @@ IGNORED_TYPES = re.compile(
 
 _NOT_MODELLED = "not simulated by lambdasim"
 _SOURCE = "an async event source: lambdasim does not generate its events; pass a workload for the function"
-
-
-def unplaced_invoke_config(function: str, qualifier: str, simulated_on: str, placed_by: str | None) -> str:
-    """Why an event-invoke config of a template is not applied (a second one for the qualifier it
-    is simulated on, or one for a version the scenario does not publish) and how to set it."""
-    where = (f"{function}:{simulated_on} has one already (from {placed_by})" if placed_by is not None else
-             f"the scenario does not publish {function}:{simulated_on} (it publishes versions 1..N, N the "
-             "highest with provisioned concurrency)")
-    return (f"an EventInvokeConfig for {qualifier}: {where}; to simulate it, call "
-            f"put_function_event_invoke_config with Qualifier {simulated_on!r} on the simulation's client")
 
 
 def decode(text: str, name: str | None = None) -> dict:
