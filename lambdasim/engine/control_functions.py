@@ -15,11 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lambdasim.engine.live_function import LiveFunction
 from lambdasim.model import rules
-from lambdasim.model.errors import (
-    InvalidParameterValueException,
-    ResourceConflictException,
-    invalid_value,
-)
+from lambdasim.model.errors import InvalidParameterValueException, ResourceConflictException, invalid_value
 from lambdasim.model.rules import LATEST
 from lambdasim.model.validation import check_number
 

@@ -19,7 +19,6 @@ _REFERENCE_ATTRIBUTES = frozenset({"target_arn", "destination", "topic_arn", "en
                                    "function_name", "qualifier", "function_version"})
 
 
-
 def _walk_module(module: Mapping, out: list[Resource], lookup: Callable,
                  unknown: Mapping[str, frozenset] | None = None) -> None:
     for resource in module.get("resources", ()):
