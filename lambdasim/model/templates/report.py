@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Finding", "TemplateReport", "TemplateRefused"]
+__all__ = ["Finding", "TemplateReport", "TemplateRefused", "unplaced_invoke_config"]
 
 
 class TemplateRefused(ValueError):
@@ -72,3 +72,13 @@ class TemplateReport:
         lines = [f"{head}; {len(self.findings)} not modelled:"]
         lines += [f"  - {finding}" for finding in self.findings]
         return "\n".join(lines)
+
+
+def unplaced_invoke_config(function: str, qualifier: str, simulated_on: str, placed_by: str | None) -> str:
+    """Why an event-invoke config of a template is not applied (a second one for the qualifier it
+    is simulated on, or one for a version the scenario does not publish) and how to set it."""
+    where = (f"{function}:{simulated_on} has one already (from {placed_by})" if placed_by is not None else
+             f"the scenario does not publish {function}:{simulated_on} (it publishes versions 1..N, N the "
+             "highest with provisioned concurrency)")
+    return (f"an EventInvokeConfig for {qualifier}: {where}; to simulate it, call "
+            f"put_function_event_invoke_config with Qualifier {simulated_on!r} on the simulation's client")

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lambdasim.model.templates import SAM_TRANSFORM
-from lambdasim.model.templates.cloudformation import plain
+from lambdasim.model.templates.cloudformation.decoding import plain
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
 from lambdasim.model.templates.schedules import schedule_workload
 
