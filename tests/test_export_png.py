@@ -9,6 +9,7 @@ import zlib
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
 import lambdasim as ls
@@ -79,9 +80,20 @@ def test_the_chunks_carry_the_dpi_the_metadata_and_unfiltered_rows():
     assert _decoded(data).info["dpi"] == pytest.approx((150, 150), abs=0.02)
 
 
-@pytest.mark.parametrize("chart", ["timeline", "outcomes", "concurrency"])
+CHARTS = {
+    "timeline": lp.timeline,
+    "states": lambda run: lp.timeline(run, max_rows=2),  # the aggregated view
+    "outcomes": lp.outcomes,
+    "event_age": lp.event_age,
+    "concurrency": lp.concurrency,
+    "cloudwatch": lambda run: lp.cloudwatch(run, ["Invocations", "Errors"]),
+    "compare": lambda run: lp.compare([run, run], ["a", "b"], kind="event_age"),
+}
+
+
+@pytest.mark.parametrize("chart", CHARTS)
 def test_save_figure_writes_the_pixels_matplotlib_writes_and_a_smaller_file(run, tmp_path, chart):
-    draw = getattr(lp, chart)  # a fresh figure each: a figure's first export can differ from its next
+    draw = CHARTS[chart]  # a fresh figure each: a figure's first export can differ from its next
     ours = lp.save_figure(draw(run), tmp_path / "ours.png", dpi=80, caption=lp.caption_for(run))
     # matplotlib's own PNG of the same chart and caption, through Pillow
     fig = draw(run)
@@ -95,11 +107,33 @@ def test_save_figure_writes_the_pixels_matplotlib_writes_and_a_smaller_file(run,
     assert ours.stat().st_size < theirs.stat().st_size
 
 
-def test_save_figure_leaves_the_figure_on_its_own_canvas(run, tmp_path):
+def _users_figure(layout: str | None) -> Figure:
+    """A figure not drawn by lambdasim: a legend outside the Axes on the right, a title."""
+    fig = Figure(figsize=(5, 3), layout=layout)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [2, 0, 1], label="a line")
+    ax.bar([0.5, 1.5], [1, 2], hatch="//", label="bars")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.set_title("someone's chart")
+    return fig
+
+
+@pytest.mark.parametrize("layout", [None, "tight", "constrained"])
+def test_a_users_figure_in_any_layout_gets_the_pixels_matplotlib_writes(tmp_path, layout):
+    ours = lp.save_figure(_users_figure(layout), tmp_path / "ours.png", dpi=60)
+    theirs = tmp_path / "theirs.png"
+    _users_figure(layout).savefig(theirs, dpi=60, bbox_inches="tight", pad_inches=0.15, facecolor="white")
+    with Image.open(ours) as a, Image.open(theirs) as b:
+        assert np.array_equal(np.asarray(a.convert("RGBA")), np.asarray(b))
+
+
+def test_save_figure_leaves_the_figure_as_it_was(run, tmp_path):
     fig = lp.timeline(run)
-    canvas = fig.canvas
+    canvas, engine, dpi, size = fig.canvas, fig.get_layout_engine(), fig.dpi, tuple(fig.get_size_inches())
     lp.save_figure(fig, tmp_path / "t.png", dpi=50, caption="x")
     assert fig.canvas is canvas  # a notebook still shows the figure through its own canvas
+    assert fig.get_layout_engine() is engine and fig.dpi == dpi and tuple(fig.get_size_inches()) == size
+    assert len(fig.texts) == 0  # the caption was taken off again
 
 
 def test_a_transparent_save_through_the_canvas_keeps_matplotlibs_alpha(run):
