@@ -5,8 +5,8 @@ same pixels) with one layout pass instead of a whole draw before the render, and
 the layout and place every artist), then for real on a canvas cropped to the tight box. Of the
 first draw only the layout is needed to measure the tight box, so :func:`save_tight_png` runs the
 layout engine and measures the box itself, then lets ``savefig`` render once into that box (for
-the 200-event timeline the layout costs two thirds of that first draw). The pixels are those of ``savefig``; tests compare
-them for every chart and for figures in each layout.
+the 200-event timeline the layout costs two thirds of that first draw). The pixels are those of
+``savefig``; tests compare them for every chart and for figures in each layout.
 
 matplotlib hands the rendered RGBA buffer to Pillow, which tries the five PNG row filters on every
 row and keeps the alpha channel. A chart is flat colours with antialiased edges on an opaque white
