@@ -6,7 +6,10 @@ kind of mark (queue waits, executions of each outcome, cold starts, throttle tic
 connectors, fate markers). The simulation runs once, outside the timing.
 
 Timed, each the median of ``--rounds`` rounds (alternating, so machine noise hits both alike), in wall
-and CPU seconds (CPU is the figure to compare on a shared machine), with each round's ratio:
+and CPU seconds (CPU is the figure to compare on a shared machine), with each round's ratio. Each
+side starts with the garbage collector run, so a collection of the other side's leftover figures
+does not land in its time (without it, a full collection fell on the same rounds every run, giving
+per-round ratios of 0.6 and 1.8 around a median of 1.3):
 
 - lambdasim: ``timeline(result)`` then ``save_figure(fig, "timeline.png", dpi=150, caption=...)``;
 - baseline: a Figure of the same size, one ``barh`` call drawing 200 bars, saved at the same dpi.
@@ -20,6 +23,7 @@ The bar (issue 5): exporting 200 events takes well under a second.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import tempfile
@@ -91,10 +95,12 @@ def main() -> None:
         ours, theirs = Path(folder) / "timeline.png", Path(folder) / "baseline.png"
         baseline_round(result, theirs, size)  # warm-up
         for _ in range(args.rounds):
+            gc.collect()
             d, s, c = lambdasim_round(result, ours)
             draw.append(d)
             save.append(s)
             our_cpu.append(c)
+            gc.collect()
             wall, c = baseline_round(result, theirs, size)
             base.append(wall)
             base_cpu.append(c)
