@@ -1,4 +1,4 @@
-"""Loading a large scenario file (issue 11): 100,000 scheduled events, about 11.5 MB of YAML.
+"""Loading a large scenario file (issues 11 and 13): 100,000 scheduled events, about 14 MB of YAML.
 
 Writes the file into a temporary folder, then times ``Scenario.from_yaml(path)``: the median wall
 and CPU time of ``--rounds`` loads (CPU time is the steadier figure on a shared machine). The
@@ -9,6 +9,7 @@ script runs against any checkout on ``PYTHONPATH`` (to time an older version, pu
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -47,7 +48,8 @@ def main() -> None:
             cpus.append(time.process_time() - cpu)
         assert len(scenario.workloads[0].events) == args.events
         print(f"{args.events:,} events, {size / 1e6:.1f} MB: load {statistics.median(walls):.2f} s wall, "
-              f"{statistics.median(cpus):.2f} s CPU (medians; wall {', '.join(f'{t:.2f}' for t in walls)} s)")
+              f"{statistics.median(cpus):.2f} s CPU (medians; wall {', '.join(f'{t:.2f}' for t in walls)} s, "
+              f"CPU {', '.join(f'{t:.2f}' for t in cpus)} s; load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
