@@ -1,7 +1,10 @@
 """The explorer as a web page (app/explorer.ipynb served by Voila), as a person sees it in Chromium.
 
 One Voila server serves the module's tests (each page load runs its own kernel); it is started on a
-free localhost port and stopped by its process group (tests/servers.py). Screenshots of each step go
+free localhost port and stopped by its process group (tests/servers.py). One JupyterLab server (its
+settings and workspaces in a scratch folder) serves the layout checks inside JupyterLab: each size
+opens its own copy of the notebook in its own workspace and runs it once its kernel is idle
+(tests/browser/jupyterlab_page.py says why the status bar is the signal). Screenshots of each step go
 to the shared screenshot folder (``test-screenshots/``) as ``explorer-*.png``.
 """
 
