@@ -7,6 +7,7 @@ Used by the browser tests (``tests/browser/conftest.py`` wraps them in fixtures)
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["find_free_port", "serving"]
+__all__ = ["find_free_port", "jupyterlab_environment", "read_json", "serving"]
 
 
 def find_free_port() -> int:
@@ -28,8 +29,34 @@ def find_free_port() -> int:
         return probe.getsockname()[1]
 
 
+def jupyterlab_environment(folder: Path) -> dict[str, str]:
+    """Environment variables giving a JupyterLab server its own settings, workspaces and runtime files
+    in ``folder``, with a reader's choice made in advance: no news and no update check.
+
+    Without them every test server shares ``~/.jupyter/lab/workspaces``: a layout saved by an earlier
+    run (or by a server in another xdist worker) is restored on top of the page the test opens, and
+    the news question opens a toast over the notebook.
+    """
+    notification = folder / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True, exist_ok=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    return {
+        "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(folder / "lab-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(folder / "lab-workspaces"),
+    }
+
+
 # Proxy variables must not route requests to our own localhost server elsewhere.
 _LOCAL_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def read_json(url: str, timeout_s: float = 30.0):
+    """The JSON a local server answers at ``url`` (straight, never through a proxy)."""
+    with _LOCAL_OPENER.open(url, timeout=timeout_s) as answer:
+        return json.load(answer)
 
 
 def _answers(url: str) -> bool:

@@ -8,12 +8,13 @@ step go to the screenshot folder (``jupyterlab-*.png``).
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from jupyterlab_page import run_all_cells, served_kernel_name, wait_until_kernel_idle
+from servers import jupyterlab_environment
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "07_explorer.ipynb"
 RUN_ALL_TIMEOUT_MS = 240_000
@@ -29,18 +30,7 @@ def jupyterlab(tmp_path, free_port, served):
         "--IdentityProvider.token=", "--ServerApp.password=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
     ]
-    # A reader's choice made in advance: no news and no update check (no toast asking, no fetch).
-    notification = tmp_path / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    notification.mkdir(parents=True)
-    (notification / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    env = {
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "lab-workspaces"),
-        "MPLBACKEND": "Agg",
-    }
+    env = {**jupyterlab_environment(tmp_path), "MPLBACKEND": "Agg"}
     with served(command, free_port, path="/api", cwd=root, env=env) as base_url:
         yield base_url, root
 
@@ -56,31 +46,21 @@ def _code_cells_done(page) -> None:
     )
 
 
-def _kernel_ready(page) -> None:
-    """Wait for the notebook's kernel to be connected and idle (the toolbar shows idle earlier)."""
-    page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(timeout=120_000)
-    page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=120_000)
-
-
-def _run_all_cells(page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-
-
 def test_the_explorer_notebook_runs_in_jupyterlab_and_its_widgets_render(
     jupyterlab, browser_page, screenshot_dir
 ):
     base_url, root = jupyterlab
     page = browser_page(1500, 1000)
+    kernel = served_kernel_name(base_url, root / NOTEBOOK.name)
     with page.expect_websocket(lambda socket: "/api/kernels/" in socket.url, timeout=120_000):
         page.goto(f"{base_url}/lab/tree/{NOTEBOOK.name}")
     page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
-    _kernel_ready(page)
+    wait_until_kernel_idle(page, NOTEBOOK.name, kernel, timeout_ms=120_000)
     page.screenshot(path=screenshot_dir / "jupyterlab-1-opened.png")
 
-    _run_all_cells(page)
+    run_all_cells(page, timeout_ms=30_000)
     _code_cells_done(page)
-    _kernel_ready(page)
+    wait_until_kernel_idle(page, NOTEBOOK.name, kernel, timeout_ms=120_000)
 
     explorer = page.locator(".jp-OutputArea-output .widget-hbox")
     explorer = explorer.filter(has=page.locator(".widget-slider")).first
