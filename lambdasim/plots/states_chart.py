@@ -63,26 +63,34 @@ def states(result: Any, chosen: Any = None, ax: Any = None, max_rows: int | None
                                       "pending": unresolved})
     top.set_ylabel("unresolved events")
     bottom.set_ylabel("events accepted so far")
-    _finish(top, bottom, result, chosen, times, max_rows)
+    _finish(top, bottom, result, chosen, times, max_rows, fixed_title=owned)
     legend(bottom, handles, below=owned, ncols=3)
     return fig
 
 
 def _finish(top: Any, bottom: Any, result: Any, chosen: Any, times: np.ndarray,
-            max_rows: int | None) -> None:
-    """Time axis, title (with how to sample rows, when the timeline fell back here) and spines."""
+            max_rows: int | None, fixed_title: bool = False) -> None:
+    """Time axis, title (with how to sample rows, when the timeline fell back here) and spines.
+
+    ``fixed_title``: on the chart's own figure nothing sits above the top panel (its ticks are at the
+    bottom), so the title stays where matplotlib starts it, at the panel's top (``y=1``); saying so
+    spares matplotlib's search for tick labels above the panel, which measures every tick label
+    again on each layout pass and each draw (the image is the same, pixel for pixel).
+    """
     events = result.events if chosen is None else chosen
     if times.size:
         bottom.set_xlim(times[0], times[-1])
         apply_time_axis(bottom.xaxis, times[-1] - times[0])
     pending = int(events["fate"].eq("pending").sum())
     note = f"; {pending:,} still pending when the run stopped" if pending else ""
+    y = 1.0 if fixed_title else None  # None: matplotlib places it above any top ticks
     if max_rows is None:
         top.set_title(f"Events by state over time ({count_of(len(events), 'event')}{note})", loc="left",
-                      fontsize=11)
+                      fontsize=11, y=y)
     else:
         top.set_title(f"Events by state over time ({count_of(len(events), 'event')}: more than "
-                      f"max_rows={max_rows:,}, so no row per event{note})", loc="left", fontsize=11, pad=20)
+                      f"max_rows={max_rows:,}, so no row per event{note})", loc="left", fontsize=11, pad=20,
+                      y=y)
         top.text(0.0, 1.02, _sampling_hint(max_rows), transform=top.transAxes, ha="left", va="bottom",
                  fontsize=8.5, color="#444444", gid="sampling_hint")
     for axes in {top, bottom}:
