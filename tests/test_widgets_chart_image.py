@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from lambdasim.widgets.chart_image import trimmed_png
-from lambdasim.widgets.explorer import CHART_DPI, ExplorerSettings, chart_png, explore
+from lambdasim.widgets.explorer import (
+    CHART_DPI,
+    TIMELINE_ROWS,
+    ChartImages,
+    ExplorerSettings,
+    chart_png,
+    explore,
+)
 
 
 class _CountsDraws(Artist):
@@ -104,3 +111,19 @@ def test_the_explorer_chart_matches_a_tight_save_of_the_aggregated_view():
     shown, tight = _pixels(chart_png(fig)), _pixels(_tight_savefig(fig))
     assert shown.shape == tight.shape
     assert all(abs(a - b) <= 1 for a, b in zip(_ink(shown), _ink(tight), strict=True))
+
+
+def test_chart_images_draw_the_states_view_again_on_one_figure_with_a_new_figures_image():
+    images = ChartImages()
+    # more than TIMELINE_ROWS events: the events-by-state view, each update on the same figure
+    for count, error_probability in ((1500, 0.0), (900, 0.5), (1200, 0.1)):
+        exploration = explore(ExplorerSettings(arrivals="burst", burst_count=count, reserved_concurrency=None,
+                                               error_probability=error_probability))
+        shown = images.png(exploration, "timeline")
+        assert exploration.figures.built() == []  # the exploration's own figure is not the one drawn on
+        assert shown == chart_png(exploration.figures["timeline"])
+    # a row per event (TIMELINE_ROWS or fewer) and the other charts: the exploration's figures
+    few = explore(ExplorerSettings(arrivals="burst", burst_count=TIMELINE_ROWS))
+    for name in ("timeline", "outcomes"):
+        assert images.png(few, name) == chart_png(few.figures[name])
+    assert few.figures.built() == ["timeline", "outcomes"]

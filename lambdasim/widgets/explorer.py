@@ -37,7 +37,7 @@ from lambdasim.widgets.presets import PRESETS_FOLDER, preset_files, scenario_set
 __all__ = [
     "ExplorerSettings", "Exploration", "build_scenario", "expected_events", "expected_attempts", "explore",
     "kpis", "settings_with", "Explorer", "MAX_EVENTS", "MAX_ATTEMPTS", "settings_from_scenario",
-    "load_preset",
+    "load_preset", "ChartImages", "TIMELINE_ROWS",
 ]
 
 #: The most events one explorer update may be expected to simulate (arrivals, before retries). A
@@ -203,6 +203,11 @@ class Figures(Mapping):
         return list(self._built)
 
 
+#: Up to this many events the timeline draws a row per event; above, how many are in each state
+#: (``plots.timeline``'s ``max_rows``).
+TIMELINE_ROWS = 200
+
+
 @dataclass(frozen=True)
 class Exploration:
     """One explorer update: the settings, the run, its figures (:class:`Figures`, built when first
@@ -253,7 +258,7 @@ def explore(settings: ExplorerSettings, pinned: Exploration | None = None,
             "again and again; raise Reserved concurrency, lower Rate, Window or MaximumEventAge, use the "
             "ideal dispatch, or run it headless with explore(settings, max_attempts=None)"))
     result = earlier.result if earlier is not None else run(scenario)
-    builders = {"timeline": lambda: plots.timeline(result, max_rows=200)}
+    builders = {"timeline": lambda: plots.timeline(result, max_rows=TIMELINE_ROWS)}
     if pinned is None:
         builders["outcomes"] = lambda: plots.outcomes(result)
         builders["event_age"] = lambda: plots.event_age(result)
@@ -380,6 +385,7 @@ class Explorer:
         for index, name in enumerate(self.chart_names):
             self.charts.set_title(index, name.replace("_", " "))
         self._stale: set[str] = set()
+        self.images = ChartImages()  # draws the tab in view; keeps a figure to draw on again
         self.charts.observe(lambda _: self._show(), names="selected_index")
         self.export_button.on_click(lambda _: self.export())
         self.compare_button.observe(self._on_compare, names="value")
@@ -492,7 +498,7 @@ class Explorer:
             return
         name = self.chart_names[self.charts.selected_index or 0]
         if name in self._stale:
-            png = base64.b64encode(chart_png(self.current.figures[name])).decode("ascii")
+            png = base64.b64encode(self.images.png(self.current, name)).decode("ascii")
             alt = html.escape(chart_alt(name, self.current), quote=True)
             self.chart_views[name].value = (f'<img src="data:image/png;base64,{png}" alt="{alt}" '
                                             'style="max-width:100%;height:auto">')
@@ -531,6 +537,28 @@ class Explorer:
 def chart_alt(name: str, exploration: Exploration) -> str:
     """A chart image's alt text: which chart, and the run's configuration (the exported caption)."""
     return f"{name.replace('_', ' ')} chart: {plots.caption_for(exploration.result)}"
+
+
+class ChartImages:
+    """The explorer's chart images: the PNG (:func:`chart_png`) of one tab's chart for an exploration.
+
+    The timeline of more than :data:`TIMELINE_ROWS` events is the events-by-state view; it is drawn
+    on this object's own figure, the same one on each update (``plots.states(..., figure=)``): the
+    image a new figure gives, without building a Figure's Axes and ticks again on every slider move.
+    That figure is never handed out, so an exploration's ``figures`` stay its run's own. The other
+    charts are the exploration's figures.
+    """
+
+    def __init__(self) -> None:
+        self._states_figure: Any = None
+
+    def png(self, exploration: Exploration, name: str) -> bytes:
+        """The PNG of chart ``name`` (a key of ``exploration.figures``) for ``exploration``."""
+        result = exploration.result
+        if name == "timeline" and len(result.events) > TIMELINE_ROWS:
+            self._states_figure = plots.states(result, max_rows=TIMELINE_ROWS, figure=self._states_figure)
+            return chart_png(self._states_figure)
+        return chart_png(exploration.figures[name])
 
 
 def chart_png(figure: Any) -> bytes:
