@@ -10,6 +10,7 @@ PNG back over the websocket and its decoding). The server is stopped by its proc
 
     python benchmarks/browser_latency.py          # 9 moves, median and worst
     python benchmarks/browser_latency.py --moves 21
+    python benchmarks/browser_latency.py --screenshot after-move.png   # the page after the last move
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def settle(page) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=9)
-    moves = parser.parse_args().moves
+    parser.add_argument("--screenshot", type=Path, help="save the page after the last move (PNG)")
+    opts = parser.parse_args()
+    moves = opts.moves
     from playwright.sync_api import sync_playwright
 
     port = find_free_port()
@@ -96,6 +99,8 @@ def main() -> None:
         for move in range(moves):
             waits.append(press_and_wait(page, retries, "ArrowLeft" if move % 2 == 0 else "ArrowRight"))
             settle(page)
+        if opts.screenshot:
+            page.screenshot(path=str(opts.screenshot), full_page=True)
         browser.close()
     print(f"events per update: {events:,} (rate {shown['rate-per-s']}/s, window {shown['window-s']} s; "
           f"{status})")

@@ -61,7 +61,7 @@ def test_figures_are_built_when_first_read():
 
 
 def test_pinning_a_reuses_the_run_it_already_has(monkeypatch):
-    from lambdasim.widgets import explorer as module
+    from lambdasim.widgets import exploration as module
 
     explorer = Explorer(ExplorerSettings(arrivals="burst", burst_count=10))
     first = explorer.current
@@ -133,7 +133,7 @@ def test_only_the_chart_in_view_is_drawn_until_its_tab_is_opened():
 
 def test_settings_over_the_event_cap_are_refused_before_anything_runs(monkeypatch):
     from lambdasim.model.errors import InvalidParameterValueException
-    from lambdasim.widgets import explorer as module
+    from lambdasim.widgets import exploration as module
 
     def must_not_run(scenario):
         raise AssertionError("the simulation ran")
@@ -176,7 +176,7 @@ def test_the_widget_shows_the_cap_and_keeps_the_last_run():
 
 
 def test_few_events_that_would_be_throttled_for_hours_are_refused_too(monkeypatch):
-    from lambdasim.widgets import explorer as module
+    from lambdasim.widgets import exploration as module
 
     monkeypatch.setattr(module, "run", lambda scenario: pytest.fail("the simulation ran"))
     # 12,000 events on one slot, kept for six hours: about 400,000 throttled tries (6.5 s when run).
