@@ -67,7 +67,7 @@ Choices where AWS is silent (docs/aws-behaviour.md §3-§5) are made here and in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -109,6 +109,63 @@ def _after(env: simpy.Environment, delay: float, value: Any, callback: Callable[
     timeout._delay = delay
     timeout._ok = True
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
+
+
+def _schedule_at(env: simpy.Environment, at: float, eid: int, value: Any,
+                 callback: Callable[[Timeout], None]) -> None:
+    """:func:`_after` with the time and SimPy event id taken earlier (a :class:`RetryWaits` entry,
+    scheduled with the key its own timeout would have had)."""
+    timeout = _new_timeout(Timeout)
+    timeout.env = env
+    timeout.callbacks = [callback]
+    timeout._value = value
+    timeout._delay = at - env._now
+    timeout._ok = True
+    heappush(env._queue, (at, NORMAL, eid, timeout))
+
+
+class RetryWaits:
+    """Events waiting out a retry delay, kept in a heap of their own.
+
+    Each takes, when it is put back, the SimPy event id its own timeout would have taken; only the
+    earliest (and any put back ahead of a timer already set) has a timer in SimPy's heap, and when
+    one falls due the next earliest gets its timer, with its own time and id. SimPy therefore runs
+    every retry at the same time and in the same order as with a timer each, while its heap holds
+    about the executions in flight instead of every waiting event too (about 18,000 at 100
+    events/s that all fail and wait out 1- and 2-minute retries, against about 100 in flight): the
+    heap that every execution's end and every arrival goes through stays shallow and in cache.
+    """
+
+    __slots__ = ("env", "waiting", "timed", "on_due")
+
+    def __init__(self, env: simpy.Environment, on_due: Callable[[Timeout], None]) -> None:
+        self.env = env
+        self.waiting: list[tuple[float, int, Any]] = []  # (due, SimPy event id, value): a heap
+        self.timed: set[int] = set()  # the event ids of the entries whose timer is set
+        self.on_due = on_due
+
+    def put(self, delay: float, value: Any) -> None:
+        """Wait ``delay`` from now, then hand ``value`` to ``on_due`` as a timeout would."""
+        env = self.env
+        entry = (env._now + delay, next(env._eid), value)  # the id a timeout made now would take
+        waiting = self.waiting
+        heappush(waiting, entry)
+        if waiting[0] is entry:  # the earliest always has its timer
+            self.timed.add(entry[1])
+            _schedule_at(env, entry[0], entry[1], value, self._due)
+
+    def _due(self, timeout: Timeout) -> None:
+        # The earliest entry has a timer and every timer's entry is waiting here, so the timer
+        # SimPy runs now (the earliest of all) is the earliest entry's.
+        waiting = self.waiting
+        timed = self.timed
+        timed.discard(heappop(waiting)[1])
+        if waiting:
+            at, eid, value = waiting[0]
+            if eid not in timed:
+                timed.add(eid)
+                _schedule_at(self.env, at, eid, value, self._due)
+        self.on_due(timeout)
 
 class EventQueue:
     """The async-invocation model on a SimPy environment.
@@ -166,6 +223,7 @@ class EventQueue:
         self._duplicate_probability = self.duplicates.probability
         #: Executions running on a provisioned environment, and the configuration it belongs to.
         self.on_provisioned: dict[Execution, Any] = {}
+        self.retry_waits = RetryWaits(env, self._on_due)
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -386,15 +444,19 @@ class EventQueue:
         event.streak += 1
         self.requeue(event, now, self.backoff(event.streak))
 
-    def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
-        """Put the event back in the queue, due after ``delay``; expire it now if that is too late."""
+    def requeue(self, event: AsyncEvent, now: float, delay: float, retry: bool = False) -> None:
+        """Put the event back in the queue, due after ``delay``; expire it now if that is too late.
+        A ``retry`` (after a function error) waits in :attr:`retry_waits`, off SimPy's heap."""
         fn = event.fn
         if now + delay - event.enqueued_at > (fn.settings.get(event.qualifier) or fn.defaults).max_age:
             self.expire(event, now)
             return
         event.state = QUEUED
         fn.queued += 1
-        _after(self.env, delay, event, self._on_due)
+        if retry:
+            self.retry_waits.put(delay, event)
+        else:
+            _after(self.env, delay, event, self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
         event: AsyncEvent = timeout._value
