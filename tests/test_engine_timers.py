@@ -1,5 +1,6 @@
 """The engine's own timers: ``queue._after`` (a SimPy Timeout scheduled without its constructor)
-and ``RetryWaits`` (events waiting out a retry delay, off SimPy's heap but for the earliest).
+and the queue's retry waits (events waiting out a retry delay, off SimPy's heap but for the
+earliest: ``EventQueue._wait_retry``).
 
 Both reach into SimPy's internals (``Environment._queue``, ``_eid``, ``_now``, the attributes a
 ``Timeout`` sets, the ``NORMAL`` priority). The first test fails with a message that says so if a
@@ -16,7 +17,7 @@ from lambdasim.engine import queue as queue_module
 from lambdasim.engine.queue import _after
 
 SIMPY_CHANGED = (f"SimPy {simpy.__version__} changed an internal that lambdasim/engine/queue.py's _after and "
-                 "RetryWaits rely on (Environment._queue/_eid/_now, Timeout's attributes, the NORMAL "
+                 "retry timers rely on (Environment._queue/_eid/_now, Timeout's attributes, the NORMAL "
                  "priority): revise them against SimPy's Timeout.__init__ and Environment.schedule/step, "
                  "or pin SimPy below this release in requirements.txt")
 
@@ -61,20 +62,20 @@ def test_retries_run_at_the_times_and_in_the_order_they_would_with_a_timer_each(
     scenario = failing_with_ties()
     scenario = dataclasses.replace(scenario, queue=dataclasses.replace(scenario.queue, retry_jitter_s=jitter))
     waited = []
-    put = queue_module.RetryWaits.put
+    put = queue_module.EventQueue._wait_retry
 
     def counted(self, delay, value):
         waited.append(value.index)
         put(self, delay, value)
 
-    monkeypatch.setattr(queue_module.RetryWaits, "put", counted)
+    monkeypatch.setattr(queue_module.EventQueue, "_wait_retry", counted)
     kept = ls.run(scenario)
-    assert len(waited) == 400  # 200 events, two retries each: all went through RetryWaits
+    assert len(waited) == 400  # 200 events, two retries each: all waited off SimPy's heap
 
     def one_timer_each(self, delay, value):  # what the queue did before: a SimPy timeout per retry
-        _after(self.env, delay, value, self.on_due)
+        _after(self.env, delay, value, self._on_due)
 
-    monkeypatch.setattr(queue_module.RetryWaits, "put", one_timer_each)
+    monkeypatch.setattr(queue_module.EventQueue, "_wait_retry", one_timer_each)
     timed = ls.run(scenario)
     pd.testing.assert_frame_equal(kept.attempts, timed.attempts)
     pd.testing.assert_frame_equal(kept.events, timed.events)
@@ -88,11 +89,11 @@ def test_events_waiting_to_retry_hold_no_place_in_simpys_heap():
                            workloads=(ls.workloads.Poisson("f", rate_per_s=100.0, end_s=20.0),), seed=5)
     sim = ls.Simulation(scenario)
     sim.run(until=40.0)  # every event has failed once and waits out its 60-70 s first retry
-    waits = sim.queue.retry_waits
-    assert len(waits.waiting) == len(sim.queue.live) > 1_900
+    waiting, timed = sim.queue.retry_waiting, sim.queue.retry_timed
+    assert len(waiting) == len(sim.queue.live) > 1_900
     # The earliest has a timer, and a few that came due ahead of the earliest timer then (jitter).
-    assert waits.waiting[0][1] in waits.timed and len(waits.timed) < 10
+    assert waiting[0][1] in timed and len(timed) < 10
     assert len(sim.env._queue) < 20
     sim.run()
-    assert not waits.waiting and not waits.timed
+    assert not waiting and not timed
     assert (sim.result().events["attempts"] == 3).all()

@@ -111,62 +111,6 @@ def _after(env: simpy.Environment, delay: float, value: Any, callback: Callable[
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
 
 
-def _schedule_at(env: simpy.Environment, at: float, eid: int, value: Any,
-                 callback: Callable[[Timeout], None]) -> None:
-    """:func:`_after` with the time and SimPy event id taken earlier (a :class:`RetryWaits` entry,
-    scheduled with the key its own timeout would have had)."""
-    timeout = _new_timeout(Timeout)
-    timeout.env = env
-    timeout.callbacks = [callback]
-    timeout._value = value
-    timeout._delay = at - env._now
-    timeout._ok = True
-    heappush(env._queue, (at, NORMAL, eid, timeout))
-
-
-class RetryWaits:
-    """Events waiting out a retry delay, kept in a heap of their own.
-
-    Each takes, when it is put back, the SimPy event id its own timeout would have taken; only the
-    earliest (and any put back ahead of a timer already set) has a timer in SimPy's heap, and when
-    one falls due the next earliest gets its timer, with its own time and id. SimPy therefore runs
-    every retry at the same time and in the same order as with a timer each, while its heap holds
-    about the executions in flight instead of every waiting event too (about 18,000 at 100
-    events/s that all fail and wait out 1- and 2-minute retries, against about 100 in flight): the
-    heap that every execution's end and every arrival goes through stays shallow and in cache.
-    """
-
-    __slots__ = ("env", "waiting", "timed", "on_due")
-
-    def __init__(self, env: simpy.Environment, on_due: Callable[[Timeout], None]) -> None:
-        self.env = env
-        self.waiting: list[tuple[float, int, Any]] = []  # (due, SimPy event id, value): a heap
-        self.timed: set[int] = set()  # the event ids of the entries whose timer is set
-        self.on_due = on_due
-
-    def put(self, delay: float, value: Any) -> None:
-        """Wait ``delay`` from now, then hand ``value`` to ``on_due`` as a timeout would."""
-        env = self.env
-        entry = (env._now + delay, next(env._eid), value)  # the id a timeout made now would take
-        waiting = self.waiting
-        heappush(waiting, entry)
-        if waiting[0] is entry:  # the earliest always has its timer
-            self.timed.add(entry[1])
-            _schedule_at(env, entry[0], entry[1], value, self._due)
-
-    def _due(self, timeout: Timeout) -> None:
-        # The earliest entry has a timer and every timer's entry is waiting here, so the timer
-        # SimPy runs now (the earliest of all) is the earliest entry's.
-        waiting = self.waiting
-        timed = self.timed
-        timed.discard(heappop(waiting)[1])
-        if waiting:
-            at, eid, value = waiting[0]
-            if eid not in timed:
-                timed.add(eid)
-                _schedule_at(self.env, at, eid, value, self._due)
-        self.on_due(timeout)
-
 class EventQueue:
     """The async-invocation model on a SimPy environment.
 
@@ -223,7 +167,10 @@ class EventQueue:
         self._duplicate_probability = self.duplicates.probability
         #: Executions running on a provisioned environment, and the configuration it belongs to.
         self.on_provisioned: dict[Execution, Any] = {}
-        self.retry_waits = RetryWaits(env, self._on_due)
+        #: Events waiting out a retry delay: a heap of (due, SimPy event id, event) of their own
+        #: (:meth:`_wait_retry`), and the ids of those with a timer in SimPy's heap.
+        self.retry_waiting: list[tuple[float, int, AsyncEvent]] = []
+        self.retry_timed: set[int] = set()
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -446,7 +393,7 @@ class EventQueue:
 
     def requeue(self, event: AsyncEvent, now: float, delay: float, retry: bool = False) -> None:
         """Put the event back in the queue, due after ``delay``; expire it now if that is too late.
-        A ``retry`` (after a function error) waits in :attr:`retry_waits`, off SimPy's heap."""
+        A ``retry`` (after a function error) waits off SimPy's heap (:meth:`_wait_retry`)."""
         fn = event.fn
         if now + delay - event.enqueued_at > (fn.settings.get(event.qualifier) or fn.defaults).max_age:
             self.expire(event, now)
@@ -454,11 +401,61 @@ class EventQueue:
         event.state = QUEUED
         fn.queued += 1
         if retry:
-            self.retry_waits.put(delay, event)
+            self._wait_retry(delay, event)
         else:
             _after(self.env, delay, event, self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
+        event: AsyncEvent = timeout._value
+        event.fn.queued -= 1
+        self.dispatch(event)
+
+    # A retry waits in a heap of its own, not with a timer each in SimPy's. It takes, when it is
+    # put back, the SimPy event id its own timer would have taken; only the earliest (and any put
+    # back ahead of a timer already set) has a timer, and when one falls due the next earliest
+    # gets its timer, with its own time and id. SimPy runs every retry at the same time and in the
+    # same order as with a timer each, while its heap, which every execution's end and every
+    # arrival goes through, holds about what is in flight and not every waiting event too (about
+    # 18,000 at 100 events/s that all fail and wait out 1- and 2-minute retries, against ~100).
+
+    def _wait_retry(self, delay: float, event: AsyncEvent) -> None:
+        env = self.env
+        entry = (env._now + delay, next(env._eid), event)  # the id a timer made now would take
+        waiting = self.retry_waiting
+        heappush(waiting, entry)
+        if waiting[0] is entry:  # the earliest always has its timer
+            self.retry_timed.add(entry[1])
+            self._retry_timer(entry)
+
+    def _retry_timer(self, entry: tuple[float, int, AsyncEvent]) -> None:
+        """:func:`_after`, with the time and SimPy event id the entry took when it was put back."""
+        env = self.env
+        timeout = _new_timeout(Timeout)
+        timeout.env = env
+        timeout.callbacks = [self._on_retry_due]
+        timeout._value = entry[2]
+        timeout._delay = entry[0] - env._now
+        timeout._ok = True
+        heappush(env._queue, (entry[0], NORMAL, entry[1], timeout))
+
+    def _on_retry_due(self, timeout: simpy.Event) -> None:
+        # The earliest waiting entry has a timer and every timer's entry is still waiting, so the
+        # timer SimPy runs now (the earliest of all) is the earliest entry's.
+        waiting = self.retry_waiting
+        timed = self.retry_timed
+        timed.discard(heappop(waiting)[1])
+        if waiting:
+            entry = waiting[0]
+            if entry[1] not in timed:
+                timed.add(entry[1])
+                env = self.env
+                timer = _new_timeout(Timeout)  # self._retry_timer(entry), inlined: once per retry
+                timer.env = env
+                timer.callbacks = [self._on_retry_due]
+                timer._value = entry[2]
+                timer._delay = entry[0] - env._now
+                timer._ok = True
+                heappush(env._queue, (entry[0], NORMAL, entry[1], timer))
         event: AsyncEvent = timeout._value
         event.fn.queued -= 1
         self.dispatch(event)
