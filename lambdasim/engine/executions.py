@@ -99,7 +99,7 @@ class AsyncEvent(Execution):
             delay = queue.retry_delays[self.attempts - 1]
             if queue.retry_jitter:
                 delay += queue.retry_jitter * queue.jitter()
-            queue.requeue(self, now, delay)
+            queue.requeue(self, now, delay, retry=True)
         else:
             queue._resolve(self, FATE_RETRIES_EXHAUSTED, now)
 

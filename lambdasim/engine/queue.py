@@ -67,7 +67,7 @@ Choices where AWS is silent (docs/aws-behaviour.md §3-§5) are made here and in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -109,6 +109,7 @@ def _after(env: simpy.Environment, delay: float, value: Any, callback: Callable[
     timeout._delay = delay
     timeout._ok = True
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
+
 
 class EventQueue:
     """The async-invocation model on a SimPy environment.
@@ -166,6 +167,10 @@ class EventQueue:
         self._duplicate_probability = self.duplicates.probability
         #: Executions running on a provisioned environment, and the configuration it belongs to.
         self.on_provisioned: dict[Execution, Any] = {}
+        #: Events waiting out a retry delay: a heap of (due, SimPy event id, event) of their own
+        #: (:meth:`_wait_retry`), and the ids of those with a timer in SimPy's heap.
+        self.retry_waiting: list[tuple[float, int, AsyncEvent]] = []
+        self.retry_timed: set[int] = set()
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -386,17 +391,71 @@ class EventQueue:
         event.streak += 1
         self.requeue(event, now, self.backoff(event.streak))
 
-    def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
-        """Put the event back in the queue, due after ``delay``; expire it now if that is too late."""
+    def requeue(self, event: AsyncEvent, now: float, delay: float, retry: bool = False) -> None:
+        """Put the event back in the queue, due after ``delay``; expire it now if that is too late.
+        A ``retry`` (after a function error) waits off SimPy's heap (:meth:`_wait_retry`)."""
         fn = event.fn
         if now + delay - event.enqueued_at > (fn.settings.get(event.qualifier) or fn.defaults).max_age:
             self.expire(event, now)
             return
         event.state = QUEUED
         fn.queued += 1
-        _after(self.env, delay, event, self._on_due)
+        if retry:
+            self._wait_retry(delay, event)
+        else:
+            _after(self.env, delay, event, self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
+        event: AsyncEvent = timeout._value
+        event.fn.queued -= 1
+        self.dispatch(event)
+
+    # A retry waits in a heap of its own, not with a timer each in SimPy's. It takes, when it is
+    # put back, the SimPy event id its own timer would have taken; only the earliest (and any put
+    # back ahead of a timer already set) has a timer, and when one falls due the next earliest
+    # gets its timer, with its own time and id. SimPy runs every retry at the same time and in the
+    # same order as with a timer each, while its heap, which every execution's end and every
+    # arrival goes through, holds about what is in flight and not every waiting event too (about
+    # 18,000 at 100 events/s that all fail and wait out 1- and 2-minute retries, against ~100).
+
+    def _wait_retry(self, delay: float, event: AsyncEvent) -> None:
+        env = self.env
+        entry = (env._now + delay, next(env._eid), event)  # the id a timer made now would take
+        waiting = self.retry_waiting
+        heappush(waiting, entry)
+        if waiting[0] is entry:  # the earliest always has its timer
+            self.retry_timed.add(entry[1])
+            self._retry_timer(entry)
+
+    def _retry_timer(self, entry: tuple[float, int, AsyncEvent]) -> None:
+        """:func:`_after`, with the time and SimPy event id the entry took when it was put back."""
+        env = self.env
+        timeout = _new_timeout(Timeout)
+        timeout.env = env
+        timeout.callbacks = [self._on_retry_due]
+        timeout._value = entry[2]
+        timeout._delay = entry[0] - env._now
+        timeout._ok = True
+        heappush(env._queue, (entry[0], NORMAL, entry[1], timeout))
+
+    def _on_retry_due(self, timeout: simpy.Event) -> None:
+        # The earliest waiting entry has a timer and every timer's entry is still waiting, so the
+        # timer SimPy runs now (the earliest of all) is the earliest entry's.
+        waiting = self.retry_waiting
+        timed = self.retry_timed
+        timed.discard(heappop(waiting)[1])
+        if waiting:
+            entry = waiting[0]
+            if entry[1] not in timed:
+                timed.add(entry[1])
+                env = self.env
+                timer = _new_timeout(Timeout)  # self._retry_timer(entry), inlined: once per retry
+                timer.env = env
+                timer.callbacks = [self._on_retry_due]
+                timer._value = entry[2]
+                timer._delay = entry[0] - env._now
+                timer._ok = True
+                heappush(env._queue, (entry[0], NORMAL, entry[1], timer))
         event: AsyncEvent = timeout._value
         event.fn.queued -= 1
         self.dispatch(event)
