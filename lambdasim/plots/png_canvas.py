@@ -81,14 +81,17 @@ class FigureCanvas(FigureCanvasAgg):
             file.write(data)
 
 
-def save_tight_png(fig: Any, path: Any, dpi: float, pad_inches: float, facecolor: Any,
+def save_tight_png(fig: Any, path: Any, dpi: float, pad_inches: float | None = None, facecolor: Any = None,
                    metadata: Mapping[str, str | None] | None = None) -> None:
     """Write ``fig`` as what ``fig.savefig(path, format="png", dpi=dpi, bbox_inches="tight",
     pad_inches=pad_inches, facecolor=facecolor, metadata=metadata)`` renders, encoded by
-    :func:`png_bytes`, with one layout pass instead of a draw with rendering off.
+    :func:`png_bytes`, with one layout pass instead of a draw with rendering off. ``pad_inches`` and
+    ``facecolor`` left as None are savefig's (``savefig.pad_inches``, ``savefig.facecolor``).
 
     The figure is left as it was: its canvas, dpi and layout engine are restored.
     """
+    if pad_inches is None:
+        pad_inches = matplotlib.rcParams["savefig.pad_inches"]
     canvas, figure_dpi, engine = fig.canvas, fig.dpi, fig.get_layout_engine()
     ours = FigureCanvas(fig)  # the figure's canvas until restored: layout and tight box share its renderer
     try:
@@ -105,7 +108,8 @@ def save_tight_png(fig: Any, path: Any, dpi: float, pad_inches: float, facecolor
             with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
                 fig.set_layout_engine(None)  # None (not 'none') leaves no engine at all
         # with no engine and an explicit box, savefig renders once: no draw before it
-        fig.savefig(path, format="png", dpi=dpi, bbox_inches=bbox, facecolor=facecolor, metadata=metadata)
+        colour = {} if facecolor is None else {"facecolor": facecolor}
+        fig.savefig(path, format="png", dpi=dpi, bbox_inches=bbox, metadata=metadata, **colour)
     finally:
         if engine is not None:
             fig.set_layout_engine(engine)

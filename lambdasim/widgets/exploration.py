@@ -9,6 +9,7 @@ view over these is :mod:`lambdasim.widgets.explorer`, which re-exports every nam
 from __future__ import annotations
 
 import dataclasses
+import io
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,8 +24,8 @@ from lambdasim.model.functions import DestinationConfig, EventInvokeConfig, Func
 from lambdasim.model.scenario import Account, QueueSettings, Scenario
 from lambdasim.model.workloads import Burst, Poisson
 from lambdasim.model.workloads import Constant as ConstantRate
+from lambdasim.plots.png_canvas import save_tight_png
 from lambdasim.results import run
-from lambdasim.widgets.chart_image import trimmed_png
 from lambdasim.widgets.presets import scenario_settings
 
 __all__ = [
@@ -297,11 +298,12 @@ class ChartImages:
 
 def chart_png(figure: Any) -> bytes:
     """A chart as the explorer shows it: a PNG at :data:`CHART_DPI`, trimmed as the notebook's
-    inline backend trims it (``bbox_inches="tight"``), drawn once rather than twice
-    (:func:`~lambdasim.widgets.chart_image.trimmed_png`). Compressed lightly (zlib level 1): the
-    image goes to a browser on the same machine or network, where 10 % more bytes cost less than
-    the 0.1 s level 6 takes."""
-    return trimmed_png(figure, CHART_DPI, compress_level=1)
+    inline backend trims it (``bbox_inches="tight"``), the same pixels, with one layout pass and one
+    render instead of two draws (:func:`lambdasim.plots.png_canvas.save_tight_png`, also behind
+    ``save_figure``)."""
+    buffer = io.BytesIO()
+    save_tight_png(figure, buffer, CHART_DPI)
+    return buffer.getvalue()
 
 
 
