@@ -448,14 +448,7 @@ class EventQueue:
             entry = waiting[0]
             if entry[1] not in timed:
                 timed.add(entry[1])
-                env = self.env
-                timer = _new_timeout(Timeout)  # self._retry_timer(entry), inlined: once per retry
-                timer.env = env
-                timer.callbacks = [self._on_retry_due]
-                timer._value = entry[2]
-                timer._delay = entry[0] - env._now
-                timer._ok = True
-                heappush(env._queue, (entry[0], NORMAL, entry[1], timer))
+                self._retry_timer(entry)
         event: AsyncEvent = timeout._value
         event.fn.queued -= 1
         self.dispatch(event)
