@@ -1,4 +1,5 @@
-"""The engine's own timers: ``queue._after`` (a SimPy Timeout scheduled without its constructor)
+"""The engine's own timers: ``timers.after`` and ``timers.at`` (SimPy Timeouts made without their
+constructor)
 and the queue's retry waits (events waiting out a retry delay, off SimPy's heap but for the
 earliest: ``EventQueue._wait_retry``).
 
@@ -14,9 +15,10 @@ from simpy.events import NORMAL, Timeout
 
 import lambdasim as ls
 from lambdasim.engine import queue as queue_module
-from lambdasim.engine.queue import _after
+from lambdasim.engine.timers import after as _after
+from lambdasim.engine.timers import at
 
-SIMPY_CHANGED = (f"SimPy {simpy.__version__} changed an internal that lambdasim/engine/queue.py's _after and "
+SIMPY_CHANGED = (f"SimPy {simpy.__version__} changed an internal that lambdasim/engine/timers.py's after and "
                  "retry timers rely on (Environment._queue/_eid/_now, Timeout's attributes, the NORMAL "
                  "priority): revise them against SimPy's Timeout.__init__ and Environment.schedule/step, "
                  "or pin SimPy below this release in requirements.txt")
@@ -38,6 +40,12 @@ def test_simpy_internals_that_the_engine_timers_rely_on_are_as_they_were():
     assert next(env._eid) == 2, SIMPY_CHANGED  # the event ids are a counter both take from
     env.run()
     assert seen == [ours] and env.now == 5.5 and ours.processed and ours.value == "ours", SIMPY_CHANGED
+    # ``at``: an id taken earlier, a time given; it runs before a timer for the same time set later.
+    early = next(env._eid)
+    _after(env, 1.0, "later", seen.append)
+    at(env, 6.5, early, "at", seen.append)
+    env.run()
+    assert [t.value for t in seen[1:]] == ["at", "later"] and env.now == 6.5, SIMPY_CHANGED
 
 
 def failing_with_ties():

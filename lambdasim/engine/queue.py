@@ -71,7 +71,6 @@ from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import NORMAL, Timeout
 
 from lambdasim.engine.concurrency import THROTTLE_REASONS
 from lambdasim.engine.dispatch import policy_for
@@ -79,6 +78,7 @@ from lambdasim.engine.duplicates import Duplicates
 from lambdasim.engine.executions import AsyncEvent, Execution, Router, SyncInvoke, no_destinations
 from lambdasim.engine.live_function import TIMEOUT, LiveFunction, billed_ms
 from lambdasim.engine.states import QUEUED, RESOLVED, RUNNING
+from lambdasim.engine.timers import after, at
 from lambdasim.records import FATES, Recorder
 from lambdasim.records.schema import (
     FATE_EVENT_AGE_EXCEEDED,
@@ -93,22 +93,6 @@ if TYPE_CHECKING:
     from lambdasim.model.scenario import QueueSettings
 
 __all__ = ["EventQueue"]
-
-
-_new_timeout = Timeout.__new__
-
-
-def _after(env: simpy.Environment, delay: float, value: Any, callback: Callable[[Timeout], None]) -> None:
-    """``env.timeout(delay, value).callbacks.append(callback)`` in one call instead of three: the
-    same Timeout, scheduled the same way (SimPy's ``Timeout.__init__`` and ``Environment.schedule``,
-    inlined). ``delay`` is never negative here (run times and queue waits)."""
-    timeout = _new_timeout(Timeout)
-    timeout.env = env
-    timeout.callbacks = [callback]
-    timeout._value = value
-    timeout._delay = delay
-    timeout._ok = True
-    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
 
 
 class EventQueue:
@@ -217,7 +201,7 @@ class EventQueue:
                 for arrival in arrivals:
                     delay = arrival[0] - env.now
                     if delay > 0:
-                        _after(env, delay, arrival, feed)
+                        after(env, delay, arrival, feed)
                         finished = False
                         return
                     accept_arrival(arrival)
@@ -345,7 +329,7 @@ class EventQueue:
                 self.recorder.ran_provisioned()
                 prov.billed_ms += billed_ms(delay)
                 prov.executions += 1
-        _after(self.env, delay, job, self._on_end)
+        after(self.env, delay, job, self._on_end)
         return run
 
     def _on_end(self, timeout: simpy.Event) -> None:
@@ -403,7 +387,7 @@ class EventQueue:
         if retry:
             self._wait_retry(delay, event)
         else:
-            _after(self.env, delay, event, self._on_due)
+            after(self.env, delay, event, self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
         event: AsyncEvent = timeout._value
@@ -428,15 +412,8 @@ class EventQueue:
             self._retry_timer(entry)
 
     def _retry_timer(self, entry: tuple[float, int, AsyncEvent]) -> None:
-        """:func:`_after`, with the time and SimPy event id the entry took when it was put back."""
-        env = self.env
-        timeout = _new_timeout(Timeout)
-        timeout.env = env
-        timeout.callbacks = [self._on_retry_due]
-        timeout._value = entry[2]
-        timeout._delay = entry[0] - env._now
-        timeout._ok = True
-        heappush(env._queue, (entry[0], NORMAL, entry[1], timeout))
+        """The entry's timer, at the time and SimPy event id it took when it was put back."""
+        at(self.env, entry[0], entry[1], entry[2], self._on_retry_due)
 
     def _on_retry_due(self, timeout: simpy.Event) -> None:
         # The earliest waiting entry has a timer and every timer's entry is still waiting, so the
