@@ -1,12 +1,13 @@
-"""The engine's timers: SimPy Timeouts scheduled in one call, the only code that reads SimPy's internals.
+"""The engine's timers: SimPy Timeouts scheduled in one call, straight onto SimPy's heap.
 
 ``env.timeout(delay, value)`` then ``.callbacks.append(callback)`` costs three calls per timer, and
 the engine sets two or three timers per event (an execution's end, a queue wait, an arrival). These
 make the same :class:`~simpy.events.Timeout` and push it on the same heap entry
 ``(time, NORMAL, event id, timeout)`` that ``Timeout.__init__`` and ``Environment.schedule`` do.
-They read ``env._queue``, ``env._eid`` and ``env._now``, and skip SimPy's negative-delay check (the
-engine's delays are run times and queue waits, never negative); tests/test_engine_timers.py fails
-with what to do if a SimPy release changes any of it.
+They read ``env._queue``, ``env._eid`` and ``env._now`` (as does the queue's retry wait, which takes
+its event id when the wait begins), and skip SimPy's negative-delay check (the engine's delays are
+run times and queue waits, never negative); tests/test_engine_timers.py fails with what to do if a
+SimPy release changes any of it. Callbacks read the timer's value as ``timeout._value``.
 """
 
 from __future__ import annotations
