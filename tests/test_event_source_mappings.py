@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 import lambdasim as ls
-from lambdasim.engine.event_source_mappings import batch_item_failures
+from lambdasim.engine.esm_events import batch_item_failures
 from lambdasim.engine.targets import Message
 from lambdasim.model.dists import Constant
 from lambdasim.model.errors import InvalidParameterValueException
