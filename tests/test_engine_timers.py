@@ -1,7 +1,7 @@
 """The engine's own timers: ``timers.after`` and ``timers.at`` (SimPy Timeouts made without their
 constructor)
 and the queue's retry waits (events waiting out a retry delay, off SimPy's heap but for the
-earliest: ``EventQueue._wait_retry``).
+earliest: ``EventQueue._wait_retry``, in a :class:`~lambdasim.engine.wait_calendar.WaitCalendar`).
 
 Both reach into SimPy's internals (``Environment._queue``, ``_eid``, ``_now``, the attributes a
 ``Timeout`` sets, the ``NORMAL`` priority). The first test fails with a message that says so if a
@@ -100,7 +100,7 @@ def test_events_waiting_to_retry_hold_no_place_in_simpys_heap():
     waiting, timed = sim.queue.retry_waiting, sim.queue.retry_timed
     assert len(waiting) == len(sim.queue.live) > 1_900
     # The earliest has a timer, and a few that came due ahead of the earliest timer then (jitter).
-    assert waiting[0][1] in timed and len(timed) < 10
+    assert waiting.earliest()[1] in timed and len(timed) < 10
     assert len(sim.env._queue) < 20
     sim.run()
     assert not waiting and not timed

@@ -67,7 +67,6 @@ Choices where AWS is silent (docs/aws-behaviour.md §3-§5) are made here and in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from heapq import heappop, heappush
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -79,6 +78,7 @@ from lambdasim.engine.executions import AsyncEvent, Execution, Router, SyncInvok
 from lambdasim.engine.live_function import TIMEOUT, LiveFunction, billed_ms
 from lambdasim.engine.states import QUEUED, RESOLVED, RUNNING
 from lambdasim.engine.timers import after, at
+from lambdasim.engine.wait_calendar import WaitCalendar
 from lambdasim.records import FATES, Recorder
 from lambdasim.records.schema import (
     FATE_EVENT_AGE_EXCEEDED,
@@ -151,9 +151,9 @@ class EventQueue:
         self._duplicate_probability = self.duplicates.probability
         #: Executions running on a provisioned environment, and the configuration it belongs to.
         self.on_provisioned: dict[Execution, Any] = {}
-        #: Events waiting out a retry delay: a heap of (due, SimPy event id, event) of their own
+        #: Events waiting out a retry delay: (due, SimPy event id, event) in a calendar of their own
         #: (:meth:`_wait_retry`), and the ids of those with a timer in SimPy's heap.
-        self.retry_waiting: list[tuple[float, int, AsyncEvent]] = []
+        self.retry_waiting = WaitCalendar()
         self.retry_timed: set[int] = set()
 
     # -- accepting -------------------------------------------------------------------------------
@@ -394,38 +394,35 @@ class EventQueue:
         event.fn.queued -= 1
         self.dispatch(event)
 
-    # A retry waits in a heap of its own, not with a timer each in SimPy's. It takes, when it is
-    # put back, the SimPy event id its own timer would have taken; only the earliest (and any put
-    # back ahead of a timer already set) has a timer, and when one falls due the next earliest
-    # gets its timer, with its own time and id. SimPy runs every retry at the same time and in the
-    # same order as with a timer each, while its heap, which every execution's end and every
-    # arrival goes through, holds about what is in flight and not every waiting event too (about
-    # 18,000 at 100 events/s that all fail and wait out 1- and 2-minute retries, against ~100).
+    # A retry waits in a calendar of its own (:mod:`lambdasim.engine.wait_calendar`), not with a
+    # timer each in SimPy's heap. It takes, when it is put back, the SimPy event id its own timer
+    # would have taken; only the earliest (and any put back ahead of a timer already set) has a
+    # timer, and when one falls due the next earliest gets its timer, with its own time and id.
+    # SimPy runs every retry at the same time and in the same order as with a timer each, while its
+    # heap, which every execution's end and every arrival goes through, holds about what is in
+    # flight and not every waiting event too (about 18,000 at 100 events/s that all fail and wait
+    # out 1- and 2-minute retries, against ~100).
 
     def _wait_retry(self, delay: float, event: AsyncEvent) -> None:
         env = self.env
         entry = (env._now + delay, next(env._eid), event)  # the id a timer made now would take
         waiting = self.retry_waiting
-        heappush(waiting, entry)
-        if waiting[0] is entry:  # the earliest always has its timer
+        earliest = waiting.earliest()
+        waiting.push(entry)
+        if earliest is None or entry < earliest:  # the earliest always has its timer
             self.retry_timed.add(entry[1])
-            self._retry_timer(entry)
-
-    def _retry_timer(self, entry: tuple[float, int, AsyncEvent]) -> None:
-        """The entry's timer, at the time and SimPy event id it took when it was put back."""
-        at(self.env, entry[0], entry[1], entry[2], self._on_retry_due)
+            at(env, entry[0], entry[1], event, self._on_retry_due)
 
     def _on_retry_due(self, timeout: simpy.Event) -> None:
         # The earliest waiting entry has a timer and every timer's entry is still waiting, so the
         # timer SimPy runs now (the earliest of all) is the earliest entry's.
         waiting = self.retry_waiting
         timed = self.retry_timed
-        timed.discard(heappop(waiting)[1])
-        if waiting:
-            entry = waiting[0]
-            if entry[1] not in timed:
-                timed.add(entry[1])
-                self._retry_timer(entry)
+        timed.discard(waiting.pop()[1])
+        entry = waiting.earliest()
+        if entry is not None and entry[1] not in timed:
+            timed.add(entry[1])
+            at(self.env, entry[0], entry[1], entry[2], self._on_retry_due)
         event: AsyncEvent = timeout._value
         event.fn.queued -= 1
         self.dispatch(event)
@@ -452,8 +449,10 @@ class EventQueue:
             codes, strings = self._string_codes, self._strings
             self.recorder.close_event(
                 event.index, now, event.attempts, event.throttles, fate, limits.max_age_s, limits.max_retry,
-                codes.get(on_success) or strings(on_success), codes.get(on_failure) or strings(on_failure),
-                codes.get(dlq) or strings(dlq), lost,
+                # "" is code 0: a target not sent to is not looked up
+                (codes.get(on_success) or strings(on_success)) if on_success else 0,
+                (codes.get(on_failure) or strings(on_failure)) if on_failure else 0,
+                (codes.get(dlq) or strings(dlq)) if dlq else 0, lost,
             )
         else:
             self.recorder.close_event(event.index, now, event.attempts, event.throttles, fate,

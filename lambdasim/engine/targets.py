@@ -210,7 +210,7 @@ class Target:
         """Why a delivery of ``size_bytes`` at ``at`` fails, or ``""`` when it succeeds."""
         if self.fifo:
             return "FifoTargetNotSupported"
-        if any(start <= at < end for start, end in self.unavailable):
+        if self.unavailable and any(start <= at < end for start, end in self.unavailable):
             return "TargetUnavailable"
         if size_bytes > self.max_bytes:
             return f"MessageTooLarge ({size_bytes} > {self.max_bytes} bytes)"
