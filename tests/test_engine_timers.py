@@ -1,7 +1,7 @@
 """The engine's own timers: ``timers.after`` and ``timers.at`` (SimPy Timeouts made without their
 constructor)
 and the queue's retry waits (events waiting out a retry delay, off SimPy's heap but for the
-earliest: ``EventQueue._wait_retry``, in a :class:`~lambdasim.engine.wait_calendar.WaitCalendar`).
+earliest: ``EventQueue.retry``, in a :class:`~lambdasim.engine.wait_calendar.WaitCalendar`).
 
 Both reach into SimPy's internals (``Environment._queue``, ``_eid``, ``_now``, the attributes a
 ``Timeout`` sets, the ``NORMAL`` priority). The first test fails with a message that says so if a
@@ -70,20 +70,23 @@ def test_retries_run_at_the_times_and_in_the_order_they_would_with_a_timer_each(
     scenario = failing_with_ties()
     scenario = dataclasses.replace(scenario, queue=dataclasses.replace(scenario.queue, retry_jitter_s=jitter))
     waited = []
-    put = queue_module.EventQueue._wait_retry
+    put = queue_module.EventQueue.retry
 
-    def counted(self, delay, value):
-        waited.append(value.index)
-        put(self, delay, value)
+    def counted(self, event, now, max_age):
+        waited.append(event.index)
+        put(self, event, now, max_age)
 
-    monkeypatch.setattr(queue_module.EventQueue, "_wait_retry", counted)
+    monkeypatch.setattr(queue_module.EventQueue, "retry", counted)
     kept = ls.run(scenario)
     assert len(waited) == 400  # 200 events, two retries each: all waited off SimPy's heap
 
-    def one_timer_each(self, delay, value):  # what the queue did before: a SimPy timeout per retry
-        _after(self.env, delay, value, self._on_due)
+    def one_timer_each(self, event, now, max_age):  # what the queue did before: a SimPy timeout per retry
+        delay = self.retry_delays[event.attempts - 1]
+        if self.retry_jitter:
+            delay += self.retry_jitter * self.jitter()
+        self.requeue(event, now, delay)  # the same age check, then a timer of its own
 
-    monkeypatch.setattr(queue_module.EventQueue, "_wait_retry", one_timer_each)
+    monkeypatch.setattr(queue_module.EventQueue, "retry", one_timer_each)
     timed = ls.run(scenario)
     pd.testing.assert_frame_equal(kept.attempts, timed.attempts)
     pd.testing.assert_frame_equal(kept.events, timed.events)

@@ -25,8 +25,9 @@ def test_entries_come_out_as_from_a_heap_whatever_the_pushes_and_pops(ops, start
         if op == "push":
             # whole-second and repeated dues, so that ties (broken by the id) and bucket edges occur
             entry = (now + (round(delay) if delay > 200 else delay), next(ids), object())
-            calendar.push(entry)
+            became_earliest = calendar.push(entry)
             heapq.heappush(heap, entry)
+            assert became_earliest == (heap[0] is entry)
             now += step
         elif heap:
             assert calendar.earliest() is heap[0]

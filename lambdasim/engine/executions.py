@@ -95,12 +95,11 @@ class AsyncEvent(Execution):
         """An attempt ended: the event succeeded, is retried after a delay, or has no retries left."""
         if self.outcome == SUCCESS:
             queue._resolve(self, FATE_SUCCEEDED, now)
-        elif self.attempts <= (self.fn.settings.get(self.qualifier) or self.fn.defaults).max_retry:
-            delay = queue.retry_delays[self.attempts - 1]
-            if queue.retry_jitter:
-                delay += queue.retry_jitter * queue.jitter()
-            queue.requeue(self, now, delay, retry=True)
         else:
+            limits = self.fn.settings.get(self.qualifier) or self.fn.defaults  # fn.settings_for, inlined
+            if self.attempts <= limits.max_retry:
+                queue.retry(self, now, limits.max_age)
+                return
             queue._resolve(self, FATE_RETRIES_EXHAUSTED, now)
 
 

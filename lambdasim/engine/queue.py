@@ -152,7 +152,7 @@ class EventQueue:
         #: Executions running on a provisioned environment, and the configuration it belongs to.
         self.on_provisioned: dict[Execution, Any] = {}
         #: Events waiting out a retry delay: (due, SimPy event id, event) in a calendar of their own
-        #: (:meth:`_wait_retry`), and the ids of those with a timer in SimPy's heap.
+        #: (:meth:`retry`), and the ids of those with a timer in SimPy's heap.
         self.retry_waiting = WaitCalendar()
         self.retry_timed: set[int] = set()
 
@@ -375,19 +375,16 @@ class EventQueue:
         event.streak += 1
         self.requeue(event, now, self.backoff(event.streak))
 
-    def requeue(self, event: AsyncEvent, now: float, delay: float, retry: bool = False) -> None:
-        """Put the event back in the queue, due after ``delay``; expire it now if that is too late.
-        A ``retry`` (after a function error) waits off SimPy's heap (:meth:`_wait_retry`)."""
+    def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
+        """Put the event back in the queue after a throttle or system error, due after ``delay``;
+        expire it now if that is too late."""
         fn = event.fn
         if now + delay - event.enqueued_at > (fn.settings.get(event.qualifier) or fn.defaults).max_age:
             self.expire(event, now)
             return
         event.state = QUEUED
         fn.queued += 1
-        if retry:
-            self._wait_retry(delay, event)
-        else:
-            after(self.env, delay, event, self._on_due)
+        after(self.env, delay, event, self._on_due)
 
     def _on_due(self, timeout: simpy.Event) -> None:
         event: AsyncEvent = timeout._value
@@ -403,15 +400,22 @@ class EventQueue:
     # flight and not every waiting event too (about 18,000 at 100 events/s that all fail and wait
     # out 1- and 2-minute retries, against ~100).
 
-    def _wait_retry(self, delay: float, event: AsyncEvent) -> None:
-        env = self.env
-        entry = (env._now + delay, next(env._eid), event)  # the id a timer made now would take
-        waiting = self.retry_waiting
-        earliest = waiting.earliest()
-        waiting.push(entry)
-        if earliest is None or entry < earliest:  # the earliest always has its timer
+    def retry(self, event: AsyncEvent, now: float, max_age: float) -> None:
+        """A failed attempt with retries left: back to the queue after the retry delay (with its
+        jitter), waiting off SimPy's heap; expired now instead if that is too late (``max_age``, the
+        event's ``MaximumEventAgeInSeconds`` in effect)."""
+        delay = self.retry_delays[event.attempts - 1]
+        if self.retry_jitter:
+            delay += self.retry_jitter * self.jitter()
+        if now + delay - event.enqueued_at > max_age:
+            self.expire(event, now)
+            return
+        event.state = QUEUED
+        event.fn.queued += 1
+        entry = (now + delay, next(self.env._eid), event)  # the id a timer made now would take
+        if self.retry_waiting.push(entry):  # the earliest always has its timer
             self.retry_timed.add(entry[1])
-            at(env, entry[0], entry[1], event, self._on_retry_due)
+            at(self.env, entry[0], entry[1], event, self._on_retry_due)
 
     def _on_retry_due(self, timeout: simpy.Event) -> None:
         # The earliest waiting entry has a timer and every timer's entry is still waiting, so the

@@ -1,6 +1,6 @@
 """Waits in time order, kept off SimPy's heap: a calendar queue of ``(due, event id, value)`` entries.
 
-The queue's retry waits (:meth:`~lambdasim.engine.queue.EventQueue._wait_retry`) are many (about
+The queue's retry waits (:meth:`~lambdasim.engine.queue.EventQueue.retry`) are many (about
 18,000 at 100 events/s that all fail and wait out AWS's 1- and 2-minute retries) and long, and
 each is taken out once, in order. A binary heap of that size costs about 1.4 µs a push and pop on
 this project's machine (the cache misses of 14 levels of tuple comparisons); here an entry is
@@ -44,18 +44,29 @@ class WaitCalendar:
     def __len__(self) -> int:
         return self._size
 
-    def push(self, entry: Entry) -> None:
-        """Add an entry (its ``due`` a finite number)."""
+    def push(self, entry: Entry) -> bool:
+        """Add an entry (its ``due`` a finite number); True when it is now the earliest."""
         key = int(entry[0])
         self._size += 1
-        if self._next < len(self._head):
+        head = self._head
+        if self._next == len(head) and self._size > 1:
+            self.earliest()  # load the earliest bucket, to compare with
+            head = self._head
+        if self._next < len(head):
             if key == self._head_key:
-                insort(self._head, entry, self._next)
-                return
-            if key < self._head_key:  # earlier than the head's second: the head goes back
-                self._buckets[self._head_key] = self._head[self._next:]
-                heappush(self._keys, self._head_key)
-                self._head, self._next = [], 0
+                insort(head, entry, self._next)
+                return head[self._next] is entry
+            if key > self._head_key:
+                self._add(key, entry)
+                return False
+            # earlier than the head's whole second: the head goes back among the buckets
+            self._buckets[self._head_key] = head[self._next:]
+            heappush(self._keys, self._head_key)
+            self._head, self._next = [], 0
+        self._add(key, entry)
+        return True
+
+    def _add(self, key: int, entry: Entry) -> None:
         bucket = self._buckets.get(key)
         if bucket is None:
             self._buckets[key] = [entry]
