@@ -208,10 +208,9 @@ def _retries(scenario):
 
 def test_replace_addresses_a_version_event_invoke_config_by_its_version():
     scenario = _two_versions()
-    assert _retries(scenario.replace({"functions.f.version_event_invoke_configs.3.maximum_retry_attempts": 2})) \
-        == {"1": 0, "3": 2}
-    assert _retries(scenario.replace({"functions.f.version_event_invoke_configs.1": {"MaximumRetryAttempts": 2}})) \
-        == {"1": 2, "3": 1}
+    path = "functions.f.version_event_invoke_configs"
+    assert _retries(scenario.replace({f"{path}.3.maximum_retry_attempts": 2})) == {"1": 0, "3": 2}
+    assert _retries(scenario.replace({f"{path}.1": {"MaximumRetryAttempts": 2}})) == {"1": 2, "3": 1}
     whole = ls.EventInvokeConfig(2, 60)
     replaced = scenario.replace({"functions.f.version_event_invoke_configs.3": whole})
     assert dict(replaced.functions["f"].version_event_invoke_configs)["3"] == whole
@@ -219,7 +218,8 @@ def test_replace_addresses_a_version_event_invoke_config_by_its_version():
 
 def test_replace_addresses_provisioned_and_environment_by_key():
     scenario = _two_versions()
-    assert scenario.replace({"functions.f.provisioned.3": 7}).functions["f"].provisioned == (("1", 2), ("3", 7))
+    assert scenario.replace({"functions.f.provisioned.3": 7}).functions["f"].provisioned == (
+        ("1", 2), ("3", 7))
     assert scenario.replace({"functions.f.provisioned.2": 1}).functions["f"].provisioned == (
         ("1", 2), ("3", 4), ("2", 1))
     assert scenario.replace({"functions.f.environment.STAGE": "prod"}).functions["f"].environment == (
