@@ -128,3 +128,12 @@ def test_the_engine_publishes_only_on_a_change(sim):
     assert sim.publish_version("orders") == "2"
     assert sim.versions("orders") == ["$LATEST", "1", "2"]
     assert sim.publish_version("orders", code_changed=True) == "3"
+
+
+def test_the_versions_a_scenario_publishes_count_as_the_newest():
+    sim = ls.Simulation(ls.Scenario(functions={"orders": ls.FunctionConfig(provisioned={"2": 1})}))
+    lam = sim.client()
+    assert lam.publish_version(FunctionName="orders")["Version"] == "2"
+    lam.update_function_configuration(FunctionName="orders", Description="changed")
+    sim.wait_until_active("orders")
+    assert lam.publish_version(FunctionName="orders")["Version"] == "3"
