@@ -78,6 +78,20 @@ def prepare(lam, sim):
     sim.wait_until_active("pay")
 
 
+def publish_versions(lam, sim, count, name="orders"):
+    """Publish ``count`` new versions of ``name``, changing ``$LATEST``'s description before each
+    (AWS publishes no new version when nothing changed since the last one) and running the clock
+    past each update (a PublishVersion meanwhile is refused with 409). Returns their numbers."""
+    published = []
+    for _ in range(count):
+        existing = len(lam.list_versions_by_function(FunctionName=name)["Versions"]) - 1
+        if existing:
+            lam.update_function_configuration(FunctionName=name, Description=f"version {existing + 1}")
+            sim.wait_until_active(name)
+        published.append(lam.publish_version(FunctionName=name)["Version"])
+    return published
+
+
 def error_of(excinfo):
     """(code, message, HTTP status) of a raised ClientError."""
     response = excinfo.value.response

@@ -144,14 +144,15 @@ def test_scenario_from_calls_with_aws_semantics():
     ([("put_function_concurrency", {"FunctionName": "orders", "ReservedConcurrentExecutions": 901})],
      ls.InvalidParameterValueException, "below its minimum value of [100]"),
     ([("put_function_event_invoke_config", {"FunctionName": "orders:1", "MaximumRetryAttempts": 1})],
-     ls.InvalidParameterValueException, "$LATEST settings only"),
+     ls.ResourceNotFoundException, "calls[0] put_function_event_invoke_config: The function doesn't exist."),
     ([("publish_version", {"FunctionName": "orders"})],
-     ls.InvalidParameterValueException, "versions, aliases"),
+     ls.InvalidParameterValueException, "published versions ['1'] cannot be held by a Scenario"),
     ([("put_function_concurrency", {"FunctionName": "nope", "ReservedConcurrentExecutions": 1})],
      ls.ResourceNotFoundException, "Function not found"),
     ([("list_layers", {})], ls.InvalidParameterValueException, "calls[0].method"),
     ([("update_alias", {"FunctionName": "orders", "Name": "live"})],
-     ls.InvalidParameterValueException, "versions, aliases"),
+     ls.InvalidParameterValueException,
+     "calls[0] update_alias: a Scenario holds each function's settings and published versions, not aliases"),
 ])
 def test_scenario_from_calls_refuses_what_aws_refuses(calls, error, text):
     base = ls.Scenario(functions={"orders": ls.FunctionConfig()})

@@ -17,7 +17,7 @@ from datetime import datetime
 import pytest
 from api_cases import ACCOUNT, ARN, AWS_ERRORS, INVALID_CASES, MB, ROLE, VALID_CASES, case_id, queue
 from botocore.exceptions import ClientError, ParamValidationError
-from helpers import error_of, prepare
+from helpers import error_of, prepare, publish_versions
 
 import lambdasim as ls
 from lambdasim.aws.client import OPERATIONS, service_model
@@ -115,9 +115,8 @@ class TestBothClients:
             lam.invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")
         assert error_of(excinfo) == ("ResourceNotFoundException", f"Function not found: {ARN}{named}", 404)
 
-    def test_qualifier_in_name_and_argument_must_agree(self, lam):
-        lam.publish_version(FunctionName="orders")
-        lam.publish_version(FunctionName="orders")
+    def test_qualifier_in_name_and_argument_must_agree(self, lam, sim):
+        publish_versions(lam, sim, 2)
         with pytest.raises(lam.exceptions.InvalidParameterValueException) as excinfo:
             lam.invoke(FunctionName="orders:1", Qualifier="2", InvocationType="Event")
         assert "does not match" in error_of(excinfo)[1]
@@ -261,9 +260,8 @@ class TestBothClients:
         got = lam.get_function_event_invoke_config(FunctionName="orders")
         assert got["LastModified"] == later["LastModified"]
 
-    def test_list_pages_with_max_items_and_marker(self, lam):
-        for _ in range(3):
-            lam.publish_version(FunctionName="orders")
+    def test_list_pages_with_max_items_and_marker(self, lam, sim):
+        publish_versions(lam, sim, 3)
         lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="2")
         for qualifier in ("live", "3", "$LATEST", "1", "2"):
             lam.put_function_event_invoke_config(FunctionName="orders", Qualifier=qualifier,

@@ -11,7 +11,7 @@ import json
 
 import pytest
 from api_cases import ARN, queue
-from helpers import error_of
+from helpers import error_of, publish_versions
 
 from lambdasim.model.dists import Constant
 
@@ -24,14 +24,13 @@ def records(sim, name):
     return [json.loads(m.body) for m in sim.target(queue(name)).messages]
 
 
-def publish_two(lam):
-    assert lam.publish_version(FunctionName="orders")["Version"] == "1"
-    assert lam.publish_version(FunctionName="orders")["Version"] == "2"
+def publish_two(lam, sim):
+    assert publish_versions(lam, sim, 2) == ["1", "2"]
 
 
 class TestAliases:
-    def test_get_update_list_delete(self, lam):
-        publish_two(lam)
+    def test_get_update_list_delete(self, lam, sim):
+        publish_two(lam, sim)
         created = lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1", Description="d")
         assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
         got = lam.get_alias(FunctionName="orders", Name="live")
@@ -68,8 +67,8 @@ class TestAliases:
         again = lam.delete_alias(FunctionName="orders", Name="live")
         assert again["ResponseMetadata"]["HTTPStatusCode"] == 204
 
-    def test_errors(self, lam):
-        publish_two(lam)
+    def test_errors(self, lam, sim):
+        publish_two(lam, sim)
         # moto's UnknownAliasException and LocalStack's provider: "Cannot find alias arn: <alias ARN>", 404.
         with pytest.raises(lam.exceptions.ResourceNotFoundException) as excinfo:
             lam.get_alias(FunctionName="orders", Name="live")
@@ -95,8 +94,8 @@ class TestAliases:
                              RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
         assert lam.get_alias(FunctionName="orders", Name="live")["FunctionVersion"] == "1"
 
-    def test_a_version_an_alias_uses_cannot_be_deleted(self, lam):
-        publish_two(lam)
+    def test_a_version_an_alias_uses_cannot_be_deleted(self, lam, sim):
+        publish_two(lam, sim)
         lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",
                          RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
         for version in ("1", "2"):
@@ -111,7 +110,7 @@ class TestAliases:
             "$LATEST", "1"]
 
     def test_routing_weights_split_async_events(self, lam, sim):
-        publish_two(lam)
+        publish_two(lam, sim)
         lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",
                          RoutingConfig={"AdditionalVersionWeights": {"2": 0.25}})
         lam.put_function_event_invoke_config(FunctionName="orders", Qualifier="live",
@@ -125,8 +124,8 @@ class TestAliases:
         assert 70 <= versions.count("2") <= 130       # 25 % of 400, binomial sd ~ 8.7
         assert {r["requestContext"]["functionArn"] for r in got} == {ALIAS}
 
-    def test_routing_is_seeded_and_sync_invokes_report_their_version(self, lam):
-        publish_two(lam)
+    def test_routing_is_seeded_and_sync_invokes_report_their_version(self, lam, sim):
+        publish_two(lam, sim)
         lam.create_alias(FunctionName="orders", Name="live", FunctionVersion="1",
                          RoutingConfig={"AdditionalVersionWeights": {"2": 1.0}})
         assert lam.invoke(FunctionName="orders", Qualifier="live")["ExecutedVersion"] == "2"
@@ -220,8 +219,8 @@ class TestFunctions:
         assert [(f["FunctionName"], f["Version"]) for f in every["Functions"]] == [
             ("echo", "$LATEST"), ("failing", "$LATEST"), ("orders", "$LATEST"), ("orders", "1")]
 
-    def test_list_versions_by_function(self, lam):
-        publish_two(lam)
+    def test_list_versions_by_function(self, lam, sim):
+        publish_two(lam, sim)
         listed = lam.list_versions_by_function(FunctionName="orders")
         assert [v["Version"] for v in listed["Versions"]] == ["$LATEST", "1", "2"]
         # AWS qualifies $LATEST's ARN in this listing (LocalStack's recorded ListVersionsByFunction).

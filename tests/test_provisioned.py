@@ -9,7 +9,7 @@ every instant below is exact.
 
 import pytest
 from botocore.exceptions import ClientError
-from helpers import error_of, one_function
+from helpers import error_of, one_function, publish_versions
 
 import lambdasim as ls
 from lambdasim.model.dists import Constant
@@ -150,8 +150,7 @@ def test_provisioned_above_reserved_is_refused_and_equal_throttles_latest(lam, s
 
 def test_provisioned_concurrency_on_a_weighted_alias_is_refused_as_aws_refuses_it(lam, sim):
     # AWS's answer as Terraform received it (hashicorp/terraform#24957): 400 InvalidParameterValueException.
-    lam.publish_version(FunctionName="orders")
-    lam.publish_version(FunctionName="orders")
+    publish_versions(lam, sim, 2)
     lam.create_alias(FunctionName="orders", Name="canary", FunctionVersion="1",
                      RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}})
     with pytest.raises(ClientError) as excinfo:

@@ -241,3 +241,64 @@ def test_a_callable_handler_is_written_by_name_and_needs_trust_to_read_back() ->
 
 def _module_handler(event, context):  # a module-level handler: to_yaml writes it as module:name
     return event
+
+
+# -- to_sam: versions as SAM's AutoPublishAlias makes them -----------------------------------------------
+
+ONE_VERSION = {"functions": {"orders": {
+    "Timeout": 30, "ReservedConcurrentExecutions": 10, "ProvisionedConcurrencyConfigs": {"1": 2},
+    "EventInvokeConfig": {"MaximumRetryAttempts": 1},
+    "VersionEventInvokeConfigs": {"1": {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 300,
+                                        "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}}}},
+    "targets": {QUEUE: {}}}
+
+
+def test_to_sam_writes_one_published_version_as_auto_publish_alias() -> None:
+    scenario = ls.Scenario.from_dict(ONE_VERSION)
+    template = scenario.to_sam()
+    resources = template["Resources"]
+    orders = resources["OrdersFunction"]["Properties"]
+    assert (orders["AutoPublishAlias"], orders["ProvisionedConcurrencyConfig"]) == (
+        "live", {"ProvisionedConcurrentExecutions": 2})
+    # the function's EventInvokeConfig is the alias's (version 1's); $LATEST's is a resource of its own
+    assert orders["EventInvokeConfig"] == {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 300,
+                                           "DestinationConfig": {"OnFailure": {
+                                               "Destination": {"Fn::GetAtt": ["OrdersDlqQueue", "Arn"]},
+                                               "Type": "SQS"}}}
+    assert resources["OrdersFunctionInvokeConfig"] == {
+        "Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
+            "FunctionName": {"Ref": "OrdersFunction"}, "Qualifier": "$LATEST", "MaximumRetryAttempts": 1}}
+    assert not [r for r in resources.values() if r["Type"] == "AWS::Lambda::Version"]
+    text = template_yaml(template)
+    assert _matches(text) == []
+    translated = _sam_translated(template)
+    assert _matches(template_yaml(translated)) == []
+    types = sorted(r["Type"] for r in translated["Resources"].values())
+    assert types.count("AWS::Lambda::Alias") == types.count("AWS::Lambda::Version") == 1
+    with pytest.warns(TemplateWarning):
+        back = ls.Scenario.from_template(text)
+    assert [str(f) for f in back.template_report] == [
+        "OrdersFunctionAliaslive.Name: a scenario file has no aliases: invocations through live are "
+        "simulated on orders:1",
+        "OrdersFunctionEventInvokeConfig.Qualifier: invocations through live are simulated on orders:1, "
+        "with this EventInvokeConfig"]
+    assert back == scenario
+    assert _load(translated) == scenario
+
+
+def test_to_sam_auto_publish_alias_states_a_default_version_config_and_none_when_absent() -> None:
+    defaults = ls.Scenario.from_dict({"functions": {"orders": {
+        "ProvisionedConcurrencyConfigs": {"1": 1}, "VersionEventInvokeConfigs": {"1": {}}}}})
+    orders = defaults.to_sam()["Resources"]["OrdersFunction"]["Properties"]
+    assert orders["EventInvokeConfig"] == {"MaximumRetryAttempts": 2}  # AWS needs one setting
+    assert _load(defaults.to_sam()) == defaults
+    bare = ls.Scenario.from_dict({"functions": {"orders": {"ProvisionedConcurrencyConfigs": {"1": 1}}}})
+    assert "EventInvokeConfig" not in bare.to_sam()["Resources"]["OrdersFunction"]["Properties"]
+    assert _load(bare.to_sam()) == bare
+
+
+def test_to_sam_keeps_more_versions_as_lambda_versions(scenario) -> None:
+    resources = scenario.to_sam()["Resources"]   # orders publishes versions 1 and 2
+    assert "AutoPublishAlias" not in resources["OrdersFunction"]["Properties"]
+    versions = (resources["OrdersFunctionVersion1"], resources["OrdersFunctionVersion2"])
+    assert [r["Type"] for r in versions] == ["AWS::Lambda::Version"] * 2

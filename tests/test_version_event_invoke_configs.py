@@ -192,3 +192,51 @@ def test_a_second_config_for_a_version_and_one_for_an_unpublished_version_are_re
         "C2.Qualifier: an EventInvokeConfig for 3: the scenario does not publish f:3 (it publishes versions "
         "1..N, N the highest with provisioned concurrency); to simulate it, call "
         "put_function_event_invoke_config with Qualifier '3' on the simulation's client"]
+
+
+# -- Scenario.replace addresses a version's settings by version number -----------------------------------
+
+def _two_versions():
+    return ls.Scenario(functions={"f": ls.FunctionConfig(
+        provisioned={"1": 2, "3": 4}, environment={"STAGE": "dev"},
+        version_event_invoke_configs={"1": {"MaximumRetryAttempts": 0}, "3": {"MaximumRetryAttempts": 1}})})
+
+
+def _retries(scenario):
+    return {v: c.maximum_retry_attempts for v, c in scenario.functions["f"].version_event_invoke_configs}
+
+
+def test_replace_addresses_a_version_event_invoke_config_by_its_version():
+    scenario = _two_versions()
+    path = "functions.f.version_event_invoke_configs"
+    assert _retries(scenario.replace({f"{path}.3.maximum_retry_attempts": 2})) == {"1": 0, "3": 2}
+    assert _retries(scenario.replace({f"{path}.1": {"MaximumRetryAttempts": 2}})) == {"1": 2, "3": 1}
+    whole = ls.EventInvokeConfig(2, 60)
+    replaced = scenario.replace({"functions.f.version_event_invoke_configs.3": whole})
+    assert dict(replaced.functions["f"].version_event_invoke_configs)["3"] == whole
+
+
+def test_replace_addresses_provisioned_and_environment_by_key():
+    scenario = _two_versions()
+    assert scenario.replace({"functions.f.provisioned.3": 7}).functions["f"].provisioned == (
+        ("1", 2), ("3", 7))
+    assert scenario.replace({"functions.f.provisioned.2": 1}).functions["f"].provisioned == (
+        ("1", 2), ("3", 4), ("2", 1))
+    assert scenario.replace({"functions.f.environment.STAGE": "prod"}).functions["f"].environment == (
+        ("STAGE", "prod"),)
+
+
+def test_replace_of_a_setting_of_a_version_without_a_config_names_the_path_and_the_versions_that_have_one():
+    with pytest.raises(ls.InvalidParameterValueException) as excinfo:
+        _two_versions().replace({"functions.f.version_event_invoke_configs.2.maximum_retry_attempts": 2})
+    assert excinfo.value.message == ("functions.f.version_event_invoke_configs.2: '2' is not valid; "
+                                     "allowed: one of the keys 1, 3")
+
+
+def test_replace_adding_a_config_for_an_unpublished_version_names_the_versions_published():
+    with pytest.raises(ls.InvalidParameterValueException) as excinfo:
+        _two_versions().replace({"functions.f.version_event_invoke_configs.4": {"MaximumRetryAttempts": 2}})
+    assert excinfo.value.message == (
+        "functions.f.version_event_invoke_configs.4: {'MaximumRetryAttempts': 2, 'MaximumEventAgeInSeconds': "
+        "21600, 'DestinationConfig': {}} is not valid; allowed: a version the scenario publishes ('1'..'3', "
+        "the highest in ProvisionedConcurrencyConfigs)")

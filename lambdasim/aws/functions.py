@@ -105,11 +105,35 @@ def _state(state: dict) -> list[tuple[str, str | None]]:
             ("LastUpdateStatusReasonCode", state["last_update_status_reason_code"])]
 
 
+#: What a version is published with beside the engine's configuration: a change to any of them on
+#: ``$LATEST`` (UpdateFunctionCode, UpdateFunctionConfiguration) makes the next PublishVersion publish.
+_PUBLISHED_WITH = ("CodeSha256", "Role", "Runtime", "Handler", "PackageType", "Description")
+
+
+def _published_from(meta: dict) -> tuple:
+    """The attributes of ``$LATEST`` (its ``meta``) a version is published from; RevisionId and
+    LastModified are not among them (a state change alone publishes nothing, as recorded)."""
+    return tuple(meta.get(key, "") for key in _PUBLISHED_WITH)
+
+
 def _publish(service: LambdaService, name: str, description: str | None = None,
              version: str | None = None) -> dict:
-    """Publish ``$LATEST`` (or record ``version``, already published by the engine) with its metadata."""
-    version = version or service.sim.publish_version(name)
-    meta = dict(service.meta_of(name, LATEST), RevisionId=service.next_revision())
+    """Publish ``$LATEST`` (or record ``version``, already published by the engine) with its metadata.
+
+    When neither the code nor the configuration changed since the newest version, AWS publishes
+    none and answers with that version as it is (its own description and RevisionId; the
+    request's ``Description`` is not applied), so the engine is told what changed beside it.
+    """
+    latest = service.meta_of(name, LATEST)
+    if version is None:
+        versions = service.sim.versions(name)[1:]
+        newest = max(versions, key=int) if versions else None
+        changed = newest is None or _published_from(latest) != service.meta_of(name, newest).get(
+            "PublishedFrom", _published_from(service.meta_of(name, newest)))
+        version = service.sim.publish_version(name, code_changed=changed)
+        if version == newest:
+            return _output(service, name, version)
+    meta = dict(latest, RevisionId=service.next_revision(), PublishedFrom=_published_from(latest))
     if description is not None:
         meta["Description"] = description
     service.meta[(name, version)] = meta

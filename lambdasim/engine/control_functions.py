@@ -22,9 +22,21 @@ from lambdasim.model.validation import check_number
 if TYPE_CHECKING:
     from lambdasim.model.functions import FunctionConfig
 
-__all__ = ["FunctionControl"]
+__all__ = ["FunctionControl", "version_settings"]
 
 _NAME = re.compile(rules.FUNCTION_NAME_PATTERN)
+#: FunctionConfig fields that are settings of the function (or of each qualifier), not of a version:
+#: a version is published with the rest, and a change to these alone publishes no new version.
+_FUNCTION_LEVEL = {"reserved_concurrency": None, "event_invoke_config": None, "provisioned": (),
+                   "version_event_invoke_configs": (), "recursive_loop": "Terminate"}
+
+
+def version_settings(config: FunctionConfig) -> FunctionConfig:
+    """``config`` with its function-level settings at their defaults: what a version is published
+    with, compared by :meth:`FunctionControl.publish_version` to tell whether anything changed."""
+    from lambdasim.model.functions import EventInvokeConfig
+
+    return dataclasses.replace(config, **{**_FUNCTION_LEVEL, "event_invoke_config": EventInvokeConfig()})
 
 
 class FunctionControl:
@@ -242,12 +254,23 @@ class FunctionControl:
         for version, snapshot in fn.snapshots.items():
             snapshot.config = fn.versions[version]
 
-    def publish_version(self, name: str) -> str:
+    def publish_version(self, name: str, code_changed: bool = False) -> str:
         """Publish ``$LATEST`` as the next version number and return it (refused with AWS's 409
-        while the function is Pending or an update is in progress)."""
+        while the function is Pending or an update is in progress).
+
+        When nothing changed since the newest published version, that version is returned and no
+        new one is made, as AWS does (docs/aws-behaviour.md §13): nothing changed when ``$LATEST``'s
+        configuration, function-level settings aside (:func:`version_settings`), equals that
+        version's and ``code_changed`` is False (the caller's word on what the engine does not
+        hold: the deployment package, description, role, runtime and handler of the API).
+        """
         fn = self._function(name)
         self._check_updatable(name, fn)
-        version = str(max((int(v) for v in fn.versions), default=0) + 1)
+        newest = max(fn.versions, key=int, default=None)
+        if (newest is not None and not code_changed
+                and version_settings(fn.versions[newest]) == version_settings(fn.config)):
+            return newest
+        version = str(int(newest or 0) + 1)
         fn.publish(version)
         self.record_settings()
         return version

@@ -363,7 +363,10 @@ class Scenario:
 
         Path segments are dataclass field names, mapping keys or list indexes, e.g.
         ``{"functions.orders.event_invoke_config.maximum_retry_attempts": 0, "workloads[0].rate_per_s": 9}``
-        (see :func:`lambdasim.model.validation.replaced`).
+        (see :func:`lambdasim.model.validation.replaced`). A function's ``provisioned``,
+        ``version_event_invoke_configs`` and ``environment`` are mappings, addressed by key: a version
+        number (``"functions.orders.version_event_invoke_configs.1.maximum_retry_attempts": 0`` is
+        version 1's, wherever it is listed) or a variable name.
         """
         return replaced(self, {**(changes or {}), **kw})
 

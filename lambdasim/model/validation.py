@@ -159,6 +159,15 @@ def replaced(obj: Any, changes: Mapping[str, Any]) -> Any:
     return _changed(obj, tree, "")
 
 
+def _keyed(value: Any, declared: str) -> Any:
+    """A field declared as a mapping but kept as ``((key, value), ...)`` pairs (so the dataclass stays
+    hashable: ``FunctionConfig.provisioned``, ``environment``, ``version_event_invoke_configs``), as the
+    mapping a user wrote, so a path addresses it by key (``provisioned.1`` is version 1's count, not
+    the second pair)."""
+    pairs = isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value)
+    return dict(value) if pairs and "Mapping" in declared else value
+
+
 @dataclass(frozen=True)
 class _Leaf:
     value: Any
@@ -172,8 +181,10 @@ def _changed(obj: Any, tree: Any, path: str) -> Any:
         for key in tree:
             if key not in names:
                 raise invalid_value(join(path, key), key, "one of the fields " + ", ".join(names))
+        declared = {f.name: str(f.type) for f in fields(obj)}
         try:
-            return dataclasses.replace(obj, **{k: _changed(getattr(obj, k), t, join(path, k))  # type: ignore
+            return dataclasses.replace(obj, **{k: _changed(_keyed(getattr(obj, k), declared[k]), t,  # type: ignore
+                                                           join(path, k))
                                                for k, t in tree.items()})
         except InvalidParameterValueException as exc:
             raise renamed(exc, type(obj).__name__, path) from None

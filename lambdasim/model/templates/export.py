@@ -17,7 +17,10 @@ as scenario-file YAML text (cfn-lint refuses numbers with a fraction in Metadata
 CloudFormation keeps and ignores and ``Scenario.from_template``
 reads back: loading the output gives an equal scenario. :func:`to_sam` writes the functions as
 ``AWS::Serverless::Function`` with SAM's ``EventInvokeConfig``, ``DeadLetterQueue`` and ``SQS``
-events.
+events; a function whose versions are what SAM's ``AutoPublishAlias`` makes (version 1 alone, here
+with provisioned concurrency) gets ``AutoPublishAlias`` (:data:`AUTO_PUBLISH_ALIAS`) with its
+``ProvisionedConcurrencyConfig`` and version 1's ``EventInvokeConfig`` on the function (SAM applies
+both to the alias, which a scenario runs as version 1); more versions stay ``AWS::Lambda::Version``.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from lambdasim.model.rules import (
 )
 from lambdasim.model.templates import METADATA_KEY, SAM_TRANSFORM
 
-__all__ = ["to_cloudformation", "to_sam", "template_yaml", "PLACEHOLDER_RUNTIME"]
+__all__ = ["to_cloudformation", "to_sam", "template_yaml", "PLACEHOLDER_RUNTIME", "AUTO_PUBLISH_ALIAS"]
 
 #: The runtime of the placeholder code (a supported Python runtime).
 PLACEHOLDER_RUNTIME = "python3.12"
@@ -46,6 +49,8 @@ _DESCRIPTION = ("The async configuration of a lambdasim scenario. Code, runtime 
                 "Metadata.lambdasim keeps the simulator's settings.")
 #: The settings of a function that are the simulator's, not AWS's (they go to Metadata).
 _SIMULATOR_KEYS = ("duration", "cold_start", "keep_alive_s", "failures", "handler")
+#: The alias name :func:`to_sam` gives ``AutoPublishAlias`` (a scenario has no aliases, so it names none).
+AUTO_PUBLISH_ALIAS = "live"
 _SAM_TYPES = {"sqs": "SQS", "sns": "SNS", "events": "EventBridge", "lambda": "Lambda", "s3": "S3Bucket"}
 
 
@@ -149,9 +154,13 @@ class _Writer:
             if dlq:
                 properties["DeadLetterQueue"] = {"Type": _SAM_TYPES[service_of(dlq)],
                                                  "TargetArn": self.ref(dlq)}
+            self.resources[logical_id] = {"Type": "AWS::Serverless::Function", "Properties": properties}
+            if self._auto_publish(logical_id, properties, config):
+                if invoke_config:  # the function's EventInvokeConfig is the alias's: $LATEST's is its own
+                    self._latest_invoke_config(logical_id, invoke_config)
+                return
             if invoke_config:
                 properties["EventInvokeConfig"] = invoke_config
-            self.resources[logical_id] = {"Type": "AWS::Serverless::Function", "Properties": properties}
         else:
             properties.update(Runtime=PLACEHOLDER_RUNTIME, Handler="index.handler",
                               Code={"ZipFile": _PLACEHOLDER_CODE}, Role={"Fn::GetAtt": [self._role(), "Arn"]})
@@ -159,12 +168,31 @@ class _Writer:
                 properties["DeadLetterConfig"] = {"TargetArn": self.ref(dlq)}
             self.resources[logical_id] = {"Type": "AWS::Lambda::Function", "Properties": properties}
             if invoke_config:
-                self.resources[_logical_id(logical_id, "InvokeConfig", self.taken)] = {
-                    "Type": "AWS::Lambda::EventInvokeConfig",
-                    "Properties": {"FunctionName": {"Ref": logical_id}, "Qualifier": LATEST,
-                                   **invoke_config}}
+                self._latest_invoke_config(logical_id, invoke_config)
         self._versions(name, logical_id, config.get("ProvisionedConcurrencyConfigs") or {},
                        config.get("VersionEventInvokeConfigs") or {})
+
+    def _latest_invoke_config(self, function_id: str, invoke_config: dict) -> None:
+        """``$LATEST``'s event-invoke config as an ``AWS::Lambda::EventInvokeConfig`` resource."""
+        self.resources[_logical_id(function_id, "InvokeConfig", self.taken)] = {
+            "Type": "AWS::Lambda::EventInvokeConfig",
+            "Properties": {"FunctionName": {"Ref": function_id}, "Qualifier": LATEST, **invoke_config}}
+
+    def _auto_publish(self, function_id: str, properties: dict, config: dict) -> bool:
+        """Write a SAM function's versions as ``AutoPublishAlias`` when they are what it makes: one
+        version, one alias on it (true when the scenario publishes version 1 alone). Its provisioned
+        concurrency and event-invoke config go on the function, where SAM sets them on the alias."""
+        provisioned = config.get("ProvisionedConcurrencyConfigs") or {}
+        if set(provisioned) != {"1"}:
+            return False
+        properties["AutoPublishAlias"] = AUTO_PUBLISH_ALIAS
+        properties["ProvisionedConcurrencyConfig"] = {"ProvisionedConcurrentExecutions": provisioned["1"]}
+        version_config = (config.get("VersionEventInvokeConfigs") or {}).get("1")
+        if version_config is not None:
+            # AWS needs at least one setting: a config of AWS's defaults states its retries
+            properties["EventInvokeConfig"] = (self._invoke_config(version_config)
+                                               or {"MaximumRetryAttempts": DEFAULT_RETRY_ATTEMPTS})
+        return True
 
     def _invoke_config(self, config: dict, sam: bool | None = None) -> dict:
         """The non-default settings of an EventInvokeConfig, destinations as references (with SAM's
