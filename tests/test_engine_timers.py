@@ -1,7 +1,7 @@
 """The engine's own timers: ``timers.after`` and ``timers.at`` (SimPy Timeouts made without their
 constructor)
-and the queue's retry waits (events waiting out a retry delay, off SimPy's heap but for the
-earliest: ``EventQueue.retry``, in a :class:`~lambdasim.engine.wait_calendar.WaitCalendar`).
+and the queue's waits (events waiting out a retry delay or a throttle backoff, off SimPy's heap but for the
+earliest: ``EventQueue._wait``, in a :class:`~lambdasim.engine.wait_calendar.WaitCalendar`).
 
 Both reach into SimPy's internals (``Environment._queue``, ``_eid``, ``_now``, the attributes a
 ``Timeout`` sets, the ``NORMAL`` priority). The first test fails with a message that says so if a
@@ -64,33 +64,36 @@ def failing_with_ties():
 
 
 @pytest.mark.parametrize("jitter", [0.0, 7.0])
-def test_retries_run_at_the_times_and_in_the_order_they_would_with_a_timer_each(monkeypatch, jitter):
+def test_waits_end_at_the_times_and_in_the_order_they_would_with_a_timer_each(monkeypatch, jitter):
     import dataclasses
 
     scenario = failing_with_ties()
     scenario = dataclasses.replace(scenario, queue=dataclasses.replace(scenario.queue, retry_jitter_s=jitter))
     waited = []
-    put = queue_module.EventQueue.retry
+    put = queue_module.EventQueue._wait
 
-    def counted(self, event, now, max_age):
+    def counted(self, event, now, delay):
         waited.append(event.index)
-        put(self, event, now, max_age)
+        put(self, event, now, delay)
 
-    monkeypatch.setattr(queue_module.EventQueue, "retry", counted)
+    monkeypatch.setattr(queue_module.EventQueue, "_wait", counted)
     kept = ls.run(scenario)
-    assert len(waited) == 400  # 200 events, two retries each: all waited off SimPy's heap
+    throttles = int((kept.attempts["kind"] == "throttle").sum())
+    assert throttles > 0  # ties with throttle backoffs too
+    # 200 events, two retries each, and a backoff after every throttle: all waited off SimPy's heap
+    assert len(waited) == 400 + throttles
 
-    def one_timer_each(self, event, now, max_age):  # what the queue did before: a SimPy timeout per retry
-        delay = self.retry_delays[event.attempts - 1]
-        if self.retry_jitter:
-            delay += self.retry_jitter * self.jitter()
-        self.requeue(event, now, delay)  # the same age check, then a timer of its own
+    def one_timer_each(self, event, now, delay):  # what the queue did before: a SimPy timeout per wait
+        def due(timeout):
+            timeout._value.fn.queued -= 1
+            self.dispatch(timeout._value)
 
-    monkeypatch.setattr(queue_module.EventQueue, "retry", one_timer_each)
+        _after(self.env, delay, event, due)
+
+    monkeypatch.setattr(queue_module.EventQueue, "_wait", one_timer_each)
     timed = ls.run(scenario)
     pd.testing.assert_frame_equal(kept.attempts, timed.attempts)
     pd.testing.assert_frame_equal(kept.events, timed.events)
-    assert (kept.attempts["kind"] == "throttle").any()  # ties with throttle backoffs too
 
 
 def test_events_waiting_to_retry_hold_no_place_in_simpys_heap():
@@ -100,7 +103,7 @@ def test_events_waiting_to_retry_hold_no_place_in_simpys_heap():
                            workloads=(ls.workloads.Poisson("f", rate_per_s=100.0, end_s=20.0),), seed=5)
     sim = ls.Simulation(scenario)
     sim.run(until=40.0)  # every event has failed once and waits out its 60-70 s first retry
-    waiting, timed = sim.queue.retry_waiting, sim.queue.retry_timed
+    waiting, timed = sim.queue.waiting, sim.queue.timed
     assert len(waiting) == len(sim.queue.live) > 1_900
     # The earliest has a timer, and a few that came due ahead of the earliest timer then (jitter).
     assert waiting.earliest()[1] in timed and len(timed) < 10

@@ -151,10 +151,11 @@ class EventQueue:
         self._duplicate_probability = self.duplicates.probability
         #: Executions running on a provisioned environment, and the configuration it belongs to.
         self.on_provisioned: dict[Execution, Any] = {}
-        #: Events waiting out a retry delay: (due, SimPy event id, event) in a calendar of their own
-        #: (:meth:`retry`), and the ids of those with a timer in SimPy's heap.
-        self.retry_waiting = WaitCalendar()
-        self.retry_timed: set[int] = set()
+        #: Events waiting in the queue (a retry delay, a throttle or system-error backoff): (due,
+        #: SimPy event id, event) in a calendar of their own (:meth:`_wait`), and the ids of those
+        #: with a timer in SimPy's heap.
+        self.waiting = WaitCalendar()
+        self.timed: set[int] = set()
 
     # -- accepting -------------------------------------------------------------------------------
 
@@ -384,26 +385,12 @@ class EventQueue:
             return
         event.state = QUEUED
         fn.queued += 1
-        after(self.env, delay, event, self._on_due)
-
-    def _on_due(self, timeout: simpy.Event) -> None:
-        event: AsyncEvent = timeout._value
-        event.fn.queued -= 1
-        self.dispatch(event)
-
-    # A retry waits in a calendar of its own (:mod:`lambdasim.engine.wait_calendar`), not with a
-    # timer each in SimPy's heap. It takes, when it is put back, the SimPy event id its own timer
-    # would have taken; only the earliest (and any put back ahead of a timer already set) has a
-    # timer, and when one falls due the next earliest gets its timer, with its own time and id.
-    # SimPy runs every retry at the same time and in the same order as with a timer each, while its
-    # heap, which every execution's end and every arrival goes through, holds about what is in
-    # flight and not every waiting event too (about 18,000 at 100 events/s that all fail and wait
-    # out 1- and 2-minute retries, against ~100).
+        self._wait(event, now, delay)
 
     def retry(self, event: AsyncEvent, now: float, max_age: float) -> None:
         """A failed attempt with retries left: back to the queue after the retry delay (with its
-        jitter), waiting off SimPy's heap; expired now instead if that is too late (``max_age``, the
-        event's ``MaximumEventAgeInSeconds`` in effect)."""
+        jitter); expired now instead if that is too late (``max_age``, the event's
+        ``MaximumEventAgeInSeconds`` in effect)."""
         delay = self.retry_delays[event.attempts - 1]
         if self.retry_jitter:
             delay += self.retry_jitter * self.jitter()
@@ -412,21 +399,34 @@ class EventQueue:
             return
         event.state = QUEUED
         event.fn.queued += 1
-        entry = (now + delay, next(self.env._eid), event)  # the id a timer made now would take
-        if self.retry_waiting.push(entry):  # the earliest always has its timer
-            self.retry_timed.add(entry[1])
-            at(self.env, entry[0], entry[1], event, self._on_retry_due)
+        self._wait(event, now, delay)
 
-    def _on_retry_due(self, timeout: simpy.Event) -> None:
+    # A waiting event is kept in a calendar of its own (:mod:`lambdasim.engine.wait_calendar`), not
+    # with a timer each in SimPy's heap. It takes, when it is put back, the SimPy event id its own
+    # timer would have taken; only the earliest (and any put back ahead of a timer already set) has
+    # a timer, and when one falls due the next earliest gets its timer, with its own time and id.
+    # SimPy runs every wait's end at the same time and in the same order as with a timer each,
+    # while its heap, which every execution's end and every arrival goes through, holds about what
+    # is in flight and not every waiting event too (about 18,000 at 100 events/s that all fail and
+    # wait out 1- and 2-minute retries, against ~100; as many again under heavy throttling).
+
+    def _wait(self, event: AsyncEvent, now: float, delay: float) -> None:
+        """The event waits ``delay`` seconds from ``now`` (the clock's time), then is dispatched."""
+        entry = (now + delay, next(self.env._eid), event)  # the id a timer made now would take
+        if self.waiting.push(entry):  # the earliest always has its timer
+            self.timed.add(entry[1])
+            at(self.env, entry[0], entry[1], event, self._on_due)
+
+    def _on_due(self, timeout: simpy.Event) -> None:
         # The earliest waiting entry has a timer and every timer's entry is still waiting, so the
         # timer SimPy runs now (the earliest of all) is the earliest entry's.
-        waiting = self.retry_waiting
-        timed = self.retry_timed
+        waiting = self.waiting
+        timed = self.timed
         timed.discard(waiting.pop()[1])
         entry = waiting.earliest()
         if entry is not None and entry[1] not in timed:
             timed.add(entry[1])
-            at(self.env, entry[0], entry[1], entry[2], self._on_retry_due)
+            at(self.env, entry[0], entry[1], entry[2], self._on_due)
         event: AsyncEvent = timeout._value
         event.fn.queued -= 1
         self.dispatch(event)

@@ -1,11 +1,12 @@
 """Waits in time order, kept off SimPy's heap: a calendar queue of ``(due, event id, value)`` entries.
 
-The queue's retry waits (:meth:`~lambdasim.engine.queue.EventQueue.retry`) are many (about
-18,000 at 100 events/s that all fail and wait out AWS's 1- and 2-minute retries) and long, and
-each is taken out once, in order. A binary heap of that size costs about 1.4 µs a push and pop on
-this project's machine (the cache misses of 14 levels of tuple comparisons); here an entry is
-appended to the bucket of its whole second of ``due`` and each bucket is sorted once, when it
-becomes the earliest, which is about a third of that (measured: benchmarks/README.md, issue 13).
+The queue's waits (:meth:`~lambdasim.engine.queue.EventQueue._wait`: retry delays, throttle and
+system-error backoffs) are many (about 18,000 at 100 events/s that all fail and wait out AWS's 1-
+and 2-minute retries) and long, and each is taken out once, in order. A binary heap of that size
+costs about 1.4 µs a push and pop on this project's machine (the cache misses of 14 levels of tuple
+comparisons); here an entry is appended to the bucket of its whole second of ``due`` and each
+bucket is sorted once, when it becomes the earliest, which is about a third of that (measured:
+benchmarks/README.md, issue 13).
 
 Entries come out in the order of the tuples, ``(due, event id)``: the event ids are SimPy's, unique,
 so a value is never compared.
