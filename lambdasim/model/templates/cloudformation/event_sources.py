@@ -1,5 +1,6 @@
-"""The CloudFormation readers of what sends events to a function: SQS event-source mappings, and
-EventBridge rules (a ``rate(...)`` schedule becomes a constant workload; other sources are reported).
+"""The CloudFormation readers of what sends events to a function: SQS event-source mappings,
+EventBridge rules (a ``rate(...)`` schedule becomes a constant workload; other sources are reported)
+and CloudWatch Logs subscription filters (reported: their volume is not in the template).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Mapping
 
 from lambdasim.model.rules import parse_function
 from lambdasim.model.templates.cloudformation.names import TemplateResources
-from lambdasim.model.templates.cloudformation.properties import EVENT_SOURCE
+from lambdasim.model.templates.report import caller_sized
 
 __all__ = ["EventSourceReaders", "SCHEDULE_HORIZON_S"]
 
@@ -30,7 +31,8 @@ def _rate_s(expression: str) -> float | None:
 
 
 class EventSourceReaders(TemplateResources):
-    """Reads ``AWS::Lambda::EventSourceMapping`` and ``AWS::Events::Rule``."""
+    """Reads ``AWS::Lambda::EventSourceMapping``, ``AWS::Events::Rule`` and
+    ``AWS::Logs::SubscriptionFilter``."""
 
     def _mapping(self, logical_id: str, properties: Mapping) -> None:
         keys = ("EventSourceArn", "FunctionName", "BatchSize", "MaximumBatchingWindowInSeconds",
@@ -59,7 +61,8 @@ class EventSourceReaders(TemplateResources):
         if not functions:
             return
         if expression is None:
-            self.report.add(logical_id, "EventPattern", EVENT_SOURCE)
+            for name in dict.fromkeys(parse_function(str(arn))[0] for arn in functions):
+                self.report.add(logical_id, "EventPattern", caller_sized("the events the rule matches", name))
             return
         expression = str(self.resolver.value(expression, (logical_id, "ScheduleExpression")))
         period = _rate_s(expression)
@@ -71,6 +74,15 @@ class EventSourceReaders(TemplateResources):
             name, qualifier = parse_function(str(arn))
             self.schedules.append((logical_id, {"function": name, "qualifier": qualifier,
                                                 "arrivals": "constant", "rate_per_s": 1.0 / period}))
+
+    def _log_subscription(self, logical_id: str, properties: Mapping) -> None:
+        """A subscription filter to a function: CloudWatch Logs invokes it asynchronously with the log
+        events it matches (a SAM ``CloudWatchLogs`` event becomes one); other destinations are not Lambda."""
+        destination = str(self.resolver.value(properties.get("DestinationArn", ""),
+                                              (logical_id, "DestinationArn")))
+        if ":lambda:" in destination:
+            self.report.add(logical_id, "DestinationArn", caller_sized(
+                "the log events the subscription filter matches", parse_function(destination)[0]))
 
     def _place_schedules(self) -> None:
         for logical_id, workload in self.schedules:

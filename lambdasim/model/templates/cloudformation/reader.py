@@ -31,7 +31,7 @@ class TemplateReader(FunctionReaders, TargetReaders, EventSourceReaders):
                    "AWS::Lambda::EventSourceMapping": self._mapping, "AWS::SQS::Queue": self._queue,
                    "AWS::SNS::Topic": self._topic, "AWS::SNS::Subscription": self._subscription,
                    "AWS::Events::EventBus": self._bus, "AWS::S3::Bucket": self._bucket,
-                   "AWS::Events::Rule": self._rule}
+                   "AWS::Events::Rule": self._rule, "AWS::Logs::SubscriptionFilter": self._log_subscription}
         # functions first (the others name them), then versions before the aliases that point at them
         order = {kind: i for i, kind in enumerate(("AWS::Lambda::Function", "AWS::Lambda::Version"))}
         resources = sorted(self.resolver.resources.items(), key=lambda item: order.get(item[1]["Type"], 2))
