@@ -3,7 +3,8 @@
 :func:`read_template` reads CloudFormation (YAML with the short intrinsic tags, or JSON), SAM (a
 template whose ``Transform`` names ``AWS::Serverless-2016-10-31``, translated by AWS's SAM translator
 in :mod:`~lambdasim.model.templates.sam`) or Terraform (the JSON of ``terraform show -json``, or a
-``.tf`` file, in :mod:`~lambdasim.model.templates.terraform`) into the scenario-file shape, and
+``.tf`` files: a directory, a file, or text that is HCL and not CloudFormation, in
+:mod:`~lambdasim.model.templates.terraform`) into the scenario-file shape, and
 returns it with a :class:`TemplateReport` of what the template holds that lambdasim does not
 simulate. ``Scenario.from_template`` builds the scenario from it; ``scenario.to_cloudformation()``
 and ``scenario.to_sam()`` (:mod:`~lambdasim.model.templates.export`) write one back.
@@ -12,7 +13,7 @@ The other formats' readers are called by these names (their modules are imported
 ``sam.cloudformation_from_sam(template: dict) -> dict`` (the CloudFormation AWS's SAM translator
 makes, read here like any other), and ``terraform.scenario_dict_from_terraform(data, report, *,
 parameters, region, account_id) -> dict`` (``data`` is the decoded ``terraform show -json`` mapping,
-or the text of a ``.tf`` file; findings go to ``report``, as for CloudFormation).
+or a module's ``.tf`` files; findings go to ``report``, as for CloudFormation).
 
 A template says nothing about what the simulator adds (durations, cold starts, failures, workloads,
 targets' outages); those come from ``overrides`` (a scenario-file mapping merged over what the
@@ -25,7 +26,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lambdasim.model.loading import parse_yaml, read_source
@@ -35,6 +38,13 @@ from lambdasim.model.templates.cloudformation import (
     scenario_dict_from_cloudformation,
 )
 from lambdasim.model.templates.report import Finding, TemplateRefused, TemplateReport
+from lambdasim.model.templates.terraform.module_files import (
+    TF_ALLOWED,
+    TfModule,
+    hcl_detail,
+    module_from_directory,
+    module_from_text,
+)
 
 __all__ = ["read_template", "template_format", "TemplateReport", "TemplateRefused", "Finding",
            "TemplateWarning", "SAM_TRANSFORM", "METADATA_KEY"]
@@ -51,7 +61,7 @@ class TemplateWarning(UserWarning):
 
 def template_format(data: Any, name: str | None = None) -> str:
     """``CloudFormation``, ``SAM``, ``Terraform plan`` or ``Terraform`` (.tf) for decoded ``data``."""
-    if name is not None and str(name).endswith(".tf"):
+    if isinstance(data, TfModule) or name is not None and str(name).endswith(".tf"):
         return "Terraform"
     if isinstance(data, Mapping):
         if "terraform_version" in data or "format_version" in data and "planned_values" in data:
@@ -129,13 +139,43 @@ def _reader(module: str, function: str, kind: str) -> Any:
 
 
 def _decoded(source: Any) -> tuple[Any, str | None]:
-    """The template's data and file name: a mapping is already data; a ``.tf`` file stays text."""
+    """The template's data and file name: a mapping is already data; a directory, a ``.tf`` file or
+    text that is Terraform HCL and not a CloudFormation template is a Terraform module's files."""
     if isinstance(source, Mapping):
         return json.loads(json.dumps(source)), None
+    path = _path(source)
+    if path is not None and path.is_dir():
+        return module_from_directory(path), os.fspath(source)
+    if path is not None and path.suffix in (".tf", ".tfvars") and not path.is_file():
+        raise FileNotFoundError(f"template not found: {os.fspath(source)!r} (relative to {Path.cwd()}); give "
+                                "the path of an existing file or directory, or the template's text")
     text, name = read_source(source)
     if name is not None and name.endswith(".tf"):
-        return text, name
-    return decode(text, name), name
+        return module_from_text(text, name), name
+    try:
+        return decode(text, name), name
+    except TemplateRefused as refused:  # .tf text given without a .tf name, or none of the formats
+        why_not = hcl_detail(text)
+        if why_not is None:
+            return module_from_text(text, name), name
+        raise TemplateRefused(name or "template", "", f"not a template lambdasim reads: as YAML or JSON, "
+                              f"{refused.problem}; as Terraform .tf text, {why_not}",
+                              "pass a CloudFormation or SAM template (YAML or JSON), the JSON of terraform "
+                              f"show -json, or {TF_ALLOWED}") from None
+
+
+def _path(source: Any) -> Path | None:
+    """``source`` as a path when it can name one (a path, or one line of text), else None."""
+    if isinstance(source, os.PathLike):
+        return Path(source)
+    if not isinstance(source, str) or "\n" in source.strip() or not source.strip():
+        return None
+    try:
+        path = Path(source.strip())
+        path.is_dir()  # a name too long for the file system, or holding a NUL byte, raises here
+    except (OSError, ValueError):
+        return None
+    return path
 
 
 def _metadata(data: Any, name: str | None) -> dict:

@@ -6,7 +6,9 @@ Three inputs, one reading:
   knows after apply, such as a queue's ``arn``, is taken from the plan's ``configuration``
   references and built from the referenced resource's name),
 - the JSON of ``terraform show -json`` after apply (a state: ``values``), child modules included,
-- ``.tf`` text read with python-hcl2, where the values are literal: a string, a number, a
+- a module's ``.tf`` files (a directory, one file, or text; :mod:`.module_files` merges them as
+  Terraform does, with the values of its ``terraform.tfvars``/``*.auto.tfvars``) read with
+  python-hcl2, where the values are literal: a string, a number, a
   ``var.NAME`` with a default or a value the caller passes, a reference to another resource's
   ``arn``/``name``/``function_name``/``id`` in the same files, and ``jsonencode({...})`` of such
   values. Anything else (a ``data`` source, a ``local``, a function call) is refused naming the
@@ -31,6 +33,7 @@ from typing import Any
 
 from lambdasim.model.templates.report import TemplateReport
 from lambdasim.model.templates.terraform.mapping import scenario_dict
+from lambdasim.model.templates.terraform.module_files import TfModule, module_from_text
 from lambdasim.model.templates.terraform.plan_state import (
     arn_parts,
     plan_region,
@@ -49,16 +52,19 @@ def is_terraform_json(document: Any) -> bool:
         "planned_values" in document or "values" in document or "terraform_version" in document)
 
 
-def scenario_dict_from_terraform(source: Mapping | str, report: TemplateReport, *,
+def scenario_dict_from_terraform(source: Mapping | TfModule | str, report: TemplateReport, *,
                                  parameters: Mapping[str, Any] | None = None,
                                  region: str | None = None, account_id: str | None = None) -> dict:
-    """The scenario dict (file shape, no workloads) of a Terraform plan/state JSON or ``.tf`` text.
+    """The scenario dict (file shape, no workloads) of a Terraform plan/state JSON, a module's ``.tf``
+    files (:class:`~.module_files.TfModule`) or ``.tf`` text.
 
-    ``parameters`` answer a ``.tf`` file's ``var.NAME`` (over its defaults); ``region`` and
+    ``parameters`` answer a ``.tf`` file's ``var.NAME`` (over its tfvars files and defaults); ``region`` and
     ``account_id`` build the ARNs Terraform only knows after apply (default: the provider's
     ``region`` in a plan, the ARNs of a state, else lambdasim's us-east-1 / 123456789012).
     """
     if isinstance(source, str):
+        source = module_from_text(source)
+    if isinstance(source, TfModule):
         report.format = "Terraform (.tf)"
         context = Context(region or "us-east-1", account_id or "123456789012")
         resources = tf_resources(source, dict(parameters or {}), context, region is None)
