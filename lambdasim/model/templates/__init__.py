@@ -38,6 +38,7 @@ from lambdasim.model.templates.cloudformation import (
     scenario_dict_from_cloudformation,
 )
 from lambdasim.model.templates.report import Finding, TemplateRefused, TemplateReport
+from lambdasim.model.templates.schedules import DEFAULT_START_TIME
 from lambdasim.model.templates.terraform.module_files import (
     TF_ALLOWED,
     TfModule,
@@ -98,7 +99,9 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
         # the provider's Region (a plan) or the ARNs' (a state) unless the caller names one
         scenario = scenario_dict_from_terraform(data, report, parameters=parameters,
                                                 region=account.get("region"),
-                                                account_id=account.get("account_id"))
+                                                account_id=account.get("account_id"),
+                                                start_time=overrides.get("start_time", DEFAULT_START_TIME),
+                                                horizon_s=overrides.get("horizon_s") or SCHEDULE_HORIZON_S)
     else:
         if kind == "SAM":
             sam = data
@@ -116,7 +119,7 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
 
         scenario["workloads"] = [*scenario.get("workloads", ()), *sam_event_workloads(
             sam, report.resources, report, region=region, account_id=account_id, horizon_s=horizon,
-            start_time=scenario.get("start_time", "2025-01-01T00:00:00Z"))]
+            start_time=scenario.get("start_time", DEFAULT_START_TIME))]
     if isinstance(workloads, str):  # one spec alone
         workloads = [workloads]
     if any(isinstance(w, str) for w in workloads or ()):  # one-line specs: orders=poisson:50/s:3600s

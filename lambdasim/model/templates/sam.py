@@ -20,14 +20,13 @@ source is reported once, by the reader that owns it.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from lambdasim.model.templates import SAM_TRANSFORM
 from lambdasim.model.templates.cloudformation.decoding import plain
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport, caller_sized
-from lambdasim.model.templates.schedules import schedule_workload
+from lambdasim.model.templates.schedules import schedule_workload, target_input
 
 __all__ = ["is_sam", "cloudformation_from_sam", "sam_event_workloads"]
 
@@ -137,28 +136,16 @@ def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], re
                     continue
                 rule = f"{logical_id}{event_id}"
                 expression = properties.get("Schedule" if kind == "Schedule" else "ScheduleExpression")
+                given = {} if "Input" not in properties else {"payload": target_input(
+                    properties["Input"], logical_id, f"{where}.Properties.Input")}
                 workload = schedule_workload(
                     expression,
                     name, rule_arn=f"arn:aws:events:{region}:{account_id}:rule/{rule}", region=region,
                     account_id=account_id, start_time=start_time, horizon_s=horizon_s,
-                    path=f"{logical_id}.{where}.Properties.Schedule")
+                    path=f"{logical_id}.{where}.Properties.Schedule", **given)
                 if qualifier is not None:
                     workload["qualifier"] = qualifier
-                if "Input" in properties:  # EventBridge sends the target's Input instead of the event
-                    payload = _input(properties["Input"], f"{logical_id}.{where}.Properties.Input")
-                    workload["events"] = [{**e, "payload": payload} for e in workload["events"]]
                 workloads.append(workload)
             elif kind in _CALLER_SIZED:
                 report.add(logical_id, f"{where} ({kind})", caller_sized(_CALLER_SIZED[kind], name))
     return workloads
-
-
-def _input(text: Any, path: str) -> Any:
-    if not isinstance(text, str):
-        raise TemplateRefused(path.split(".", 1)[0], path.split(".", 1)[1], f"{text!r} is not a string",
-                              "a JSON text, as EventBridge takes for a target's Input")
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise TemplateRefused(path.split(".", 1)[0], path.split(".", 1)[1], f"{text!r} is not JSON ({exc})",
-                              "a JSON text, as EventBridge takes for a target's Input") from None

@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from lambdasim.model.rules import parse_function
 from lambdasim.model.templates.cloudformation.names import TemplateResources
 from lambdasim.model.templates.report import caller_sized
+from lambdasim.model.templates.schedules import SCHEDULE_HORIZON_S
 
 __all__ = ["EventSourceReaders", "SCHEDULE_HORIZON_S"]
 
-#: How long a schedule's workload runs when the scenario sets no ``horizon_s``.
-SCHEDULE_HORIZON_S = 3600.0
 
 #: ``rate(N unit)``, EventBridge's rate syntax.
 _RATE = re.compile(r"rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)")
