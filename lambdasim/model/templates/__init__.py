@@ -91,6 +91,9 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
     account = {**(metadata.get("account") or {}), **(overrides.get("account") or {})}
     region = account.get("region", "us-east-1")
     account_id = account.get("account_id", "123456789012")
+    settings = _merged(metadata, overrides)  # the span the template's schedules fill
+    span = {"start_time": settings.get("start_time", DEFAULT_START_TIME),
+            "horizon_s": settings.get("horizon_s") or SCHEDULE_HORIZON_S}
     kind = template_format(data, name)
     report = TemplateReport(source=name or "template", format=kind)
     sam = None
@@ -99,27 +102,23 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
         # the provider's Region (a plan) or the ARNs' (a state) unless the caller names one
         scenario = scenario_dict_from_terraform(data, report, parameters=parameters,
                                                 region=account.get("region"),
-                                                account_id=account.get("account_id"),
-                                                start_time=overrides.get("start_time", DEFAULT_START_TIME),
-                                                horizon_s=overrides.get("horizon_s") or SCHEDULE_HORIZON_S)
+                                                account_id=account.get("account_id"), **span)
     else:
         if kind == "SAM":
             sam = data
             data = _reader("sam", "cloudformation_from_sam", f"SAM (Transform: {SAM_TRANSFORM})")(
                 data, parameters, region=region, account_id=account_id)
         scenario = scenario_dict_from_cloudformation(data, report, parameters=parameters, region=region,
-                                                     account_id=account_id)
+                                                     account_id=account_id, **span)
     scenario = _merged(_merged(scenario, metadata), overrides)
-    horizon = scenario.get("horizon_s") or SCHEDULE_HORIZON_S
-    for workload in scenario.get("workloads", ()):
+    for workload in scenario.get("workloads", ()):  # a constant workload of the settings ends at the horizon
         if isinstance(workload, dict) and workload.get("arrivals") == "constant":
-            workload.setdefault("end_s", horizon)
+            workload.setdefault("end_s", span["horizon_s"])
     if sam is not None:  # its Schedule events (rate or cron) and the report of its S3/SNS events
         from lambdasim.model.templates.sam import sam_event_workloads
 
         scenario["workloads"] = [*scenario.get("workloads", ()), *sam_event_workloads(
-            sam, report.resources, report, region=region, account_id=account_id, horizon_s=horizon,
-            start_time=scenario.get("start_time", DEFAULT_START_TIME))]
+            sam, report.resources, report, region=region, account_id=account_id, **span)]
     if isinstance(workloads, str):  # one spec alone
         workloads = [workloads]
     if any(isinstance(w, str) for w in workloads or ()):  # one-line specs: orders=poisson:50/s:3600s

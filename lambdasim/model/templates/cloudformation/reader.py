@@ -12,6 +12,7 @@ from lambdasim.model.templates.cloudformation.event_sources import EventSourceRe
 from lambdasim.model.templates.cloudformation.functions import FunctionReaders
 from lambdasim.model.templates.cloudformation.targets import TargetReaders
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
+from lambdasim.model.templates.schedules import DEFAULT_START_TIME, SCHEDULE_HORIZON_S
 
 __all__ = ["TemplateReader", "scenario_dict_from_cloudformation", "IGNORED_TYPES"]
 
@@ -66,7 +67,8 @@ class TemplateReader(FunctionReaders, TargetReaders, EventSourceReaders):
 
 def scenario_dict_from_cloudformation(template: Mapping, report: TemplateReport, *,
                                       parameters: Mapping[str, Any] | None = None, region: str = "us-east-1",
-                                      account_id: str = "123456789012") -> dict:
+                                      account_id: str = "123456789012", start_time: str = DEFAULT_START_TIME,
+                                      horizon_s: float = SCHEDULE_HORIZON_S) -> dict:
     """The scenario-file shape of a CloudFormation template's async configuration (module docstring);
-    findings go to ``report``."""
-    return TemplateReader(template, parameters, region, account_id, report).read()
+    findings go to ``report``; a schedule's workload fires from ``start_time`` up to ``horizon_s``."""
+    return TemplateReader(template, parameters, region, account_id, report, start_time, horizon_s).read()
