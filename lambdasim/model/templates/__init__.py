@@ -39,13 +39,6 @@ from lambdasim.model.templates.cloudformation import (
 )
 from lambdasim.model.templates.report import Finding, TemplateRefused, TemplateReport
 from lambdasim.model.templates.schedules import DEFAULT_START_TIME
-from lambdasim.model.templates.terraform.module_files import (
-    TF_ALLOWED,
-    TfModule,
-    hcl_detail,
-    module_from_directory,
-    module_from_text,
-)
 
 __all__ = ["read_template", "template_format", "TemplateReport", "TemplateRefused", "Finding",
            "TemplateWarning", "SAM_TRANSFORM", "METADATA_KEY"]
@@ -62,6 +55,8 @@ class TemplateWarning(UserWarning):
 
 def template_format(data: Any, name: str | None = None) -> str:
     """``CloudFormation``, ``SAM``, ``Terraform plan`` or ``Terraform`` (.tf) for decoded ``data``."""
+    from lambdasim.model.templates.terraform.module_files import TfModule
+
     if isinstance(data, TfModule) or name is not None and str(name).endswith(".tf"):
         return "Terraform"
     if isinstance(data, Mapping):
@@ -143,6 +138,13 @@ def _reader(module: str, function: str, kind: str) -> Any:
 def _decoded(source: Any) -> tuple[Any, str | None]:
     """The template's data and file name: a mapping is already data; a directory, a ``.tf`` file or
     text that is Terraform HCL and not a CloudFormation template is a Terraform module's files."""
+    from lambdasim.model.templates.terraform.module_files import (
+        TF_ALLOWED,
+        hcl_detail,
+        module_from_directory,
+        module_from_text,
+    )
+
     if isinstance(source, Mapping):
         return json.loads(json.dumps(source)), None
     path = _path(source)
