@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "tests" / "templates"
 HEAVY = ("cfnlint", "samtranslator", "hcl2")
 READERS = ("cloudformation", "cloudformation.reader", "cloudformation.decoding", "sam", "terraform",
-           "terraform.tf_files", "terraform.mapping", "terraform.module_files", "terraform.event_rules",
+           "terraform.tf_files", "terraform.mapping", "terraform.module_files", "terraform.event_sources",
            "schedules", "export")
 
 

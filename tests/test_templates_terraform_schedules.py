@@ -166,3 +166,34 @@ def test_a_plan_rebuilds_the_target_arn_it_knows_only_after_apply():
     data = scenario_dict_from_terraform(plan, TemplateReport(), horizon_s=3_600)
     (workload,) = data["workloads"]
     assert (workload["function"], [e["at_s"] for e in workload["events"]]) == ("f", [0.0, 1_800.0])
+
+
+def test_a_bucket_notification_and_a_log_subscription_filter_to_a_function_are_one_line_each():
+    text = SMALL.replace("EXPRESSION", "rate(1 hour)") + '''
+resource "aws_s3_bucket_notification" "uploads" {
+  bucket = "uploads"
+  lambda_function {
+    lambda_function_arn = aws_lambda_function.f.arn
+    events              = ["s3:ObjectCreated:*"]
+  }
+}
+resource "aws_cloudwatch_log_subscription_filter" "errors" {
+  name            = "errors"
+  log_group_name  = "app"
+  filter_pattern  = "ERROR"
+  destination_arn = aws_lambda_function.f.arn
+}
+resource "aws_cloudwatch_log_subscription_filter" "archive" {
+  name            = "archive"
+  log_group_name  = "app"
+  filter_pattern  = ""
+  destination_arn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/archive"
+}
+'''
+    _, report = read_template(text)
+    sized = ("invoke f asynchronously at a rate the template does not say: give it with "
+             "workloads=['f=poisson:RATE/s:DURATION'] (--workload on the command line)")
+    assert [str(f) for f in report] == [   # a filter to Firehose invokes no function: no line
+        f"aws_s3_bucket_notification.uploads.lambda_function[0]: the bucket's notifications {sized}",
+        f"aws_cloudwatch_log_subscription_filter.errors.destination_arn: the log events the subscription "
+        f"filter matches {sized}"]

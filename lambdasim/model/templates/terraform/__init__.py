@@ -25,7 +25,7 @@ happens to an async event (IAM, permissions, log groups) are left alone.
 
 The modules: :mod:`.resources` (a resource and what Terraform computes for it),
 :mod:`.plan_state`, :mod:`.module_files` and :mod:`.tf_files` (the inputs, as resources),
-:mod:`.mapping` (resources to the scenario) and :mod:`.event_rules` (rules to workloads).
+:mod:`.mapping` (resources to the scenario) and :mod:`.event_sources` (rules to workloads, sources reported).
 """
 
 from __future__ import annotations

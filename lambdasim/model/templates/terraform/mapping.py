@@ -1,5 +1,5 @@
 """Terraform resources mapped to the scenario-file shape: functions, targets, event-source mappings,
-and the workloads of scheduled EventBridge rules (:mod:`.event_rules`).
+and the workloads of scheduled EventBridge rules (:mod:`.event_sources`).
 
 What they set that affects async behaviour and is not modelled goes into the
 :class:`~lambdasim.model.templates.report.TemplateReport`; resources that do not change what
@@ -14,7 +14,7 @@ from typing import Any
 
 from lambdasim.model.rules import LATEST, parse_function
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport, unplaced_invoke_config
-from lambdasim.model.templates.terraform.event_rules import event_rule_workloads
+from lambdasim.model.templates.terraform.event_sources import event_rule_workloads, report_caller_sized
 from lambdasim.model.templates.terraform.resources import UNKNOWN, Context, Resource, computed
 
 __all__ = ["scenario_dict"]
@@ -226,6 +226,8 @@ def scenario_dict(resources: list[Resource], context: Context, report: TemplateR
     workloads = event_rule_workloads(by_type.pop("aws_cloudwatch_event_rule", []),
                                      by_type.pop("aws_cloudwatch_event_target", []), functions, aliases,
                                      context, report, start_time=start_time, horizon_s=horizon_s)
+    report_caller_sized(by_type.pop("aws_s3_bucket_notification", []),
+                        by_type.pop("aws_cloudwatch_log_subscription_filter", []), report)
 
     for rtype, rest in by_type.items():
         if not rtype.startswith(_LEFT_ALONE):

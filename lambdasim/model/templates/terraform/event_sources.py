@@ -1,6 +1,7 @@
-"""Terraform's EventBridge rules and targets: a schedule that targets a function of the configuration
-becomes its workload (:mod:`lambdasim.model.templates.schedules`, as for CloudFormation and SAM);
-a rule with an event pattern is reported once, for the caller to size.
+"""Terraform's async event sources of a function: an EventBridge schedule that targets a function of
+the configuration becomes its workload (:mod:`lambdasim.model.templates.schedules`, as for
+CloudFormation and SAM); a rule with an event pattern, an S3 bucket's notifications and a CloudWatch
+Logs subscription filter to a function are reported once each, for the caller to size.
 
 An ``aws_cloudwatch_event_target`` names its rule (``rule``, the rule's name) and what it invokes
 (``arn``); the rule holds ``schedule_expression`` or ``event_pattern`` and ``state``. A target's
@@ -17,7 +18,7 @@ from lambdasim.model.templates.report import TemplateReport, caller_sized
 from lambdasim.model.templates.schedules import schedule_workload, target_input
 from lambdasim.model.templates.terraform.resources import UNKNOWN, Context, Resource, computed
 
-__all__ = ["event_rule_workloads"]
+__all__ = ["event_rule_workloads", "report_caller_sized"]
 
 #: Target settings that change what reaches the function and are not simulated.
 _TARGET_NOT_MODELLED = {
@@ -105,3 +106,20 @@ def _simulated_on(function: str, qualifier: str | None, functions: Mapping[str, 
     version = aliases.get((function, qualifier), qualifier)
     published = max(map(int, functions[function].get("ProvisionedConcurrencyConfigs", {})), default=0)
     return version if version.isdigit() and 1 <= int(version) <= published else None
+
+
+def report_caller_sized(notifications: list[Resource], filters: list[Resource],
+                        report: TemplateReport) -> None:
+    """One line per function an ``aws_s3_bucket_notification`` or an
+    ``aws_cloudwatch_log_subscription_filter`` invokes: the template does not say how often."""
+    for resource in notifications:
+        for i, _ in enumerate(resource.values.get("lambda_function") or ()):
+            arn = resource.get("lambda_function", i, "lambda_function_arn")
+            if arn:
+                report.add(resource.address, f"lambda_function[{i}]", caller_sized(
+                    "the bucket's notifications", parse_function(str(arn))[0]))
+    for resource in filters:
+        arn = str(resource.get("destination_arn") or "")
+        if ":lambda:" in arn:
+            report.add(resource.address, "destination_arn", caller_sized(
+                "the log events the subscription filter matches", parse_function(arn)[0]))
