@@ -78,6 +78,9 @@ def test_an_override_file_replaces_the_arguments_it_sets(tmp_path):
                                     'resource "aws_lambda_function" "f" {\n  timeout = 20\n}\n'})
     function = read_template(module)[0]["functions"]["f"]
     assert (function["Timeout"], function["MemorySize"]) == (20, 256)
+    (tmp_path / "timeouts_override.tf").unlink()
+    (tmp_path / "override.tf").write_text('variable "timeout" {\n  default = 30\n}\n')
+    assert _timeout(module) == 30          # a variable's default overridden
 
 
 # -- what Terraform refuses, refused the same way -------------------------------------------------
@@ -92,6 +95,9 @@ def test_an_override_file_replaces_the_arguments_it_sets(tmp_path):
     ({"a.tf": SMALL + VARIABLE, "override.tf": 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'},
      "aws_sqs_queue.q: is overridden in {d}/override.tf but declared in no other file (Terraform: Missing "
      "base resource for override); declare it first"),
+    ({"a.tf": SMALL + VARIABLE, "override.tf": VARIABLE.replace("timeout", "other")},
+     "other: is overridden in {d}/override.tf but declared in no other file (Terraform: Missing base "
+     "variable declaration to override); declare it first"),
     ({"a.tf": SMALL + VARIABLE, "b.tf.json": "{}"},
      "{d}/b.tf.json: is Terraform's JSON syntax, which lambdasim does not read; write it as .tf, or read "
      "the plan: terraform show -json PLANFILE > plan.json"),

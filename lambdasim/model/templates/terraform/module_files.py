@@ -128,6 +128,10 @@ def configuration(module: TfModule) -> Configuration:
                                       "(Terraform: Missing base resource for override)", "declare it first")
             out.resources[address] = {**out.resources[address], **body}
         for vname, body in _named_blocks(parsed, "variable", 1):
+            if f"variable {vname}" not in declared:
+                raise TemplateRefused(vname, "", f"is overridden in {name} but declared in no other file "
+                                      "(Terraform: Missing base variable declaration to override)",
+                                      "declare it first")
             if "default" in body:
                 out.defaults[vname] = body["default"]
         for pname, body in _named_blocks(parsed, "provider", 1):
