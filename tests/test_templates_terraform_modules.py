@@ -121,6 +121,18 @@ def test_a_resource_declared_twice_in_one_file_is_refused_too():
         "Duplicate resource configuration; a resource's name is unique in a module); keep one of them")
 
 
+def test_a_tf_file_that_does_not_parse_is_refused_naming_it(tmp_path):
+    broken = tmp_path / "main.tf"
+    broken.write_text('resource "aws_lambda_function" "f" {\n  function_name = \n')
+    with pytest.raises(TemplateRefused, match=rf"^{broken}: is not Terraform HCL \(Unexpected token"):
+        read_template(broken)
+    deep = 'resource "aws_lambda_function" "f" {\n  x = ' + "[" * 3000 + "]" * 3000 + "\n}\n"
+    broken.write_text(deep)
+    with pytest.raises(TemplateRefused) as refused:     # hcl2 would raise RecursionError
+        read_template(broken)
+    assert str(refused.value) == f"{broken}: is nested too deeply to parse; flatten it"
+
+
 def test_a_missing_tf_file_is_not_read_as_text():
     with pytest.raises(FileNotFoundError, match=r"^template not found: 'infra/main\.tf' \(relative to "):
         read_template("infra/main.tf")

@@ -83,6 +83,8 @@ def _parsed(text: str, name: str) -> dict:
 
     try:
         return hcl2.loads(text, serialization_options=SerializationOptions(with_comments=False))
+    except RecursionError:  # hcl2 builds its tree recursively: a hostile nesting would crash it
+        raise TemplateRefused(name, "", "is nested too deeply to parse", "flatten it") from None
     except Exception as exc:  # lark's parse errors have no common base worth naming here
         raise TemplateRefused(name, "", f"is not Terraform HCL ({_first_line(exc)})",
                               "fix it (terraform validate says where)") from None
