@@ -262,7 +262,8 @@ def _import_parser(commands: argparse._SubParsersAction) -> None:
     command = commands.add_parser(
         "import", help="simulate the async configuration of a SAM, CloudFormation or Terraform template")
     command.add_argument("template", help="a SAM or CloudFormation template (YAML or JSON), the JSON of "
-                                          "terraform show -json (plan or state), or a .tf file")
+                                          "terraform show -json (plan or state), a .tf file, or a "
+                                          "directory of .tf files (one Terraform module)")
     command.add_argument("--workload", metavar="NAME=SPEC", action="append", default=[],
                          help="arrivals for a function or SQS queue of the template, e.g. "
                               "orders=poisson:50/s:3600s, orders=constant:2/min:600s-1h, "

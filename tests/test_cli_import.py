@@ -70,7 +70,7 @@ def test_import_a_sam_template_prints_report_scenario_and_run(capsys):
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"{TEMPLATES / 'sam_orders.yaml'} (SAM): 14 resources read; 4 not modelled:"
+    assert lines[0] == f"{TEMPLATES / 'sam_orders.yaml'} (SAM): 14 resources read; 3 not modelled:"
     assert ("  - WorkerAliaslive.Name: a scenario file has no aliases: invocations through live are "
             "simulated on worker:1") in lines
     assert ("function orders: timeout 30 s; 512 MB; reserved 5; retries 0; max age 600 s; "

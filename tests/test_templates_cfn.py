@@ -93,8 +93,12 @@ def test_yaml_targets_mappings_and_schedule_read_field_by_field() -> None:
         WORK_ARN, "AuditFunction", 50, 5, True, 4, True)
     assert (ledger.event_source_arn, ledger.function_name, ledger.batch_size) == (LEDGER_ARN, AUDIT_ARN, 10)
     (heartbeat,) = s.workloads                                     # rate(1 minute) for the default hour
-    assert heartbeat.to_dict() == {"function": "orders-prod", "arrivals": "constant", "rate_per_s": 1 / 60,
-                                   "end_s": 3600.0, "start_s": 0.0}
+    assert (heartbeat.function, heartbeat.to_dict()["arrivals"]) == ("orders-prod", "events")
+    assert [e.at_s for e in heartbeat.events] == [60.0 * k for k in range(60)]
+    assert heartbeat.events[1].payload == {   # EventBridge's Scheduled Event, as SAM's and Terraform's
+        "version": "0", "id": heartbeat.events[1].payload["id"], "detail-type": "Scheduled Event",
+        "source": "aws.events", "account": ACCOUNT, "time": "2025-01-01T00:01:00Z", "region": "us-east-1",
+        "resources": [f"arn:aws:events:us-east-1:{ACCOUNT}:rule/Heartbeat"], "detail": {}}
 
 
 def test_yaml_report_lists_what_is_not_simulated_in_exact_words() -> None:
@@ -168,9 +172,13 @@ def test_json_template_read_field_by_field() -> None:
     assert payments.version_event_invoke_configs == (("1", ls.EventInvokeConfig(maximum_retry_attempts=1)),)
     topic = s.targets[f"arn:aws:sns:us-east-1:{ACCOUNT}:payments-dead-letters"]
     assert topic["subscriptions"] == (f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:payments-handler:1",)
-    (settlements,) = s.workloads                                        # rate(5 minutes) via the alias
-    assert (settlements.function, settlements.qualifier, settlements.rate_per_s) == ("payments-handler", "1",
-                                                                                      1 / 300)
+    nightly, settlements = s.workloads            # cron(0 2 * * ? *) and rate(5 minutes), via the alias
+    assert (nightly.function, nightly.qualifier, [e.at_s for e in nightly.events]) == (
+        "payments-handler", "1", [])                                    # 02:00 is past the hour
+    assert (settlements.function, settlements.qualifier) == ("payments-handler", "1")
+    assert [e.at_s for e in settlements.events] == [300.0 * k for k in range(12)]
+    day = _load(PAYMENTS, overrides={"horizon_s": 86_400}).workloads[0]
+    assert [e.at_s for e in day.events] == [7_200.0]
     assert s.event_source_mappings == ()                                # the Kinesis mapping is reported
 
 
@@ -189,8 +197,6 @@ def test_json_report_in_exact_words() -> None:
         "with Qualifier '1' on the simulation's client",
         "PaymentsDeadLetters.KmsMasterKeyId: encryption with a KMS key: a key that is disabled, or whose "
         "policy denies the sender, makes AWS refuse the message; lambdasim never does",
-        "Nightly.ScheduleExpression: cron(0 2 * * ? *): only rate(...) schedules become workloads; pass a "
-        "workload for the function",
         "PaymentStream.EventSourceArn: arn:aws:kinesis:us-east-1:123456789012:stream/payments is not an SQS "
         "queue: lambdasim simulates SQS event-source mappings only; this mapping is left out",
     ]
@@ -200,7 +206,7 @@ def test_json_report_in_exact_words() -> None:
 def test_caller_workloads_name_logical_ids_and_aliases() -> None:
     s = _load(PAYMENTS, workloads=[{"function": "PaymentsFunction", "qualifier": "live", "arrivals": "burst",
                                     "count": 3, "at_s": 1}])
-    assert s.workloads[1].to_dict() == {"function": "payments-handler", "arrivals": "burst", "count": 3,
+    assert s.workloads[2].to_dict() == {"function": "payments-handler", "arrivals": "burst", "count": 3,
                                         "at_s": 1, "qualifier": "1"}
 
 
@@ -325,7 +331,11 @@ def test_a_refusal_keeps_its_parts() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("Resources: [1, 2", "template: not a CloudFormation template"),
+    ("Resources: [1, 2", "template: not a template lambdasim reads: as YAML or JSON, not a CloudFormation "
+     "template (did not find expected ',' or ']'); as Terraform .tf text, not Terraform HCL (Unexpected "
+     "token Token('COLON', ':') at line 1, column 10.); pass a CloudFormation or SAM template (YAML or "
+     "JSON), the JSON of terraform show -json, or a directory of Terraform .tf files, a .tf file, or .tf "
+     "text"),
     ("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
      "Resources: the template has no resources; pass a template with a Resources section"),
     ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n",
@@ -333,8 +343,9 @@ def test_a_refusal_keeps_its_parts() -> None:
      "function"),
 ])
 def test_what_is_not_a_template_is_refused(text, message) -> None:
-    with pytest.raises(TemplateRefused, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(TemplateRefused) as refused:
         read_template(text)
+    assert str(refused.value) == message
 
 
 def test_a_bad_value_in_the_template_names_the_scenario_field() -> None:
@@ -462,3 +473,20 @@ def test_a_bad_value_notes_the_template_it_came_from() -> None:
         _load(template)
     assert caught.value.__notes__ == ["in the scenario read from template (CloudFormation); its resources "
                                       "became: F -> f"]
+
+
+def test_a_rule_target_input_replaces_the_scheduled_event_and_a_disabled_rule_makes_none() -> None:
+    arn = {"Fn::GetAtt": ["F", "Arn"]}
+    template = _cfn({
+        "Tick": {"Type": "AWS::Events::Rule", "Properties": {
+            "Name": "tick", "ScheduleExpression": "rate(30 minutes)",
+            "Targets": [{"Id": "q", "Arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:q"},
+                        {"Id": "f", "Arn": arn, "Input": '{"job": "tick"}'}]}},
+        "Off": {"Type": "AWS::Events::Rule", "Properties": {
+            "State": "DISABLED", "ScheduleExpression": "rate(1 minute)",
+            "Targets": [{"Id": "f", "Arn": arn}]}}})
+    (tick,) = _load(template).workloads
+    assert [(e.at_s, e.payload) for e in tick.events] == [(0.0, {"job": "tick"}), (1_800.0, {"job": "tick"})]
+    template["Resources"]["Tick"]["Properties"]["Targets"][1]["Input"] = "{job"
+    with pytest.raises(TemplateRefused, match=r"^Tick\.Targets\[1\]\.Input: '\{job' is not JSON \("):
+        read_template(template)

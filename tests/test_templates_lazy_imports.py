@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "tests" / "templates"
 HEAVY = ("cfnlint", "samtranslator", "hcl2")
 READERS = ("cloudformation", "cloudformation.reader", "cloudformation.decoding", "sam", "terraform",
-           "terraform.tf_files", "terraform.mapping", "export")
+           "terraform.tf_files", "terraform.mapping", "terraform.module_files", "terraform.event_sources",
+           "schedules", "export")
 
 
 def _heavy_loaded_after(statement: str) -> list[str]:
@@ -33,6 +34,7 @@ def test_importing_lambdasim_and_every_template_reader_loads_no_template_library
     ("cfn_orders.yaml", {}, ["cfnlint"]),
     ("sam_orders.yaml", {}, ["cfnlint", "samtranslator"]),
     ("tf_orders.tf", {"max_event_age": 600}, ["hcl2"]),
+    ("tf_orders_module", {}, ["hcl2"]),                  # a directory of .tf files
 ])
 def test_reading_a_template_loads_the_library_of_its_format(template, parameters, loaded):
     statement = ("import warnings; warnings.simplefilter('ignore'); import lambdasim as ls; "

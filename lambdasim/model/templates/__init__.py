@@ -3,7 +3,8 @@
 :func:`read_template` reads CloudFormation (YAML with the short intrinsic tags, or JSON), SAM (a
 template whose ``Transform`` names ``AWS::Serverless-2016-10-31``, translated by AWS's SAM translator
 in :mod:`~lambdasim.model.templates.sam`) or Terraform (the JSON of ``terraform show -json``, or a
-``.tf`` file, in :mod:`~lambdasim.model.templates.terraform`) into the scenario-file shape, and
+``.tf`` files: a directory, a file, or text that is HCL and not CloudFormation, in
+:mod:`~lambdasim.model.templates.terraform`) into the scenario-file shape, and
 returns it with a :class:`TemplateReport` of what the template holds that lambdasim does not
 simulate. ``Scenario.from_template`` builds the scenario from it; ``scenario.to_cloudformation()``
 and ``scenario.to_sam()`` (:mod:`~lambdasim.model.templates.export`) write one back.
@@ -12,7 +13,7 @@ The other formats' readers are called by these names (their modules are imported
 ``sam.cloudformation_from_sam(template: dict) -> dict`` (the CloudFormation AWS's SAM translator
 makes, read here like any other), and ``terraform.scenario_dict_from_terraform(data, report, *,
 parameters, region, account_id) -> dict`` (``data`` is the decoded ``terraform show -json`` mapping,
-or the text of a ``.tf`` file; findings go to ``report``, as for CloudFormation).
+or a module's ``.tf`` files; findings go to ``report``, as for CloudFormation).
 
 A template says nothing about what the simulator adds (durations, cold starts, failures, workloads,
 targets' outages); those come from ``overrides`` (a scenario-file mapping merged over what the
@@ -25,7 +26,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from lambdasim.model.loading import parse_yaml, read_source
@@ -35,6 +38,7 @@ from lambdasim.model.templates.cloudformation import (
     scenario_dict_from_cloudformation,
 )
 from lambdasim.model.templates.report import Finding, TemplateRefused, TemplateReport
+from lambdasim.model.templates.schedules import DEFAULT_START_TIME
 
 __all__ = ["read_template", "template_format", "TemplateReport", "TemplateRefused", "Finding",
            "TemplateWarning", "SAM_TRANSFORM", "METADATA_KEY"]
@@ -51,7 +55,9 @@ class TemplateWarning(UserWarning):
 
 def template_format(data: Any, name: str | None = None) -> str:
     """``CloudFormation``, ``SAM``, ``Terraform plan`` or ``Terraform`` (.tf) for decoded ``data``."""
-    if name is not None and str(name).endswith(".tf"):
+    from lambdasim.model.templates.terraform.module_files import TfModule
+
+    if isinstance(data, TfModule) or name is not None and str(name).endswith(".tf"):
         return "Terraform"
     if isinstance(data, Mapping):
         if "terraform_version" in data or "format_version" in data and "planned_values" in data:
@@ -80,6 +86,9 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
     account = {**(metadata.get("account") or {}), **(overrides.get("account") or {})}
     region = account.get("region", "us-east-1")
     account_id = account.get("account_id", "123456789012")
+    settings = _merged(metadata, overrides)  # the span the template's schedules fill
+    span = {"start_time": settings.get("start_time", DEFAULT_START_TIME),
+            "horizon_s": settings.get("horizon_s") or SCHEDULE_HORIZON_S}
     kind = template_format(data, name)
     report = TemplateReport(source=name or "template", format=kind)
     sam = None
@@ -88,25 +97,23 @@ def read_template(source: Any, *, workloads: Any = None, overrides: Mapping | No
         # the provider's Region (a plan) or the ARNs' (a state) unless the caller names one
         scenario = scenario_dict_from_terraform(data, report, parameters=parameters,
                                                 region=account.get("region"),
-                                                account_id=account.get("account_id"))
+                                                account_id=account.get("account_id"), **span)
     else:
         if kind == "SAM":
             sam = data
             data = _reader("sam", "cloudformation_from_sam", f"SAM (Transform: {SAM_TRANSFORM})")(
                 data, parameters, region=region, account_id=account_id)
         scenario = scenario_dict_from_cloudformation(data, report, parameters=parameters, region=region,
-                                                     account_id=account_id)
+                                                     account_id=account_id, **span)
     scenario = _merged(_merged(scenario, metadata), overrides)
-    horizon = scenario.get("horizon_s") or SCHEDULE_HORIZON_S
-    for workload in scenario.get("workloads", ()):
+    for workload in scenario.get("workloads", ()):  # a constant workload of the settings ends at the horizon
         if isinstance(workload, dict) and workload.get("arrivals") == "constant":
-            workload.setdefault("end_s", horizon)
+            workload.setdefault("end_s", span["horizon_s"])
     if sam is not None:  # its Schedule events (rate or cron) and the report of its S3/SNS events
         from lambdasim.model.templates.sam import sam_event_workloads
 
         scenario["workloads"] = [*scenario.get("workloads", ()), *sam_event_workloads(
-            sam, report.resources, report, region=region, account_id=account_id, horizon_s=horizon,
-            start_time=scenario.get("start_time", "2025-01-01T00:00:00Z"))]
+            sam, report.resources, report, region=region, account_id=account_id, **span)]
     if isinstance(workloads, str):  # one spec alone
         workloads = [workloads]
     if any(isinstance(w, str) for w in workloads or ()):  # one-line specs: orders=poisson:50/s:3600s
@@ -129,13 +136,50 @@ def _reader(module: str, function: str, kind: str) -> Any:
 
 
 def _decoded(source: Any) -> tuple[Any, str | None]:
-    """The template's data and file name: a mapping is already data; a ``.tf`` file stays text."""
+    """The template's data and file name: a mapping is already data; a directory, a ``.tf`` file or
+    text that is Terraform HCL and not a CloudFormation template is a Terraform module's files."""
+    from lambdasim.model.templates.terraform.module_files import (
+        TF_ALLOWED,
+        hcl_detail,
+        module_from_directory,
+        module_from_text,
+    )
+
     if isinstance(source, Mapping):
         return json.loads(json.dumps(source)), None
+    path = _path(source)
+    if path is not None and path.is_dir():
+        return module_from_directory(path), os.fspath(source)
+    if path is not None and path.suffix in (".tf", ".tfvars") and not path.is_file():
+        raise FileNotFoundError(f"template not found: {os.fspath(source)!r} (relative to {Path.cwd()}); give "
+                                "the path of an existing file or directory, or the template's text")
     text, name = read_source(source)
     if name is not None and name.endswith(".tf"):
-        return text, name
-    return decode(text, name), name
+        return module_from_text(text, name), name
+    try:
+        return decode(text, name), name
+    except TemplateRefused as refused:  # .tf text given without a .tf name, or none of the formats
+        why_not = hcl_detail(text)
+        if why_not is None:
+            return module_from_text(text, name), name
+        raise TemplateRefused(name or "template", "", f"not a template lambdasim reads: as YAML or JSON, "
+                              f"{refused.problem}; as Terraform .tf text, {why_not}",
+                              "pass a CloudFormation or SAM template (YAML or JSON), the JSON of terraform "
+                              f"show -json, or {TF_ALLOWED}") from None
+
+
+def _path(source: Any) -> Path | None:
+    """``source`` as a path when it can name one (a path, or one line of text), else None."""
+    if isinstance(source, os.PathLike):
+        return Path(source)
+    if not isinstance(source, str) or "\n" in source.strip() or not source.strip():
+        return None
+    try:
+        path = Path(source.strip())
+        path.is_dir()  # a name too long for the file system, or holding a NUL byte, raises here
+    except (OSError, ValueError):
+        return None
+    return path
 
 
 def _metadata(data: Any, name: str | None) -> dict:

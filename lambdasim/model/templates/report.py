@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Finding", "TemplateReport", "TemplateRefused", "unplaced_invoke_config"]
+__all__ = ["Finding", "TemplateReport", "TemplateRefused", "unplaced_invoke_config", "caller_sized"]
 
 
 class TemplateRefused(ValueError):
@@ -82,3 +82,10 @@ def unplaced_invoke_config(function: str, qualifier: str, simulated_on: str, pla
              "highest with provisioned concurrency)")
     return (f"an EventInvokeConfig for {qualifier}: {where}; to simulate it, call "
             f"put_function_event_invoke_config with Qualifier {simulated_on!r} on the simulation's client")
+
+
+def caller_sized(source: str, function: str) -> str:
+    """Why an async source the template wires to ``function`` (a bucket's notifications, a topic's
+    messages) is reported: the template says how the function is invoked, not how often."""
+    return (f"{source} invoke {function} asynchronously at a rate the template does not say: give it with "
+            f"workloads=['{function}=poisson:RATE/s:DURATION'] (--workload on the command line)")

@@ -10,26 +10,29 @@ translator is given the Region itself and an empty managed-policy map, so it nev
 
 The events that invoke a function asynchronously are read from the SAM template itself
 (:func:`sam_event_workloads`): a ``Schedule`` (or ``ScheduleV2``) event becomes its arrival process
-(:mod:`lambdasim.model.templates.schedules`); ``S3`` and ``SNS`` events say how the function is
-invoked but not how often, so the caller sizes them with workloads, and the report says so.
+(:mod:`lambdasim.model.templates.schedules`); an ``SNS`` event says how the function is invoked
+but not how often, so the caller sizes it with workloads, and the report says so. An ``S3`` event
+is reported by the CloudFormation reader of the bucket, whose ``NotificationConfiguration`` the
+translator writes it into (a SAM ``S3`` event's bucket is always one of the template's): each
+source is reported once, by the reader that owns it.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from lambdasim.model.templates import SAM_TRANSFORM
 from lambdasim.model.templates.cloudformation.decoding import plain
-from lambdasim.model.templates.report import TemplateRefused, TemplateReport
-from lambdasim.model.templates.schedules import schedule_workload
+from lambdasim.model.templates.report import TemplateRefused, TemplateReport, caller_sized
+from lambdasim.model.templates.schedules import schedule_workload, target_input
 
 __all__ = ["is_sam", "cloudformation_from_sam", "sam_event_workloads"]
 
-#: SAM event types whose invocations are asynchronous and whose rate the template does not give.
-_CALLER_SIZED = {"S3": "the bucket's notifications", "SNS": "the topic's messages"}
+#: SAM event types whose invocations are asynchronous and whose rate the template does not give, and
+#: that no CloudFormation reader reports (an S3 event becomes the bucket's notification, reported there).
+_CALLER_SIZED = {"SNS": "the topic's messages"}
 _SCHEDULES = ("Schedule", "ScheduleV2")
 
 
@@ -111,7 +114,7 @@ def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], re
     """Workloads (scenario-file shape) for the asynchronous events of the SAM functions.
 
     ``function_names`` maps a function's logical id to its name in the scenario. A ``Schedule``
-    event fires up to ``horizon_s``; an ``S3`` or ``SNS`` event is reported (the caller sizes it);
+    event fires up to ``horizon_s``; an ``SNS`` event is reported (the caller sizes it);
     a disabled schedule makes nothing.
     """
     workloads = []
@@ -133,31 +136,16 @@ def sam_event_workloads(template: Mapping, function_names: Mapping[str, str], re
                     continue
                 rule = f"{logical_id}{event_id}"
                 expression = properties.get("Schedule" if kind == "Schedule" else "ScheduleExpression")
+                given = {} if "Input" not in properties else {"payload": target_input(
+                    properties["Input"], logical_id, f"{where}.Properties.Input")}
                 workload = schedule_workload(
                     expression,
                     name, rule_arn=f"arn:aws:events:{region}:{account_id}:rule/{rule}", region=region,
                     account_id=account_id, start_time=start_time, horizon_s=horizon_s,
-                    path=f"{logical_id}.{where}.Properties.Schedule")
+                    path=f"{logical_id}.{where}.Properties.Schedule", **given)
                 if qualifier is not None:
                     workload["qualifier"] = qualifier
-                if "Input" in properties:  # EventBridge sends the target's Input instead of the event
-                    payload = _input(properties["Input"], f"{logical_id}.{where}.Properties.Input")
-                    workload["events"] = [{**e, "payload": payload} for e in workload["events"]]
                 workloads.append(workload)
             elif kind in _CALLER_SIZED:
-                report.add(logical_id, f"{where} ({kind})",
-                           f"{_CALLER_SIZED[kind]} invoke {name} asynchronously at a rate the template does "
-                           f"not say: give it with workloads=['{name}=poisson:RATE/s:DURATION'] "
-                           f"(--workload on the command line)")
+                report.add(logical_id, f"{where} ({kind})", caller_sized(_CALLER_SIZED[kind], name))
     return workloads
-
-
-def _input(text: Any, path: str) -> Any:
-    if not isinstance(text, str):
-        raise TemplateRefused(path.split(".", 1)[0], path.split(".", 1)[1], f"{text!r} is not a string",
-                              "a JSON text, as EventBridge takes for a target's Input")
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise TemplateRefused(path.split(".", 1)[0], path.split(".", 1)[1], f"{text!r} is not JSON ({exc})",
-                              "a JSON text, as EventBridge takes for a target's Input") from None

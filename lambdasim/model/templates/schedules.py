@@ -13,9 +13,11 @@ minutes it names, in UTC, counted from the scenario's ``start_time``.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from lambdasim.model.errors import invalid_value
 from lambdasim.model.rules import (
@@ -29,7 +31,15 @@ from lambdasim.model.rules import (
     SCHEDULE_RATE_UNITS,
 )
 
-__all__ = ["schedule_workload", "schedule_times"]
+__all__ = ["schedule_workload", "schedule_times", "target_input", "SCHEDULE_HORIZON_S",
+           "DEFAULT_START_TIME"]
+
+#: How long a schedule's workload runs when the scenario sets no ``horizon_s``.
+SCHEDULE_HORIZON_S = 3600.0
+#: The clock a cron schedule is read on when the scenario sets no ``start_time`` (a scenario's default).
+DEFAULT_START_TIME = "2025-01-01T00:00:00Z"
+#: A target without ``Input``: each event is EventBridge's "Scheduled Event".
+_SCHEDULED_EVENT = object()
 
 _RATE = re.compile(r"rate\(\s*(\d+)\s+([a-z]+)\s*\)")
 _CRON = re.compile(r"cron\((.*)\)")
@@ -57,8 +67,9 @@ def schedule_times(expression: str, start_time: str, horizon_s: float, path: str
 
 
 def schedule_workload(expression: str, function: str, *, rule_arn: str, region: str, account_id: str,
-                      start_time: str, horizon_s: float, path: str) -> dict:
-    """An ``events`` workload for ``function``: one EventBridge "Scheduled Event" at each instant."""
+                      start_time: str, horizon_s: float, path: str, payload: Any = _SCHEDULED_EVENT) -> dict:
+    """An ``events`` workload for ``function``: one EventBridge "Scheduled Event" at each instant, or
+    ``payload`` (the target's ``Input``, :func:`target_input`) when given."""
     start = _start(start_time)
     events = []
     for at in schedule_times(expression, start_time, horizon_s, path):
@@ -67,7 +78,23 @@ def schedule_workload(expression: str, function: str, *, rule_arn: str, region: 
             "version": "0", "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{rule_arn}@{when}")),
             "detail-type": "Scheduled Event", "source": "aws.events", "account": account_id,
             "time": when, "region": region, "resources": [rule_arn], "detail": {}}})
+    if payload is not _SCHEDULED_EVENT:  # EventBridge sends the target's Input instead of the event
+        events = [{"at_s": event["at_s"], "payload": payload} for event in events]
     return {"function": function, "arrivals": "events", "events": events}
+
+
+def target_input(text: Any, resource: str, prop: str) -> Any:
+    """A target's ``Input`` (JSON text), decoded; anything else is refused naming where it is written."""
+    from lambdasim.model.templates.report import TemplateRefused
+
+    if not isinstance(text, str):
+        raise TemplateRefused(resource, prop, f"{text!r} is not a string",
+                              "a JSON text, as EventBridge takes for a target's Input")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise TemplateRefused(resource, prop, f"{text!r} is not JSON ({exc})",
+                              "a JSON text, as EventBridge takes for a target's Input") from None
 
 
 def _start(start_time: str) -> datetime:

@@ -14,6 +14,7 @@ from lambdasim.model.rules import function_arn, parse_function
 from lambdasim.model.templates.cloudformation.properties import NOT_MODELLED, is_true
 from lambdasim.model.templates.intrinsics import NO_VALUE, Resolver
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
+from lambdasim.model.templates.schedules import DEFAULT_START_TIME, SCHEDULE_HORIZON_S
 
 __all__ = ["TemplateResources"]
 
@@ -22,13 +23,15 @@ class TemplateResources:
     """One template's resources, their names and ARNs, and the scenario parts read from them."""
 
     def __init__(self, template: Mapping, parameters: Mapping | None, region: str, account_id: str,
-                 report: TemplateReport) -> None:
+                 report: TemplateReport, start_time: str = DEFAULT_START_TIME,
+                 horizon_s: float = SCHEDULE_HORIZON_S) -> None:
         resources = template.get("Resources")
         if not isinstance(resources, Mapping) or not resources:
             raise TemplateRefused("Resources", "", "the template has no resources",
                                   "pass a template with a Resources section")
         self.resolver = Resolver(template, parameters, region, account_id)
         self.region, self.account_id, self.report = region, account_id, report
+        self.start_time, self.horizon_s = start_time, horizon_s  # the span a schedule's workload fills
         self.resolver.namers = {kind: namer for kind, namer in self._namers().items()}
         for logical_id, resource in resources.items():
             if not isinstance(resource, Mapping) or not isinstance(resource.get("Type"), str):

@@ -12,6 +12,7 @@ from lambdasim.model.templates.cloudformation.event_sources import EventSourceRe
 from lambdasim.model.templates.cloudformation.functions import FunctionReaders
 from lambdasim.model.templates.cloudformation.targets import TargetReaders
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport
+from lambdasim.model.templates.schedules import DEFAULT_START_TIME, SCHEDULE_HORIZON_S
 
 __all__ = ["TemplateReader", "scenario_dict_from_cloudformation", "IGNORED_TYPES"]
 
@@ -31,7 +32,7 @@ class TemplateReader(FunctionReaders, TargetReaders, EventSourceReaders):
                    "AWS::Lambda::EventSourceMapping": self._mapping, "AWS::SQS::Queue": self._queue,
                    "AWS::SNS::Topic": self._topic, "AWS::SNS::Subscription": self._subscription,
                    "AWS::Events::EventBus": self._bus, "AWS::S3::Bucket": self._bucket,
-                   "AWS::Events::Rule": self._rule}
+                   "AWS::Events::Rule": self._rule, "AWS::Logs::SubscriptionFilter": self._log_subscription}
         # functions first (the others name them), then versions before the aliases that point at them
         order = {kind: i for i, kind in enumerate(("AWS::Lambda::Function", "AWS::Lambda::Version"))}
         resources = sorted(self.resolver.resources.items(), key=lambda item: order.get(item[1]["Type"], 2))
@@ -66,7 +67,8 @@ class TemplateReader(FunctionReaders, TargetReaders, EventSourceReaders):
 
 def scenario_dict_from_cloudformation(template: Mapping, report: TemplateReport, *,
                                       parameters: Mapping[str, Any] | None = None, region: str = "us-east-1",
-                                      account_id: str = "123456789012") -> dict:
+                                      account_id: str = "123456789012", start_time: str = DEFAULT_START_TIME,
+                                      horizon_s: float = SCHEDULE_HORIZON_S) -> dict:
     """The scenario-file shape of a CloudFormation template's async configuration (module docstring);
-    findings go to ``report``."""
-    return TemplateReader(template, parameters, region, account_id, report).read()
+    findings go to ``report``; a schedule's workload fires from ``start_time`` up to ``horizon_s``."""
+    return TemplateReader(template, parameters, region, account_id, report, start_time, horizon_s).read()

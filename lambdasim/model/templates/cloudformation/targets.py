@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from lambdasim.model.rules import parse_function
 from lambdasim.model.templates.cloudformation.names import TemplateResources
 from lambdasim.model.templates.cloudformation.properties import EVENT_SOURCE, KMS_KEY, NOT_MODELLED, is_true
+from lambdasim.model.templates.report import caller_sized
 
 __all__ = ["TargetReaders"]
 
@@ -97,6 +99,8 @@ class TargetReaders(TemplateResources):
         notifications = properties.get("NotificationConfiguration")
         if notifications is not None:
             notifications = self.resolver.value(notifications, (logical_id, "NotificationConfiguration"))
-            for i, _ in enumerate(notifications.get("LambdaConfigurations") or []):
-                self.report.add(logical_id, f"NotificationConfiguration.LambdaConfigurations[{i}]",
-                                EVENT_SOURCE)
+            for i, notification in enumerate(notifications.get("LambdaConfigurations") or []):
+                function = notification.get("Function") if isinstance(notification, Mapping) else None
+                why = EVENT_SOURCE if function is None else caller_sized(
+                    "the bucket's notifications", parse_function(str(function))[0])
+                self.report.add(logical_id, f"NotificationConfiguration.LambdaConfigurations[{i}]", why)

@@ -1,4 +1,5 @@
-"""Terraform resources mapped to the scenario-file shape: functions, targets, event-source mappings.
+"""Terraform resources mapped to the scenario-file shape: functions, targets, event-source mappings,
+and the workloads of scheduled EventBridge rules (:mod:`.event_sources`).
 
 What they set that affects async behaviour and is not modelled goes into the
 :class:`~lambdasim.model.templates.report.TemplateReport`; resources that do not change what
@@ -13,6 +14,7 @@ from typing import Any
 
 from lambdasim.model.rules import LATEST, parse_function
 from lambdasim.model.templates.report import TemplateRefused, TemplateReport, unplaced_invoke_config
+from lambdasim.model.templates.terraform.event_sources import event_rule_workloads, report_caller_sized
 from lambdasim.model.templates.terraform.resources import UNKNOWN, Context, Resource, computed
 
 __all__ = ["scenario_dict"]
@@ -30,9 +32,10 @@ _FUNCTION_NOT_MODELLED = {
 }
 
 
-def scenario_dict(resources: list[Resource], context: Context, report: TemplateReport) -> dict:
-    """The scenario-file shape of ``resources`` (functions, targets, event-source mappings); findings
-    go to ``report``."""
+def scenario_dict(resources: list[Resource], context: Context, report: TemplateReport, *,
+                  start_time: str, horizon_s: float) -> dict:
+    """The scenario-file shape of ``resources`` (functions, targets, event-source mappings, and the
+    workloads of scheduled rules from ``start_time`` up to ``horizon_s``); findings go to ``report``."""
     functions: dict[str, dict] = {}
     targets: dict[str, dict] = {}
     mappings: list[dict] = []
@@ -220,6 +223,12 @@ def scenario_dict(resources: list[Resource], context: Context, report: TemplateR
         mappings.append(mapping)
         report.resources[resource.address] = source
 
+    workloads = event_rule_workloads(by_type.pop("aws_cloudwatch_event_rule", []),
+                                     by_type.pop("aws_cloudwatch_event_target", []), functions, aliases,
+                                     context, report, start_time=start_time, horizon_s=horizon_s)
+    report_caller_sized(by_type.pop("aws_s3_bucket_notification", []),
+                        by_type.pop("aws_cloudwatch_log_subscription_filter", []), report)
+
     for rtype, rest in by_type.items():
         if not rtype.startswith(_LEFT_ALONE):
             for resource in rest:
@@ -233,6 +242,8 @@ def scenario_dict(resources: list[Resource], context: Context, report: TemplateR
         out["targets"] = targets
     if mappings:
         out["EventSourceMappings"] = mappings
+    if workloads:
+        out["workloads"] = workloads
     return out
 
 

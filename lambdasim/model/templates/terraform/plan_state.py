@@ -16,7 +16,8 @@ __all__ = ["state_resources", "plan_region", "plan_resources", "arn_parts"]
 
 #: The attributes a plan's unknown value is rebuilt for, from the resource its configuration refers to.
 _REFERENCE_ATTRIBUTES = frozenset({"target_arn", "destination", "topic_arn", "endpoint", "event_source_arn",
-                                   "function_name", "qualifier", "function_version"})
+                                   "function_name", "qualifier", "function_version",
+                                   "arn", "rule"})  # an event target's function and rule
 
 
 def _walk_module(module: Mapping, out: list[Resource], lookup: Callable,

@@ -95,6 +95,10 @@ def computed(resource: Resource, attribute: str, ctx: Context) -> Any:
         table = {"name": name, "function_version": values.get("function_version"),
                  "arn": function_arn(ctx.region, ctx.account_id, parse_function(function)[0], name)
                  if function and name else None}
+    elif resource.type == "aws_cloudwatch_event_rule":  # on a custom bus: rule/BUS/NAME, id BUS/NAME
+        bus = values.get("event_bus_name")
+        path = f"{bus}/{name}" if bus not in (None, "default") and name else name
+        table = {"name": name, "id": path, "arn": ctx.arn("events", f"rule/{path}") if name else None}
     elif resource.type == "aws_s3_bucket":
         bucket = values.get("bucket")
         table = {"arn": f"arn:aws:s3:::{bucket}" if bucket else None, "bucket": bucket, "id": bucket}

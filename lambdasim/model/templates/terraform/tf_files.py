@@ -1,4 +1,5 @@
-"""``.tf`` text, as resources, read with python-hcl2 (imported when a file is read).
+"""A module's ``.tf`` files (:mod:`.module_files`), as resources, read with python-hcl2 (imported
+when a file is read).
 
 Values are made literal: a string, a number, a ``var.NAME`` with a default or a value the caller
 passes, a reference to another resource's ``arn``/``name``/``function_name``/``id`` in the same
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lambdasim.model.templates.report import TemplateRefused
+from lambdasim.model.templates.terraform.module_files import TfModule, configuration, unquote
 from lambdasim.model.templates.terraform.resources import UNKNOWN, Context, Refusal, Resource, computed
 
 __all__ = ["tf_resources"]
@@ -21,24 +23,18 @@ __all__ = ["tf_resources"]
 _REFERENCE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+")
 
 
-def tf_resources(text: str, variables: dict, context: Context, provider_region: bool) -> list[Resource]:
-    """The resources of ``.tf`` text, every value made literal (or refused); the aws provider's literal
-    ``region`` sets the context's when ``provider_region``."""
-    import io
-
+def tf_resources(module: TfModule, variables: dict, context: Context,
+                 provider_region: bool) -> list[Resource]:
+    """The resources of a module's ``.tf`` files (:mod:`.module_files`), every value made literal (or
+    refused); a variable's value is the caller's, else the module's tfvars files', else its default;
+    the aws provider's literal ``region`` sets the context's when ``provider_region``."""
     import hcl2
     from hcl2.utils import SerializationOptions
 
-    parsed = hcl2.load(io.StringIO(text), serialization_options=SerializationOptions(with_comments=False))
-    defaults = {}
-    for block in parsed.get("variable", ()):
-        for name, body in block.items():
-            defaults[_unquote(name)] = body.get("default", UNKNOWN)
-    raw: dict[str, dict] = {}
-    for block in parsed.get("resource", ()):
-        for rtype, named in block.items():
-            for name, body in named.items():
-                raw[f"{_unquote(rtype)}.{_unquote(name)}"] = body
+    config = configuration(module)
+    defaults = config.defaults
+    variables = {**config.values, **variables}  # -var wins over the tfvars files, as in Terraform
+    raw = config.resources
     resources: dict[str, Resource] = {}
     for address in raw:
         rtype, name = address.split(".", 1)
@@ -49,7 +45,7 @@ def tf_resources(text: str, variables: dict, context: Context, provider_region: 
         if isinstance(expr, list):
             return [value(v, where) for v in expr]
         if isinstance(expr, Mapping):
-            return {_unquote(k): attempt(v, (where[0], f"{where[1]}.{_unquote(k)}"))
+            return {unquote(k): attempt(v, (where[0], f"{where[1]}.{unquote(k)}"))
                     for k, v in expr.items() if k != "__is_block__"}
         if not isinstance(expr, str):
             return expr
@@ -77,12 +73,13 @@ def tf_resources(text: str, variables: dict, context: Context, provider_region: 
             raise _unresolved(where, expr, "is an expression lambdasim does not evaluate")
         parts = expr.split(".")
         if parts[0] == "var":
-            found = variables.get(parts[1], defaults.get(parts[1], UNKNOWN))
-            if found is UNKNOWN:
+            if parts[1] in variables:  # plain Python values
+                return variables[parts[1]]
+            if parts[1] not in defaults:
                 raise TemplateRefused(
                     where[0], where[1], f"var.{parts[1]} has no default and no value was passed",
                     f"pass it: parameters={{'{parts[1]}': ...}} or --parameter {parts[1]}=VALUE")
-            return value(found, where) if isinstance(found, str) and found.startswith(("\"", "${")) else found
+            return value(defaults[parts[1]], where)  # hcl2's form: a string keeps its quotes
         target = ".".join(parts[:2])
         if target not in resources or len(parts) != 3:
             raise _unresolved(where, expr, "refers to something outside the files' resources")
@@ -104,17 +101,12 @@ def tf_resources(text: str, variables: dict, context: Context, provider_region: 
         if "redrive_policy" in body:  # may refer to the queue itself or to another queue
             target.values["redrive_policy"] = attempt(body["redrive_policy"], (address, "redrive_policy"))
 
-    for block in parsed.get("provider", ()):
-        for name, body in block.items():
-            if provider_region and _unquote(name) == "aws" and "region" in body:
-                context.region = str(value(body["region"], ("provider.aws", "region")))
+    for name, body in config.providers:
+        if provider_region and name == "aws" and "region" in body and "alias" not in body:
+            context.region = str(value(body["region"], ("provider.aws", "region")))
     for address in raw:
         resolve(address)
     return list(resources.values())
-
-
-def _unquote(text: str) -> str:
-    return text[1:-1] if isinstance(text, str) and len(text) >= 2 and text[0] == text[-1] == '"' else text
 
 
 def _unresolved(where: tuple[str, str], expr: str, problem: str) -> TemplateRefused:
