@@ -145,6 +145,8 @@ class FunctionControl:
             self._resize(fn, fn.provisioned[qualifier], 0, self.env.now)
             self.record_settings()  # a row with 0 provisioned: its billing ends with the version
             del fn.provisioned[qualifier]
+        numbers = self._published_numbers()  # its number is never given again
+        numbers[name] = max(numbers.get(name, 0), int(qualifier))
         del fn.versions[qualifier]
         fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)
@@ -278,8 +280,8 @@ class FunctionControl:
         return version
 
     def _published_numbers(self) -> dict[str, int]:
-        """The highest version number each function has published, deleted versions included (made
-        on first use: the data plane's ``__init__`` sets up the rest of the live state)."""
+        """The highest version number each function has published or deleted (made on first use: the
+        data plane's ``__init__`` sets up the rest of the live state)."""
         numbers = self.__dict__.get("_highest_published")
         if numbers is None:
             numbers = self.__dict__["_highest_published"] = {}
