@@ -42,3 +42,11 @@ def test_a_key_that_is_there_is_still_replaced_and_a_new_one_added():
     config = scenario.functions["f"]
     assert dict(config.version_event_invoke_configs)["3"].maximum_retry_attempts == 1
     assert dict(config.environment) == {"STAGE": "dev", "REGION": "eu"}
+
+
+def test_a_mapping_with_no_keys_says_so():
+    with pytest.raises(ls.InvalidParameterValueException) as excinfo:
+        ls.Scenario(functions={"f": ls.FunctionConfig()}).replace(
+            {"functions.f.version_event_invoke_configs.5.maximum_retry_attempts": 0})
+    assert excinfo.value.message == ("functions.f.version_event_invoke_configs.5: '5' is not valid; "
+                                     "allowed: one of the versions (there are none)")

@@ -215,7 +215,8 @@ def _changed(obj: Any, tree: Any, path: str) -> Any:
     for key, sub in tree.items():
         if key not in items and not (isinstance(obj, Mapping) and isinstance(sub, _Leaf)):
             noun = obj.noun if isinstance(obj, _Keyed) else "keys" if isinstance(obj, Mapping) else "indexes"
-            raise invalid_value(join(path, key), key, f"one of the {noun} " + ", ".join(map(str, items)))
+            there = ", ".join(map(str, items)) or "(there are none)"
+            raise invalid_value(join(path, key), key, f"one of the {noun} {there}")
         items[key] = _changed(items.get(key), sub, join(path, key))
     return items if isinstance(obj, Mapping) else tuple(items.values())
 
