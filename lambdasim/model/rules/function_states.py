@@ -1,5 +1,7 @@
 """A function's state as it is created or updated through the API (``Pending`` -> ``Active``,
-``LastUpdateStatus`` ``InProgress`` -> ``Successful``) and Lambda's answers while it is not ready.
+``LastUpdateStatus`` ``InProgress`` -> ``Successful``), Lambda's answers while it is not ready, and
+its answers to a change made against a state that is no longer current (``RevisionId``,
+``CodeSha256``).
 """
 
 from __future__ import annotations
