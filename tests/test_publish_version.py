@@ -116,9 +116,10 @@ def test_after_the_newest_version_is_deleted_the_one_before_is_compared(lam, sim
     sim.wait_until_active("orders")
     assert lam.publish_version(FunctionName="orders")["Version"] == "2"
     lam.delete_function(FunctionName="orders", Qualifier="2")
-    # $LATEST (Timeout 60) differs from version 1 (Timeout 900): a new version
-    assert lam.publish_version(FunctionName="orders")["Version"] != "1"
-    assert len(_versions(lam)) == 3
+    # $LATEST (Timeout 60) differs from version 1 (Timeout 900): a new version, numbered past the
+    # deleted one
+    assert lam.publish_version(FunctionName="orders")["Version"] == "3"
+    assert _versions(lam) == ["$LATEST", "1", "3"]
 
 
 def test_the_engine_publishes_only_on_a_change(sim):
@@ -137,3 +138,45 @@ def test_the_versions_a_scenario_publishes_count_as_the_newest():
     lam.update_function_configuration(FunctionName="orders", Description="changed")
     sim.wait_until_active("orders")
     assert lam.publish_version(FunctionName="orders")["Version"] == "3"
+
+
+def test_a_deleted_versions_number_is_never_given_again(sim):
+    sim.publish_version("orders")
+    sim.update_function("orders", timeout_s=30, at_once=True)
+    assert sim.publish_version("orders") == "2"
+    sim.delete_function("orders", "2")
+    sim.delete_function("orders", "1")
+    assert sim.versions("orders") == ["$LATEST"]
+    assert sim.publish_version("orders") == "3"  # not 1 again, nor 2
+    sim.update_function("orders", timeout_s=60, at_once=True)
+    assert sim.publish_version("orders") == "4"
+
+
+def test_a_function_deleted_and_created_again_counts_from_1(sim):
+    sim.publish_version("orders")
+    sim.update_function("orders", timeout_s=30, at_once=True)
+    assert sim.publish_version("orders") == "2"
+    config = sim.function_config("orders")
+    sim.delete_function("orders")
+    sim.create_function("orders", config, publish=True)
+    assert sim.versions("orders") == ["$LATEST", "1"]
+
+
+def test_a_scenarios_versions_count_when_numbering_past_a_deleted_one():
+    sim = ls.Simulation(ls.Scenario(functions={"orders": ls.FunctionConfig(provisioned={"2": 1})}))
+    sim.delete_function("orders", "2")  # the scenario published 1 and 2
+    sim.update_function("orders", timeout_s=30, at_once=True)
+    assert sim.publish_version("orders") == "3"
+
+
+def test_publishing_after_deleting_the_newest_version_numbers_past_it_through_the_api(lam, sim):
+    lam.publish_version(FunctionName="orders")
+    lam.update_function_configuration(FunctionName="orders", Timeout=60)
+    sim.wait_until_active("orders")
+    lam.publish_version(FunctionName="orders")
+    lam.delete_function(FunctionName="orders", Qualifier="2")
+    lam.update_function_configuration(FunctionName="orders", Timeout=61)
+    sim.wait_until_active("orders")
+    published = lam.publish_version(FunctionName="orders")
+    assert (published["Version"], published["FunctionArn"].rsplit(":", 1)[1]) == ("3", "3")
+    assert _versions(lam) == ["$LATEST", "1", "3"]

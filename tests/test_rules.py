@@ -79,6 +79,8 @@ MESSAGES = [
     "The function is being created.",
     "Could not parse request body into json",
     "ALLOW_NON_NUMERIC_NUMBERS",
+    "The Revision Id provided does not match the latest Revision Id",
+    "is different from current CodeSHA256 in",
 ]
 
 

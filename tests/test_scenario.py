@@ -444,8 +444,8 @@ def test_replace_applies_related_changes_together():
     ({"functions.orders.duration.mean_s": 1},
      "functions.orders.duration.mean_s: 'mean_s' is not valid; allowed: one of the fields value_s"),
     ({"functions.billing.timeout_s": 5},
-     "functions.billing: 'billing' is not valid; allowed: one of the keys orders"),
-    ({"workloads[3].count": 1}, "workloads[3]: 3 is not valid; allowed: one of the keys 0"),
+     "functions.billing: 'billing' is not valid; allowed: one of the functions orders"),
+    ({"workloads[3].count": 1}, "workloads[3]: 3 is not valid; allowed: one of the indexes 0"),
     ({"seed": -1}, "seed: -1 is not valid; allowed: integer >= 0"),
     ({"seed.value": 1}, "seed.value: 'value' is not valid; allowed: nothing: seed is a plain value, "
                         "to be replaced whole"),

@@ -230,7 +230,7 @@ def test_replace_of_a_setting_of_a_version_without_a_config_names_the_path_and_t
     with pytest.raises(ls.InvalidParameterValueException) as excinfo:
         _two_versions().replace({"functions.f.version_event_invoke_configs.2.maximum_retry_attempts": 2})
     assert excinfo.value.message == ("functions.f.version_event_invoke_configs.2: '2' is not valid; "
-                                     "allowed: one of the keys 1, 3")
+                                     "allowed: one of the versions 1, 3")
 
 
 def test_replace_adding_a_config_for_an_unpublished_version_names_the_versions_published():

@@ -69,7 +69,7 @@ def _touch(service: LambdaService, name: str, p: dict, code: bool = False) -> No
         meta["CodeSize"] = len(blob) if blob is not None else 0
         meta["CodeSha256"] = sha256(blob if blob is not None else text.encode())
     meta["LastModified"] = iso(service.sim.wall_time())
-    meta["RevisionId"] = service.next_revision()
+    service.changed(name)
 
 
 def _output(service: LambdaService, name: str, qualifier: str | None = None) -> dict:
@@ -137,6 +137,7 @@ def _publish(service: LambdaService, name: str, description: str | None = None,
     if description is not None:
         meta["Description"] = description
     service.meta[(name, version)] = meta
+    latest["RevisionId"] = service.next_revision()  # a publish changes $LATEST's too (recorded)
     return _output(service, name, version)
 
 
@@ -164,6 +165,7 @@ def update_function_configuration(service: LambdaService, p: dict) -> dict:
     """``UpdateFunctionConfiguration``: ``$LATEST``'s ``Timeout``, ``MemorySize``, ``DeadLetterConfig``,
     ``Environment`` (its ``Variables`` replace the old ones whole, as in AWS)."""
     name = service.unqualified(p["FunctionName"], "UpdateFunctionConfiguration")
+    service.check_revision(name, p.get("RevisionId"))
     try:
         service.sim.update_function(name, **config_changes(p))
     except errors.InvalidParameterValueException as error:
@@ -175,6 +177,7 @@ def update_function_configuration(service: LambdaService, p: dict) -> dict:
 def update_function_code(service: LambdaService, p: dict) -> dict:
     """``UpdateFunctionCode``: ``$LATEST``'s code and ``Architectures`` (the code itself is not run)."""
     name = service.unqualified(p["FunctionName"], "UpdateFunctionCode")
+    service.check_revision(name, p.get("RevisionId"))
     if not p.get("DryRun"):
         # With Publish the new code is in force at once, so the version is published from it.
         service.sim.update_function(name, at_once=bool(p.get("Publish")), **config_changes(p))
@@ -197,8 +200,14 @@ def delete_function(service: LambdaService, p: dict) -> dict:
 
 
 def publish_version(service: LambdaService, p: dict) -> dict:
-    """``PublishVersion``: ``$LATEST`` as the next numbered version."""
-    return _publish(service, service.unqualified(p["FunctionName"], "PublishVersion"), p.get("Description"))
+    """``PublishVersion``: ``$LATEST`` as the next numbered version, refused when ``RevisionId`` (412)
+    or ``CodeSha256`` (400) is given and is not ``$LATEST``'s, checked in that order."""
+    name = service.unqualified(p["FunctionName"], "PublishVersion")
+    service.check_revision(name, p.get("RevisionId"))
+    if p.get("CodeSha256") is not None:
+        service.sim.resolve_version(name)  # a function that does not exist is a 404 first
+        rules.check_code_sha256(p["CodeSha256"], service.meta_of(name, LATEST)["CodeSha256"])
+    return _publish(service, name, p.get("Description"))
 
 
 def _weights(p: dict) -> dict[str, float] | None:
@@ -213,7 +222,7 @@ def _alias(service: LambdaService, name: str, alias: str) -> dict:
     version = service.sim.aliases(name).get(alias)
     if version is None:
         raise rules.alias_not_found(service.arn(name, alias))
-    meta = service.meta.setdefault((name, alias), {"Description": "", "RevisionId": service.next_revision()})
+    meta = service.alias_meta(name, alias)
     out = {"AliasArn": service.arn(name, alias), "Name": alias, "FunctionVersion": version,
            "Description": meta["Description"]}
     weights = service.sim.alias_weights(name, alias)
@@ -238,8 +247,9 @@ def update_alias(service: LambdaService, p: dict) -> dict:
     alias = p["Name"]
     if alias not in service.sim.aliases(name):
         raise rules.alias_not_found(service.arn(name, alias))
+    service.check_revision(name, p.get("RevisionId"), alias)
     service.sim.update_alias(name, alias, p.get("FunctionVersion"), _weights(p))
-    meta = service.meta.setdefault((name, alias), {"Description": ""})
+    meta = service.alias_meta(name, alias)
     if p.get("Description") is not None:
         meta["Description"] = p["Description"]
     meta["RevisionId"] = service.next_revision()

@@ -55,6 +55,9 @@ class LambdaService:
         self.requests = 0
         self.revisions = 0
         self.meta: dict[tuple[str, str], dict] = {}    # (function, version) -> AWS-only attributes
+        #: Functions created or updated since their ``$LATEST`` last settled: its RevisionId changes
+        #: again once it is Active with no update in progress, as AWS's does (recorded, §13).
+        self.settling: set[str] = set()
 
     @classmethod
     def of(cls, sim: Any) -> LambdaService:
@@ -112,7 +115,8 @@ class LambdaService:
     # -- what AWS reports beside the engine --------------------------------------------------------------
 
     def meta_of(self, name: str, version: str) -> dict:
-        """The AWS-only attributes of a function version (role, runtime, code hash, ...)."""
+        """The AWS-only attributes of a function version (role, runtime, code hash, ...), its
+        ``RevisionId`` as it is now (:meth:`changed`)."""
         key = (name, version)
         meta = self.meta.get(key)
         if meta is None:
@@ -121,9 +125,37 @@ class LambdaService:
                 "CodeSize": 0, "CodeSha256": sha256(name.encode()),
                 "LastModified": iso(self.sim.wall_time(0.0)), "RevisionId": self.next_revision(),
                 "PackageType": "Zip"}
+        if version == rules.LATEST and name in self.settling:
+            state = self.sim.function_state(name)
+            if (state["state"], state["last_update_status"]) == (rules.STATE_ACTIVE, rules.UPDATE_SUCCESSFUL):
+                self.settling.discard(name)
+                meta["RevisionId"] = self.next_revision()
         return meta
+
+    def changed(self, name: str) -> None:
+        """``$LATEST`` was created or updated: a new ``RevisionId`` now, and another once the function
+        is ``Active`` with no update in progress (recorded: ``TestLambdaRevisions``, §13)."""
+        self.settling.discard(name)
+        self.meta_of(name, rules.LATEST)["RevisionId"] = self.next_revision()
+        self.settling.add(name)
+
+    def alias_meta(self, name: str, alias: str) -> dict:
+        """The AWS-only attributes of an alias (description, ``RevisionId``); an alias a scenario
+        defines gets them on first use."""
+        return self.meta.setdefault((name, alias), {"Description": "", "RevisionId": self.next_revision()})
+
+    def check_revision(self, name: str, given: str | None, alias: str | None = None) -> None:
+        """AWS's 412 unless ``given`` (a request's ``RevisionId``; None: left out) is the current one of
+        ``$LATEST`` or of ``alias``; a function (or alias) that does not exist is a 404 first."""
+        if given is None:
+            return
+        self.sim.resolve_version(name, alias)
+        meta = self.meta_of(name, rules.LATEST) if alias is None else self.alias_meta(name, alias)
+        rules.check_revision(given, meta["RevisionId"])
 
     def forget(self, name: str, qualifier: str | None = None) -> None:
         """Drop the attributes of a deleted function (every version) or of one deleted version."""
         for key in [k for k in self.meta if k[0] == name and qualifier in (None, rules.LATEST, k[1])]:
             del self.meta[key]
+        if qualifier in (None, rules.LATEST):
+            self.settling.discard(name)

@@ -117,8 +117,9 @@ class FunctionControl:
             self._check_reservation(name, config.reserved_concurrency)
         fn = self._add_function(name, config)
         fn.active_at = self.env.now + self.scenario.account.function_pending_s
+        self._published_numbers().pop(name, None)  # a new function of an old name counts from 1
         if publish:
-            fn.publish("1")
+            fn.publish(self._next_version(name, fn))
         self.record_settings()
 
     def delete_function(self, name: str, qualifier: str | None = None) -> None:
@@ -132,6 +133,7 @@ class FunctionControl:
             if fn.reserved:
                 self.delete_reserved_concurrency(name)
             del self.functions[name]
+            self._published_numbers().pop(name, None)
             return
         if qualifier not in fn.versions:
             raise InvalidParameterValueException(f"Qualifier {qualifier} is not a version: delete the alias")
@@ -143,6 +145,8 @@ class FunctionControl:
             self._resize(fn, fn.provisioned[qualifier], 0, self.env.now)
             self.record_settings()  # a row with 0 provisioned: its billing ends with the version
             del fn.provisioned[qualifier]
+        numbers = self._published_numbers()  # its number is never given again
+        numbers[name] = max(numbers.get(name, 0), int(qualifier))
         del fn.versions[qualifier]
         fn.snapshots.pop(qualifier, None)
         fn.settings.pop(qualifier, None)
@@ -270,10 +274,26 @@ class FunctionControl:
         if (newest is not None and not code_changed
                 and version_settings(fn.versions[newest]) == version_settings(fn.config)):
             return newest
-        version = str(int(newest or 0) + 1)
+        version = self._next_version(name, fn)
         fn.publish(version)
         self.record_settings()
         return version
+
+    def _published_numbers(self) -> dict[str, int]:
+        """The highest version number each function has published or deleted (made on first use: the
+        data plane's ``__init__`` sets up the rest of the live state)."""
+        numbers = self.__dict__.get("_highest_published")
+        if numbers is None:
+            numbers = self.__dict__["_highest_published"] = {}
+        return numbers
+
+    def _next_version(self, name: str, fn: LiveFunction) -> str:
+        """The number the next published version of ``name`` gets: one more than any it has had, as
+        AWS never gives a deleted version's number again (docs/aws-behaviour.md §13)."""
+        numbers = self._published_numbers()
+        number = max(numbers.get(name, 0), *(int(v) for v in fn.versions), 0) + 1
+        numbers[name] = number
+        return str(number)
 
     def versions(self, name: str) -> list[str]:
         """``$LATEST`` and the published versions, oldest first."""

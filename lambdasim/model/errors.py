@@ -16,6 +16,7 @@ __all__ = [
     "RecursiveInvocationException",
     "ResourceNotFoundException",
     "ResourceConflictException",
+    "PreconditionFailedException",
     "ProvisionedConcurrencyConfigNotFoundException",
     "RequestEntityTooLargeException",
     "RequestTooLargeException",
@@ -76,6 +77,12 @@ class ResourceConflictException(LambdaError):
     """The resource already exists or is being changed (HTTP 409)."""
 
     http_status = 409
+
+
+class PreconditionFailedException(LambdaError):
+    """The request's ``RevisionId`` is not the resource's current one (HTTP 412)."""
+
+    http_status = 412
 
 
 class RequestEntityTooLargeException(LambdaError):

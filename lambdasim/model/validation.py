@@ -159,13 +159,31 @@ def replaced(obj: Any, changes: Mapping[str, Any]) -> Any:
     return _changed(obj, tree, "")
 
 
-def _keyed(value: Any, declared: str) -> Any:
-    """A field declared as a mapping but kept as ``((key, value), ...)`` pairs (so the dataclass stays
-    hashable: ``FunctionConfig.provisioned``, ``environment``, ``version_event_invoke_configs``), as the
-    mapping a user wrote, so a path addresses it by key (``provisioned.1`` is version 1's count, not
-    the second pair)."""
+class _Keyed(dict):
+    """A mapping field as :func:`replaced` walks it, with the noun its keys are (``versions``)."""
+
+    def __init__(self, items: Any, noun: str) -> None:
+        super().__init__(items)
+        self.noun = noun
+
+
+#: What the keys of each mapping field are, for the error naming a key that is not there.
+_KEY_NOUNS = {"provisioned": "versions", "version_event_invoke_configs": "versions",
+              "environment": "variables", "functions": "functions", "targets": "targets"}
+
+
+def _keyed(value: Any, declared: str, name: str = "") -> Any:
+    """A field declared as a mapping, as the mapping a user wrote, its keys named by their noun
+    (``versions``, ``variables``, ``functions``) for the error about a key that is not there. Some are
+    kept as ``((key, value), ...)`` pairs (so the dataclass stays hashable:
+    ``FunctionConfig.provisioned``, ``environment``, ``version_event_invoke_configs``): a path
+    addresses them by key too (``provisioned.1`` is version 1's count, not the second pair)."""
+    if "Mapping" not in declared:
+        return value
     pairs = isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value)
-    return dict(value) if pairs and "Mapping" in declared else value
+    if pairs or isinstance(value, Mapping):
+        return _Keyed(value, _KEY_NOUNS.get(name, "keys"))
+    return value
 
 
 @dataclass(frozen=True)
@@ -183,7 +201,7 @@ def _changed(obj: Any, tree: Any, path: str) -> Any:
                 raise invalid_value(join(path, key), key, "one of the fields " + ", ".join(names))
         declared = {f.name: str(f.type) for f in fields(obj)}
         try:
-            return dataclasses.replace(obj, **{k: _changed(_keyed(getattr(obj, k), declared[k]), t,  # type: ignore
+            return dataclasses.replace(obj, **{k: _changed(_keyed(getattr(obj, k), declared[k], k), t,  # type: ignore
                                                            join(path, k))
                                                for k, t in tree.items()})
         except InvalidParameterValueException as exc:
@@ -196,7 +214,9 @@ def _changed(obj: Any, tree: Any, path: str) -> Any:
         tree = {str(k) if isinstance(k, int) and k not in items else k: t for k, t in tree.items()}
     for key, sub in tree.items():
         if key not in items and not (isinstance(obj, Mapping) and isinstance(sub, _Leaf)):
-            raise invalid_value(join(path, key), key, "one of the keys " + ", ".join(map(str, items)))
+            noun = obj.noun if isinstance(obj, _Keyed) else "keys" if isinstance(obj, Mapping) else "indexes"
+            there = ", ".join(map(str, items)) or "(there are none)"
+            raise invalid_value(join(path, key), key, f"one of the {noun} {there}")
         items[key] = _changed(items.get(key), sub, join(path, key))
     return items if isinstance(obj, Mapping) else tuple(items.values())
 

@@ -1,15 +1,21 @@
 """A function's state as it is created or updated through the API (``Pending`` -> ``Active``,
-``LastUpdateStatus`` ``InProgress`` -> ``Successful``) and Lambda's answers while it is not ready.
+``LastUpdateStatus`` ``InProgress`` -> ``Successful``), Lambda's answers while it is not ready, and
+its answers to a change made against a state that is no longer current (``RevisionId``,
+``CodeSha256``).
 """
 
 from __future__ import annotations
 
-from lambdasim.model.errors import ResourceConflictException
+from lambdasim.model.errors import (
+    InvalidParameterValueException,
+    PreconditionFailedException,
+    ResourceConflictException,
+)
 
 __all__ = [
     "DEFAULT_FUNCTION_PENDING_S", "MAX_FUNCTION_PENDING_S", "STATE_ACTIVE", "STATE_PENDING",
     "UPDATE_SUCCESSFUL", "UPDATE_IN_PROGRESS", "CREATING_REASON", "CREATING_REASON_CODE",
-    "function_pending", "update_in_progress",
+    "function_pending", "update_in_progress", "check_revision", "check_code_sha256",
 ]
 
 # Lambda function states: https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
@@ -48,3 +54,28 @@ def update_in_progress(function_arn: str) -> ResourceConflictException:
     ``InProgress``; ``function_arn`` is the function's unqualified ARN."""
     return ResourceConflictException("The operation cannot be performed at this time. "
                                      f"An update is in progress for resource: {function_arn}")
+
+
+# Optimistic locking, as LocalStack's AWS-validated snapshots record it
+# (tests/aws/services/lambda_/test_lambda_api.snapshot.json, TestLambdaRevisions and
+# TestLambdaVersions::test_publish_with_wrong_sha256, recorded against AWS November 2023).
+
+
+def check_revision(given: str | None, current: str) -> None:
+    """AWS's HTTP 412 when a request's ``RevisionId`` (None: left out, no check) is not the current
+    ``RevisionId`` of the function's ``$LATEST`` or of the alias it changes. Recorded for
+    UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion and UpdateAlias, one message."""
+    if given is not None and given != current:
+        raise PreconditionFailedException(
+            "The Revision Id provided does not match the latest Revision Id. "
+            "Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+            revision_id=given, current=current)
+
+
+def check_code_sha256(given: str | None, current: str) -> None:
+    """AWS's answer to a PublishVersion whose ``CodeSha256`` (None: left out, no check) is not the
+    hash of ``$LATEST``'s code: HTTP 400 ``InvalidParameterValueException`` (not 412), as recorded."""
+    if given is not None and given != current:
+        raise InvalidParameterValueException(
+            f"CodeSHA256 ({given}) is different from current CodeSHA256 in $LATEST ({current}). "
+            "Please try again with the CodeSHA256 in $LATEST.", code_sha256=given, current=current)

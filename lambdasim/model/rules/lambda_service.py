@@ -12,7 +12,8 @@ sections in brackets). Each rule is written in one topic module:
 * :mod:`~lambdasim.model.rules.payloads`: size limits and the JSON of a request body
 * :mod:`~lambdasim.model.rules.invocations`: system errors, error payloads, the recursion limit
 * :mod:`~lambdasim.model.rules.function_settings`: timeout, memory, architectures, environment
-* :mod:`~lambdasim.model.rules.function_states`: ``Pending`` and ``InProgress`` and their conflicts
+* :mod:`~lambdasim.model.rules.function_states`: ``Pending`` and ``InProgress`` and their conflicts;
+  ``RevisionId`` and ``CodeSha256`` preconditions
 * :mod:`~lambdasim.model.rules.aliases`: alias names, routing weights, versions in use
 """
 
