@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 import nbformat
 import numpy as np
@@ -95,3 +96,19 @@ def test_a_chart_shows_the_pixels_ipython_would_print_and_stays_as_it_was(scenar
 
 def test_an_empty_chart_figure_shows_nothing_as_ipython():
     assert ChartFigure()._repr_png_() is None
+
+
+@pytest.mark.slow
+def test_the_course_builder_shows_a_plain_pyplot_figure_whatever_mplbackend_says(tmp_path, monkeypatch):
+    from lambdasim.course.html import build_course
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # as CI runs it; the kernels are started on the inline backend
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A plain figure"),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3]);"),
+    ]), lessons / "01_plain.ipynb")
+    [page] = build_course(tmp_path / "out", lessons, timeout_s=120)
+    assert page.ok
+    assert re.search(r'<img[^>]+src="data:image/png;base64,', page.page.read_text())  # not the page's CSS
