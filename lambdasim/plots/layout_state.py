@@ -1,11 +1,11 @@
-"""Where a figure's layout has put things, kept across an export so the next export starts there too.
+"""Where a figure's layout put things, put back after an export so the next export starts there too.
 
 A layout engine does not place a figure from scratch: it measures every Axes where the last layout
 left it (its tick labels, a legend anchored outside it in Axes coordinates) and moves it by what it
 measured. The tick labels and the anchored legend move with the Axes, so each pass lands a little
-away from the last one (the right edge of a timeline drifts by 1e-5 of the width from one export to
-the next, a tight-layout figure's by 1e-3), and ``savefig(bbox_inches="tight")`` lays out twice. A
-figure exported twice therefore gave two different files, the second and third too.
+away from the last one (a timeline's right edge by a few millionths of its width, a tight-layout
+figure's by about a thousandth), and ``savefig(bbox_inches="tight")`` lays out twice. A figure
+exported twice therefore gave two different files, and the third differed again.
 
 :func:`layout_kept` notes every position a layout moves (each Axes' original and active box, the
 subplot parameters the tight layout rewrites, subfigure boxes and the ``sup*`` titles the
