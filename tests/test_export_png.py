@@ -93,7 +93,7 @@ CHARTS = {
 
 @pytest.mark.parametrize("chart", CHARTS)
 def test_save_figure_writes_the_pixels_matplotlib_writes_and_a_smaller_file(run, tmp_path, chart):
-    draw = CHARTS[chart]  # a fresh figure each: a figure's first export can differ from its next
+    draw = CHARTS[chart]  # a fresh figure each: savefig (theirs) moves the layout of the figure it saves
     ours = lp.save_figure(draw(run), tmp_path / "ours.png", dpi=80, caption=lp.caption_for(run))
     # matplotlib's own PNG of the same chart and caption, through Pillow
     fig = draw(run)

@@ -679,21 +679,3 @@ def test_python_m_lambdasim_figures_writes_the_readme_timeline(tmp_path):
     png = tmp_path / "timeline.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "timeline.png" in done.stdout
     assert matplotlib.image.imread(png).shape[1] > 1000
-
-
-def test_a_notebook_cell_returning_a_figure_shows_it_as_png(monkeypatch):
-    # Charts are built outside pyplot, so the inline backend never hooks them: the package registers
-    # a PNG formatter for Figure in the running IPython shell.
-    import IPython
-    from IPython.core.interactiveshell import InteractiveShell
-    from matplotlib.figure import Figure
-
-    import lambdasim.plots as plots_module
-
-    shell = InteractiveShell.instance()
-    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    plots_module._show_figures_in_notebooks()
-    figure = Figure()
-    figure.add_subplot().plot([0, 1], [1, 0])
-    data, _ = shell.display_formatter.format(figure)
-    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"

@@ -19,6 +19,8 @@ __all__ = ["CoursePage", "build_course", "course_notebooks"]
 
 #: The repository's notebooks folder (beside the package in a clone or an editable install).
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: The matplotlib backend of the kernels that run the notebooks (ipykernel's default).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ def _execute(notebook, folder: Path, timeout_s: float) -> list[str]:
     client = NotebookClient(notebook, timeout=timeout_s, kernel_name="python3",
                             resources={"metadata": {"path": str(folder)}})
     try:
-        client.execute()
+        # the inline backend, as ipykernel picks when MPLBACKEND is unset: a figure drawn with plain
+        # matplotlib shows on the page even when the builder runs with MPLBACKEND=Agg (CI)
+        client.execute(env={**os.environ, "MPLBACKEND": INLINE_BACKEND})
     except CellExecutionError:
         pass  # the error output is in the cell; _error_outputs reads it from there
     except (CellTimeoutError, DeadKernelError) as exc:

@@ -12,7 +12,6 @@ layer (:class:`lambdasim.results.Result`) reads the recorder, and the public
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import time
 import zlib
@@ -41,7 +40,7 @@ from lambdasim.model.errors import (
     TooManyRequestsException,
     invalid_value,
 )
-from lambdasim.model.loading import garbage_collection_paused
+from lambdasim.model.garbage_collector import garbage_collection_paused, garbage_collection_rarer
 from lambdasim.model.rules import LATEST, check_async_payload
 from lambdasim.model.validation import check_number
 from lambdasim.records import Recorder, RequestIds
@@ -437,19 +436,16 @@ class Model(ControlPlane):
         walked the run's growing records and messages (about a quarter of a failure/destination
         run's CPU). Paused for the run and re-enabled as it was when ``run()`` returns or raises;
         when a Python handler runs, only made rarer (every 50,000 allocations), since user code may
-        build cycles that must not pile up for a whole run."""
+        build cycles that must not pile up for a whole run. Both holds are counted across threads, so
+        runs overlapping in a thread pool leave the collector as it was only when the last one ends."""
         handlers = any(fn.handler is not None or any(v.handler is not None for v in fn.snapshots.values())
                        for fn in self.functions.values())
         if not handlers:
             with garbage_collection_paused():
                 yield
             return
-        thresholds = gc.get_threshold()
-        gc.set_threshold(max(thresholds[0], _GC_EVERY), *thresholds[1:])
-        try:
+        with garbage_collection_rarer(_GC_EVERY):
             yield
-        finally:
-            gc.set_threshold(*thresholds)
 
     def _run(self, until: float | None) -> Model:
         started = time.perf_counter()

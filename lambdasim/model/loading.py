@@ -21,19 +21,18 @@ A scenario file is data a student may download, so reading one is explicit, stri
 
 Reading happens with Python's cyclic garbage collector paused (it is restored after): building a
 million small containers otherwise triggers a collection pass over all of them again and again,
-which made a 100,000-event file load in 50 s instead of a few (benchmarks/scenario_load.py).
+which made a 100,000-event file load in 50 s instead of a few (benchmarks/scenario_load.py). The pause
+is counted across threads (:mod:`lambdasim.model.garbage_collector`).
 """
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from lambdasim.model.errors import InvalidParameterValueException, invalid_value
+from lambdasim.model.garbage_collector import garbage_collection_paused
 from lambdasim.model.strict_yaml import MAX_ALIAS_EXPANSION, MAX_DEPTH, parse_yaml
 
 __all__ = ["MAX_ALIAS_EXPANSION", "MAX_DEPTH", "TRUST_HINT", "read_source", "read_file", "parse_yaml",
@@ -52,18 +51,6 @@ def untrusted_handler(field: str, handler: str) -> InvalidParameterValueExceptio
     return invalid_value(field, handler, "no handler in an untrusted scenario: a scenario file is data, and "
                                          "importing the handler it names runs code; if you trust it, load "
                                          f"it with {TRUST_HINT}")
-
-
-@contextmanager
-def garbage_collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (the containers built while reading hold no cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # -- file or text ----------------------------------------------------------------------------------

@@ -16,8 +16,10 @@
     lp.sweep_chart(ls.confidence(runs))   # a sweep: each measure's mean and interval per configuration
 
 Every function returns a :class:`matplotlib.figure.Figure` built outside pyplot (nothing to close,
-shown once when a notebook cell returns it) and never calls ``plt.show()``. One colour-blind-safe
-palette (:data:`PALETTE`, Okabe–Ito) colours outcomes and fates in every chart. The numbers a chart
+shown once when a notebook cell returns it, by its own ``_repr_png_``: importing this package
+registers nothing in IPython, so other figures show as the kernel's matplotlib set-up decides) and
+never calls ``plt.show()``. One colour-blind-safe palette (:data:`PALETTE`, Okabe–Ito) colours
+outcomes and fates in every chart. The numbers a chart
 draws come from :mod:`lambdasim.results` (``series``, ``ages``, ``metrics``); the charts only draw.
 """
 
@@ -31,29 +33,6 @@ from lambdasim.plots.outcomes_chart import outcomes
 from lambdasim.plots.states_chart import states
 from lambdasim.plots.style import PALETTE
 from lambdasim.plots.timeline_chart import select_events, timeline
-
-
-def _show_figures_in_notebooks() -> None:
-    """Let a notebook cell that returns a Figure show it as an image.
-
-    The charts are built outside pyplot, so IPython's inline backend never registers its display
-    hook for them; register a PNG formatter for Figure in the running IPython shell, if any.
-    """
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import print_figure
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is None:
-        return
-    from matplotlib.figure import Figure
-
-    shell.display_formatter.formatters["image/png"].for_type(
-        Figure, lambda figure: print_figure(figure, "png", bbox_inches="tight"))
-
-
-_show_figures_in_notebooks()
 
 __all__ = [
     "PALETTE",

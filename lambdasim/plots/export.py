@@ -12,12 +12,16 @@ Two verbs, one meaning each:
 maximum event age, reserved concurrency and timeout; the account limit, dispatch policy and seed),
 so an image never loses its context.
 
-Files are reproducible: SVG and PDF carry no creation date and SVG ids are seeded, so the same
-run exported twice gives the same bytes (useful for images committed beside documentation).
+Files are reproducible: SVG and PDF carry no creation date and SVG ids are seeded (a clip path's
+named by what the file draws, :mod:`lambdasim.plots.svg_ids`), so the same run exported twice gives
+the same bytes (useful for images committed beside documentation). The same *figure* saved twice
+does too: an export puts back every position its layout passes moved
+(:mod:`lambdasim.plots.layout_state`), so the next one starts where the first did.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -31,10 +35,12 @@ from matplotlib.font_manager import FontProperties
 
 from lambdasim.model.rules import LATEST
 from lambdasim.plots.age_chart import event_age
+from lambdasim.plots.layout_state import layout_kept
 from lambdasim.plots.load_charts import concurrency
 from lambdasim.plots.outcomes_chart import outcomes
 from lambdasim.plots.png_canvas import save_tight_png
 from lambdasim.plots.style import check_result, count_of, format_duration
+from lambdasim.plots.svg_ids import stable_clip_ids
 from lambdasim.plots.timeline_chart import timeline
 
 __all__ = ["FORMATS", "CHARTS", "TABLES", "save_figure", "caption_for", "export_run"]
@@ -48,6 +54,7 @@ TABLES = ("attempts", "events", "deliveries", "rejected")
 #: Where a caption starts (fraction of the figure's width) and its font size in points.
 _CAPTION_X, _CAPTION_POINTS = 0.01, 8
 _PAD_INCHES = 0.15  # white margin around the tight box
+_SVG_SALT = "lambdasim"  # svg.hashsalt: SVG ids from the content, not random
 _METADATA = {"png": {"Software": "lambdasim (matplotlib)"}, "svg": {"Date": None},
              "pdf": {"CreationDate": None, "Creator": "lambdasim (matplotlib)"}}
 
@@ -94,10 +101,15 @@ def save_figure(fig: Any, path: str | os.PathLike, dpi: float = 150, caption: st
     try:
         if ext == "png":  # savefig's tight PNG, laid out once and encoded faster (same pixels)
             save_tight_png(fig, path, dpi, pad_inches=_PAD_INCHES, facecolor="white", metadata=_METADATA[ext])
-        else:
-            with matplotlib.rc_context({"svg.hashsalt": "lambdasim"}):
-                fig.savefig(path, format=ext, dpi=dpi, bbox_inches="tight", pad_inches=_PAD_INCHES,
+        else:  # savefig lays the figure out twice (measuring, then drawing): put back where it was
+            buffer = io.BytesIO()
+            with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT}), layout_kept(fig):
+                fig.savefig(buffer, format=ext, dpi=dpi, bbox_inches="tight", pad_inches=_PAD_INCHES,
                             metadata=_METADATA[ext], facecolor="white")
+            data = buffer.getvalue()
+            if ext == "svg":
+                data = stable_clip_ids(data.decode("utf-8"), _SVG_SALT).encode("utf-8")
+            path.write_bytes(data)
     finally:
         if text is not None:
             text.remove()

@@ -37,6 +37,8 @@ import numpy as np
 from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from lambdasim.plots.layout_state import layout_kept
+
 __all__ = ["FigureCanvas", "BACKEND", "png_bytes", "save_tight_png"]
 
 #: What ``savefig(backend=...)`` names this module by.
@@ -45,6 +47,7 @@ _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _RGB, _RGBA = 2, 6  # IHDR colour types
 _LEVEL = 6  # zlib's default: level 1 is barely faster here and 40-70 % larger
 _METRES_PER_INCH = 0.0254
+_NO_AUTOMATIC_LAYOUT = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -88,30 +91,33 @@ def save_tight_png(fig: Any, path: Any, dpi: float, pad_inches: float | None = N
     :func:`png_bytes`, with one layout pass instead of a draw with rendering off. ``pad_inches`` and
     ``facecolor`` left as None are savefig's (``savefig.pad_inches``, ``savefig.facecolor``).
 
-    The figure is left as it was: its canvas, dpi and layout engine are restored.
+    The figure is left as it was: its canvas, dpi, layout engine and every position the layout moved
+    (:func:`~lambdasim.plots.layout_state.layout_kept`) are restored, so the same figure written again
+    gives the same bytes.
     """
     if pad_inches is None:
         pad_inches = matplotlib.rcParams["savefig.pad_inches"]
     canvas, figure_dpi, engine = fig.canvas, fig.dpi, fig.get_layout_engine()
     ours = FigureCanvas(fig)  # the figure's canvas until restored: layout and tight box share its renderer
-    try:
-        fig.dpi = dpi
-        renderer = ours.get_renderer()
-        if fig.axes and engine is not None:
-            # what Figure.draw does first, and all of that draw the tight box needs; Figure.draw
-            # ignores a ValueError here too (a window being resized)
-            with contextlib.suppress(ValueError):
-                engine.execute(fig)
-        bbox = fig.get_tightbbox(renderer).padded(pad_inches)
-        fig.dpi = figure_dpi
-        if engine is not None:  # laid out above: the render must not lay out again
-            with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
-                fig.set_layout_engine(None)  # None (not 'none') leaves no engine at all
-        # with no engine and an explicit box, savefig renders once: no draw before it
-        colour = {} if facecolor is None else {"facecolor": facecolor}
-        fig.savefig(path, format="png", dpi=dpi, bbox_inches=bbox, metadata=metadata, **colour)
-    finally:
-        if engine is not None:
-            fig.set_layout_engine(engine)
-        fig.dpi = figure_dpi
-        fig.set_canvas(canvas)
+    with layout_kept(fig):  # as the figure was, however the layout moved it
+        try:
+            fig.dpi = dpi
+            renderer = ours.get_renderer()
+            if fig.axes and engine is not None:
+                # what Figure.draw does first, and all of that draw the tight box needs; Figure.draw
+                # ignores a ValueError here too (a window being resized)
+                with contextlib.suppress(ValueError):
+                    engine.execute(fig)
+            bbox = fig.get_tightbbox(renderer).padded(pad_inches)
+            fig.dpi = figure_dpi
+            if engine is not None:  # laid out above: the render must not lay out again
+                with matplotlib.rc_context(_NO_AUTOMATIC_LAYOUT):
+                    fig.set_layout_engine(None)  # None (not 'none') leaves no engine at all
+            # with no engine and an explicit box, savefig renders once: no draw before it
+            colour = {} if facecolor is None else {"facecolor": facecolor}
+            fig.savefig(path, format="png", dpi=dpi, bbox_inches=bbox, metadata=metadata, **colour)
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
+            fig.dpi = figure_dpi
+            fig.set_canvas(canvas)

@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from lambdasim.model.errors import invalid_value
+from lambdasim.plots.chart_figure import ChartFigure
 
 __all__ = [
     "OKABE_ITO", "PALETTE", "FATE_LABELS", "OUTCOME_LABELS", "fate_colour", "new_figure", "target_name",
@@ -79,8 +80,9 @@ def fate_colour(fate: str) -> str:
 
 
 def new_figure(width: float, height: float) -> Figure:
-    """A Figure outside pyplot (nothing global to close; a notebook shows it once when returned)."""
-    return Figure(figsize=(width, height), layout="constrained")
+    """A Figure outside pyplot (nothing global to close; a notebook shows it once when returned,
+    :class:`~lambdasim.plots.chart_figure.ChartFigure`)."""
+    return ChartFigure(figsize=(width, height), layout="constrained")
 
 
 def target_name(arn: str) -> str:
