@@ -9,23 +9,17 @@ import zlib
 
 import numpy as np
 import pytest
+from chart_cases import CHARTS, small_run
 from matplotlib.figure import Figure
 from PIL import Image
 
-import lambdasim as ls
 import lambdasim.plots as lp
 from lambdasim.plots.png_canvas import BACKEND, png_bytes
 
 
 @pytest.fixture(scope="module")
 def run():
-    return ls.run(ls.Scenario.from_dict({
-        "seed": 3,
-        "functions": {"orders": {"ReservedConcurrentExecutions": 1,
-                                 "duration": {"dist": "constant", "value_s": 2.0},
-                                 "failures": {"error_probability": 0.5}}},
-        "workloads": [{"function": "orders", "arrivals": "burst", "count": 4, "at_s": 0}],
-    }))
+    return small_run()
 
 
 def _decoded(data: bytes) -> Image.Image:
@@ -78,17 +72,6 @@ def test_the_chunks_carry_the_dpi_the_metadata_and_unfiltered_rows():
     assert (rows[:, 0] == 0).all()  # filter type 0 (none) on every row
     assert np.array_equal(rows[:, 1:].reshape(5, 7, 3), rgba[..., :3])
     assert _decoded(data).info["dpi"] == pytest.approx((150, 150), abs=0.02)
-
-
-CHARTS = {
-    "timeline": lp.timeline,
-    "states": lambda run: lp.timeline(run, max_rows=2),  # the aggregated view
-    "outcomes": lp.outcomes,
-    "event_age": lp.event_age,
-    "concurrency": lp.concurrency,
-    "cloudwatch": lambda run: lp.cloudwatch(run, ["Invocations", "Errors"]),
-    "compare": lambda run: lp.compare([run, run], ["a", "b"], kind="event_age"),
-}
 
 
 @pytest.mark.parametrize("chart", CHARTS)

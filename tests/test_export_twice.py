@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from chart_cases import CHARTS, small_run
 from matplotlib.figure import Figure
 
-import lambdasim as ls
 import lambdasim.plots as lp
 from lambdasim.plots.layout_state import layout_kept
 from lambdasim.plots.svg_ids import stable_clip_ids
@@ -22,24 +22,7 @@ EXPORTS = 3  # a drift shows from the second export on; the third catches one th
 
 @pytest.fixture(scope="module")
 def run():
-    return ls.run(ls.Scenario.from_dict({
-        "seed": 3,
-        "functions": {"orders": {"ReservedConcurrentExecutions": 1,
-                                 "duration": {"dist": "constant", "value_s": 2.0},
-                                 "failures": {"error_probability": 0.5}}},
-        "workloads": [{"function": "orders", "arrivals": "burst", "count": 4, "at_s": 0}],
-    }))
-
-
-CHARTS = {
-    "timeline": lp.timeline,
-    "states": lambda run: lp.timeline(run, max_rows=2),  # the aggregated view
-    "outcomes": lp.outcomes,
-    "event_age": lp.event_age,
-    "concurrency": lp.concurrency,
-    "cloudwatch": lambda run: lp.cloudwatch(run, ["Invocations", "Errors"]),
-    "compare": lambda run: lp.compare([run, run], ["a", "b"], kind="event_age"),
-}
+    return small_run()
 
 
 def _users_figure(layout: str | None) -> Figure:
