@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 
 from lambdasim.engine.wait_calendar import WaitCalendar
 
-# An operation: push an entry due ``now + delay`` (the clock then moves on by ``step``), or pop.
+# An operation: push an entry due ``now + delay`` (the clock then moves on by ``step``), pop, or
+# take (pop_then_earliest).
 operations = st.lists(
     st.one_of(st.tuples(st.just("push"), st.floats(0, 400, allow_nan=False), st.floats(0, 3)),
-              st.tuples(st.just("pop"), st.just(0.0), st.just(0.0))),
+              st.tuples(st.sampled_from(["pop", "take"]), st.just(0.0), st.just(0.0))),
     max_size=300)
 
 
@@ -29,9 +30,13 @@ def test_entries_come_out_as_from_a_heap_whatever_the_pushes_and_pops(ops, start
             heapq.heappush(heap, entry)
             assert became_earliest == (heap[0] is entry)
             now += step
-        elif heap:
+        elif heap and op == "pop":
             assert calendar.earliest() is heap[0]
             assert calendar.pop() is heapq.heappop(heap)
+        elif heap:  # "take": pop_then_earliest
+            taken, following = calendar.pop_then_earliest()
+            assert taken is heapq.heappop(heap)
+            assert following is (heap[0] if heap else None)
         else:
             assert calendar.earliest() is None
         assert len(calendar) == len(heap)

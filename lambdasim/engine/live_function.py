@@ -297,7 +297,10 @@ class LiveFunction:
         ``Environment.Variables`` (AWS stores them in the version-specific configuration) and the
         runtime's own variables; what it prints and logs is kept in ``last_log`` until the next call.
         """
-        version = self.executed_version(qualifier, index)
+        if self.sync_version is None and not self.weights:  # executed_version's usual case, inlined
+            version = self.aliases.get(qualifier, qualifier)
+        else:
+            version = self.executed_version(qualifier, index)
         runs = self.snapshots.get(version, self) if self.snapshots else self
         run = runs.duration()
         if run > runs.timeout_s:

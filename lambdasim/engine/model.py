@@ -354,7 +354,7 @@ class Model(ControlPlane):
             try:
                 if target is None:
                     raise refusal
-                if self.env.now < target[0].active_at:  # created through the API and still Pending
+                if self.env._now < target[0].active_at:  # created through the API and still Pending
                     raise rules.function_pending()
                 size = arrival[2] if arrival[2] is not None else fixed_size
                 self._enqueue(target[0], arrival[1], target[1], size)

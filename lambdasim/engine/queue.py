@@ -167,7 +167,7 @@ class EventQueue:
         event from outside; one more for each hop through a Lambda destination or SNS topic).
         ``raw`` is the request body as sent, when the caller sent bytes (:class:`AsyncEvent`).
         """
-        now = self.env.now
+        now = self.env._now  # SimPy's clock without the property call (engine/timers.py's guard)
         code = self._string_codes.get(qualifier)  # the interner's lookup, without a call per event
         if code is None:
             code = self._strings(qualifier)
@@ -200,7 +200,7 @@ class EventQueue:
                 if event._value is not None:  # the arrival this timeout waited for (None: the start)
                     accept_arrival(event._value)
                 for arrival in arrivals:
-                    delay = arrival[0] - env.now
+                    delay = arrival[0] - env._now
                     if delay > 0:
                         after(env, delay, arrival, feed)
                         finished = False
@@ -245,7 +245,7 @@ class EventQueue:
 
     def dispatch(self, event: AsyncEvent) -> None:
         """A poller hands the event to the function; with no free slot the policy decides."""
-        now = self.env.now
+        now = self.env._now
         fn = event.fn
         if fn.pool.limit == 0 and fn.reserved:
             # Reserved concurrency 0: no retries, straight to the failure channels (docs/aws-behaviour.md §4).
@@ -340,7 +340,7 @@ class EventQueue:
         The FIFO is served first: what the execution's end sends on (a Lambda destination into the
         same pool) arrives after the events already waiting, and must queue behind them."""
         job: Execution = timeout._value
-        now = self.env.now
+        now = self.env._now
         fn = job.fn
         pool = fn.pool
         fn.in_flight -= 1
@@ -420,10 +420,9 @@ class EventQueue:
     def _on_due(self, timeout: simpy.Event) -> None:
         # The earliest waiting entry has a timer and every timer's entry is still waiting, so the
         # timer SimPy runs now (the earliest of all) is the earliest entry's.
-        waiting = self.waiting
         timed = self.timed
-        timed.discard(waiting.pop()[1])
-        entry = waiting.earliest()
+        done, entry = self.waiting.pop_then_earliest()
+        timed.discard(done[1])
         if entry is not None and entry[1] not in timed:
             timed.add(entry[1])
             at(self.env, entry[0], entry[1], entry[2], self._on_due)

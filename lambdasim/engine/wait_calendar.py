@@ -98,6 +98,21 @@ class WaitCalendar:
             self._head, self._next = [], 0
         return entry
 
+    def pop_then_earliest(self) -> tuple[Entry, Entry | None]:
+        """:meth:`pop`, then :meth:`earliest`, in one call (the queue's step when a wait ends)."""
+        head, at = self._head, self._next
+        if at < len(head):  # the head is loaded: the usual case
+            entry = head[at]
+            at += 1
+            self._size -= 1
+            if at < len(head):
+                self._next = at
+                return entry, head[at]
+            self._head, self._next = [], 0
+            return entry, self.earliest()
+        entry = self.pop()
+        return entry, self.earliest()
+
     def entries(self) -> list[Entry]:
         """Every entry, in order (for inspection and tests; not on the engine's path)."""
         rest = [e for bucket in self._buckets.values() for e in bucket]
