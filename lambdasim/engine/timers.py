@@ -5,9 +5,10 @@ the engine sets two or three timers per event (an execution's end, a queue wait,
 make the same :class:`~simpy.events.Timeout` and push it on the same heap entry
 ``(time, NORMAL, event id, timeout)`` that ``Timeout.__init__`` and ``Environment.schedule`` do.
 They read ``env._queue``, ``env._eid`` and ``env._now`` (as do the queue's waits, which take their
-event id when the wait begins, and the queue's per-event steps, which read the clock as ``env._now``), and skip SimPy's negative-delay check (the engine's delays are
-run times and queue waits, never negative); tests/test_engine_timers.py fails with what to do if a
-SimPy release changes any of it. Callbacks read the timer's value as ``timeout._value``.
+event id when the wait begins, and the queue's per-event steps, which read the clock as
+``env._now``), and skip SimPy's negative-delay check (the engine's delays are run times and queue
+waits, never negative); tests/test_engine_timers.py fails with what to do if a SimPy release changes
+any of it. Callbacks read the timer's value as ``timeout._value``.
 """
 
 from __future__ import annotations
