@@ -213,15 +213,14 @@ class Destinations:
         received = False
         if settings.on_failure is not None:
             received = self._send_record(event, "on_failure", settings.on_failure, condition, now)
-        # a version's DLQ is locked with it (fn.runs, inlined)
-        dead_letter_arn = (fn.snapshots.get(event.version, fn) if fn.snapshots else fn).dead_letter_arn
+        dead_letter_arn = fn.runs(event.version).dead_letter_arn  # a version's DLQ is locked with it
         if dead_letter_arn is not None:
             received = self._send_dead_letter(event, dead_letter_arn, fate, condition, now) or received
         return "", settings.on_failure or "", dead_letter_arn or "", not received
 
     def _send_record(self, event: AsyncEvent | Duplicate, channel: str, arn: str, condition: str,
                      now: float) -> bool:
-        target = self.targets.get(arn) or self.target(arn)
+        target = self.target(arn)
         if target.type != "eventbridge" and not (target.type == "lambda" and not target.external) \
                 and not isinstance(event.payload, Body):
             kept = self._kept_record(event, target, channel, condition, now)
@@ -268,11 +267,7 @@ class Destinations:
         else:  # the message is its own body: one object per delivery (RecordMessage)
             self.sent += 1
             body = RecordMessage(template, index, now, self.sent)
-            if target.sqs is not None:  # self._received, inlined for the usual target, a queue
-                target.messages.append(body)
-                target.sqs.added(body, now)
-            else:
-                self._received(target, body, event, now)
+            self._received(target, body, event, now)
         self.recorder.delivery(index, now, channel, target.type, target.arn, condition, not reason, reason,
                                body)
         return not reason

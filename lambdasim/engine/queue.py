@@ -377,23 +377,20 @@ class EventQueue:
         self.requeue(event, now, self.backoff(event.streak))
 
     def requeue(self, event: AsyncEvent, now: float, delay: float) -> None:
-        """Put the event back in the queue after a throttle or system error, due after ``delay``;
-        expire it now if that is too late."""
+        """Put the event back in the queue after a throttle or system error, due after ``delay``."""
         fn = event.fn
-        if now + delay - event.enqueued_at > (fn.settings.get(event.qualifier) or fn.defaults).max_age:
-            self.expire(event, now)
-            return
-        event.state = QUEUED
-        fn.queued += 1
-        self._wait(event, now, delay)
+        self._put_back(event, now, delay, (fn.settings.get(event.qualifier) or fn.defaults).max_age)
 
     def retry(self, event: AsyncEvent, now: float, max_age: float) -> None:
         """A failed attempt with retries left: back to the queue after the retry delay (with its
-        jitter); expired now instead if that is too late (``max_age``, the event's
-        ``MaximumEventAgeInSeconds`` in effect)."""
+        jitter). ``max_age`` is the event's ``MaximumEventAgeInSeconds`` in effect."""
         delay = self.retry_delays[event.attempts - 1]
         if self.retry_jitter:
             delay += self.retry_jitter * self.jitter()
+        self._put_back(event, now, delay, max_age)
+
+    def _put_back(self, event: AsyncEvent, now: float, delay: float, max_age: float) -> None:
+        """Queue the event again, due after ``delay``; expire it now if that is too late."""
         if now + delay - event.enqueued_at > max_age:
             self.expire(event, now)
             return

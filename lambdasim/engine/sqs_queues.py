@@ -48,7 +48,6 @@ Message = Target = Any
 __all__ = ["SqsQueue", "Received", "MoveTask"]
 
 _OP = {name: code for code, name in enumerate(QUEUE_OPS)}
-_SEND = _OP["send"]
 _NAN = math.nan
 
 
@@ -211,8 +210,7 @@ class SqsQueue:
         (its ``sent_at``)."""
         if now > self._now:
             self._now = now
-        if self.recorder is not None:  # self._record, inlined: one call per delivered record
-            self.recorder.queue_op(now, self.arn, _SEND, message, 0, now + self.settings.delay_s)
+        self._record(now, "send", message, 0, now + self.settings.delay_s)
         if self.on_available:
             self._available()
 
