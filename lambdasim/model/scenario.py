@@ -12,7 +12,6 @@ account in :mod:`lambdasim.model.account` and the async queue's timing in
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
@@ -33,11 +32,7 @@ from lambdasim.model.loading import (
     read_source,
     untrusted_handler,
 )
-from lambdasim.model.queue_settings import QueueSettings as SqsQueueSettings
-from lambdasim.model.queue_settings import scenario_queue_settings
 from lambdasim.model.rules import (
-    ARN_PATTERN,
-    FUNCTION_ARN_PATTERN,
     FUNCTION_NAME_PATTERN,
     LATEST,
     function_arn,
@@ -46,16 +41,15 @@ from lambdasim.model.rules import (
     missing_lambda_destination,
     parse_function,
     reservation_message,
-    service_of,
     unreserved_floor,
 )
+from lambdasim.model.target_behaviours import check_function_arn, check_targets, target_dict
 from lambdasim.model.validation import (
     check_instance,
     check_keys,
     check_number,
     check_sequence,
     check_str,
-    join,
     replaced,
 )
 from lambdasim.model.workloads import Workload
@@ -125,7 +119,7 @@ class Scenario:
                                     "one of the functions " + ", ".join(self.functions))
         check_instance(self.account, "account", Account)
         check_instance(self.queue, "queue", QueueSettings)
-        object.__setattr__(self, "targets", _ReadOnlyDict(_targets(self.targets)))
+        object.__setattr__(self, "targets", _ReadOnlyDict(check_targets(self.targets)))
         object.__setattr__(self, "seed", check_number(self.seed, "seed", ge=0, integer=True))
         if self.horizon_s is not None:
             horizon = check_number(self.horizon_s, "horizon_s", gt=0, allowed=_HORIZON)
@@ -198,7 +192,7 @@ class Scenario:
             # $LATEST's config and each published version's (one per qualifier, as in AWS)
             for key, side, arn in _destinations(config):
                 where = f"functions.{name}.{key}.DestinationConfig.{side}.Destination"
-                _check_function_arn(arn, where)
+                check_function_arn(arn, where)
                 if missing_lambda_destination(arn, region, account_id, self.functions):
                     allowed = (f"the ARN of one of the functions {', '.join(self.functions)} "
                                f"(AWS: {invalid_destination(str(arn)).message})")
@@ -339,7 +333,7 @@ class Scenario:
                                "start_time": self.start_time, "account": self.account.to_dict(),
                                "functions": {n: config.to_dict() for n, config in self.functions.items()},
                                "queue": self.queue.to_dict(),
-                               "targets": {arn: _target_dict(t) for arn, t in self.targets.items()},
+                               "targets": {arn: target_dict(t) for arn, t in self.targets.items()},
                                "workloads": [w.to_dict() for w in self.workloads]}
         if self.max_events != DEFAULT_MAX_EVENTS:
             out["max_events"] = self.max_events
@@ -371,53 +365,6 @@ class Scenario:
         return replaced(self, {**(changes or {}), **kw})
 
 
-def _targets(targets: Any) -> dict:
-    """Validate ``{arn: {unavailable: [...], subscriptions: [...], raw_message_delivery: bool,
-    Attributes: {...}}}``.
-
-    ``unavailable`` windows make deliveries to the target fail; ``subscriptions`` (SNS topics only)
-    lists the SQS queues and Lambda functions the topic fans out to; ``raw_message_delivery`` (SNS
-    only) sends subscribed queues the bare message instead of SNS's JSON envelope; ``Attributes``
-    (SQS queues only) are the queue's attributes under SQS's names (``VisibilityTimeout``,
-    ``MessageRetentionPeriod``, ``DelaySeconds``, ``RedrivePolicy``, ``FifoQueue``, ...), checked
-    with SQS's ranges (:mod:`lambdasim.model.queue_settings`).
-    """
-    if not isinstance(targets, Mapping):
-        raise invalid_value("targets", targets, "a mapping of destination ARNs to their behaviour")
-    out = {}
-    for arn, behaviour in targets.items():
-        field = f"targets.{arn}"
-        check_str(arn, field, ARN_PATTERN, "a destination ARN")
-        _check_function_arn(arn, field)
-        topic, queue = service_of(arn) == "sns", service_of(arn) == "sqs"
-        keys = (["unavailable", "subscriptions", "raw_message_delivery"] if topic
-                else ["unavailable", "Attributes"] if queue else ["unavailable"])
-        if queue and isinstance(behaviour, Mapping) and isinstance(behaviour.get("queue"), SqsQueueSettings):
-            # an entry this function made (Scenario.replace re-checks it): its settings are remade below
-            behaviour = {key: value for key, value in behaviour.items() if key != "queue"}
-        given = check_keys(behaviour, field, keys)
-        path = f"{field}.unavailable"
-        entry: dict[str, Any] = {"unavailable": tuple(_window(w, join(path, i)) for i, w in enumerate(
-            check_sequence(given.get("unavailable", ()), path, "a list of {start_s, end_s}")))}
-        if topic:
-            path = f"{field}.subscriptions"
-            subscribers = check_sequence(given.get("subscriptions", ()), path, "a list of SQS or Lambda ARNs")
-            for i, subscriber in enumerate(subscribers):
-                check_str(subscriber, join(path, i), r"arn:aws[a-zA-Z0-9-]*:(sqs|lambda):.+",
-                          "an SQS queue or Lambda function ARN")
-                _check_function_arn(subscriber, join(path, i))
-            raw = given.get("raw_message_delivery", False)
-            if not isinstance(raw, bool):
-                raise invalid_value(f"{field}.raw_message_delivery", raw, "true or false")
-            entry.update(subscriptions=subscribers, raw_message_delivery=raw)
-        if queue and "Attributes" in given:
-            attributes = given["Attributes"]
-            settings = scenario_queue_settings(attributes, f"{field}.Attributes", arn.endswith(".fifo"))
-            entry.update(Attributes=dict(attributes), queue=settings)
-        out[arn] = entry
-    return out
-
-
 def _destinations(config: FunctionConfig) -> Iterator[tuple[str, str, str | None]]:
     """Each destination of a function's event-invoke configs: (scenario key, side, ARN)."""
     configs = [("EventInvokeConfig", config.event_invoke_config),
@@ -429,34 +376,6 @@ def _destinations(config: FunctionConfig) -> Iterator[tuple[str, str, str | None
             yield key, side, arn
 
 
-def _check_function_arn(arn: str | None, path: str) -> None:
-    """A Lambda ARN names a function (``...:function:NAME[:QUALIFIER]``, botocore's FunctionArn pattern)."""
-    if arn is not None and service_of(arn) == "lambda" and re.fullmatch(FUNCTION_ARN_PATTERN, arn) is None:
-        raise invalid_value(path, arn, "a Lambda function ARN arn:aws:lambda:REGION:ACCOUNT:function:NAME"
-                                       "[:QUALIFIER]")
-
-
 def _max_events(limit: int) -> str:
     return (f"at most max_events ({limit:,}) expected events, so the run can finish; set max_events higher "
             "for a larger run (a scenario key, or Scenario.replace(max_events=...))")
-
-
-def _window(window: Any, path: str) -> dict:
-    w = check_keys(window, path, ["start_s", "end_s"], required=["start_s", "end_s"])
-    start = check_number(w["start_s"], f"{path}.start_s", ge=0)
-    return {"start_s": start, "end_s": check_number(w["end_s"], f"{path}.end_s", gt=start,
-                                                    allowed=f"number > start_s ({start:g})")}
-
-
-def _target_dict(target: Mapping) -> dict:
-    """A target's behaviour in the scenario-file shape, defaults left out."""
-    out: dict[str, Any] = {}
-    if target["unavailable"]:
-        out["unavailable"] = [dict(w) for w in target["unavailable"]]
-    if target.get("subscriptions"):
-        out["subscriptions"] = list(target["subscriptions"])
-    if target.get("raw_message_delivery"):
-        out["raw_message_delivery"] = True
-    if target.get("Attributes"):
-        out["Attributes"] = dict(target["Attributes"])
-    return out
