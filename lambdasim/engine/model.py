@@ -14,13 +14,12 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import simpy
 
+from lambdasim.engine.arrivals import WorkloadArrivals
 from lambdasim.engine.concurrency import Pool, Provisioned
 from lambdasim.engine.control import ControlPlane
 from lambdasim.engine.destinations import Destinations
@@ -29,7 +28,8 @@ from lambdasim.engine.event_source_mappings import EventSourceMappings, Mapping
 from lambdasim.engine.executions import Router
 from lambdasim.engine.live_function import LiveFunction, payload_size
 from lambdasim.engine.queue import EventQueue
-from lambdasim.engine.targets import Message, Target
+from lambdasim.engine.streams import stream
+from lambdasim.engine.targets import Target
 from lambdasim.model import rules
 from lambdasim.model.dists import Uniform
 from lambdasim.model.errors import (
@@ -41,7 +41,7 @@ from lambdasim.model.errors import (
     invalid_value,
 )
 from lambdasim.model.garbage_collector import garbage_collection_paused, garbage_collection_rarer
-from lambdasim.model.rules import LATEST, check_async_payload
+from lambdasim.model.rules import check_async_payload
 from lambdasim.model.validation import check_number
 from lambdasim.records import Recorder, RequestIds
 from lambdasim.records.bodies import Body
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from lambdasim.engine.executions import AsyncEvent
     from lambdasim.model.functions import FunctionConfig
     from lambdasim.model.scenario import Scenario
-    from lambdasim.model.workloads import Workload
 
 __all__ = ["Model", "stream"]
 
@@ -59,17 +58,7 @@ __all__ = ["Model", "stream"]
 _GC_EVERY = 50_000
 
 
-def stream(seed: int, purpose: str) -> np.random.Generator:
-    """An independent random stream for one input, keyed by its name rather than by order.
-
-    Keying by name (``"durations:orders"``, ``"arrivals:0"``) means that adding a function or
-    changing the retry setting never reshuffles the arrivals of another input.
-    """
-    key = zlib.crc32(purpose.encode())
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
-
-
-class Model(ControlPlane):
+class Model(ControlPlane, WorkloadArrivals):
     """A live model of one scenario: invoke events, advance the clock, read the records.
 
     Parameters
@@ -342,60 +331,6 @@ class Model(ControlPlane):
         except RequestTooLargeException as error:  # a record over the async limit: AWS's 413 refusal
             return f"{error.code} ({error.message})"
         return ""
-
-    def _accept_arrival(self, workload: Workload, fixed_size: int | None) -> Callable:
-        """The callback a workload driver feeds its arrivals to; refusals are recorded, not raised."""
-        try:
-            target = self._resolve_target(workload.function, workload.qualifier)
-        except ResourceNotFoundException as error:
-            target, refusal = None, error
-
-        def accept(arrival: Any) -> None:
-            try:
-                if target is None:
-                    raise refusal
-                if self.env._now < target[0].active_at:  # created through the API and still Pending
-                    raise rules.function_pending()
-                size = arrival[2] if arrival[2] is not None else fixed_size
-                self._enqueue(target[0], arrival[1], target[1], size)
-            except (RequestTooLargeException, ResourceNotFoundException, ResourceConflictException) as error:
-                self.recorder.reject(self.env.now, workload.function, workload.qualifier or LATEST,
-                                     error.code, error.http_status, error.message)
-
-        return accept
-
-    def _send_arrival(self, queue_arn: str) -> Callable:
-        """The callback of a producer workload: each arrival is a message sent to the queue, its
-        body the payload (a str as is, other data as its JSON)."""
-        target = self.target(queue_arn)
-        if self._produced_ids is None:
-            self._produced_ids = RequestIds(int(self.scenario.seed), stream=13)
-        ids = self._produced_ids
-
-        def send(arrival: Any) -> None:
-            payload = arrival[1]
-            body = payload if isinstance(payload, str) else json.dumps(payload)
-            self._produced += 1
-            message = Message(ids(self._produced), body, None, self.env.now, "")
-            target.messages.append(message)
-            target.sqs.added(message, self.env.now)  # recorded as a send; idle pollers wake
-
-        return send
-
-    def _start_workloads(self) -> None:
-        seed = int(self.scenario.seed)
-        for i, workload in enumerate(self.scenario.workloads):
-            fixed = getattr(workload, "payload_size_bytes", None)
-            payload = getattr(workload, "payload", None)
-            if fixed is None and payload is not None and not hasattr(workload, "events"):
-                fixed = payload_size(payload)  # one payload for every arrival: measure it once
-            if workload.target is not None:
-                accept = self._send_arrival(workload.target)
-            else:
-                accept = self._accept_arrival(workload, fixed)
-            arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
-            self.queue.sources += 1
-            self.queue.drive(arrivals, accept)
 
     # -- running ---------------------------------------------------------------------------------
 
