@@ -4,19 +4,22 @@ function (or a message sent to its SQS queue, for a producer workload) at its vi
 :class:`WorkloadArrivals` is a base class of :class:`~lambdasim.engine.model.Model`, as the control
 plane is: it reads the model's clock, queue, recorder and targets, and invokes through the model's
 own ``_enqueue`` (the same path as the API's ``Event`` invokes). Each workload is one chain of
-timeouts (:meth:`~lambdasim.engine.queue.EventQueue.drive`), not a SimPy process; a refused arrival
+timeouts (:func:`drive`), not a SimPy process; a refused arrival
 (no such function, still ``Pending``, too large) is recorded as a rejection, not raised.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
+
+import simpy
 
 from lambdasim.engine.live_function import payload_size
 from lambdasim.engine.streams import stream
 from lambdasim.engine.targets import Message
+from lambdasim.engine.timers import after
 from lambdasim.model import rules
 from lambdasim.model.errors import (
     RequestTooLargeException,
@@ -27,9 +30,10 @@ from lambdasim.model.rules import LATEST
 from lambdasim.records import RequestIds
 
 if TYPE_CHECKING:
+    from lambdasim.engine.queue import EventQueue
     from lambdasim.model.workloads import Workload
 
-__all__ = ["WorkloadArrivals"]
+__all__ = ["WorkloadArrivals", "drive"]
 
 
 class WorkloadArrivals:
@@ -87,4 +91,38 @@ class WorkloadArrivals:
                 accept = self._accept_arrival(workload, fixed)
             arrivals = workload.arrivals(stream(seed, f"arrivals:{i}"))
             self.queue.sources += 1
-            self.queue.drive(arrivals, accept)
+            drive(self.queue, arrivals, accept)
+
+
+def drive(queue: EventQueue, arrivals: Iterator, accept_arrival: Callable) -> None:
+    """Feed one workload's arrivals to ``accept_arrival`` at their times.
+
+    A chain of timeouts, each carrying its arrival to one callback, rather than a SimPy process:
+    no generator to resume per arrival. It starts from an urgent event now, where a process
+    would start, so events happen in the same order. The caller counts the workload in
+    ``queue.sources`` before, so a run cannot be judged finished before the first arrival.
+    """
+    env = queue.env
+    arrivals = iter(arrivals)
+
+    def feed(event: simpy.Event) -> None:
+        finished = True
+        try:
+            if event._value is not None:  # the arrival this timeout waited for (None: the start)
+                accept_arrival(event._value)
+            for arrival in arrivals:
+                delay = arrival[0] - env._now
+                if delay > 0:
+                    after(env, delay, arrival, feed)
+                    finished = False
+                    return
+                accept_arrival(arrival)
+        finally:
+            if finished:
+                queue.sources -= 1
+                queue._check_done()
+
+    start = env.event()
+    start._ok, start._value = True, None
+    start.callbacks.append(feed)
+    env.schedule(start, simpy.events.URGENT)

@@ -66,7 +66,7 @@ Choices where AWS is silent (docs/aws-behaviour.md §3-§5) are made here and in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -182,39 +182,6 @@ class EventQueue:
             self.duplicates.offer(event)
         self.dispatch(event)
         return event
-
-    def drive(self, arrivals: Iterator, accept_arrival: Callable) -> None:
-        """Feed one workload's arrivals to ``accept_arrival`` at their times.
-
-        A chain of timeouts, each carrying its arrival to one callback, rather than a SimPy process:
-        no generator to resume per arrival. It starts from an urgent event now, where a process
-        would start, so events happen in the same order. The caller counts the workload in
-        ``sources`` before, so a run cannot be judged finished before the first arrival.
-        """
-        env = self.env
-        arrivals = iter(arrivals)
-
-        def feed(event: simpy.Event) -> None:
-            finished = True
-            try:
-                if event._value is not None:  # the arrival this timeout waited for (None: the start)
-                    accept_arrival(event._value)
-                for arrival in arrivals:
-                    delay = arrival[0] - env._now
-                    if delay > 0:
-                        after(env, delay, arrival, feed)
-                        finished = False
-                        return
-                    accept_arrival(arrival)
-            finally:
-                if finished:
-                    self.sources -= 1
-                    self._check_done()
-
-        start = env.event()
-        start._ok, start._value = True, None
-        start.callbacks.append(feed)
-        env.schedule(start, simpy.events.URGENT)
 
     def invoke_sync(self, fn: LiveFunction, qualifier: str, payload: Any,
                     kind: int = KIND_SYNC) -> SyncInvoke:
