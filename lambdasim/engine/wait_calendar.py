@@ -57,13 +57,8 @@ class WaitCalendar:
             if key == self._head_key:
                 insort(head, entry, self._next)
                 return head[self._next] is entry
-            if key > self._head_key:  # the usual case: a later second (self._add, inlined)
-                bucket = self._buckets.get(key)
-                if bucket is None:
-                    self._buckets[key] = [entry]
-                    heappush(self._keys, key)
-                else:
-                    bucket.append(entry)
+            if key > self._head_key:  # the usual case: a later second
+                self._add(key, entry)
                 return False
             # earlier than the head's whole second: the head goes back among the buckets
             self._buckets[self._head_key] = head[self._next:]
